@@ -1,0 +1,38 @@
+# Two commands for people: `make run` and `make test`. Both bootstrap .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench soak package lint screenshots clean-venv
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/guidecheck-app
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not soak"
+
+lint: $(STAMP)
+	$(BIN)/ruff check desktop tests bench
+
+bench: $(STAMP)
+	@for script in bench/bench_*.py; do echo "== $$script"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; done
+
+soak: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m soak
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m guidecheck.gui.screenshots docs/screenshots
+
+package: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,package]'
+	$(BIN)/python packaging/build.py
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""The `guidecheck` command line: every core feature, no Qt."""

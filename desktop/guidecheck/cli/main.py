@@ -1,0 +1,52 @@
+"""Entry point of the `guidecheck` command: global options, command groups, exit codes.
+
+Exit codes: 0 success, 2 bad input (one plain sentence on stderr), 1 anything else. No traceback
+ever reaches the user; unexpected errors are logged to the data folder's log file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from guidecheck import __version__
+from guidecheck.cli.common import CommandContext, run_command
+from guidecheck.i18n import _
+
+# Each module in guidecheck.cli named here exposes `register(subparsers)`. Keep module-level
+# imports light in those modules: heavy libraries load inside the command that needs them.
+COMMAND_GROUPS: tuple[str, ...] = (
+    "questionnaires",
+    "assessment",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="guidecheck",
+        description=_("Offline checks of an AI tool against the WHO 2025 guidance on AI in health care."),
+    )
+    parser.add_argument("--version", action="version", version=f"guidecheck {__version__}")
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help=_("data folder (database, keys, logs, archive); default: $GUIDECHECK_HOME or the user data folder"),
+    )
+    subparsers = parser.add_subparsers(dest="group", metavar="COMMAND")
+    subparsers.required = True
+    for name in COMMAND_GROUPS:
+        importlib.import_module(f"guidecheck.cli.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    context = CommandContext(home_arg=args.home)
+    return run_command(context, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""The database schema, as named migrations applied in order at start-up (sqlite-utils Migrations).
+
+Never edit a migration that has shipped: add a new one. Each runs in a transaction together with
+its bookkeeping row; the store copies the database file before applying any.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("guidecheck")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE facilities (
+            code TEXT PRIMARY KEY, name TEXT NOT NULL, district TEXT NOT NULL DEFAULT '',
+            region TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL
+        );
+        CREATE TABLE tools (
+            id TEXT PRIMARY KEY, facility_code TEXT NOT NULL REFERENCES facilities(code),
+            name TEXT NOT NULL, vendor TEXT NOT NULL DEFAULT '', version TEXT NOT NULL DEFAULT '',
+            intended_use TEXT NOT NULL DEFAULT '', date_deployed TEXT NOT NULL DEFAULT '',
+            use_category TEXT NOT NULL DEFAULT 'other', updated_at TEXT NOT NULL
+        );
+        CREATE INDEX tools_facility ON tools(facility_code);
+        CREATE TABLE questionnaire_versions (
+            id TEXT NOT NULL, version TEXT NOT NULL, sha256 TEXT NOT NULL, source TEXT NOT NULL,
+            added_at TEXT NOT NULL, PRIMARY KEY (id, version)
+        );
+        CREATE TABLE assessments (
+            id TEXT PRIMARY KEY, lineage_id TEXT NOT NULL, revision INTEGER NOT NULL,
+            replaces TEXT REFERENCES assessments(id),
+            questionnaire_id TEXT NOT NULL, questionnaire_version TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('draft', 'final')),
+            profile_json TEXT NOT NULL, facility_code TEXT NOT NULL REFERENCES facilities(code),
+            tool_id TEXT NOT NULL REFERENCES tools(id), sign_off_json TEXT,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL, finalized_at TEXT,
+            current_domain TEXT NOT NULL DEFAULT '', origin_device TEXT NOT NULL DEFAULT '',
+            superseded INTEGER NOT NULL DEFAULT 0, conflict INTEGER NOT NULL DEFAULT 0,
+            overall_score REAL, verdict TEXT NOT NULL DEFAULT 'not_ready',
+            red_flag_count INTEGER NOT NULL DEFAULT 0, answered_count INTEGER NOT NULL DEFAULT 0,
+            shown_count INTEGER NOT NULL DEFAULT 0,
+            FOREIGN KEY (questionnaire_id, questionnaire_version)
+                REFERENCES questionnaire_versions(id, version)
+        );
+        CREATE INDEX assessments_lineage ON assessments(lineage_id, revision);
+        CREATE INDEX assessments_facility ON assessments(facility_code);
+        CREATE TABLE answers (
+            assessment_id TEXT NOT NULL REFERENCES assessments(id), item_id TEXT NOT NULL,
+            value_json TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
+            answered_at TEXT NOT NULL, answered_by TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (assessment_id, item_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL,
+            device_id TEXT NOT NULL, entity TEXT NOT NULL, entity_id TEXT NOT NULL,
+            action TEXT NOT NULL, field TEXT NOT NULL DEFAULT '', old TEXT, new TEXT,
+            prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+        );
+        """
+    )

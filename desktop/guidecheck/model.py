@@ -1,0 +1,299 @@
+"""Domain objects shared by every layer: questionnaires, profiles, answers and scoring results.
+
+Plain frozen dataclasses so the core, the CLI, the reports, the bundles and the Qt layer all speak
+the same types; dicts stop at the edges (YAML, JSON, SQLite rows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+COMPLIANCE_VALUES: tuple[str, ...] = ("yes", "partly", "no", "dont_know", "na")
+COMPLIANCE_SCORES: dict[str, float | None] = {
+    "yes": 1.0,
+    "partly": 0.5,
+    "no": 0.0,
+    "dont_know": 0.0,
+    "na": None,
+}
+ANSWER_TYPES: tuple[str, ...] = (
+    "compliance",
+    "single_choice",
+    "multiple_choice",
+    "number",
+    "date",
+    "text",
+)
+NOTE_RULES: tuple[str, ...] = ("none", "optional", "required", "on_unmet")
+USE_CATEGORIES: tuple[str, ...] = (
+    "diagnostic_imaging",
+    "predictive_analytics",
+    "patient_triage",
+    "health_system_management",
+    "other",
+)
+VERDICTS: tuple[str, ...] = ("ready", "ready_with_conditions", "not_ready")
+PROFILE_FIELDS: tuple[str, ...] = (
+    "facility_name",
+    "facility_code",
+    "district",
+    "region",
+    "tool_name",
+    "tool_vendor",
+    "tool_version",
+    "tool_intended_use",
+    "tool_date_deployed",
+    "use_category",
+    "assessor_name",
+    "assessor_role",
+    "date",
+)
+REQUIRED_PROFILE_FIELDS: tuple[str, ...] = (
+    "facility_name",
+    "facility_code",
+    "tool_name",
+    "use_category",
+    "assessor_name",
+    "date",
+)
+
+
+@dataclass(frozen=True)
+class Text:
+    """Translatable text: English is always present; other languages fall back to it."""
+
+    values: dict[str, str]
+
+    @property
+    def en(self) -> str:
+        return self.values.get("en", "")
+
+    def get(self, lang: str = "en") -> str:
+        return self.values.get(lang) or self.en
+
+    def __str__(self) -> str:
+        return self.en
+
+
+EMPTY_TEXT = Text({"en": ""})
+
+
+@dataclass(frozen=True)
+class Guidance:
+    why: Text = EMPTY_TEXT
+    evidence: Text = EMPTY_TEXT
+    example: Text = EMPTY_TEXT
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: Text
+    score: float | None = None
+    na: bool = False
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    type: str
+    question: Text
+    domain_id: str
+    guidance: Guidance = Guidance()
+    weight: float = 0.0
+    critical: bool = False
+    action: Text = EMPTY_TEXT
+    note: str = "none"
+    condition: str | None = None
+    choices: tuple[Choice, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = False
+    unit: Text = EMPTY_TEXT
+    line: int = 0
+
+    @property
+    def scored(self) -> bool:
+        return self.weight > 0
+
+    def choice(self, choice_id: str) -> Choice | None:
+        for choice in self.choices:
+            if choice.id == choice_id:
+                return choice
+        return None
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    title: Text
+    items: tuple[Item, ...]
+    description: Text = EMPTY_TEXT
+    kind: str = "guideline"
+    condition: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    ready: float = 80.0
+    ready_with_conditions: float = 60.0
+    domain_minimum: float = 50.0
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """One version of a checklist, as loaded from YAML; `source` keeps the exact file text."""
+
+    id: str
+    version: str
+    title: Text
+    domains: tuple[Domain, ...]
+    thresholds: Thresholds = Thresholds()
+    description: Text = EMPTY_TEXT
+    languages: tuple[str, ...] = ("en",)
+    guidance_source: str = ""
+    source: str = ""
+    path: str = ""
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for domain in self.domains for item in domain.items)
+
+    def item(self, item_id: str) -> Item | None:
+        return self._index().get(item_id)
+
+    def domain(self, domain_id: str) -> Domain | None:
+        for domain in self.domains:
+            if domain.id == domain_id:
+                return domain
+        return None
+
+    def _index(self) -> dict[str, Item]:
+        cached = self.__dict__.get("_item_index")
+        if cached is None:
+            cached = {item.id: item for item in self.items}
+            object.__setattr__(self, "_item_index", cached)
+        return cached
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The assessment's context: facility, AI tool, assessor and date (ISO text)."""
+
+    facility_name: str = ""
+    facility_code: str = ""
+    district: str = ""
+    region: str = ""
+    tool_name: str = ""
+    tool_vendor: str = ""
+    tool_version: str = ""
+    tool_intended_use: str = ""
+    tool_date_deployed: str = ""
+    use_category: str = "other"
+    assessor_name: str = ""
+    assessor_role: str = ""
+    date: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in PROFILE_FIELDS}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Profile:
+        return cls(**{k: "" if data.get(k) is None else str(data[k]) for k in PROFILE_FIELDS if k in data})
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One stored answer. `value` is a str, float/int, list[str] or ISO date text by item type."""
+
+    item_id: str
+    value: Any
+    note: str = ""
+    answered_at: str = ""
+    answered_by: str = ""
+
+
+@dataclass(frozen=True)
+class ActionEntry:
+    item_id: str
+    domain_id: str
+    action: Text
+    priority: str  # critical | high | medium
+    answer: Any = None
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """What scoring derives from a questionnaire, a profile and answers. Pure data."""
+
+    overall: float | None
+    domains: dict[str, float | None]
+    verdict: str
+    red_flags: tuple[str, ...]
+    action_plan: tuple[ActionEntry, ...]
+    visible_items: tuple[str, ...] = ()
+    unanswered: tuple[str, ...] = ()
+    missing_notes: tuple[str, ...] = ()
+    domain_progress: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return not self.unanswered and not self.missing_notes
+
+
+@dataclass(frozen=True)
+class Facility:
+    code: str
+    name: str
+    district: str = ""
+    region: str = ""
+
+
+@dataclass(frozen=True)
+class Tool:
+    id: str
+    facility_code: str
+    name: str
+    vendor: str = ""
+    version: str = ""
+    intended_use: str = ""
+    date_deployed: str = ""
+    use_category: str = "other"
+
+
+@dataclass(frozen=True)
+class SignOff:
+    assessor_name: str
+    assessor_role: str
+    facility_head_name: str
+    date: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One revision of an assessment. Revisions of the same assessment share `lineage_id`."""
+
+    id: str
+    lineage_id: str
+    revision: int
+    replaces: str | None
+    questionnaire_id: str
+    questionnaire_version: str
+    status: str  # draft | final
+    profile: Profile
+    created_at: str
+    updated_at: str
+    facility_code: str = ""
+    tool_id: str = ""
+    sign_off: SignOff | None = None
+    finalized_at: str | None = None
+    current_domain: str = ""
+    origin_device: str = ""
+    superseded: bool = False
+    conflict: bool = False
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == "final"
