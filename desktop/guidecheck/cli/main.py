@@ -20,6 +20,7 @@ from guidecheck.i18n import _
 COMMAND_GROUPS: tuple[str, ...] = (
     "questionnaires",
     "assessment",
+    "report",
 )
 
 
