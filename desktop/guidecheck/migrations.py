@@ -12,9 +12,18 @@ from sqlite_utils.migrations import Migrations
 migrations = Migrations("guidecheck")
 
 
+def _run(db: Database, script: str) -> None:
+    """Run DDL statement by statement: `executescript` would COMMIT and break the migration's
+    transaction (the DDL here holds no ';' inside strings)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.conn.execute(statement)
+
+
 @migrations()
 def m001_initial(db: Database) -> None:
-    db.executescript(
+    _run(
+        db,
         """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE facilities (
@@ -64,3 +73,12 @@ def m001_initial(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m002_bundles(db: Database) -> None:
+    """Bookkeeping for sync bundles: exports written, imports applied, pinned device keys,
+    received assessment variants and the clinics' own audit chains (see bundles/ledger.py)."""
+    from guidecheck.bundles.ledger import SCHEMA
+
+    _run(db, SCHEMA)

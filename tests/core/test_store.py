@@ -147,3 +147,22 @@ def test_profile_must_be_usable(store, mini, profile) -> None:
     with pytest.raises(UserError, match="use category"):
         store.new_assessment(mini, replace(profile, use_category="astrology"))
     assert store.list_assessments() == []
+
+
+def test_a_failing_migration_leaves_no_half_schema(tmp_path) -> None:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    from guidecheck.migrations import _run
+
+    broken = Migrations("broken-test")
+
+    @broken()
+    def half(db: Database) -> None:
+        _run(db, "CREATE TABLE first_half (x); CREATE TABLE oops (")
+
+    db = Database(sqlite3.connect(tmp_path / "m.db", isolation_level=None))
+    with pytest.raises(sqlite3.OperationalError):
+        broken.apply(db)
+    assert "first_half" not in db.table_names()
+    assert broken.pending(db)[0].name == "half"

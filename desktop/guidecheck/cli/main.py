@@ -21,6 +21,8 @@ COMMAND_GROUPS: tuple[str, ...] = (
     "questionnaires",
     "assessment",
     "report",
+    "bundle",
+    "keys",
 )
 
 

@@ -1,0 +1,159 @@
+"""Import 1,000 sync bundles (~70 answers each) into a district hub, beside a plain executemany.
+
+The bundles are made through the real export path (collect, gzip, age-encrypt, sign, safe write,
+read back) from a few clinic data folders; each bundle carries one new assessment whose 70
+answers were first entered through the real store and then copied (so building stays fast).
+Run: .venv/bin/python bench/bench_import.py [--bundles N] [--answers N] [--clinics N] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from guidecheck.bundles import keys
+from guidecheck.bundles.export import export_bundle
+from guidecheck.bundles.importer import import_file
+from guidecheck.model import Profile
+from guidecheck.paths import database_path, questionnaires_dir
+from guidecheck.questionnaires import load_questionnaire
+from guidecheck.store import Store
+
+ASSESSMENT_COPY = """
+INSERT INTO assessments (id, lineage_id, revision, replaces, questionnaire_id, questionnaire_version, status,
+    profile_json, facility_code, tool_id, sign_off_json, created_at, updated_at, finalized_at, current_domain,
+    origin_device, superseded, conflict, overall_score, verdict, red_flag_count, answered_count, shown_count)
+SELECT ?1, ?1, 1, NULL, questionnaire_id, questionnaire_version, status, profile_json, facility_code, tool_id,
+    sign_off_json, ?2, ?2, finalized_at, current_domain, origin_device, 0, 0, overall_score, verdict,
+    red_flag_count, answered_count, shown_count FROM assessments WHERE id = ?3
+"""
+
+
+def value_for(item, n: int):  # noqa: ANN001, ANN201 - a model.Item; the value shape depends on its type
+    if item.type == "compliance":
+        return ("yes", "partly", "no", "dont_know")[n % 4]
+    if item.type == "single_choice":
+        return item.choices[n % len(item.choices)].id
+    if item.type == "multiple_choice":
+        return [item.choices[0].id]
+    if item.type == "number":
+        return int(item.minimum or 0) + 1
+    if item.type == "date":
+        return "2026-10-01"
+    return f"remark {n}"
+
+
+def build(folder: Path, bundles: int, answers: int, clinics: int) -> tuple[Path, list[Path]]:
+    from guidecheck.store import now_iso
+
+    hub = folder / "hub"
+    key = keys.create_district_identity(hub, "Bench district")
+    key_file = keys.write_district_key_file([key], folder / "district.gckey")
+    questionnaire = load_questionnaire(questionnaires_dir() / "who-ai-health-2025.yaml")
+    out = folder / "bundles"
+    out.mkdir()
+    for c in range(clinics):
+        home = folder / f"clinic{c}"
+        keys.install_district_keys(home, key_file)
+        with Store(database_path(home)) as store:
+            profile = Profile(facility_name=f"Clinic {c}", facility_code=f"BEN-{c:03d}", tool_name="ChestScan",
+                              use_category="diagnostic_imaging", assessor_name="Bench", date="2026-11-20")  # fmt: skip
+            template = store.new_assessment(questionnaire, profile).id
+            for n, item in enumerate(questionnaire.items[:answers]):
+                store.save_answer(template, item.id, value_for(item, n), note=f"note {n}")
+            export_bundle(home, store, folder)  # the template goes to a bundle we do not import
+            for b in range(c, bundles, clinics):
+                new_id = str(uuid.uuid4())
+                with store.atomic():
+                    store.conn.execute(ASSESSMENT_COPY, (new_id, now_iso(), template))
+                    store.conn.execute(
+                        "INSERT INTO answers SELECT ?, item_id, value_json, note, answered_at, answered_by"
+                        " FROM answers WHERE assessment_id = ?", (new_id, template))  # fmt: skip
+                path = export_bundle(home, store, out).path
+                path.rename(out / f"{b:05d}-{path.name}")
+        print(f"  clinic {c}: built {len(range(c, bundles, clinics))} bundles", flush=True)
+    return hub, sorted(out.iterdir())
+
+
+def plain_rows(paths: list[Path], hub: Path) -> list[tuple]:
+    """The same answer rows, decrypted once, for the executemany baseline (not timed)."""
+    from guidecheck.bundles import container, seal
+
+    identity, _public = keys.district_identity(hub)
+    rows: dict[tuple[str, str], tuple] = {}  # a row sent twice (same-millisecond edit) counts once
+    for path in paths:
+        payload = json.loads(seal.decompress(seal.decrypt(container.unpack(path.read_bytes()).payload, identity), 10**8))
+        for a in payload["assessments"]:
+            for x in a["answers"]:
+                rows[(a["id"], x["item_id"])] = (a["id"], x["item_id"], x["value_json"], x["note"], x["answered_at"], x["answered_by"])
+    return list(rows.values())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bundles", type=int, default=1000)
+    parser.add_argument("--answers", type=int, default=70)
+    parser.add_argument("--clinics", type=int, default=4)
+    parser.add_argument("--keep", metavar="DIR", help="build into DIR (reused when it already holds bundles)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="gc-bench-") as temp:
+        folder = Path(args.keep) if args.keep else Path(temp)
+        if (folder / "bundles").is_dir():
+            hub, paths = folder / "hub", sorted((folder / "bundles").iterdir())
+            print(f"reusing {len(paths)} bundles in {folder}")
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            started = time.perf_counter()
+            hub, paths = build(folder, args.bundles, args.answers, args.clinics)
+            print(f"built {len(paths)} bundles in {time.perf_counter() - started:.1f} s (not part of the figure)")
+        size = sum(p.stat().st_size for p in paths)
+        import_home = folder / f"import-{uuid.uuid4().hex[:6]}"
+        import_home.mkdir()
+        for name in ("keys",):  # the hub's identity, copied into a fresh data folder for this run
+            (import_home / name).mkdir()
+            for f in (hub / name).iterdir():
+                (import_home / name / f.name).write_bytes(f.read_bytes())
+        with Store(database_path(import_home)) as store:
+            started = time.perf_counter()
+            refused = 0
+            for path in paths:
+                refused += not import_file(import_home, store, path).imported
+            elapsed = time.perf_counter() - started
+            answers = store.conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+        rows = plain_rows(paths, hub)
+        baseline = folder / f"plain-{uuid.uuid4().hex[:6]}.db"
+        conn = sqlite3.connect(baseline, isolation_level=None)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("CREATE TABLE answers (assessment_id TEXT, item_id TEXT, value_json TEXT, note TEXT,"
+                     " answered_at TEXT, answered_by TEXT, PRIMARY KEY (assessment_id, item_id)) WITHOUT ROWID")  # fmt: skip
+        started = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?)", rows)
+        conn.execute("COMMIT")
+        plain_one = time.perf_counter() - started
+        conn.execute("DELETE FROM answers")
+        per_bundle = max(1, len(rows) // max(1, len(paths)))
+        started = time.perf_counter()
+        for i in range(0, len(rows), per_bundle):
+            conn.execute("BEGIN")
+            conn.executemany("INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?)", rows[i : i + per_bundle])
+            conn.execute("COMMIT")
+        plain_many = time.perf_counter() - started
+        conn.close()
+    print(f"bundles: {len(paths)} ({size / 1e6:.1f} MB on disk), refused: {refused}, answers in hub: {answers}")
+    print(f"bundle import (verify+decrypt+apply+archive, 1 transaction each): {elapsed:.2f} s, "
+          f"{answers / elapsed:,.0f} answers/s, {len(paths) / elapsed:.1f} bundles/s")  # fmt: skip
+    print(f"plain executemany, one transaction:        {plain_one:.3f} s, {len(rows) / plain_one:,.0f} rows/s")
+    print(f"plain executemany, one transaction/bundle: {plain_many:.2f} s, {len(rows) / plain_many:,.0f} rows/s")
+    return 0 if refused == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

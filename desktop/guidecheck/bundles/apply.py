@@ -1,0 +1,300 @@
+"""Apply a verified bundle's records to the hub database, so that any import order gives the same result.
+
+Every version ("variant") of an assessment ever received is kept in `bundle_variants`; the row in
+`assessments` is always the greatest variant by (updated_at, final before draft, content hash) and
+its conflict flag is a function of the whole variant set. Since the outcome depends only on the
+set of bundles imported, importing twice or in another order changes nothing.
+Call `apply_payload` inside `store.atomic()`: the caller's transaction makes it all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from guidecheck.bundles.errors import BundleRefused
+from guidecheck.bundles.ledger import ensure_tables
+from guidecheck.bundles.manifest import Manifest
+from guidecheck.bundles.payload import COLUMNS, Payload
+from guidecheck.i18n import _
+
+ROW_COLUMNS = tuple(COLUMNS["assessments"])
+ANSWER_COLUMNS = tuple(COLUMNS["answers"])
+
+
+@dataclass
+class ApplyResult:
+    """What one bundle did: counted per assessment, plus the side records it brought."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+    other_records: int = 0  # facilities, tools, questionnaire versions and audit entries added or changed
+    changed_ids: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new or self.updated or self.conflicts or self.other_records)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"new": self.new, "updated": self.updated, "unchanged": self.unchanged,
+                "conflicts": self.conflicts, "other_records": self.other_records}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Variant:
+    sha256: str
+    updated_at: str
+    status: str
+
+    @property
+    def rank(self) -> tuple[str, bool, str]:
+        return (self.updated_at, self.status == "final", self.sha256)
+
+
+def body_sha256(body: dict[str, Any]) -> str:
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def apply_payload(store: Any, manifest: Manifest, payload: Payload) -> ApplyResult:
+    """Merge one bundle into the store's database (inside the caller's transaction)."""
+    conn: sqlite3.Connection = store.conn
+    ensure_tables(conn)
+    result = ApplyResult()
+    try:
+        result.other_records += _apply_questionnaires(conn, payload, manifest.created_at)
+        result.other_records += _apply_latest(conn, "facilities", "code", payload.facilities)
+        result.other_records += _apply_latest(conn, "tools", "id", payload.tools)
+        lineages: set[str] = set()
+        for record in sorted(payload.assessments, key=lambda a: (a["lineage_id"], a["revision"], a["id"])):
+            _check_origin(conn, record, manifest.device_id)
+            _check_answers(store, record)
+            _apply_assessment(conn, record, result)
+            lineages.add(record["lineage_id"])
+        flagged_before = _flagged(conn, lineages)
+        _recompute_conflicts(conn, lineages)
+        result.conflicts = len(_flagged(conn, lineages) - flagged_before)
+        result.other_records += _apply_audit(conn, manifest.device_id, payload.audit)
+    except sqlite3.IntegrityError as exc:
+        raise BundleRefused(
+            _("The bundle's records refer to records that are neither in the bundle nor in this database.")
+        ) from exc
+    for assessment_id in result.changed_ids:
+        store.refresh_summary(assessment_id)
+    return result
+
+
+def _apply_questionnaires(conn: sqlite3.Connection, payload: Payload, stamp: str) -> int:
+    added = 0
+    for version in payload.questionnaire_versions:
+        row = conn.execute(
+            "SELECT sha256 FROM questionnaire_versions WHERE id = ? AND version = ?", (version["id"], version["version"])
+        ).fetchone()
+        if row is None:
+            _check_questionnaire(version)
+            conn.execute(
+                "INSERT INTO questionnaire_versions (id, version, sha256, source, added_at) VALUES (?, ?, ?, ?, ?)",
+                (version["id"], version["version"], version["sha256"], version["source"], stamp),
+            )
+            added += 1
+        elif row[0] == version["sha256"]:
+            # The earliest bundle date wins, whatever the import order.
+            conn.execute(
+                "UPDATE questionnaire_versions SET added_at = ? WHERE id = ? AND version = ? AND added_at > ?",
+                (stamp, version["id"], version["version"], stamp),
+            )
+        else:
+            raise BundleRefused(
+                _("The bundle uses questionnaire {id} version {version}, which differs from the copy of that version here.").format(
+                    id=version["id"], version=version["version"]
+                )
+            )
+    return added
+
+
+def _check_questionnaire(version: dict[str, Any]) -> None:
+    """A checklist new to this hub must parse and be the id and version it claims to be."""
+    from guidecheck.errors import QuestionnaireError
+    from guidecheck.questionnaires import parse_questionnaire_text
+
+    label = f"{version['id']} {version['version']}"
+    try:
+        parsed = parse_questionnaire_text(version["source"], label)
+    except QuestionnaireError as exc:
+        raise BundleRefused(
+            _("The bundle holds a questionnaire that cannot be read ({problem}).").format(problem=exc.message)
+        ) from exc
+    if (parsed.id, parsed.version) != (version["id"], version["version"]):
+        raise BundleRefused(_("The bundle holds a questionnaire that is not the version it claims to be."))
+
+
+def _check_origin(conn: sqlite3.Connection, record: dict[str, Any], device_id: str) -> None:
+    """A device speaks only for the assessments it recorded: no overwriting another clinic's work."""
+    row = conn.execute("SELECT origin_device FROM assessments WHERE id = ?", (record["id"],)).fetchone()
+    if record["origin_device"] != device_id or (row is not None and row[0] != device_id):
+        raise BundleRefused(_("The bundle carries an assessment recorded on another device; only its own device may send it."))
+
+
+def _check_answers(store: Any, record: dict[str, Any]) -> None:
+    """Every answer must fit its item, as the clinic's store already made sure: refuse otherwise."""
+    from guidecheck.answers import normalize_value
+    from guidecheck.errors import UserError
+
+    questionnaire = store.stored_questionnaire(record["questionnaire_id"], record["questionnaire_version"])
+    for answer in record["answers"]:
+        item = questionnaire.item(answer["item_id"])
+        try:
+            if item is None:
+                raise UserError(answer["item_id"])
+            normalize_value(item, json.loads(answer["value_json"]))
+        except UserError as exc:
+            raise BundleRefused(
+                _("The bundle holds an answer that does not fit its questionnaire (item {item}).").format(
+                    item=answer["item_id"][:80]
+                )
+            ) from exc
+
+
+def _apply_latest(conn: sqlite3.Connection, table: str, key: str, records: list[dict[str, Any]]) -> int:
+    """Upsert facilities or tools: the newest `updated_at` wins, ties broken by content."""
+    columns = list(COLUMNS[table])
+    changed = 0
+    for record in records:
+        row = conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {key} = ?", (record[key],)).fetchone()
+        if row is not None:
+            current = dict(zip(columns, row, strict=True))
+            if (current["updated_at"], body_sha256(current)) >= (record["updated_at"], body_sha256(record)):
+                continue
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
+        conn.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            f" ON CONFLICT({key}) DO UPDATE SET {updates}",
+            [record[c] for c in columns],
+        )
+        changed += 1
+    return changed
+
+
+def _apply_assessment(conn: sqlite3.Connection, record: dict[str, Any], result: ApplyResult) -> None:
+    assessment_id = record["id"]
+    body = {c: record[c] for c in ROW_COLUMNS}
+    body["answers"] = sorted(record["answers"], key=lambda a: a["item_id"])
+    current = _body_from_db(conn, assessment_id)
+    if current is not None:
+        _remember(conn, assessment_id, current)  # a hub-side edit counts as a variant too
+    _remember(conn, assessment_id, body)
+    winner = _winner(conn, assessment_id)
+    if current is not None and body_sha256(current) == winner.sha256:
+        result.unchanged += 1
+        return
+    if winner.sha256 != body_sha256(body):
+        body = json.loads(_variant_body(conn, assessment_id, winner.sha256))
+    _write_row(conn, body)
+    result.changed_ids.append(assessment_id)
+    if current is None:
+        result.new += 1
+    else:
+        result.updated += 1
+
+
+def current_sha256(conn: sqlite3.Connection, assessment_id: str) -> str | None:
+    """Content hash of the assessment as stored now (to mark it among its received variants)."""
+    body = _body_from_db(conn, assessment_id)
+    return body_sha256(body) if body is not None else None
+
+
+def _body_from_db(conn: sqlite3.Connection, assessment_id: str) -> dict[str, Any] | None:
+    row = conn.execute(f"SELECT {', '.join(ROW_COLUMNS)} FROM assessments WHERE id = ?", (assessment_id,)).fetchone()
+    if row is None:
+        return None
+    body = dict(zip(ROW_COLUMNS, row, strict=True))
+    answers = conn.execute(
+        f"SELECT {', '.join(ANSWER_COLUMNS)} FROM answers WHERE assessment_id = ? ORDER BY item_id", (assessment_id,)
+    )
+    body["answers"] = [dict(zip(ANSWER_COLUMNS, a, strict=True)) for a in answers]
+    return body
+
+
+def _remember(conn: sqlite3.Connection, assessment_id: str, body: dict[str, Any]) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO bundle_variants (assessment_id, sha256, updated_at, status, body) VALUES (?, ?, ?, ?, ?)",
+        (assessment_id, body_sha256(body), body["updated_at"], body["status"],
+         json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)),
+    )  # fmt: skip
+
+
+def _variants(conn: sqlite3.Connection, assessment_id: str) -> list[Variant]:
+    rows = conn.execute("SELECT sha256, updated_at, status FROM bundle_variants WHERE assessment_id = ?", (assessment_id,))
+    return [Variant(*row) for row in rows]
+
+
+def _winner(conn: sqlite3.Connection, assessment_id: str) -> Variant:
+    return max(_variants(conn, assessment_id), key=lambda v: v.rank)
+
+
+def _variant_body(conn: sqlite3.Connection, assessment_id: str, sha256: str) -> str:
+    row = conn.execute(
+        "SELECT body FROM bundle_variants WHERE assessment_id = ? AND sha256 = ?", (assessment_id, sha256)
+    ).fetchone()
+    return str(row[0])
+
+
+def _write_row(conn: sqlite3.Connection, body: dict[str, Any]) -> None:
+    columns = list(ROW_COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    conn.execute(
+        f"INSERT INTO assessments ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        f" ON CONFLICT(id) DO UPDATE SET {updates}",
+        [body[c] for c in columns],
+    )
+    conn.execute("DELETE FROM answers WHERE assessment_id = ?", (body["id"],))
+    conn.executemany(
+        f"INSERT INTO answers (assessment_id, {', '.join(ANSWER_COLUMNS)}) VALUES (?{', ?' * len(ANSWER_COLUMNS)})",
+        [[body["id"]] + [a[c] for c in ANSWER_COLUMNS] for a in body["answers"]],
+    )
+
+
+def _in_conflict(a: Variant, b: Variant) -> bool:
+    """Two different versions that cannot both be honest steps of one assessment's life."""
+    if a.updated_at == b.updated_at or (a.status == "final" and b.status == "final"):
+        return True
+    earlier, later = sorted((a, b), key=lambda v: v.updated_at)
+    return earlier.status == "final" and later.status == "draft"
+
+
+def _flagged(conn: sqlite3.Connection, lineages: set[str]) -> set[str]:
+    rows = conn.execute(
+        "SELECT id FROM assessments WHERE conflict = 1 AND lineage_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(lineages)),),
+    )
+    return {row[0] for row in rows}
+
+
+def _recompute_conflicts(conn: sqlite3.Connection, lineages: set[str]) -> None:
+    """Conflict = two incompatible variants of one id, or two ids claiming one lineage revision."""
+    for lineage_id in sorted(lineages):
+        rows = conn.execute("SELECT id, revision FROM assessments WHERE lineage_id = ?", (lineage_id,)).fetchall()
+        per_revision: dict[int, int] = {}
+        for _id, revision in rows:
+            per_revision[revision] = per_revision.get(revision, 0) + 1
+        for assessment_id, revision in rows:
+            variants = _variants(conn, assessment_id)
+            clash = per_revision[revision] > 1 or any(_in_conflict(a, b) for a, b in combinations(variants, 2))
+            conn.execute("UPDATE assessments SET conflict = ? WHERE id = ?", (int(clash), assessment_id))
+
+
+def _apply_audit(conn: sqlite3.Connection, origin_device: str, entries: list[dict[str, Any]]) -> int:
+    """Keep the clinic's audit entries beside (not inside) the hub's own hash chain."""
+    columns = list(COLUMNS["audit"])
+    before = conn.total_changes
+    conn.executemany(
+        f"INSERT OR IGNORE INTO bundle_audit (origin_device, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
+        [[origin_device] + [e[c] for c in columns] for e in entries],
+    )
+    return conn.total_changes - before

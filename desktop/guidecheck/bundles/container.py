@@ -1,0 +1,144 @@
+"""The `.gcbundle` container: a tiny length-prefixed file, bound-checked before anything is parsed.
+
+Layout (big-endian, see docs/bundle-format.md):
+    b"GCBUNDLE" | u16 format version | u8 member count (3) |
+    3 x ( u8 name length | ASCII name | u32 data length | data )
+Members, in this order: manifest.json (<= 64 KiB), manifest.sig (64 bytes), then payload.age
+(age-encrypted gzip JSON) or payload.json.gz (signed only). Nothing may follow the last member.
+Every byte is either checked exactly here or covered by the Ed25519 signature / payload hash, so
+a single flipped or missing byte is always refused.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from guidecheck.bundles.errors import BundleRefused
+from guidecheck.i18n import _
+
+MAGIC = b"GCBUNDLE"
+FORMAT_VERSION = 1
+SUFFIX = ".gcbundle"
+MANIFEST_NAME = "manifest.json"
+SIGNATURE_NAME = "manifest.sig"
+PAYLOAD_ENCRYPTED = "payload.age"
+PAYLOAD_PLAIN = "payload.json.gz"
+MAX_MANIFEST = 64 * 1024
+SIGNATURE_SIZE = 64
+MAX_PAYLOAD_JSON = 64 * 1024 * 1024
+# The stored payload is gzip (never larger than its JSON plus a few headers) plus age's overhead.
+MAX_PAYLOAD_STORED = MAX_PAYLOAD_JSON + 1024 * 1024
+_HEADER = struct.Struct(">8sHB")
+_LENGTH = struct.Struct(">I")
+MAX_FILE = _HEADER.size + 3 * (1 + 32 + _LENGTH.size) + MAX_MANIFEST + SIGNATURE_SIZE + MAX_PAYLOAD_STORED
+
+
+@dataclass(frozen=True)
+class Container:
+    """The three members of a bundle, still unverified."""
+
+    manifest: bytes
+    signature: bytes
+    payload_name: str
+    payload: bytes
+
+    @property
+    def encrypted(self) -> bool:
+        return self.payload_name == PAYLOAD_ENCRYPTED
+
+
+def pack(container: Container) -> bytes:
+    """The bytes of a bundle file."""
+    members = [
+        (MANIFEST_NAME, container.manifest),
+        (SIGNATURE_NAME, container.signature),
+        (container.payload_name, container.payload),
+    ]
+    parts = [_HEADER.pack(MAGIC, FORMAT_VERSION, len(members))]
+    for name, data in members:
+        raw = name.encode("ascii")
+        parts += [bytes([len(raw)]), raw, _LENGTH.pack(len(data)), data]
+    return b"".join(parts)
+
+
+def unpack(data: bytes) -> Container:
+    """Split a bundle into its members, refusing anything not exactly in the documented shape."""
+    if len(data) > MAX_FILE:
+        raise BundleRefused(_("The file is too large to be a GuideCheck bundle."))
+    if len(data) < _HEADER.size or data[: len(MAGIC)] != MAGIC:
+        raise BundleRefused(_("The file is not a GuideCheck bundle."))
+    _magic, version, count = _HEADER.unpack_from(data, 0)
+    if version != FORMAT_VERSION:
+        raise BundleRefused(
+            _("The bundle uses format version {version}, which this version of GuideCheck cannot read.").format(
+                version=version
+            )
+        )
+    if count != 3:
+        raise BundleRefused(_("The bundle does not have exactly the three expected parts."))
+    offset = _HEADER.size
+    expected = [
+        ((MANIFEST_NAME,), MAX_MANIFEST),
+        ((SIGNATURE_NAME,), SIGNATURE_SIZE),
+        ((PAYLOAD_ENCRYPTED, PAYLOAD_PLAIN), MAX_PAYLOAD_STORED),
+    ]
+    members: list[tuple[str, bytes]] = []
+    for allowed, limit in expected:
+        name, offset = _read_name(data, offset)
+        if name not in allowed:
+            raise BundleRefused(_("The bundle holds an unexpected part named {name!r}.").format(name=name))
+        if offset + _LENGTH.size > len(data):
+            raise BundleRefused(_("The bundle is incomplete: the copy was probably interrupted."))
+        (length,) = _LENGTH.unpack_from(data, offset)
+        offset += _LENGTH.size
+        if length > limit:
+            raise BundleRefused(_("The part {name!r} of the bundle is larger than allowed.").format(name=name))
+        if offset + length > len(data):
+            raise BundleRefused(_("The bundle is incomplete: the copy was probably interrupted."))
+        members.append((name, data[offset : offset + length]))
+        offset += length
+    if offset != len(data):
+        raise BundleRefused(_("The bundle has unexpected bytes after its last part."))
+    (_m, manifest), (_s, signature), (payload_name, payload) = members
+    if len(signature) != SIGNATURE_SIZE:
+        raise BundleRefused(_("The bundle's signature has the wrong length."))
+    return Container(manifest=manifest, signature=signature, payload_name=payload_name, payload=payload)
+
+
+def _read_name(data: bytes, offset: int) -> tuple[str, int]:
+    if offset >= len(data):
+        raise BundleRefused(_("The bundle is incomplete: the copy was probably interrupted."))
+    size = data[offset]
+    raw = data[offset + 1 : offset + 1 + size]
+    if len(raw) != size:
+        raise BundleRefused(_("The bundle is incomplete: the copy was probably interrupted."))
+    # Names are compared with a fixed list, never used as paths; decode only for the message.
+    return raw.decode("ascii", errors="replace"), offset + 1 + size
+
+
+def read_bundle_file(path: Path) -> bytes:
+    """Read a bundle file, refusing one too large before reading it into memory."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            size = _size_of(handle)
+            if size > MAX_FILE:
+                raise BundleRefused(_("The file is too large to be a GuideCheck bundle."))
+            data = handle.read(MAX_FILE + 1)
+    except IsADirectoryError as exc:
+        raise BundleRefused(_("{path} is a folder, not a bundle file.").format(path=path)) from exc
+    except FileNotFoundError as exc:
+        raise BundleRefused(_("{path} does not exist.").format(path=path)) from exc
+    except OSError as exc:
+        raise BundleRefused(_("{path} cannot be read: {reason}.").format(path=path, reason=exc.strerror or exc)) from exc
+    if len(data) > MAX_FILE:
+        raise BundleRefused(_("The file is too large to be a GuideCheck bundle."))
+    return data
+
+
+def _size_of(handle: BinaryIO) -> int:
+    return os.fstat(handle.fileno()).st_size

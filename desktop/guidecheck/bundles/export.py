@@ -1,0 +1,117 @@
+"""Write a bundle for the district: collect, compress, encrypt, sign, write safely, read back, record.
+
+Export never changes the clinic's records; it only adds a row to `bundle_exports` (and one audit
+entry) after the file was written, synced, renamed and verified by reading it back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from guidecheck import __version__
+from guidecheck.bundles import container, keys, ledger, seal
+from guidecheck.bundles.errors import BundleRefused
+from guidecheck.bundles.manifest import Manifest
+from guidecheck.bundles.payload import collect
+from guidecheck.bundles.safefile import write_atomic
+from guidecheck.bundles.verify import open_bundle
+from guidecheck.i18n import _
+
+Progress = Callable[[int, str], None]  # percent, what is happening
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    manifest: Manifest
+    encrypted: bool
+    warning: str = ""  # set when no district key is installed (signed only)
+
+
+def bundle_file_name(facility: str, created_at: str, bundle_id: str) -> str:
+    """guidecheck-<facility code>-<yyyymmdd-hhmm>-<short id>.gcbundle, safe on every file system."""
+    code = re.sub(r"[^A-Za-z0-9_-]+", "_", facility).strip("_")[:40] or "none"
+    stamp = created_at[0:4] + created_at[5:7] + created_at[8:10] + "-" + created_at[11:13] + created_at[14:16]
+    return f"guidecheck-{code}-{stamp}-{bundle_id[:8]}{container.SUFFIX}"
+
+
+def export_bundle(home: Path, store: Any, out_dir: Path, full: bool = False, actor: str = "",
+                  progress: Progress | None = None) -> ExportResult:  # fmt: skip
+    """Write one bundle into `out_dir` and return where; raises UserError with one sentence on failure."""
+    from guidecheck.store import now_iso
+
+    report = progress or (lambda _percent, _text: None)
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise BundleRefused(_("The folder {path} does not exist.").format(path=out_dir))
+    report(5, _("Reading records"))
+    device = keys.device_key(home)
+    districts = keys.installed_district_keys(home)
+    conn = store.conn
+    previous = None if full else ledger.last_export(conn)
+    since, audit_after = (None, 0) if previous is None else previous
+    created_at = now_iso()
+    with store.atomic():  # one consistent snapshot of the records
+        payload = collect(conn, since, audit_after, store.device_id)
+        audit_to = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM audit").fetchone()[0])
+    report(30, _("Packing and encrypting"))
+    stored = seal.compress(payload.to_json())
+    if len(stored) > container.MAX_PAYLOAD_JSON:
+        raise BundleRefused(_("There are too many records for one bundle; export again after the district imported this one."))
+    if districts:
+        stored = seal.encrypt(stored, [d.recipient for d in districts])
+    bundle_id = uuid.uuid4().hex
+    codes = sorted({a["facility_code"] for a in payload.assessments} or {f["code"] for f in payload.facilities}
+                   or {f.code for f in store.facilities()})  # fmt: skip
+    manifest = Manifest(
+        bundle_id=bundle_id, device_id=store.device_id, device_key=device.public_hex, created_at=created_at,
+        app_version=__version__, facility_codes=tuple(codes), counts=payload.counts(),
+        payload_name=container.PAYLOAD_ENCRYPTED if districts else container.PAYLOAD_PLAIN,
+        payload_sha256=seal.sha256_hex(stored), payload_size=len(stored),
+        encrypted_to=tuple(d.fingerprint for d in districts), scope="incremental" if since else "full", since=since,
+    )  # fmt: skip
+    raw_manifest = manifest.to_bytes()
+    data = container.pack(container.Container(raw_manifest, seal.sign(device.private, raw_manifest), manifest.payload_name, stored))
+    facility = codes[0] if len(codes) == 1 else ("multi" if codes else "none")
+    target = out_dir / bundle_file_name(facility, created_at, bundle_id)
+    report(60, _("Writing {name}").format(name=target.name))
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        raise BundleRefused(
+            _("The bundle could not be written to {path}: {reason}.").format(path=out_dir, reason=exc.strerror or exc)
+        ) from exc
+    report(85, _("Checking the written file"))
+    _read_back(target, data, home)
+    with store.atomic():
+        ledger.ensure_tables(conn)
+        conn.execute(
+            "INSERT INTO bundle_exports (bundle_id, sha256, created_at, path, scope, since, audit_to_seq, counts_json, encrypted_to)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (bundle_id, seal.sha256_hex(data), created_at, str(target), manifest.scope, since, audit_to,
+             json.dumps(manifest.counts, sort_keys=True), ",".join(manifest.encrypted_to)),
+        )  # fmt: skip
+        store.record_audit(actor, "bundle", bundle_id, "export", new={"path": str(target), "counts": manifest.counts})
+    report(100, _("Done"))
+    warning = "" if districts else _(
+        "No district key is installed: the bundle is signed but NOT encrypted; anyone with the file can read it."
+    )
+    return ExportResult(path=target, manifest=manifest, encrypted=bool(districts), warning=warning)
+
+
+def _read_back(target: Path, expected: bytes, home: Path) -> None:
+    """Read the file back from the drive and check it, so a bad stick is found now, not at the district."""
+    try:
+        written = container.read_bundle_file(target)
+        if written != expected:
+            raise BundleRefused(_("The bundle written to {path} reads back differently; the drive may be faulty.").format(path=target))
+        open_bundle(written, home, None, require_payload=False)
+    except BundleRefused:
+        target.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,44 @@
+"""Fixtures for bundle tests: real clinic and hub data folders (helpers: bundle_helpers.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from guidecheck.model import Questionnaire
+from guidecheck.paths import questionnaires_dir
+from guidecheck.questionnaires import load_questionnaire
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def mini() -> Questionnaire:
+    return load_questionnaire(DATA / "mini.yaml")
+
+
+@pytest.fixture
+def who() -> Questionnaire:
+    return load_questionnaire(questionnaires_dir() / "who-ai-health-2025.yaml")
+
+
+@pytest.fixture
+def clinic(tmp_path) -> Path:
+    home = tmp_path / "clinic"
+    home.mkdir()
+    return home
+
+
+@pytest.fixture
+def hub(tmp_path) -> Path:
+    home = tmp_path / "hub"
+    home.mkdir()
+    return home
+
+
+@pytest.fixture
+def stick(tmp_path) -> Path:
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    return folder
