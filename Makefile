@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench soak package lint screenshots clean-venv
+.PHONY: run test bench soak package lint screenshots translations clean-venv
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ screenshots: $(STAMP)
 package: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,package]'
 	$(BIN)/python packaging/build.py
+
+# Refresh the core's message template and catalogues (Babel); translators edit locale/*/LC_MESSAGES/*.po.
+translations: $(STAMP)
+	$(BIN)/pybabel extract --no-location --sort-output --project GuideCheck -o desktop/guidecheck/locale/guidecheck.pot desktop/guidecheck --ignore-dirs=gui
+	$(BIN)/pybabel update --no-fuzzy-matching -i desktop/guidecheck/locale/guidecheck.pot -d desktop/guidecheck/locale -D guidecheck
+	$(BIN)/pybabel compile -d desktop/guidecheck/locale -D guidecheck
 
 clean-venv:
 	rm -rf $(VENV)
