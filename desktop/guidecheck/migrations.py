@@ -82,3 +82,11 @@ def m002_bundles(db: Database) -> None:
     from guidecheck.bundles.ledger import SCHEMA
 
     _run(db, SCHEMA)
+
+
+@migrations()
+def m003_district_resolutions(db: Database) -> None:
+    """The district officer's decisions on import conflicts (see district/conflicts.py)."""
+    from guidecheck.district.conflicts import RESOLUTIONS
+
+    _run(db, RESOLUTIONS)

@@ -1,0 +1,216 @@
+"""Conflicts flagged by bundle import, shown side by side, and the officer's decision.
+
+Import flags `conflict = 1` in two cases (guidecheck.bundles.apply): two assessment ids claim the
+same lineage revision (two laptops revised one assessment), or one id arrived in incompatible
+versions ("variants", kept in `bundle_variants`). A conflict group is one lineage revision; its
+options are every row of it and every stored variant of those rows. Choosing "this one stands"
+writes the chosen content if it is a variant, marks every other row of the group superseded (kept,
+never deleted), clears the flags and audits it, all in one transaction. Decisions are also kept in
+`district_resolutions`, so `reapply_resolutions` can restore them if a later import re-flags the
+same set of versions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from guidecheck.errors import UserError
+from guidecheck.i18n import _
+from guidecheck.model import Answer, Profile
+from guidecheck.scoring import score
+
+RESOLUTIONS = """
+CREATE TABLE IF NOT EXISTS district_resolutions (
+    lineage_id TEXT NOT NULL, revision INTEGER NOT NULL, kept_id TEXT NOT NULL, kept_sha256 TEXT NOT NULL,
+    options_json TEXT NOT NULL, resolved_at TEXT NOT NULL, actor TEXT NOT NULL,
+    PRIMARY KEY (lineage_id, revision)
+)
+"""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One version a conflict could settle on, with what the officer compares."""
+
+    assessment_id: str
+    sha256: str
+    current: bool  # this content is what the assessments row holds now
+    status: str
+    updated_at: str
+    origin_device: str
+    assessor: str
+    date: str
+    overall: float | None
+    verdict: str
+    red_flags: tuple[str, ...]
+    answers: dict[str, tuple[Any, str]]  # item id -> (value, note)
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ConflictGroup:
+    lineage_id: str
+    revision: int
+    facility_code: str
+    facility_name: str
+    tool_name: str
+    options: tuple[Option, ...]
+    questions: dict[str, str]  # item id -> question text, for the side-by-side view
+
+    @property
+    def key(self) -> str:
+        return f"{self.lineage_id}#{self.revision}"
+
+    def differing_items(self) -> list[str]:
+        """Item ids whose value or note differs between any two options, in first-seen order."""
+        seen: dict[str, None] = {}
+        for option in self.options:
+            for item_id in option.answers:
+                seen.setdefault(item_id, None)
+        return [i for i in seen if len({json.dumps(o.answers.get(i), sort_keys=True) for o in self.options}) > 1]
+
+
+def _bundle_columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    from guidecheck.bundles.apply import ANSWER_COLUMNS, ROW_COLUMNS
+
+    return ROW_COLUMNS, ANSWER_COLUMNS
+
+
+def _row_body(conn: Any, assessment_id: str) -> dict[str, Any]:
+    rows, answers = _bundle_columns()
+    row = conn.execute(f"SELECT {', '.join(rows)} FROM assessments WHERE id = ?", (assessment_id,)).fetchone()
+    body = dict(zip(rows, row, strict=True))
+    found = conn.execute(f"SELECT {', '.join(answers)} FROM answers WHERE assessment_id = ? ORDER BY item_id", (assessment_id,))
+    body["answers"] = [dict(zip(answers, a, strict=True)) for a in found]
+    return body
+
+
+def _sha(body: dict[str, Any]) -> str:
+    from guidecheck.bundles.apply import body_sha256
+
+    return body_sha256(body)
+
+
+def _has_table(conn: Any, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def _option(store: Any, body: dict[str, Any], current: bool) -> Option:
+    profile = Profile.from_dict(json.loads(body["profile_json"]))
+    answers = {a["item_id"]: Answer(a["item_id"], json.loads(a["value_json"]), a["note"]) for a in body["answers"]}
+    result = score(store.stored_questionnaire(body["questionnaire_id"], body["questionnaire_version"]), profile, answers)
+    return Option(
+        body["id"], _sha(body), current, body["status"], body["updated_at"], body["origin_device"],
+        profile.assessor_name, profile.date, result.overall, result.verdict, result.red_flags,
+        {k: (a.value, a.note) for k, a in answers.items()}, body,
+    )  # fmt: skip
+
+
+def conflict_groups(store: Any) -> list[ConflictGroup]:
+    """Every flagged lineage revision with its options, oldest facility name first."""
+    conn = store.conn
+    keys = conn.execute(
+        "SELECT DISTINCT lineage_id, revision FROM assessments WHERE conflict = 1 ORDER BY lineage_id, revision"
+    ).fetchall()
+    variants = _has_table(conn, "bundle_variants")
+    groups = []
+    for lineage_id, revision in keys:
+        ids = [r[0] for r in conn.execute(
+            "SELECT id FROM assessments WHERE lineage_id = ? AND revision = ? AND superseded = 0 ORDER BY id",
+            (lineage_id, revision))]  # fmt: skip
+        options: list[Option] = []
+        for assessment_id in ids:
+            current = _row_body(conn, assessment_id)
+            options.append(_option(store, current, True))
+            if variants:
+                for (text,) in conn.execute(
+                    "SELECT body FROM bundle_variants WHERE assessment_id = ? ORDER BY updated_at, sha256", (assessment_id,)
+                ):
+                    body = json.loads(text)
+                    if body.get("superseded"):  # the hub's own mark of an earlier decision, not a rival
+                        continue
+                    if all(_sha(body) != o.sha256 for o in options):
+                        options.append(_option(store, body, False))
+        if not options:
+            continue
+        first = options[0]
+        profile = Profile.from_dict(json.loads(first.body["profile_json"]))
+        questionnaire = store.stored_questionnaire(first.body["questionnaire_id"], first.body["questionnaire_version"])
+        questions = {item.id: item.question.en for item in questionnaire.items}
+        groups.append(ConflictGroup(lineage_id, revision, profile.facility_code, profile.facility_name,
+                                    profile.tool_name, tuple(options), questions))  # fmt: skip
+    return sorted(groups, key=lambda g: (g.facility_name.casefold(), g.key))
+
+
+def resolve(store: Any, group: ConflictGroup, keep: Option, actor: str = "") -> None:
+    """Let `keep` stand; every other row of the group is kept but marked superseded."""
+    if keep not in group.options:
+        raise UserError(_("That version is not part of this conflict."))
+    conn = store.conn
+    with store.atomic():
+        still = conn.execute(
+            "SELECT COUNT(*) FROM assessments WHERE lineage_id = ? AND revision = ? AND conflict = 1",
+            (group.lineage_id, group.revision),
+        ).fetchone()[0]
+        if not still:
+            raise UserError(_("This conflict was already resolved; reload the list."))
+        if not keep.current:
+            _write_body(conn, keep.body)
+        for other in {o.assessment_id for o in group.options} - {keep.assessment_id}:
+            conn.execute("UPDATE assessments SET superseded = 1 WHERE id = ?", (other,))
+            store.record_audit(actor, "assessment", other, "supersede", "superseded", 0, 1)
+        conn.execute("UPDATE assessments SET conflict = 0 WHERE lineage_id = ? AND revision = ?",
+                     (group.lineage_id, group.revision))
+        store.record_audit(actor, "assessment", keep.assessment_id, "resolve_conflict", "content", None, keep.sha256)
+        conn.execute(RESOLUTIONS)
+        known = {o.sha256 for o in group.options}
+        before = conn.execute("SELECT options_json FROM district_resolutions WHERE lineage_id = ? AND revision = ?",
+                              (group.lineage_id, group.revision)).fetchone()  # fmt: skip
+        if before:
+            known |= set(json.loads(before[0]))
+        conn.execute(
+            "INSERT OR REPLACE INTO district_resolutions VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (group.lineage_id, group.revision, keep.assessment_id, keep.sha256, json.dumps(sorted(known)), _now(), actor),
+        )
+        if not keep.current:
+            store.refresh_summary(keep.assessment_id)
+
+
+def reapply_resolutions(store: Any, actor: str = "") -> int:
+    """Settle again any re-flagged group whose versions are exactly those already decided on."""
+    if not _has_table(store.conn, "district_resolutions"):
+        return 0
+    decided = {(r[0], r[1]): (r[2], r[3], r[4]) for r in store.conn.execute(
+        "SELECT lineage_id, revision, kept_id, kept_sha256, options_json FROM district_resolutions")}  # fmt: skip
+    settled = 0
+    for group in conflict_groups(store):
+        decision = decided.get((group.lineage_id, group.revision))
+        if decision is None:
+            continue
+        kept_id, kept_sha, options = decision
+        keep = next((o for o in group.options if o.assessment_id == kept_id and o.sha256 == kept_sha), None)
+        if keep is None:  # the kept content is not among the options: undecided again
+            continue
+        if {o.sha256 for o in group.options} <= set(json.loads(options)):
+            resolve(store, group, keep, actor)
+            settled += 1
+    return settled
+
+
+def _write_body(conn: Any, body: dict[str, Any]) -> None:
+    rows, answers = _bundle_columns()
+    conn.execute(f"UPDATE assessments SET {', '.join(f'{c} = ?' for c in rows if c != 'id')} WHERE id = ?",
+                 [body[c] for c in rows if c != "id"] + [body["id"]])  # fmt: skip
+    conn.execute("DELETE FROM answers WHERE assessment_id = ?", (body["id"],))
+    conn.executemany(
+        f"INSERT INTO answers (assessment_id, {', '.join(answers)}) VALUES (?{', ?' * len(answers)})",
+        [[body["id"]] + [a[c] for c in answers] for a in body["answers"]],
+    )
+
+
+def _now() -> str:
+    from guidecheck.database import now_iso
+
+    return now_iso()

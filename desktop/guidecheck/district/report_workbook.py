@@ -1,0 +1,196 @@
+"""The district workbook: latest assessments, every answer in long form, gaps, and charts.
+
+openpyxl's write-only mode streams each row to disk as it is made, so 100,000 answer rows take
+little memory; answers are read assessment by assessment, never all at once. Values are typed
+(numbers, dates, booleans) with no formulas. The file is written beside the target and renamed
+over it, so a failed export leaves no half file. openpyxl is imported only here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from guidecheck.district.records import Record
+from guidecheck.district.summary import DistrictSummary
+from guidecheck.i18n import _
+from guidecheck.labels import use_category_label, verdict_label
+from guidecheck.scoring import item_credit
+
+# Long form kept to the columns an analysis joins and filters on: every extra column costs about a
+# tenth of the export time at 100,000 rows. Question texts are on the Items sheet (join on item id),
+# facility names and districts on the Latest assessments sheet (join on facility code). Column names
+# of these two sheets stay English on purpose, so analysts' scripts read any district's file.
+ANSWER_HEADERS = (
+    "Assessment id", "Facility code", "AI tool", "Date", "Latest", "Domain", "Item id", "Answer", "Credit", "Note",
+)  # fmt: skip
+ITEM_HEADERS = ("Questionnaire", "Version", "Item id", "Domain", "Question", "Type", "Weight", "Critical")
+
+
+def _day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except (TypeError, ValueError):
+        return None
+
+
+def _cell_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def answer_rows(store: Any, records: Iterable[Record], latest_ids: set[str]) -> Iterator[tuple[Any, ...]]:
+    """One tuple per assessment × answered item, in checklist order, read one assessment at a time."""
+    conn = store.conn
+    for record in records:
+        questionnaire = store.stored_questionnaire(record.questionnaire_id, record.questionnaire_version)
+        position = {item.id: n for n, item in enumerate(questionnaire.items)}
+        head = (record.id, record.facility_code, record.tool_label, _day(record.date), record.id in latest_ids)
+        rows = conn.execute("SELECT item_id, value_json, note FROM answers WHERE assessment_id = ?", (record.id,)).fetchall()
+        rows.sort(key=lambda r: position.get(r[0], len(position)))
+        for item_id, value_json, note in rows:
+            value = json.loads(value_json)
+            item = questionnaire.item(item_id)
+            if item is None:  # an answer to an item this version does not have: keep it, unscored
+                yield head + ("", item_id, _cell_value(value), None, note or None)
+            else:
+                credit = item_credit(item, value) if item.scored else None
+                yield head + (item.domain_id, item_id, _cell_value(value), credit, note or None)
+
+
+def item_rows(store: Any, records: Iterable[Record]) -> Iterator[tuple[Any, ...]]:
+    """The questionnaire items behind the answers, one row per version in use × item."""
+    versions = sorted({(r.questionnaire_id, r.questionnaire_version) for r in records})
+    for qid, version in versions:
+        for item in store.stored_questionnaire(qid, version).items:
+            yield (qid, version, item.id, item.domain_id, item.question.en, item.type, item.weight, item.critical)
+
+
+def write_district_workbook(store: Any, summary: DistrictSummary, path: str | os.PathLike[str]) -> Path:
+    """Write the workbook to `path` in one step; a UserError (one sentence) if it cannot be written."""
+    from guidecheck.reports.files import check_writable
+
+    target = check_writable(path)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        _write(store, summary, temporary)
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        from guidecheck.errors import UserError
+
+        raise UserError(_("Cannot write the workbook to {path}: {reason}.").format(path=target, reason=exc.strerror or exc)) from exc
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _sheet(book: Any, title: str, headers: Iterable[str]) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    from guidecheck.reports.pdf_styles import HEADER_FILL
+
+    sheet = book.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL.lstrip("#"))
+    cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font, cell.fill = bold, fill
+        cells.append(cell)
+    sheet.append(cells)
+    return sheet
+
+
+def _finish(sheet: Any, columns: int, rows: int) -> None:
+    from openpyxl.utils import get_column_letter
+
+    sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(rows + 1, 2)}"
+
+
+def _write(store: Any, summary: DistrictSummary, target: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    heat = summary.heatmap
+    latest_ids = {row.record.id for row in heat.rows}
+    overview = {(r.facility_code, r.tool_id): r for r in summary.overview}
+
+    headers = ["Facility code", "Facility", "District", "Region", "AI tool", "Use category", "Date",
+               "Verdict", "Overall score"] + [title for _d, title in heat.domains] + \
+              ["Red flags", "Re-assessment due", "Overdue", "Conflict", "Assessment id"]  # fmt: skip
+    sheet = _sheet(book, _("Latest assessments"), headers)
+    for row in heat.rows:
+        r = row.record
+        view = overview[(r.facility_code, r.tool_id)]
+        sheet.append([r.facility_code, r.facility_name, r.district, r.region, r.tool_label,
+                      use_category_label(r.use_category), _day(r.date), verdict_label(r.verdict), r.overall,
+                      *row.cells, r.red_flag_count, _day(view.due_date), view.due, r.conflict, r.id])  # fmt: skip
+    _finish(sheet, len(headers), len(heat.rows))
+
+    sheet = _sheet(book, _("Answers"), ANSWER_HEADERS)
+    count = 0
+    for values in answer_rows(store, summary.records, latest_ids):
+        sheet.append(values)
+        count += 1
+    _finish(sheet, len(ANSWER_HEADERS), count)
+
+    gap_headers = ["Item id", "Domain", "Question", "Critical", "Facilities missing", "Facilities asked",
+                   "Share of facilities (%)", "Assessments missing", "Not met", "Partly met"]  # fmt: skip
+    sheet = _sheet(book, _("Gaps"), gap_headers)
+    for gap in summary.gaps:
+        sheet.append([gap.item_id, gap.domain_title, gap.question, gap.critical, gap.facilities_missing,
+                      gap.facilities_asked, gap.share, gap.records_missing, gap.not_met, gap.partly])  # fmt: skip
+    _finish(sheet, len(gap_headers), len(summary.gaps))
+    sheet = _sheet(book, _("Items"), ITEM_HEADERS)
+    count = 0
+    for values in item_rows(store, summary.records):
+        sheet.append(values)
+        count += 1
+    _finish(sheet, len(ITEM_HEADERS), count)
+    _charts(book, summary)
+    book.save(str(target))
+
+
+def _charts(book: Any, summary: DistrictSummary) -> None:
+    """A small sheet holding the charted figures and two bar charts drawn from them."""
+    from openpyxl.chart import BarChart, Reference
+
+    sheet = book.create_sheet(_("Charts"))
+    counts = summary.verdict_counts()
+    sheet.append([_("Verdict"), _("AI tools")])
+    for verdict, n in counts.items():
+        sheet.append([verdict_label(verdict), n])
+    sheet.append([])
+    first_domain_row = len(counts) + 3
+    sheet.append([_("Domain"), _("Average score (%)")])
+    averages = summary.heatmap.domain_averages()
+    for (_d, title), average in zip(summary.heatmap.domains, averages, strict=True):
+        sheet.append([title, average])
+
+    verdicts = BarChart()
+    verdicts.title = _("Latest verdicts")
+    verdicts.y_axis.title = _("AI tools")
+    verdicts.add_data(Reference(sheet, min_col=2, min_row=1, max_row=1 + len(counts)), titles_from_data=True)
+    verdicts.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=1 + len(counts)))
+    verdicts.legend = None
+    sheet.add_chart(verdicts, "D2")
+
+    domains = BarChart()
+    domains.type = "bar"
+    domains.title = _("Average domain scores")
+    domains.x_axis.title = _("Domain")
+    domains.y_axis.scaling.min, domains.y_axis.scaling.max = 0, 100
+    last = first_domain_row + len(averages)
+    domains.add_data(Reference(sheet, min_col=2, min_row=first_domain_row, max_row=last), titles_from_data=True)
+    domains.set_categories(Reference(sheet, min_col=1, min_row=first_domain_row + 1, max_row=last))
+    domains.legend = None
+    domains.height, domains.width = 10, 18
+    sheet.add_chart(domains, "D20")
