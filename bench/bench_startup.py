@@ -1,0 +1,167 @@
+"""Desktop start-up: process start to main window shown, and peak memory, beside a bare PySide6
+QMainWindow started the same way in the same run; then the time to open a home list of 2,000
+assessments made through the real store.
+
+Targets (issue 3): app time ≤ 1.3 × bare time, app peak RSS ≤ bare + 40 MiB, home list < 0.5 s.
+Both programs print "shown <seconds since process start> rss <peak KiB>" after their first show
+event (the app does so when GUIDECHECK_STARTUP_PROBE=1) and quit. Runs alternate app/bare so
+machine noise hits both alike; medians are reported. Prints figures; `--check` exits 1 on a miss.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_startup.py [--runs N] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BARE = r"""
+import os, resource, sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+def process_age():
+    with open("/proc/self/stat") as stat:
+        start = int(stat.read().rsplit(")", 1)[1].split()[19])
+    with open("/proc/uptime") as uptime:
+        now = float(uptime.read().split()[0])
+    return now - start / os.sysconf("SC_CLK_TCK")
+
+class Probe(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Show:
+            QTimer.singleShot(0, self.report)
+        return False
+    def report(self):
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(f"shown {process_age():.3f} rss {rss}", flush=True)
+        QApplication.quit()
+
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.setWindowTitle("bare")
+window.resize(1366, 768)
+probe = Probe()
+window.installEventFilter(probe)
+window.show()
+app.exec()
+"""
+
+TIME_RATIO = 1.3
+EXTRA_MIB = 40.0
+HOME_LIST_SECONDS = 0.5
+
+
+def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float, float, float]:
+    """(wall seconds spawn→shown line, seconds the process reports, peak RSS MiB at shown,
+    wall seconds spawn→home list filled — the app only; the bare window reports 0)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    assert process.stdout is not None
+    shown: list[str] = []
+    wall = listed = 0.0
+    for line in process.stdout:
+        if line.startswith("shown "):
+            wall = time.perf_counter() - start
+            shown = line.split()
+        elif line.startswith("listed "):
+            listed = time.perf_counter() - start
+    process.wait(timeout=60)
+    if len(shown) < 4:
+        raise SystemExit(f"no start-up line from {command[:3]}")
+    return wall, float(shown[1]), int(shown[3]) / 1024.0, listed
+
+
+def measure_startup(runs: int) -> dict[str, list[tuple[float, float, float, float]]]:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+           "GUIDECHECK_STARTUP_PROBE": "1"}
+    results: dict[str, list[tuple[float, float, float, float]]] = {"bare": [], "app": []}
+    with tempfile.TemporaryDirectory() as home:
+        app_command = [sys.executable, "-m", "guidecheck.gui.app", "--home", home]
+        bare_command = [sys.executable, "-c", BARE]
+        run_once(app_command, env)  # first start creates the database; warm both once
+        run_once(bare_command, env)
+        for _ in range(runs):
+            results["app"].append(run_once(app_command, env))
+            results["bare"].append(run_once(bare_command, env))
+    return results
+
+
+def measure_home_list(count: int) -> tuple[float, int]:
+    """Seconds from creating the main window to its home list showing `count` rows."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    from guidecheck.gui.main_window import MainWindow
+    from guidecheck.model import Profile
+    from guidecheck.paths import questionnaires_dir
+    from guidecheck.questionnaires import load_questionnaire
+    from guidecheck.store import Store
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    questionnaire = load_questionnaire(questionnaires_dir() / "who-ai-health-2025.yaml")
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        store = Store(home / "guidecheck.db")
+        with store.atomic():
+            for n in range(count):
+                profile = Profile(facility_name=f"Clinic {n}", facility_code=f"F{n:05d}", tool_name=f"Tool {n % 7}",
+                                  use_category="patient_triage", assessor_name="Bench", date="2025-03-31")
+                store.new_assessment(questionnaire, profile, "bench")
+        store.close()
+        loaded: list[int] = []
+        start = time.perf_counter()
+        window = MainWindow(home)
+        window.home_loaded.connect(loaded.append)
+        window.show()
+        while not loaded:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
+        QCoreApplication.processEvents()  # the rows are painted
+        elapsed = time.perf_counter() - start
+        rows = window.home.model.rowCount()
+        window.close()
+        window.deleteLater()
+        QCoreApplication.processEvents()
+    app.shutdown()  # destroy Qt objects before the interpreter does (avoids a PySide6 exit crash)
+    return elapsed, rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="start-ups of each program (default 7)")
+    parser.add_argument("--rows", type=int, default=2000, help="assessments in the home list (default 2000)")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args()
+
+    results = measure_startup(args.runs)
+    medians = {name: [statistics.median(run[i] for run in runs) for i in range(4)] for name, runs in results.items()}
+    app_wall, app_self, app_rss, app_listed = medians["app"]
+    bare_wall, bare_self, bare_rss, _ = medians["bare"]
+    ratio = app_wall / bare_wall
+    extra = app_rss - bare_rss
+    print(f"start-up, median of {args.runs} (spawn → main window shown):")
+    print(f"  bare QMainWindow : {bare_wall * 1000:7.0f} ms  (process says {bare_self * 1000:.0f} ms)  peak RSS {bare_rss:6.1f} MiB")
+    print(f"  GuideCheck app   : {app_wall * 1000:7.0f} ms  (process says {app_self * 1000:.0f} ms)  peak RSS {app_rss:6.1f} MiB")
+    print(f"  (the app then reads its home list in the background: filled at {app_listed * 1000:.0f} ms)")
+    time_ok = ratio <= TIME_RATIO
+    memory_ok = extra <= EXTRA_MIB
+    print(f"  time ratio {ratio:.2f}× (target ≤ {TIME_RATIO}×) {'OK' if time_ok else 'MISSED'}")
+    print(f"  extra memory {extra:.1f} MiB (target ≤ {EXTRA_MIB:.0f} MiB) {'OK' if memory_ok else 'MISSED'}")
+
+    elapsed, rows = measure_home_list(args.rows)
+    list_ok = elapsed < HOME_LIST_SECONDS and rows == args.rows
+    print(f"home list of {rows} assessments: {elapsed * 1000:.0f} ms (target < {HOME_LIST_SECONDS * 1000:.0f} ms) "
+          f"{'OK' if list_ok else 'MISSED'}")
+    if args.check and not (time_ok and memory_ok and list_ok):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

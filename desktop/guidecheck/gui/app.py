@@ -1,0 +1,132 @@
+"""Entry point of the desktop app (`guidecheck-app`, `make run`): `--home DIR` like the CLI.
+
+Start-up is benchmarked (bench/bench_startup.py): this module and what it imports load only
+QtCore/QtGui/QtWidgets and the light core. reportlab, openpyxl, cryptography and pyrage load
+inside the actions that need them. With GUIDECHECK_STARTUP_PROBE=1 the app prints
+"shown <seconds> rss <KiB>" once the main window has been shown, then "listed <seconds> rows <n>
+rss <KiB>" once the home list is filled, and quits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+_STARTED = time.perf_counter()
+
+
+def process_age() -> float:
+    """Seconds since this process started (Linux: from /proc; elsewhere: since import)."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        start_ticks = int(fields[19])
+        with open("/proc/uptime", encoding="ascii") as uptime:
+            now = float(uptime.read().split()[0])
+        return max(0.0, now - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return time.perf_counter() - _STARTED
+
+
+def peak_rss_kib() -> int:
+    try:
+        import resource
+
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    except ImportError:  # Windows
+        return 0
+
+
+class StartupProbe(QObject):
+    """Benchmark mode: reports the first show of the main window, then the moment the home list
+    is filled (read from the database after the show), then quits."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self.app = app
+        self.shown = False
+        QTimer.singleShot(60_000, app.quit)  # never hang a benchmark
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and not self.shown:
+            self.shown = True
+            QTimer.singleShot(0, self.report_shown)
+        return False
+
+    def report_shown(self) -> None:
+        print(f"shown {process_age():.3f} rss {peak_rss_kib()}", flush=True)
+
+    def report_listed(self, rows: int) -> None:
+        print(f"listed {process_age():.3f} rows {rows} rss {peak_rss_kib()}", flush=True)
+        self.app.quit()
+
+
+def install_language(app: QApplication, lang: str) -> None:
+    """Qt translation for the screens (gui/translations/guidecheck_<lang>.qm, when shipped) and
+    the core's gettext catalogue for its messages; English needs neither."""
+    if not lang or lang == "en":
+        return
+    from pathlib import Path
+
+    from PySide6.QtCore import QTranslator
+
+    from guidecheck.i18n import set_language
+
+    set_language(lang)
+    translator = QTranslator(app)
+    folder = Path(__file__).with_name("translations")
+    if translator.load(f"guidecheck_{lang}", str(folder)):
+        app.installTranslator(translator)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="guidecheck-app", description="GuideCheck desktop app")
+    parser.add_argument("--home", metavar="DIR", help="data folder (default: $GUIDECHECK_HOME or the user data folder)")
+    known, _unknown = parser.parse_known_args(argv)  # Qt's own options (-style, ...) pass through
+    return known
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    from guidecheck.gui import crash
+    from guidecheck.gui.settings import AppSettings, apply_text_scale
+    from guidecheck.paths import asset_path, data_home
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("GuideCheck")
+    app.setOrganizationName("GuideCheck")
+    app.setWindowIcon(QIcon(str(asset_path("guidecheck.png"))))
+    try:
+        home = data_home(args.home)
+    except OSError as error:
+        print(f"guidecheck-app: the data folder cannot be used ({error.strerror or error}).", file=sys.stderr)
+        return 2
+    handler = crash.install(home)
+    settings = AppSettings(home)
+    apply_text_scale(app, settings.text_scale)
+    install_language(app, settings.language)
+
+    from guidecheck.gui.main_window import MainWindow
+
+    window = MainWindow(home)
+    handler.parent = window
+    if os.environ.get("GUIDECHECK_STARTUP_PROBE") == "1":
+        probe = StartupProbe(app)
+        window.installEventFilter(probe)
+        window.home_loaded.connect(probe.report_listed)
+    window.show()
+    code = app.exec()
+    window.runner.shutdown()  # queued answers reach the disk even when quit another way
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Plain words, symbols and colours for codes the screens show (answers, verdicts, statuses).
+
+Colour is never the only carrier of meaning: every verdict has a word and a symbol too.
+Strings go through Qt's translation (context "labels") like every other GUI string.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("labels", text)
+
+
+# (value, label, single key, Alt+letter) for the compliance scale, in button order.
+def compliance_options() -> list[tuple[str, str, str, str]]:
+    return [
+        ("yes", tr("Yes"), "1", "Y"),
+        ("partly", tr("Partly"), "2", "P"),
+        ("no", tr("No"), "3", "N"),
+        ("dont_know", tr("Don't know"), "4", "D"),
+        ("na", tr("Not applicable"), "5", "A"),
+    ]
+
+
+def compliance_label(value: str) -> str:
+    for code, label, _key, _alt in compliance_options():
+        if code == value:
+            return label
+    return value
+
+
+VERDICT_COLOURS: dict[str, tuple[str, str]] = {
+    # background, text: dark text on light fills keeps contrast above 4.5:1
+    "ready": ("#cdebd3", "#0d4f1f"),
+    "ready_with_conditions": ("#fbe7b5", "#5c3d00"),
+    "not_ready": ("#f6c9c4", "#7a1108"),
+}
+
+
+def verdict_text(verdict: str | None) -> str:
+    labels = {
+        "ready": tr("✔ Ready"),
+        "ready_with_conditions": tr("▲ Ready with conditions"),
+        "not_ready": tr("✖ Not ready"),
+    }
+    if not verdict:
+        return tr("– Not scored yet")
+    return labels.get(verdict, verdict)
+
+
+def status_text(status: str) -> str:
+    return {"draft": tr("Draft"), "final": tr("Final")}.get(status, status)
+
+
+def use_category_options() -> list[tuple[str, str]]:
+    return [
+        ("diagnostic_imaging", tr("Diagnostic imaging")),
+        ("predictive_analytics", tr("Predictive analytics")),
+        ("patient_triage", tr("Patient triage")),
+        ("health_system_management", tr("Health system management")),
+        ("other", tr("Other")),
+    ]
+
+
+def score_text(score: float | None) -> str:
+    return "–" if score is None else f"{score:.0f}%"
+
+
+def badge_style(verdict: str | None) -> str:
+    background, foreground = VERDICT_COLOURS.get(verdict or "", ("#e4e6e8", "#25292d"))
+    return (
+        f"background:{background}; color:{foreground}; border:1px solid {foreground};"
+        "border-radius:4px; padding:2px 8px;"
+    )
+
+
+def verdict_badge(verdict: str | None, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(verdict_text(verdict), parent)
+    label.setStyleSheet(badge_style(verdict))
+    return label
+
+
+def scaled_font(factor: float, bold: bool = False) -> QFont:
+    """The application font scaled by `factor`, so headings follow the text-size setting."""
+    font = QFont(QApplication.font())
+    size = font.pointSizeF()
+    if size > 0:
+        font.setPointSizeF(size * factor)
+    font.setBold(bold)
+    return font
+
+
+def set_scaled_font(widget: QWidget, factor: float, bold: bool = False) -> None:
+    """Give `widget` a heading font that follows later text-size changes (see refresh)."""
+    # Kept on the Python wrapper, not as a Qt property: reading an unset Qt property back
+    # returns an invalid QVariant, which PySide6 6.12 converts with a reference-count error.
+    widget._guidecheck_font = (factor, bold)  # type: ignore[attr-defined]
+    widget.setFont(scaled_font(factor, bold))
+
+
+def refresh_scaled_fonts(root: QWidget) -> None:
+    """Recompute heading fonts after the application font changed size."""
+    for widget in [root, *root.findChildren(QWidget)]:
+        scaled = getattr(widget, "_guidecheck_font", None)
+        if scaled:
+            widget.setFont(scaled_font(*scaled))

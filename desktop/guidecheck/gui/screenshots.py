@@ -1,0 +1,206 @@
+"""Renders the main screens at 1366×768 to PNG: `python -m guidecheck.gui.screenshots OUTDIR`.
+
+Used by `make screenshots` for the README (docs/screenshots/) and by the screen test (which keeps
+its pictures in test-output/screens/). Sample data is made through the real store in a temporary
+data folder, so the pictures show exactly what a clinic would see.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from guidecheck.model import Profile, Questionnaire
+
+SIZE = (1366, 768)
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not get ready in time")
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.005)
+
+
+def settle(rounds: int = 5) -> None:
+    for _ in range(rounds):
+        QCoreApplication.processEvents()
+
+
+def sample_answer(item, index: int):  # type: ignore[no-untyped-def]
+    """A believable answer: mostly yes, some partly/no, so the chart and plan have content."""
+    if item.type == "compliance":
+        return ["yes", "yes", "partly", "yes", "no", "yes", "dont_know", "yes"][index % 8]
+    if item.type == "single_choice":
+        return item.choices[0].id if item.choices else None
+    if item.type == "multiple_choice":
+        return [item.choices[0].id] if item.choices else None
+    if item.type == "number":
+        return int(item.minimum or 0) + 3
+    if item.type == "date":
+        return "2025-02-14"
+    return "Checked with the facility's IT officer."
+
+
+def fill_sample_data(home: Path, questionnaire: Questionnaire, drafts_only: bool = False) -> list[str]:
+    """Four assessments: one final, one draft half done, one just started, one complete but not
+    yet signed. Returns their ids in that order."""
+    from guidecheck import scoring
+    from guidecheck.model import SignOff
+    from guidecheck.store import Store
+
+    store = Store(home / "guidecheck.db")
+    profiles = [
+        Profile(facility_name="Kisumu East Health Centre", facility_code="KE-0042", district="Kisumu East",
+                region="Western", tool_name="ChestScan", tool_vendor="Acme Imaging", tool_version="2.1",
+                use_category="diagnostic_imaging", assessor_name="Amina Otieno",
+                assessor_role="Nurse in charge", date="2025-03-31"),
+        Profile(facility_name="Lwala Dispensary", facility_code="KE-0107", district="Kisumu East",
+                tool_name="TriageMate", tool_vendor="Health AI Ltd", use_category="patient_triage",
+                assessor_name="Peter Ouma", assessor_role="Clinical officer", date="2025-04-02"),
+        Profile(facility_name="Ahero Sub-County Hospital", facility_code="KE-0011", district="Nyando",
+                tool_name="StockSense", use_category="health_system_management",
+                assessor_name="Grace Achieng", date="2025-04-03"),
+        Profile(facility_name="Siaya County Referral Hospital", facility_code="KE-0203", district="Siaya",
+                tool_name="MalariaLens", tool_vendor="Afya Vision", use_category="diagnostic_imaging",
+                assessor_name="John Okoth", assessor_role="Laboratory in-charge", date="2025-04-05"),
+    ]
+    ids: list[str] = []
+    try:
+        for number, profile in enumerate(profiles):
+            assessment = store.new_assessment(questionnaire, profile, profile.assessor_name)
+            ids.append(assessment.id)
+            limit = [10_000, 30, 3, 10_000][number]
+            for _round in range(3):  # answers can show further items: repeat until stable
+                answers = store.answers(assessment.id)
+                shown = scoring.visible_items(questionnaire, profile, answers)
+                for index, item in enumerate(shown[:limit]):
+                    if item.id in answers:
+                        continue
+                    value = sample_answer(item, index)
+                    note = "Seen on the vendor's sheet." if item.note in ("required", "on_unmet") else ""
+                    store.save_answer(assessment.id, item.id, value, note, profile.assessor_name)
+            if number == 0 and not drafts_only:
+                store.finalize(assessment.id, SignOff(profile.assessor_name, profile.assessor_role,
+                                                      "Dr. Joseph Mwangi", "2025-03-31"))
+    finally:
+        store.close()
+    return ids
+
+
+Inspector = Callable[[str, QWidget], None]
+
+
+def render_screens(
+    outdir: Path, questionnaires_folder: Path | None = None, inspect: Inspector | None = None
+) -> list[Path]:
+    """Build sample data, drive the real window through every screen and save PNGs.
+
+    `inspect(name, widget)` is called for each picture while the screen is still up (tests use
+    it to check what a picture cannot show, such as a sideways scroll bar)."""
+
+    def grab(widget: QWidget, path: Path) -> Path:
+        settle()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not widget.grab().save(str(path)):
+            raise OSError(f"cannot write {path}")
+        if inspect is not None:
+            inspect(path.name, widget)
+        return path
+
+    from guidecheck.catalog import shipped_questionnaires
+    from guidecheck.gui.dialogs import AboutDialog, SettingsDialog
+    from guidecheck.gui.main_window import MainWindow
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    questionnaire = shipped_questionnaires(questionnaires_folder).questionnaires[0]
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory() as empty_home, tempfile.TemporaryDirectory() as full_home:
+        window = MainWindow(Path(empty_home), questionnaires_folder)
+        window.resize(*SIZE)
+        window.show()
+        wait_until(lambda: window.home.pages.currentWidget() is window.home.empty)
+        saved.append(grab(window, outdir / "home-empty.png"))
+        window.close()
+
+        final_id, draft_id, _started, complete_id = fill_sample_data(Path(full_home), questionnaire)
+        window = MainWindow(Path(full_home), questionnaires_folder)
+        window.resize(*SIZE)
+        window.show()
+        wait_until(lambda: window.home.model.rowCount() == 4)
+        window.home.select(draft_id)
+        saved.append(grab(window, outdir / "home.png"))
+
+        window.start_new()
+        wait_until(lambda: window.new_screen.questionnaire_list.count() > 0)
+        saved.append(grab(window, outdir / "new-assessment-checklist.png"))
+        window.new_screen.show_step(1)
+        screen = window.new_screen
+        screen.facility_name.setEditText("Kisumu East Health Centre")
+        screen.facility_code.setText("KE-0042")
+        screen.district.setText("Kisumu East")
+        screen.tool_name.setEditText("ChestScan")
+        screen.tool_vendor.setText("Acme Imaging")
+        screen.use_category.setCurrentIndex(screen.use_category.findData("diagnostic_imaging"))
+        screen.assessor_name.setText("Amina Otieno")
+        screen.assessor_role.setText("Nurse in charge")
+        saved.append(grab(window, outdir / "new-assessment-profile.png"))
+
+        window.open_assessment(draft_id)
+        wait_until(lambda: window.stack.currentWidget() is window.walkthrough)
+        cards = window.walkthrough.visible_cards()
+        if cards:
+            cards[0].guidance_toggle.setChecked(True)
+        saved.append(grab(window, outdir / "walkthrough.png"))
+        window.walkthrough.go_next()
+        window.walkthrough.go_next()
+        saved.append(grab(window, outdir / "walkthrough-page3.png"))
+        window.show_review()
+        saved.append(grab(window, outdir / "review.png"))
+
+        window.open_assessment(complete_id)
+        wait_until(lambda: window.assessment is not None and window.assessment.id == complete_id
+                   and window.stack.currentWidget() is window.walkthrough)
+        window.show_review()
+        saved.append(grab(window, outdir / "review-complete.png"))
+        window.show_finalize()
+        window.finalize_screen.head_name.setText("Dr. Achieng Odhiambo")
+        saved.append(grab(window, outdir / "finalize.png"))
+
+        window.open_assessment(final_id)
+        wait_until(lambda: window._summary is not None and window.stack.currentWidget() is window._summary
+                   and window._summary.chart.isVisible())
+        saved.append(grab(window, outdir / "summary.png"))
+
+        dialogs: list[tuple[str, QDialog]] = [("about.png", AboutDialog(window)), ("settings.png", SettingsDialog(window))]
+        for name, dialog in dialogs:
+            dialog.show()
+            wait_until(lambda: window.runner.pending == 0)
+            saved.append(grab(dialog, outdir / name))
+            dialog.close()
+        window.close()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m guidecheck.gui.screenshots OUTDIR", file=sys.stderr)
+        return 2
+    app = QApplication.instance() or QApplication(["guidecheck-screenshots"])
+    _ = app
+    for path in render_screens(Path(args[0])):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

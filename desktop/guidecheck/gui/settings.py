@@ -1,0 +1,56 @@
+"""The app's own preferences (text size, language), kept in the data folder's settings.ini.
+
+Stored beside the database rather than in the platform registry, so a portable copy on a USB
+stick keeps its settings and tests never touch the real user's preferences.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
+
+TEXT_SCALES: tuple[int, ...] = (100, 125, 150)
+SETTINGS_NAME = "settings.ini"
+
+
+class AppSettings:
+    def __init__(self, home: Path) -> None:
+        self._settings = QSettings(str(home / SETTINGS_NAME), QSettings.Format.IniFormat)
+
+    @property
+    def text_scale(self) -> int:
+        try:
+            value = int(self._settings.value("display/text_scale", 100))
+        except (TypeError, ValueError):
+            return 100
+        return value if value in TEXT_SCALES else 100
+
+    @text_scale.setter
+    def text_scale(self, value: int) -> None:
+        self._settings.setValue("display/text_scale", int(value))
+        self._settings.sync()
+
+    @property
+    def language(self) -> str:
+        return str(self._settings.value("display/language", "en") or "en")
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._settings.setValue("display/language", value)
+        self._settings.sync()
+
+
+_base_point_size: float | None = None
+
+
+def apply_text_scale(app: QApplication, scale: int) -> None:
+    """Scale the application font from the platform's base size (100, 125 or 150 percent)."""
+    global _base_point_size
+    font = QFont(app.font())
+    if _base_point_size is None:
+        _base_point_size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
+    font.setPointSizeF(_base_point_size * scale / 100.0)
+    app.setFont(font)
