@@ -19,7 +19,7 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not soak"
 
 lint: $(STAMP)
-	$(BIN)/ruff check desktop tests bench
+	$(BIN)/ruff check desktop tests bench packaging
 
 bench: $(STAMP)
 	@for script in bench/bench_*.py; do echo "== $$script"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; done

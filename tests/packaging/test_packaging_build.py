@@ -1,0 +1,96 @@
+"""Build the clinic package with PyInstaller and use it like a clinic would (about 2 minutes).
+
+Skipped only when PyInstaller is not importable: `make test` installs '.[dev]' without it;
+`make package` and packaging/ci_check.sh install it. The build goes to a temporary folder, so
+dist/ is left alone.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from packaging_helpers import PACKAGING, clean_env, run, step_lines
+
+from guidecheck import __version__, selftest
+
+pytestmark = [
+    pytest.mark.packaging,
+    pytest.mark.skipif(importlib.util.find_spec("PyInstaller") is None, reason="PyInstaller is not installed"),
+]
+EXE_NAME = "GuideCheck.exe" if sys.platform == "win32" else "GuideCheck"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """dist folder holding GuideCheck/ and the zip, built once for this module."""
+    base = tmp_path_factory.mktemp("package")
+    dist, work = base / "dist", base / "work"
+    result = run([sys.executable, str(PACKAGING / "build.py"), "--dist", str(dist), "--work", str(work)],
+                 clean_env(base), timeout=1500)  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Zip:" in result.stdout
+    return dist
+
+
+def test_zip_is_under_80_mb_and_holds_the_app_folder(built):
+    zips = list(built.glob(f"GuideCheck-{__version__}-*.zip"))
+    assert len(zips) == 1
+    assert zips[0].stat().st_size < 80_000_000
+    with zipfile.ZipFile(zips[0]) as archive:
+        names = set(archive.namelist())
+    assert f"GuideCheck/{EXE_NAME}" in names and "GuideCheck/README.txt" in names
+    assert "GuideCheck/_internal/questionnaires/who-ai-health-2025.yaml" in names
+    assert "GuideCheck/_internal/assets/guidecheck.svg" in names
+
+
+def test_unused_qt_parts_and_test_tools_are_left_out(built):
+    files = [p.relative_to(built / "GuideCheck").as_posix() for p in (built / "GuideCheck").rglob("*")]
+    for unwanted in ("QtNetwork", "Qt6Network", "QtQml", "Qt6Quick", "Qt6Pdf", "translations/", "tkinter",
+                     "pytest", "hypothesis", "pypdf", "qgtk3"):  # fmt: skip
+        assert not [f for f in files if unwanted in f], unwanted
+
+
+def test_version_and_self_test_of_the_built_app(built, tmp_path):
+    exe = built / "GuideCheck" / EXE_NAME
+    env = clean_env(tmp_path)
+    version = run([str(exe), "--version"], env)
+    assert version.returncode == 0 and version.stdout.strip() == f"GuideCheck {__version__}"
+    result = run([str(exe), "--self-test"], env)
+    assert step_lines(result.stdout) == [f"OK {name}" for name, _step in selftest.STEPS], result.stdout + result.stderr
+    assert result.returncode == 0
+    assert "Traceback" not in result.stderr
+
+
+def test_portable_mode_keeps_data_beside_the_executable(built, tmp_path):
+    exe = built / "GuideCheck" / EXE_NAME
+    env = clean_env(tmp_path)
+    (exe.parent / "portable.txt").write_text("", encoding="utf-8")
+    try:
+        result = run([str(exe), "--cli", "assessment", "list"], env)
+        assert result.returncode == 0, result.stderr
+        assert (exe.parent / "data" / "guidecheck.db").is_file()
+        assert (exe.parent / "data" / "logs").is_dir()
+        assert not (tmp_path / "xdg-data" / "GuideCheck").exists()  # the user data folder is untouched
+    finally:
+        (exe.parent / "portable.txt").unlink()
+    result = run([str(exe), "--cli", "assessment", "list"], env)  # without portable.txt: the user folder
+    assert result.returncode == 0
+    assert (tmp_path / "xdg-data" / "GuideCheck" / "guidecheck.db").is_file()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the desktop entry is for Linux")
+def test_linux_menu_entry_installer_points_at_the_unpacked_app(built, tmp_path):
+    folder = built / "GuideCheck"
+    env = clean_env(tmp_path)
+    result = run(["sh", str(folder / "install-desktop-entry.sh")], env)
+    assert result.returncode == 0, result.stderr
+    desktop = (tmp_path / "xdg-data" / "applications" / "guidecheck.desktop").read_text(encoding="utf-8")
+    assert f'Exec="{folder / "GuideCheck"}"' in desktop.splitlines()
+    assert (tmp_path / "xdg-data" / "icons" / "hicolor" / "48x48" / "apps" / "guidecheck.png").is_file()
+    removed = run(["sh", str(folder / "install-desktop-entry.sh"), "--remove"], env)
+    assert removed.returncode == 0
+    assert not (tmp_path / "xdg-data" / "applications" / "guidecheck.desktop").exists()
