@@ -15,16 +15,13 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
-from guidecheck import audit
+from guidecheck import audit, migrations
 from guidecheck.errors import NotFound, UserError
 from guidecheck.i18n import _
-from guidecheck.migrations import migrations
 from guidecheck.model import Answer, Assessment, Facility, Profile, Questionnaire, SignOff, Tool
 from guidecheck.questionnaires import parse_questionnaire_text, source_sha256
 
@@ -82,19 +79,25 @@ class StoreBase:
             self.conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
             raise UserError(_("The file {path} is not a GuideCheck database ({detail}).").format(path=self.path, detail=exc)) from None
-        self.db = Database(self.conn, execute_plugins=False)
         self._migrate(existed)
         self.device_id = self._ensure_device_id()
 
+    @cached_property
+    def db(self) -> Any:
+        """The connection as a `sqlite_utils.Database`, made on first use (keeps start-up light)."""
+        from sqlite_utils import Database
+
+        return Database(self.conn, execute_plugins=False)
+
     def _migrate(self, existed: bool) -> None:
-        pending = migrations.pending(self.db)
+        pending = migrations.pending_names(self.conn)
         if not pending:
             return
         if existed:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            backup = self.path.with_name(f"{self.path.name}.before-{pending[0].name}")
+            backup = self.path.with_name(f"{self.path.name}.before-{pending[0]}")
             shutil.copy2(self.path, backup)
-        migrations.apply(self.db)
+        migrations.migration_set().apply(self.db)
 
     def _ensure_device_id(self) -> str:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import logging.handlers
 from pathlib import Path
 
 from guidecheck.paths import logs_dir
@@ -13,6 +11,8 @@ _configured: set[Path] = set()
 
 def setup_logging(home: Path) -> Path:
     """Send GuideCheck's log records to the data folder's log file; returns its path."""
+    import logging.handlers  # imports socket and pickle: keep it off the start-up path
+
     path = logs_dir(home) / "guidecheck.log"
     if path not in _configured:
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")

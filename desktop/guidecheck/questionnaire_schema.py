@@ -23,7 +23,7 @@ from guidecheck.model import (
     Text,
     Thresholds,
 )
-from guidecheck.questionnaires import LocDict
+from guidecheck.yaml_reader import LocDict
 
 SUPPORTED_FORMATS = (1,)
 _QID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")

@@ -1,8 +1,8 @@
 """Loading checklists from YAML into `model.Questionnaire`, with errors that name file and line.
 
-YAML is read with a safe loader that records line numbers, refuses aliases (no "billion laughs"),
-limits file size, and builds only plain data; `questionnaire_schema` then checks every field and
-the cross-references between them.
+YAML is read by `yaml_reader` (a safe loader that records line numbers, refuses aliases and
+over-deep nesting, builds only plain data); `questionnaire_schema` then checks every field and the
+cross-references between them. Both load on first use, keeping PyYAML out of app start-up.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from guidecheck.errors import QuestionnaireError
 from guidecheck.i18n import _
 from guidecheck.model import Questionnaire
@@ -20,81 +18,12 @@ from guidecheck.paths import questionnaires_dir
 
 DEFAULT_QUESTIONNAIRE_ID = "who-ai-health-2025"
 MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_NESTING = 40
-
-
-class LocDict(dict):
-    """A YAML mapping that remembers the line of itself and of each key."""
-
-    line: int = 0
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.key_lines: dict[object, int] = {}
-
-    def line_of(self, key: object) -> int:
-        return self.key_lines.get(key, self.line)
-
-
-class _LineLoader(yaml.SafeLoader):
-    """Safe loader that keeps line numbers and refuses aliases and over-deep nesting."""
-
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                problem=_("anchors and aliases (*name) are not allowed"), problem_mark=event.start_mark
-            )
-        self._depth = getattr(self, "_depth", 0) + 1
-        try:
-            if self._depth > MAX_NESTING:
-                raise yaml.MarkedYAMLError(problem=_("the file is nested too deeply"), problem_mark=self.peek_event().start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LocDict:
-    loader.flatten_mapping(node)
-    mapping = LocDict()
-    mapping.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if not isinstance(key, str | int | float | bool):
-            raise yaml.MarkedYAMLError(problem=_("a key must be plain text"), problem_mark=key_node.start_mark)
-        if key in mapping:
-            raise yaml.MarkedYAMLError(
-                problem=_("the key '{key}' appears twice").format(key=key), problem_mark=key_node.start_mark
-            )
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = line
-    return mapping
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-
-
-def read_yaml(text: str, path: str) -> object:
-    """Parse YAML text into plain data with line numbers, or raise QuestionnaireError."""
-    if len(text.encode("utf-8", "replace")) > MAX_FILE_BYTES:
-        raise QuestionnaireError(path, None, _("the file is larger than 2 MB"))
-    try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = exc.problem or exc.context or _("the file is not valid YAML")
-        raise QuestionnaireError(path, line, _("not valid YAML: {problem}").format(problem=problem)) from None
-    except yaml.YAMLError as exc:
-        raise QuestionnaireError(path, None, _("not valid YAML: {problem}").format(problem=exc)) from None
-    except RecursionError:
-        raise QuestionnaireError(path, None, _("the file is nested too deeply")) from None
 
 
 def parse_questionnaire_text(text: str, path: str = "<questionnaire>") -> Questionnaire:
     """Build and validate a questionnaire from YAML text (a file, or a copy kept in the database)."""
     from guidecheck.questionnaire_schema import build_questionnaire
+    from guidecheck.yaml_reader import read_yaml
 
     data = read_yaml(text, path)
     return build_questionnaire(data, text, path)
