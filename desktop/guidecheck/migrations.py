@@ -97,7 +97,19 @@ def m003_district_resolutions(db: Database) -> None:
     _run(db, RESOLUTIONS)
 
 
-STEPS: tuple[Callable[[Database], None], ...] = (m001_initial, m002_bundles, m003_district_resolutions)
+def m004_variants_clinic_content(db: Database) -> None:
+    """Bundle variants hold clinic-authored content only (see bundles/apply.py, upgrade_variants)."""
+    from guidecheck.bundles.apply import upgrade_variants
+
+    upgrade_variants(db.conn)
+
+
+STEPS: tuple[Callable[[Database], None], ...] = (
+    m001_initial,
+    m002_bundles,
+    m003_district_resolutions,
+    m004_variants_clinic_content,
+)
 
 
 def pending_names(conn: sqlite3.Connection) -> list[str]:

@@ -1,9 +1,14 @@
 """Apply a verified bundle's records to the hub database, so that any import order gives the same result.
 
-Every version ("variant") of an assessment ever received is kept in `bundle_variants`; the row in
-`assessments` is always the greatest variant by (updated_at, final before draft, content hash) and
-its conflict flag is a function of the whole variant set. Since the outcome depends only on the
-set of bundles imported, importing twice or in another order changes nothing.
+Every version ("variant") of an assessment ever received is kept in `bundle_variants`. A variant is
+the clinic-authored content only: the hub's own columns (`superseded`, `conflict`, cached scores)
+are never part of it, so an officer's decision on the hub cannot look like a new version.
+The row in `assessments` is the greatest variant by (updated_at, final before draft, content hash)
+and its conflict flag is a function of the variant set of its lineage revision (`settle`). Since
+the outcome depends only on the set of bundles imported, importing twice or in another order
+changes nothing. A decision recorded in `district_resolutions` is part of that function: while the
+revision's versions are exactly those the officer chose among, the chosen one stands and nothing is
+flagged; any version the officer has not seen flags the revision again.
 Call `apply_payload` inside `store.atomic()`: the caller's transaction makes it all-or-nothing.
 """
 
@@ -17,12 +22,14 @@ from itertools import combinations
 from typing import Any
 
 from guidecheck.bundles.errors import BundleRefused
-from guidecheck.bundles.ledger import ensure_tables
+from guidecheck.bundles.ledger import ensure_tables, has_table
 from guidecheck.bundles.manifest import Manifest
 from guidecheck.bundles.payload import COLUMNS, Payload
 from guidecheck.i18n import _
 
-ROW_COLUMNS = tuple(COLUMNS["assessments"])
+# Carried by the payload format but decided by the hub alone: ignored on import, never in a variant.
+HUB_COLUMNS: tuple[str, ...] = ("superseded",)
+ROW_COLUMNS = tuple(c for c in COLUMNS["assessments"] if c not in HUB_COLUMNS)
 ANSWER_COLUMNS = tuple(COLUMNS["answers"])
 
 
@@ -72,13 +79,23 @@ def apply_payload(store: Any, manifest: Manifest, payload: Payload) -> ApplyResu
         result.other_records += _apply_latest(conn, "facilities", "code", payload.facilities)
         result.other_records += _apply_latest(conn, "tools", "id", payload.tools)
         lineages: set[str] = set()
+        before: dict[str, str | None] = {}
+        known: dict[str, str] = {}  # id -> hash of the row's content now, so `settle` need not read it again
         for record in sorted(payload.assessments, key=lambda a: (a["lineage_id"], a["revision"], a["id"])):
             _check_origin(conn, record, manifest.device_id)
             _check_answers(store, record)
-            _apply_assessment(conn, record, result)
+            before[record["id"]], known[record["id"]] = _receive(conn, record)
             lineages.add(record["lineage_id"])
         flagged_before = _flagged(conn, lineages)
-        _recompute_conflicts(conn, lineages)
+        changed = settle(conn, lineages, known)
+        for assessment_id, sha in before.items():
+            if sha is None:
+                result.new += 1
+            elif assessment_id in changed:
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        result.changed_ids = sorted(changed | {i for i, sha in before.items() if sha is None})
         result.conflicts = len(_flagged(conn, lineages) - flagged_before)
         result.other_records += _apply_audit(conn, manifest.device_id, payload.audit)
     except sqlite3.IntegrityError as exc:
@@ -181,26 +198,25 @@ def _apply_latest(conn: sqlite3.Connection, table: str, key: str, records: list[
     return changed
 
 
-def _apply_assessment(conn: sqlite3.Connection, record: dict[str, Any], result: ApplyResult) -> None:
-    assessment_id = record["id"]
+def clinic_body(record: dict[str, Any]) -> dict[str, Any]:
+    """The clinic-authored content of a received assessment record: what a variant is made of."""
     body = {c: record[c] for c in ROW_COLUMNS}
-    body["answers"] = sorted(record["answers"], key=lambda a: a["item_id"])
-    current = _body_from_db(conn, assessment_id)
+    body["answers"] = sorted(({c: a[c] for c in ANSWER_COLUMNS} for a in record["answers"]), key=lambda a: a["item_id"])
+    return body
+
+
+def _receive(conn: sqlite3.Connection, record: dict[str, Any]) -> tuple[str | None, str]:
+    """Keep the received version; add the row if the id is new. Returns the row's content hash before and now."""
+    body = clinic_body(record)
+    current = _body_from_db(conn, record["id"])
     if current is not None:
-        _remember(conn, assessment_id, current)  # a hub-side edit counts as a variant too
-    _remember(conn, assessment_id, body)
-    winner = _winner(conn, assessment_id)
-    if current is not None and body_sha256(current) == winner.sha256:
-        result.unchanged += 1
-        return
-    if winner.sha256 != body_sha256(body):
-        body = json.loads(_variant_body(conn, assessment_id, winner.sha256))
-    _write_row(conn, body)
-    result.changed_ids.append(assessment_id)
+        _remember(conn, record["id"], current)  # a hub-side edit of clinic content counts as a variant too
+    _remember(conn, record["id"], body)
     if current is None:
-        result.new += 1
-    else:
-        result.updated += 1
+        _write_row(conn, body)  # `settle` picks the content; the row must exist for its lineage query
+        return None, body_sha256(body)
+    sha = body_sha256(current)
+    return sha, sha
 
 
 def current_sha256(conn: sqlite3.Connection, assessment_id: str) -> str | None:
@@ -232,10 +248,6 @@ def _remember(conn: sqlite3.Connection, assessment_id: str, body: dict[str, Any]
 def _variants(conn: sqlite3.Connection, assessment_id: str) -> list[Variant]:
     rows = conn.execute("SELECT sha256, updated_at, status FROM bundle_variants WHERE assessment_id = ?", (assessment_id,))
     return [Variant(*row) for row in rows]
-
-
-def _winner(conn: sqlite3.Connection, assessment_id: str) -> Variant:
-    return max(_variants(conn, assessment_id), key=lambda v: v.rank)
 
 
 def _variant_body(conn: sqlite3.Connection, assessment_id: str, sha256: str) -> str:
@@ -276,17 +288,99 @@ def _flagged(conn: sqlite3.Connection, lineages: set[str]) -> set[str]:
     return {row[0] for row in rows}
 
 
-def _recompute_conflicts(conn: sqlite3.Connection, lineages: set[str]) -> None:
-    """Conflict = two incompatible variants of one id, or two ids claiming one lineage revision."""
+@dataclass(frozen=True)
+class Decision:
+    """An officer's recorded choice for one lineage revision (district_resolutions)."""
+
+    kept_id: str
+    kept_sha256: str
+    versions: frozenset[str]  # every version the officer chose among
+
+
+def _decisions(conn: sqlite3.Connection, lineages: set[str]) -> dict[tuple[str, int], Decision]:
+    if not has_table(conn, "district_resolutions"):
+        return {}
+    rows = conn.execute(
+        "SELECT lineage_id, revision, kept_id, kept_sha256, options_json FROM district_resolutions"
+        " WHERE lineage_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(lineages)),),
+    )
+    return {(r[0], r[1]): Decision(r[2], r[3], frozenset(json.loads(r[4]))) for r in rows}
+
+
+def settle(conn: sqlite3.Connection, lineages: set[str], known: dict[str, str] | None = None) -> set[str]:
+    """Give every row of these lineages its content and conflict flag; returns the ids whose content changed.
+
+    Per lineage revision: if the officer decided on exactly the versions present (or a superset),
+    the kept version stands and nothing is flagged; a decision that misses a version flags every
+    row of the revision. Without a decision, the greatest variant stands, and a row is flagged when
+    its own variants clash or another row not marked superseded claims the same revision.
+    `known` maps ids to the hash of their current content, when the caller already has it.
+    """
+    known = dict(known or {})
+    decisions = _decisions(conn, lineages)
+    changed: set[str] = set()
     for lineage_id in sorted(lineages):
-        rows = conn.execute("SELECT id, revision FROM assessments WHERE lineage_id = ?", (lineage_id,)).fetchall()
-        per_revision: dict[int, int] = {}
-        for _id, revision in rows:
-            per_revision[revision] = per_revision.get(revision, 0) + 1
-        for assessment_id, revision in rows:
-            variants = _variants(conn, assessment_id)
-            clash = per_revision[revision] > 1 or any(_in_conflict(a, b) for a, b in combinations(variants, 2))
-            conn.execute("UPDATE assessments SET conflict = ? WHERE id = ?", (int(clash), assessment_id))
+        revisions: dict[int, list[tuple[str, bool]]] = {}
+        for assessment_id, revision, superseded in conn.execute(
+            "SELECT id, revision, superseded FROM assessments WHERE lineage_id = ? ORDER BY id", (lineage_id,)
+        ):
+            revisions.setdefault(revision, []).append((assessment_id, bool(superseded)))
+        for revision, members in sorted(revisions.items()):
+            variants = {i: _variants(conn, i) for i, _s in members}
+            versions = {v.sha256 for found in variants.values() for v in found}
+            decision = decisions.get((lineage_id, revision))
+            decided = decision is not None and versions <= decision.versions
+            live = sum(not superseded for _i, superseded in members)
+            for assessment_id, superseded in members:
+                found = variants[assessment_id]
+                if decided and assessment_id == decision.kept_id and decision.kept_sha256 in versions:
+                    target = decision.kept_sha256
+                else:
+                    target = max(found, key=lambda v: v.rank).sha256 if found else None
+                current = known.get(assessment_id) or current_sha256(conn, assessment_id)
+                if target is not None and target != current:
+                    _write_row(conn, json.loads(_variant_body(conn, assessment_id, target)))
+                    changed.add(assessment_id)
+                if decision is not None:
+                    clash = not decided  # a version the officer has not seen: they must look again
+                else:
+                    clash = not superseded and (live > 1 or any(_in_conflict(a, b) for a, b in combinations(found, 2)))
+                conn.execute("UPDATE assessments SET conflict = ? WHERE id = ?", (int(clash), assessment_id))
+    return changed
+
+
+def upgrade_variants(conn: sqlite3.Connection) -> set[str]:
+    """Rewrite variants stored with hub-only columns (hubs from before those were left out) and settle again.
+
+    Without this, such a hub would see its old copy and a re-import of the same content as two
+    versions. Recorded decisions are renamed to the new hashes. Returns the ids whose content changed
+    (their cached scores need `store.refresh_summary`); none do on a hub whose flags were current.
+    """
+    if not has_table(conn, "bundle_variants"):
+        return set()
+    renamed: dict[str, str] = {}
+    lineages: set[str] = set()
+    for assessment_id, sha, text in conn.execute("SELECT assessment_id, sha256, body FROM bundle_variants").fetchall():
+        body = json.loads(text)
+        if not any(c in body for c in HUB_COLUMNS):
+            continue
+        for column in HUB_COLUMNS:
+            body.pop(column, None)
+        conn.execute("DELETE FROM bundle_variants WHERE assessment_id = ? AND sha256 = ?", (assessment_id, sha))
+        _remember(conn, assessment_id, body)
+        renamed[sha] = body_sha256(body)
+        lineages.add(body["lineage_id"])
+    if renamed and has_table(conn, "district_resolutions"):
+        for lineage_id, revision, kept, offered in conn.execute(
+            "SELECT lineage_id, revision, kept_sha256, options_json FROM district_resolutions"
+        ).fetchall():
+            versions = sorted({renamed.get(v, v) for v in json.loads(offered)})
+            conn.execute(
+                "UPDATE district_resolutions SET kept_sha256 = ?, options_json = ? WHERE lineage_id = ? AND revision = ?",
+                (renamed.get(kept, kept), json.dumps(versions), lineage_id, revision),
+            )
+    return settle(conn, lineages) if lineages else set()
 
 
 def _apply_audit(conn: sqlite3.Connection, origin_device: str, entries: list[dict[str, Any]]) -> int:

@@ -99,13 +99,10 @@ def show_summary(context: CommandContext, args: argparse.Namespace) -> int:
 
 
 def list_conflicts(context: CommandContext, args: argparse.Namespace) -> int:
-    from guidecheck.district.conflicts import conflict_groups, reapply_resolutions
+    from guidecheck.district.conflicts import conflict_groups
     from guidecheck.labels import verdict_label
 
     store = context.store()
-    settled = reapply_resolutions(store)  # a later import may have re-flagged a conflict already decided
-    if settled:
-        print(_("{n} conflicts re-flagged by a later import were settled again as decided before.").format(n=settled))
     groups = conflict_groups(store)
     if not groups:
         print(_("No conflicts."))

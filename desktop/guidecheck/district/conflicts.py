@@ -4,10 +4,11 @@ Import flags `conflict = 1` in two cases (guidecheck.bundles.apply): two assessm
 same lineage revision (two laptops revised one assessment), or one id arrived in incompatible
 versions ("variants", kept in `bundle_variants`). A conflict group is one lineage revision; its
 options are every row of it and every stored variant of those rows. Choosing "this one stands"
-writes the chosen content if it is a variant, marks every other row of the group superseded (kept,
-never deleted), clears the flags and audits it, all in one transaction. Decisions are also kept in
-`district_resolutions`, so `reapply_resolutions` can restore them if a later import re-flags the
-same set of versions.
+records the decision in `district_resolutions` (the kept version and every version offered), marks
+every other row of the group superseded (kept, never deleted) and audits it, all in one
+transaction; the shared import mechanism (`guidecheck.bundles.apply.settle`) then writes the kept
+content and clears the flags. Because that same mechanism runs on every import, re-importing the
+same bundles leaves the decision standing, and only a version the officer has not seen reopens it.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def conflict_groups(store: Any) -> list[ConflictGroup]:
     groups = []
     for lineage_id, revision in keys:
         ids = [r[0] for r in conn.execute(
-            "SELECT id FROM assessments WHERE lineage_id = ? AND revision = ? AND superseded = 0 ORDER BY id",
+            "SELECT id FROM assessments WHERE lineage_id = ? AND revision = ? ORDER BY superseded, id",
             (lineage_id, revision))]  # fmt: skip
         options: list[Option] = []
         for assessment_id in ids:
@@ -129,8 +130,6 @@ def conflict_groups(store: Any) -> list[ConflictGroup]:
                     "SELECT body FROM bundle_variants WHERE assessment_id = ? ORDER BY updated_at, sha256", (assessment_id,)
                 ):
                     body = json.loads(text)
-                    if body.get("superseded"):  # the hub's own mark of an earlier decision, not a rival
-                        continue
                     if all(_sha(body) != o.sha256 for o in options):
                         options.append(_option(store, body, False))
         if not options:
@@ -146,6 +145,8 @@ def conflict_groups(store: Any) -> list[ConflictGroup]:
 
 def resolve(store: Any, group: ConflictGroup, keep: Option, actor: str = "") -> None:
     """Let `keep` stand; every other row of the group is kept but marked superseded."""
+    from guidecheck.bundles.apply import settle
+
     if keep not in group.options:
         raise UserError(_("That version is not part of this conflict."))
     conn = store.conn
@@ -156,58 +157,28 @@ def resolve(store: Any, group: ConflictGroup, keep: Option, actor: str = "") -> 
         ).fetchone()[0]
         if not still:
             raise UserError(_("This conflict was already resolved; reload the list."))
-        if not keep.current:
-            _write_body(conn, keep.body)
-        for other in {o.assessment_id for o in group.options} - {keep.assessment_id}:
-            conn.execute("UPDATE assessments SET superseded = 1 WHERE id = ?", (other,))
-            store.record_audit(actor, "assessment", other, "supersede", "superseded", 0, 1)
-        conn.execute("UPDATE assessments SET conflict = 0 WHERE lineage_id = ? AND revision = ?",
-                     (group.lineage_id, group.revision))
-        store.record_audit(actor, "assessment", keep.assessment_id, "resolve_conflict", "content", None, keep.sha256)
         conn.execute(RESOLUTIONS)
-        known = {o.sha256 for o in group.options}
-        before = conn.execute("SELECT options_json FROM district_resolutions WHERE lineage_id = ? AND revision = ?",
-                              (group.lineage_id, group.revision)).fetchone()  # fmt: skip
-        if before:
-            known |= set(json.loads(before[0]))
+        offered = sorted({o.sha256 for o in group.options})
         conn.execute(
             "INSERT OR REPLACE INTO district_resolutions VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (group.lineage_id, group.revision, keep.assessment_id, keep.sha256, json.dumps(sorted(known)), _now(), actor),
+            (group.lineage_id, group.revision, keep.assessment_id, keep.sha256, json.dumps(offered), _now(), actor),
         )
-        if not keep.current:
-            store.refresh_summary(keep.assessment_id)
-
-
-def reapply_resolutions(store: Any, actor: str = "") -> int:
-    """Settle again any re-flagged group whose versions are exactly those already decided on."""
-    if not _has_table(store.conn, "district_resolutions"):
-        return 0
-    decided = {(r[0], r[1]): (r[2], r[3], r[4]) for r in store.conn.execute(
-        "SELECT lineage_id, revision, kept_id, kept_sha256, options_json FROM district_resolutions")}  # fmt: skip
-    settled = 0
-    for group in conflict_groups(store):
-        decision = decided.get((group.lineage_id, group.revision))
-        if decision is None:
-            continue
-        kept_id, kept_sha, options = decision
-        keep = next((o for o in group.options if o.assessment_id == kept_id and o.sha256 == kept_sha), None)
-        if keep is None:  # the kept content is not among the options: undecided again
-            continue
-        if {o.sha256 for o in group.options} <= set(json.loads(options)):
-            resolve(store, group, keep, actor)
-            settled += 1
-    return settled
-
-
-def _write_body(conn: Any, body: dict[str, Any]) -> None:
-    rows, answers = _bundle_columns()
-    conn.execute(f"UPDATE assessments SET {', '.join(f'{c} = ?' for c in rows if c != 'id')} WHERE id = ?",
-                 [body[c] for c in rows if c != "id"] + [body["id"]])  # fmt: skip
-    conn.execute("DELETE FROM answers WHERE assessment_id = ?", (body["id"],))
-    conn.executemany(
-        f"INSERT INTO answers (assessment_id, {', '.join(answers)}) VALUES (?{', ?' * len(answers)})",
-        [[body["id"]] + [a[c] for c in answers] for a in body["answers"]],
-    )
+        for assessment_id in sorted({o.assessment_id for o in group.options}):
+            mark = int(assessment_id != keep.assessment_id)
+            was = conn.execute("SELECT superseded FROM assessments WHERE id = ?", (assessment_id,)).fetchone()[0]
+            if was != mark:
+                conn.execute("UPDATE assessments SET superseded = ? WHERE id = ?", (mark, assessment_id))
+                store.record_audit(actor, "assessment", assessment_id, "supersede", "superseded", was, mark)
+        # The same function every import runs: writes the kept content, clears (or keeps) the flags.
+        for assessment_id in sorted(settle(conn, {group.lineage_id})):
+            store.refresh_summary(assessment_id)
+        reopened = conn.execute(
+            "SELECT COUNT(*) FROM assessments WHERE lineage_id = ? AND revision = ? AND conflict = 1",
+            (group.lineage_id, group.revision),
+        ).fetchone()[0]
+        if reopened:  # a version arrived after the list was shown: the officer has not seen it (rolled back)
+            raise UserError(_("Another version of this record arrived meanwhile; reload the list."))
+        store.record_audit(actor, "assessment", keep.assessment_id, "resolve_conflict", "content", None, keep.sha256)
 
 
 def _now() -> str:

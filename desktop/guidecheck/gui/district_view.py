@@ -55,11 +55,10 @@ class HubData:
 
 
 def load_hub(context: TaskContext) -> HubData:
-    from guidecheck.district.conflicts import conflict_groups, reapply_resolutions
+    from guidecheck.district.conflicts import conflict_groups
     from guidecheck.district.summary import build_summary
 
     store = context.store
-    reapply_resolutions(store)  # a later import may have re-flagged a conflict already decided
     return HubData(build_summary(store), conflict_groups(store))
 
 
