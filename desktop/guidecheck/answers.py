@@ -43,11 +43,27 @@ def normalize_value(item: Item, value: Any) -> Any:
         return _number(item, value)
     if kind == "date":
         return _date(item, value)
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not is_text(value):
         raise AnswerError(_("Item '{id}' takes text.").format(id=item.id))
     if len(value) > MAX_TEXT:
         raise AnswerError(_("Item '{id}' takes at most {n} characters.").format(id=item.id, n=MAX_TEXT))
     return value
+
+
+def is_text(value: str) -> bool:
+    """False for strings that cannot be stored as UTF-8 (lone surrogates from JSON escapes)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _finite(value: int | float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float (hundreds of digits)
+        return False
 
 
 def _number(item: Item, value: Any) -> int | float:
@@ -57,7 +73,7 @@ def _number(item: Item, value: Any) -> int | float:
             value = float(text)
         except ValueError:
             raise AnswerError(_("Item '{id}' takes a number, not '{value}'.").format(id=item.id, value=value.strip())) from None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
         raise AnswerError(_("Item '{id}' takes a number.").format(id=item.id))
     if item.integer and float(value) != int(value):
         raise AnswerError(_("Item '{id}' takes a whole number.").format(id=item.id))

@@ -119,6 +119,9 @@ def verify(conn: sqlite3.Connection) -> AuditCheck:
         expected_seq += 1
         count += 1
     head_hash, head_count = _head(conn)
+    if count > head_count:
+        seq = head_count + 1
+        return AuditCheck(False, head_count, seq, _("entry {seq} was added after the last recorded entry").format(seq=seq))
     if head_count != count or head_hash != prev:
         return AuditCheck(False, count, count + 1, _("entries after {seq} were removed").format(seq=count))
     return AuditCheck(True, count)

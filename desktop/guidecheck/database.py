@@ -119,9 +119,20 @@ class StoreBase:
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite3.Connection]:
-        """One transaction (a savepoint when nested): all of the block is written, or none of it."""
-        with self.db.atomic():
-            yield self.conn
+        """One transaction (a savepoint when nested): all of the block is written, or none of it.
+        A full or read-only disk becomes one plain sentence; the transaction is rolled back."""
+        try:
+            with self.db.atomic():
+                yield self.conn
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if "disk is full" in text or "disk i/o" in text or "readonly" in text or "read-only" in text:
+                raise UserError(
+                    _("Nothing was saved: the disk holding {path} is full or cannot be written ({detail}).").format(
+                        path=self.path, detail=exc
+                    )
+                ) from None
+            raise
 
     # --- meta --------------------------------------------------------------------------------
 

@@ -48,6 +48,8 @@ class _Checker:
                 self.fail(line, _("'{key}' is missing").format(key=key))
             return Text({"en": ""})
         if isinstance(value, str):
+            if required and not value.strip():
+                self.fail(line, _("'{key}' is empty").format(key=key))
             return Text({"en": value})
         if isinstance(value, dict):
             values: dict[str, str] = {}
@@ -120,12 +122,14 @@ def build_questionnaire(data: Any, source: str, path: str) -> Questionnaire:
         languages = ["en"]
     thresholds = _thresholds(check, root)
     domains = _domains(check, root)
+    title = check.text(root, "title")
+    description = check.text(root, "description", required=False)
     _raise(check)
     return Questionnaire(
         id=str(qid),
         version=str(version),
-        title=check.text(root, "title"),
-        description=check.text(root, "description", required=False),
+        title=title,
+        description=description,
         domains=tuple(domains),
         thresholds=thresholds,
         languages=tuple(languages),

@@ -8,6 +8,7 @@ cross-references between them. Both load on first use, keeping PyYAML out of app
 from __future__ import annotations
 
 import hashlib
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,9 +35,15 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     path = Path(path)
     shown = str(path)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise QuestionnaireError(shown, None, _("is not a regular file"))
+        if info.st_size > MAX_FILE_BYTES:
             raise QuestionnaireError(shown, None, _("the file is larger than 2 MB"))
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # a file that grows while read is still capped
+        if len(raw) > MAX_FILE_BYTES:
+            raise QuestionnaireError(shown, None, _("the file is larger than 2 MB"))
     except OSError as exc:
         raise QuestionnaireError(shown, None, _("cannot be read ({reason})").format(reason=exc.strerror or exc)) from None
     try:

@@ -10,7 +10,7 @@ import json
 import uuid
 from typing import Any
 
-from guidecheck.answers import normalize_value
+from guidecheck.answers import is_text, normalize_value
 from guidecheck.database import AssessmentSummary, StoreBase, now_iso, tool_id_for
 from guidecheck.errors import AnswerError, FinalizeBlocked, NotFound, ReadOnlyError, UserError
 from guidecheck.i18n import _
@@ -45,6 +45,8 @@ def check_profile(profile: Profile) -> None:
         if not getattr(profile, field).strip():
             raise UserError(_("The profile needs a {field}.").format(field=names[field]))
     for field in PROFILE_FIELDS:
+        if not is_text(getattr(profile, field)):
+            raise UserError(_("The profile field {field} holds characters that are not valid text.").format(field=field))
         if len(getattr(profile, field)) > MAX_FIELD:
             raise UserError(_("The profile field {field} is longer than {n} characters.").format(field=field, n=MAX_FIELD))
     if profile.use_category not in USE_CATEGORIES:
@@ -108,6 +110,8 @@ class Store(StoreBase):
         if item is None:
             raise AnswerError(_("The questionnaire has no item '{id}'.").format(id=item_id))
         value = normalize_value(item, value)
+        if note is not None and not is_text(note):
+            raise AnswerError(_("The note for item '{id}' holds characters that are not valid text.").format(id=item_id))
         if note is not None and len(note) > 10_000:
             raise AnswerError(_("The note for item '{id}' is longer than 10,000 characters.").format(id=item_id))
         actor = actor or assessment.profile.assessor_name

@@ -119,7 +119,7 @@ def parse_payload(raw: bytes) -> Payload:
         data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise bad from exc
-    if not isinstance(data, dict) or set(data) != set(LISTS):
+    if not isinstance(data, dict) or set(data) != set(LISTS) or not _utf8(data):
         raise bad
     for name in LISTS:
         records = data[name]
@@ -197,15 +197,24 @@ def _strings(text: str, fields: tuple[str, ...], exact: bool = False) -> bool:
         data = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
         return False
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()) or not _utf8(data):
         return False
     return set(data) == set(fields) if exact else set(data) <= set(fields)
 
 
 def _json_value(text: str) -> bool:
     try:
-        json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
+        return False
+    return _utf8(value)
+
+
+def _utf8(value: Any) -> bool:
+    """False when a string anywhere in `value` is not valid Unicode (a lone surrogate from a JSON escape)."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError):
         return False
     return True
 

@@ -23,8 +23,9 @@ COMMAND_GROUPS: tuple[str, ...] = (
     "report",
     "bundle",
     "keys",
-    "district",
+    "audit",
     "selftest",
+    "district",
 )
 
 

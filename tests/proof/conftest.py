@@ -1,0 +1,42 @@
+"""Fixtures for the proof tests: a fresh data folder and store per test, the shipped checklists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from proofkit import MINI_PATH, TALLY, WHO_PATH
+
+from guidecheck.questionnaires import load_questionnaire
+from guidecheck.store import Store
+
+
+@pytest.fixture(scope="session")
+def who():
+    return load_questionnaire(WHO_PATH)
+
+
+@pytest.fixture(scope="session")
+def mini():
+    return load_questionnaire(MINI_PATH)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def store(home: Path):
+    with Store(home / "guidecheck.db") as opened:
+        yield opened
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """Print the proof counts (kills survived, fuzz cases refused...) at the end of the run."""
+    if TALLY:
+        terminalreporter.section("proof counts")
+        for name, count in sorted(TALLY.items()):
+            terminalreporter.write_line(f"{name}: {count}")
