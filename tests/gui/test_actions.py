@@ -126,12 +126,13 @@ def test_home_list_of_2000_assessments_opens_fast(qtbot, home, checklists, mini)
     close_window(qtbot, window)
 
 
-def test_district_menu_appears_only_on_a_district_hub(qtbot, home, checklists, tmp_path):
+def test_a_district_hub_opens_on_the_district_overview(qtbot, home, checklists, tmp_path):
     from guidecheck.bundles.keys import create_district_identity
 
     clinic = open_window(qtbot, home, checklists)
     qtbot.waitUntil(lambda: clinic.runner.pending == 0)
     assert not clinic.district_menu.menuAction().isVisible()
+    assert clinic.stack.currentWidget() is clinic.home
     close_window(qtbot, clinic)
 
     hub_home = tmp_path / "hub"
@@ -139,8 +140,9 @@ def test_district_menu_appears_only_on_a_district_hub(qtbot, home, checklists, t
     create_district_identity(hub_home, "Kisumu East district")
     hub = open_window(qtbot, hub_home, checklists)
     qtbot.waitUntil(lambda: hub.district_menu.menuAction().isVisible(), timeout=10_000)
-    hub.open_district_overview()
-    assert hub.stack.currentWidget() is hub._district
+    qtbot.waitUntil(lambda: hub._district is not None and hub.stack.currentWidget() is hub._district, timeout=10_000)
+    hub.home_action.trigger()
+    assert hub.stack.currentWidget() is hub.home
     assert type(hub._district).__name__ == "DistrictHub"
     qtbot.waitUntil(lambda: hub.runner.pending == 0, timeout=10_000)
     close_window(qtbot, hub)

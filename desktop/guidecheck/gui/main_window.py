@@ -111,7 +111,13 @@ class MainWindow(AssessmentFlow, QMainWindow):
 
             return is_district_hub(home)
 
-        self.runner.task(work).success(self.district_menu.menuAction().setVisible).failure(self.show_error).run()
+        self.runner.task(work).success(self._on_district_checked).failure(self.show_error).run()
+
+    def _on_district_checked(self, is_hub: bool) -> None:
+        """A district hub opens in district mode: the overview first, the home list one click away."""
+        self.district_menu.menuAction().setVisible(is_hub)
+        if is_hub and self.stack.currentWidget() is self.home:
+            self.open_district_overview()
 
     def open_district_overview(self) -> None:
         """The district hub screen (district_view.py, by the district engineer) in this window."""
