@@ -145,7 +145,12 @@ def _check_after_kill(home: Path, bundle_set: BundleSet, promises: Promises) -> 
     conn = sqlite3.connect(str(db))
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if promises.answers or promises.in_flight:
+        if "assessments" not in tables:
+            # killed while the first migration ran: it is one transaction, so there is no schema and
+            # nothing was promised yet; the next start migrates again (the Store opened below)
+            assert not (promises.answers or promises.in_flight or promises.imported)
+            bundle_set = BundleSet(paths=[], bundle_ids=[], own_assessments=[])
+        elif promises.answers or promises.in_flight:
             local = conn.execute("SELECT id FROM assessments WHERE facility_code = 'HUB-LOCAL'").fetchall()
             assert len(local) == 1
             stored = {item: json.loads(value) for item, value in conn.execute(
