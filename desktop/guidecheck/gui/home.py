@@ -2,42 +2,39 @@
 
 The list is loaded by the database worker (tasks.py) so a big database never freezes the window;
 the screen only shows rows and emits what the person asked for.
+
+This screen is the first frame, so it is built without touching the `Qt` namespace (building
+its Python enums costs ~15 ms, see home_model.py): alignments are set as Qt properties with their
+int values. The table is hidden behind the "loading" line until the rows arrive, so it is built,
+with its models (home_model.py), columns and default sort, with the first rows (`_build_table`):
+a model makes the header ask `headerData(section, Qt.Orientation)`, which would build `Qt` before
+the first frame, and the item-view classes and home_model.py cost ~7 ms more.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from guidecheck.gui.home_model import (
-    COL_DATE,
-    COL_FACILITY,
-    COL_SCORE,
-    COL_STATUS,
-    COL_TOOL,
-    COL_VERDICT,
-    SUMMARY_ROLE,
-    AssessmentFilterModel,
-    AssessmentTableModel,
-    VerdictBadgeDelegate,
-)
 from guidecheck.gui.labels import set_scaled_font
 
+ALIGN_CENTER = 0x0084  # Qt.AlignCenter, set as the "alignment" property (no Qt enums at start-up)
+
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QTableView
+
     from guidecheck.database import AssessmentSummary
+    from guidecheck.gui.home_model import AssessmentFilterModel, AssessmentTableModel
 
 
 class HomeScreen(QWidget):
@@ -49,9 +46,8 @@ class HomeScreen(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = AssessmentTableModel(self)
-        self.proxy = AssessmentFilterModel(self)
-        self.proxy.setSourceModel(self.model)
+        self._model: AssessmentTableModel | None = None  # these three: see _build_table
+        self._proxy: AssessmentFilterModel | None = None
         self.export_available = True
         self.export_unavailable_reason = ""
 
@@ -86,25 +82,88 @@ class HomeScreen(QWidget):
         self.pages = QStackedWidget(self)
         self.empty = QLabel(self._empty_text(), self)
         self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setProperty("alignment", ALIGN_CENTER)
         self.empty.setObjectName("emptyState")
         self.empty.setMargin(40)
         set_scaled_font(self.empty, 1.15)
         self.loading = QLabel(self.tr("Opening the assessments on this laptop…"), self)
-        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COL_DATE, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setItemDelegateForColumn(COL_VERDICT, VerdictBadgeDelegate(self.table))
-        self.table.setAccessibleName(self.tr("Assessments"))
-        header = self.table.horizontalHeader()
+        self.loading.setProperty("alignment", ALIGN_CENTER)
+        self.no_match = QLabel(self.tr("No assessment matches your search."), self)
+        self.no_match.setProperty("alignment", ALIGN_CENTER)
+        self.no_match.hide()
+        self._table: QTableView | None = None  # page 2, built with the first rows
+        self.pages.addWidget(self.loading)
+        self.pages.addWidget(self.empty)
+        outer.addWidget(self.pages, 1)
+
+        self.new_button.clicked.connect(self.new_requested)
+        self.continue_button.clicked.connect(lambda: self._emit_selected(self.continue_requested))
+        self.report_button.clicked.connect(lambda: self._emit_selected(self.report_requested))
+        self.export_button.clicked.connect(lambda: self.export_requested.emit(self.selected_id() or ""))
+        self.revise_button.clicked.connect(lambda: self._emit_selected(self.revise_requested))
+        self._update_buttons()
+
+    @property
+    def table(self) -> QTableView:
+        """The list of assessments (page 2 of `pages`)."""
+        return self._table if self._table is not None else self._build_table()
+
+    @property
+    def model(self) -> AssessmentTableModel:
+        """The rows, all of them (home_model.py)."""
+        if self._model is None:
+            self._build_table()
+        assert self._model is not None
+        return self._model
+
+    @property
+    def proxy(self) -> AssessmentFilterModel:
+        """The rows the search lets through, sorted; the table shows this."""
+        if self._proxy is None:
+            self._build_table()
+        assert self._proxy is not None
+        return self._proxy
+
+    def _build_table(self) -> QTableView:
+        """Build the table page with its models, columns and default sort (newest first), once,
+        with the first rows: until then it is hidden behind the "loading" line (module docstring)."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+        from guidecheck.gui.home_model import (
+            COL_DATE,
+            COL_FACILITY,
+            COL_SCORE,
+            COL_STATUS,
+            COL_TOOL,
+            COL_VERDICT,
+            AssessmentFilterModel,
+            AssessmentTableModel,
+            VerdictBadgeDelegate,
+        )
+
+        self._model = AssessmentTableModel(self)
+        self._proxy = AssessmentFilterModel(self)
+        self._proxy.setSourceModel(self._model)
+        self._table = table = QTableView(self)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.verticalHeader().setVisible(False)
+        table.setItemDelegateForColumn(COL_VERDICT, VerdictBadgeDelegate(table))
+        table.setAccessibleName(self.tr("Assessments"))
+        table_page = QWidget(self)
+        table_layout = QVBoxLayout(table_page)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(table, 1)
+        table_layout.addWidget(self.no_match)
+        self.pages.addWidget(table_page)
+        table.setModel(self._proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(COL_DATE, Qt.SortOrder.DescendingOrder)
+        header = table.horizontalHeader()
         header.setSectionResizeMode(COL_FACILITY, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_TOOL, QHeaderView.ResizeMode.Stretch)
         # Fixed columns are sized from the font, so 125% and 150% text still fits without cutting.
@@ -113,28 +172,9 @@ class HomeScreen(QWidget):
                               (COL_VERDICT, digits * 2.5)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, int(width))
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.no_match = QLabel(self.tr("No assessment matches your search."), self)
-        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        table_page = QWidget(self)
-        table_layout = QVBoxLayout(table_page)
-        table_layout.setContentsMargins(0, 0, 0, 0)
-        table_layout.addWidget(self.table, 1)
-        table_layout.addWidget(self.no_match)
-        self.no_match.hide()
-        self.pages.addWidget(self.loading)
-        self.pages.addWidget(self.empty)
-        self.pages.addWidget(table_page)
-        outer.addWidget(self.pages, 1)
-
-        self.new_button.clicked.connect(self.new_requested)
-        self.continue_button.clicked.connect(lambda: self._emit_selected(self.continue_requested))
-        self.report_button.clicked.connect(lambda: self._emit_selected(self.report_requested))
-        self.export_button.clicked.connect(lambda: self.export_requested.emit(self.selected_id() or ""))
-        self.revise_button.clicked.connect(lambda: self._emit_selected(self.revise_requested))
-        self.table.activated.connect(lambda _index: self._emit_selected(self.continue_requested))
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self._update_buttons()
+        table.selectionModel().selectionChanged.connect(self._update_buttons)
+        table.activated.connect(lambda _index: self._emit_selected(self.continue_requested))
+        return table
 
     def _empty_text(self) -> str:
         return self.tr(
@@ -146,10 +186,11 @@ class HomeScreen(QWidget):
 
     # -- data ------------------------------------------------------------------------------------
     def show_loading(self) -> None:
-        if self.model.rowCount() == 0:
+        if self._model is None or self._model.rowCount() == 0:
             self.pages.setCurrentWidget(self.loading)
 
     def set_rows(self, rows: list[AssessmentSummary], select_id: str | None = None) -> None:
+        table = self.table  # built with the first rows
         previous = select_id or self.selected_id()
         self.model.set_rows(rows)
         self.pages.setCurrentIndex(2 if rows else 1)
@@ -160,28 +201,35 @@ class HomeScreen(QWidget):
         if not (self.search.hasFocus() and self.search.text()):  # not while someone searches
             if rows:
                 if self.selected_summary() is None:
-                    self.table.selectRow(0)
-                self.table.setFocus()
+                    table.selectRow(0)
+                table.setFocus()
             else:
                 self.new_button.setFocus()
         self._update_buttons()
 
     def select(self, assessment_id: str) -> None:
+        if self._table is None:
+            return
         row = self.model.row_of(assessment_id)
         if row < 0:
             return
         index = self.proxy.mapFromSource(self.model.index(row, 0))
         if index.isValid():
-            self.table.selectionModel().select(
-                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-            )
-            self.table.setCurrentIndex(index)
-            self.table.scrollTo(index)
+            from PySide6.QtCore import QItemSelectionModel
+
+            flags = QItemSelectionModel.SelectionFlag
+            self._table.selectionModel().select(index, flags.ClearAndSelect | flags.Rows)
+            self._table.setCurrentIndex(index)
+            self._table.scrollTo(index)
 
     def selected_summary(self) -> AssessmentSummary | None:
-        rows = self.table.selectionModel().selectedRows()
+        if self._table is None:
+            return None
+        rows = self._table.selectionModel().selectedRows()
         if not rows:
             return None
+        from guidecheck.gui.home_model import SUMMARY_ROLE
+
         return rows[0].data(SUMMARY_ROLE)
 
     def selected_id(self) -> str | None:
@@ -190,6 +238,8 @@ class HomeScreen(QWidget):
 
     # -- behaviour -------------------------------------------------------------------------------
     def _filter(self, text: str) -> None:
+        if self._table is None:
+            return  # no rows yet: set_rows applies the search text with them
         self.proxy.setFilterFixedString(text.strip())
         self.no_match.setVisible(bool(self.model.rowCount()) and self.proxy.rowCount() == 0)
 

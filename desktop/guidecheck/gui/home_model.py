@@ -3,6 +3,11 @@
 Tested without widgets. Rows are `AssessmentSummary` records from `store.list_assessments()`;
 the verdict column carries its colours as roles, and a delegate paints them as a badge whose text
 says the verdict in words.
+
+This module is on the start-up path (the home screen is the first frame), so nothing here touches
+`Qt` or `QStyle` at import or construction: PySide6 builds a class's Python enums on its first use,
+and `Qt`'s 93 enums cost ~15 ms, `QStyle`'s ~5 ms (bench/bench_startup.py). Roles are plain ints
+(PySide6 passes `role` as int); `Qt` and `QStyle` are looked up when the rows are shown.
 """
 
 from __future__ import annotations
@@ -13,16 +18,17 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QRectF,
     QSortFilterProxyModel,
-    Qt,
 )
-from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyledItemDelegate
 
 from guidecheck.gui.labels import VERDICT_COLOURS, score_text, status_text, tr, verdict_text
 
 if TYPE_CHECKING:  # the store loads in the worker thread, after the window is shown
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
     from guidecheck.database import AssessmentSummary
 
 COL_FACILITY = 0
@@ -33,9 +39,16 @@ COL_SCORE = 4
 COL_VERDICT = 5
 COLUMN_COUNT = 6
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 2
-VERDICT_ROLE = Qt.ItemDataRole.UserRole + 3
+# Qt.ItemDataRole values (qnamespace.h), as ints so importing this module builds no Qt enums.
+DISPLAY_ROLE = 0
+TOOLTIP_ROLE = 3
+TEXT_ALIGNMENT_ROLE = 7
+USER_ROLE = 0x0100
+SORT_ROLE = USER_ROLE + 1
+SUMMARY_ROLE = USER_ROLE + 2
+VERDICT_ROLE = USER_ROLE + 3
+ALIGN_RIGHT_VCENTER = 0x0002 | 0x0080  # Qt.AlignRight | Qt.AlignVCenter
+CASE_INSENSITIVE = 0  # Qt.CaseSensitivity.CaseInsensitive
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -85,17 +98,19 @@ class AssessmentTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else COLUMN_COUNT
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE) -> Any:
+        from PySide6.QtCore import Qt  # built by now: Qt passed `orientation` as a Qt enum
+
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY_ROLE:
             return self._titles[section]
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid():
             return None
         summary = self._rows[index.row()]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return self._display(summary, column)
         if role == SORT_ROLE:
             return self._sort_key(summary, column)
@@ -103,10 +118,10 @@ class AssessmentTableModel(QAbstractTableModel):
             return summary
         if role == VERDICT_ROLE:
             return summary.verdict if (summary.status == "final" or summary.answered) else ""
-        if role == Qt.ItemDataRole.ToolTipRole and column == COL_VERDICT and summary.red_flag_count:
+        if role == TOOLTIP_ROLE and column == COL_VERDICT and summary.red_flag_count:
             return tr("{n} red flag(s)").format(n=summary.red_flag_count)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SCORE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == TEXT_ALIGNMENT_ROLE and column == COL_SCORE:
+            return ALIGN_RIGHT_VCENTER
         return None
 
     def _display(self, summary: AssessmentSummary, column: int) -> str:
@@ -137,15 +152,20 @@ class AssessmentFilterModel(QSortFilterProxyModel):
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
         self.setFilterKeyColumn(-1)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        # The Qt property, not setFilterCaseSensitivity(Qt.…): no Qt enums before the first frame.
+        self.setProperty("filterCaseSensitivity", CASE_INSENSITIVE)
 
 
 class VerdictBadgeDelegate(QStyledItemDelegate):
     """Paints the verdict cell as a rounded badge: words and symbol first, colour as a help."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        from PySide6.QtCore import QRectF, Qt
+        from PySide6.QtGui import QColor, QPainter, QPen
+        from PySide6.QtWidgets import QStyle
+
         verdict = index.data(VERDICT_ROLE)
-        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        text = index.data(DISPLAY_ROLE) or ""
         if option.state & QStyle.StateFlag.State_Selected:  # type: ignore[operator]
             painter.fillRect(option.rect, option.palette.highlight())  # type: ignore[attr-defined]
         background, foreground = VERDICT_COLOURS.get(verdict or "", ("#e4e6e8", "#25292d"))
