@@ -16,7 +16,7 @@ from collections.abc import Callable
 EXCLUDED_MODULES: tuple[str, ...] = (
     "tkinter", "_tkinter", "turtle", "idlelib", "pydoc_data", "lib2to3", "readline",
     "pytest", "_pytest", "pytestqt", "hypothesis", "pypdf", "ruff", "pip", "setuptools", "wheel",
-    "PyInstaller", "IPython", "numpy", "lxml",  # openpyxl writes with the standard library without lxml
+    "PyInstaller", "IPython", "numpy",  # lxml stays: openpyxl streams the district workbook faster with it
     "PySide6.QtNetwork", "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets",
     "PySide6.QtQuickControls2", "PySide6.QtQuickTest", "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets",
     "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtSql", "PySide6.QtTest", "PySide6.QtUiTools",
