@@ -32,46 +32,7 @@ FROZEN_APP = ROOT / "dist" / "GuideCheck" / ("GuideCheck.exe" if sys.platform ==
 BARE_DIR = ROOT / "build" / "bench-bare"
 TIME_RATIO = 1.2
 
-BARE = r'''"""A bare PySide6 window that reports when it is shown, for start-up comparisons."""
-import os, sys, time
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-
-def process_age():
-    try:
-        with open("/proc/self/stat") as stat:
-            start = int(stat.read().rsplit(")", 1)[1].split()[19])
-        with open("/proc/uptime") as uptime:
-            now = float(uptime.read().split()[0])
-        return now - start / os.sysconf("SC_CLK_TCK")
-    except OSError:
-        return time.perf_counter()
-
-def peak_kib():
-    try:
-        import resource
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    except ImportError:
-        return 0
-
-class Probe(QObject):
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Show:
-            QTimer.singleShot(0, self.report)
-        return False
-    def report(self):
-        print(f"shown {process_age():.3f} rss {peak_kib()}", flush=True)
-        QApplication.quit()
-
-app = QApplication(sys.argv)
-window = QMainWindow()
-window.setWindowTitle("bare")
-window.resize(1366, 768)
-probe = Probe()
-window.installEventFilter(probe)
-window.show()
-app.exec()
-'''
+BARE_SCRIPT = Path(__file__).with_name("bare_window.py")  # shared with bench_startup.py
 
 
 def bare_frozen() -> Path | None:
@@ -88,7 +49,7 @@ def bare_frozen() -> Path | None:
 
     BARE_DIR.mkdir(parents=True, exist_ok=True)
     script = BARE_DIR / "bare.py"
-    script.write_text(BARE, encoding="utf-8")
+    script.write_text(BARE_SCRIPT.read_text(encoding="utf-8"), encoding="utf-8")
     excludes = [arg for name in qt_trim.EXCLUDED_MODULES for arg in ("--exclude-module", name)]
     command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--onedir", "--log-level", "WARN", "--name", "bare",
                "--distpath", str(BARE_DIR / "dist"), "--workpath", str(BARE_DIR / "work"),
@@ -138,7 +99,7 @@ def main() -> int:
         programs = {
             "frozen app": [str(FROZEN_APP), "--home", home],
             "source app": [sys.executable, "-m", "guidecheck.gui.app", "--home", home],
-            "bare (venv)": [sys.executable, "-c", BARE],
+            "bare (venv)": [sys.executable, str(BARE_SCRIPT)],
         }
         frozen_bare = bare_frozen()
         if frozen_bare is not None:

@@ -27,37 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BARE = r"""
-import os, resource, sys, time
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-
-def process_age():
-    with open("/proc/self/stat") as stat:
-        start = int(stat.read().rsplit(")", 1)[1].split()[19])
-    with open("/proc/uptime") as uptime:
-        now = float(uptime.read().split()[0])
-    return now - start / os.sysconf("SC_CLK_TCK")
-
-class Probe(QObject):
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Show:
-            QTimer.singleShot(0, self.report)
-        return False
-    def report(self):
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        print(f"shown {process_age():.3f} rss {rss}", flush=True)
-        QApplication.quit()
-
-app = QApplication(sys.argv)
-window = QMainWindow()
-window.setWindowTitle("bare")
-window.resize(1366, 768)
-probe = Probe()
-window.installEventFilter(probe)
-window.show()
-app.exec()
-"""
+BARE_SCRIPT = Path(__file__).with_name("bare_window.py")  # the bare window both start-up benches compare with
 
 TIME_RATIO = 1.3
 EXTRA_MIB = 40.0
@@ -93,7 +63,7 @@ def measure_startup(runs: int, bytecode: bool = False) -> dict[str, list[tuple[f
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = pycache
         app_command = [sys.executable, "-m", "guidecheck.gui.app", "--home", home]
-        bare_command = [sys.executable, "-c", BARE]
+        bare_command = [sys.executable, str(BARE_SCRIPT)]
         run_once(app_command, env)  # first start creates the database; warm both once
         run_once(bare_command, env)
         for _ in range(runs):

@@ -81,10 +81,7 @@ def canonical_json(value: Any) -> bytes:
 def parse_manifest(raw: bytes) -> Manifest:
     """Parse and check a manifest; any deviation from the documented shape is a refusal."""
     bad = BundleRefused(_("The bundle's manifest is not valid."))
-    try:
-        data = json.loads(raw.decode("ascii"), parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise bad from exc
+    data = strict_json(raw, "ascii", bad)
     if not isinstance(data, dict):
         raise bad
     fmt = data.get("format")
@@ -151,5 +148,13 @@ def _is_str(value: Any, pattern: re.Pattern[str]) -> bool:
     return isinstance(value, str) and pattern.fullmatch(value) is not None
 
 
-def _reject_constant(name: str) -> Any:
+def strict_json(raw: bytes, encoding: str, refusal: BundleRefused) -> Any:
+    """Decode JSON from a bundle, refusing bad text, NaN/Infinity and over-deep nesting alike."""
+    try:
+        return json.loads(raw.decode(encoding), parse_constant=reject_json_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise refusal from exc
+
+
+def reject_json_constant(name: str) -> Any:
     raise ValueError(name)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guidecheck.bundles.errors import BundleRefused
+from guidecheck.bundles.manifest import reject_json_constant, strict_json
 from guidecheck.i18n import _
 from guidecheck.model import PROFILE_FIELDS
 
@@ -115,10 +116,7 @@ def _rows(conn: sqlite3.Connection, table: str, where: str, params: tuple[Any, .
 def parse_payload(raw: bytes) -> Payload:
     """Decode and check a received payload's shape; references are checked when it is applied."""
     bad = BundleRefused(_("The bundle's records are not in the expected form."))
-    try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise bad from exc
+    data = strict_json(raw, "utf-8", bad)
     if not isinstance(data, dict) or set(data) != set(LISTS) or not _utf8(data):
         raise bad
     for name in LISTS:
@@ -194,7 +192,7 @@ def _valid(table: str, record: Any) -> bool:
 def _strings(text: str, fields: tuple[str, ...], exact: bool = False) -> bool:
     """A JSON object of text values whose keys are among (or, with `exact`, exactly) `fields`."""
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=reject_json_constant)
     except (ValueError, RecursionError):
         return False
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()) or not _utf8(data):
@@ -204,7 +202,7 @@ def _strings(text: str, fields: tuple[str, ...], exact: bool = False) -> bool:
 
 def _json_value(text: str) -> bool:
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=reject_json_constant)
     except (ValueError, RecursionError):
         return False
     return _utf8(value)
@@ -218,6 +216,3 @@ def _utf8(value: Any) -> bool:
         return False
     return True
 
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(name)
