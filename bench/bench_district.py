@@ -26,11 +26,11 @@ import time
 import uuid
 from pathlib import Path
 
-from guidecheck.model import Answer, Profile
+from guidecheck.checklist.loading import load_questionnaire
+from guidecheck.checklist.model import Answer, Profile
+from guidecheck.checklist.scoring import score, visible_items
 from guidecheck.paths import database_path, questionnaires_dir
-from guidecheck.questionnaires import load_questionnaire
-from guidecheck.scoring import score, visible_items
-from guidecheck.store import Store, tool_id_for
+from guidecheck.storage.store import Store, tool_id_for
 
 CATEGORIES = ("diagnostic_imaging", "predictive_analytics", "patient_triage", "health_system_management", "other")
 TOOLS = ("ChestScan", "TriageBot", "ReadMyXray", "RiskPredict", "StockSense")
@@ -176,7 +176,7 @@ def screen_step(home: Path) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([])
-    from guidecheck.gui.district_view import open_district_view
+    from guidecheck.gui.hub.district_view import open_district_view
     from guidecheck.gui.screenshots import wait_until
 
     start = time.perf_counter()

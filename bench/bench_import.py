@@ -20,10 +20,10 @@ from pathlib import Path
 from guidecheck.bundles import keys
 from guidecheck.bundles.export import export_bundle
 from guidecheck.bundles.importer import import_file
-from guidecheck.model import Profile
+from guidecheck.checklist.loading import load_questionnaire
+from guidecheck.checklist.model import Profile
 from guidecheck.paths import database_path, questionnaires_dir
-from guidecheck.questionnaires import load_questionnaire
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 ASSESSMENT_COPY = """
 INSERT INTO assessments (id, lineage_id, revision, replaces, questionnaire_id, questionnaire_version, status,
@@ -50,7 +50,7 @@ def value_for(item, n: int):  # noqa: ANN001, ANN201 - a model.Item; the value s
 
 
 def build(folder: Path, bundles: int, answers: int, clinics: int) -> tuple[Path, list[Path]]:
-    from guidecheck.store import now_iso
+    from guidecheck.storage.store import now_iso
 
     hub = folder / "hub"
     key = keys.create_district_identity(hub, "Bench district")

@@ -21,12 +21,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from guidecheck.model import USE_CATEGORIES, Item, Profile
+from guidecheck.checklist.loading import load_questionnaire
+from guidecheck.checklist.model import USE_CATEGORIES, Item, Profile
+from guidecheck.checklist.scoring import visible_items
 from guidecheck.paths import questionnaires_dir
-from guidecheck.questionnaires import load_questionnaire
 from guidecheck.reports import ReportData, build_report_data
-from guidecheck.scoring import visible_items
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 RUNS = 7
 NOTE = (

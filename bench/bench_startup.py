@@ -77,11 +77,11 @@ def measure_home_list(count: int) -> tuple[float, int]:
     from PySide6.QtCore import QCoreApplication, QEventLoop
     from PySide6.QtWidgets import QApplication
 
-    from guidecheck.gui.main_window import MainWindow
-    from guidecheck.model import Profile
+    from guidecheck.checklist.loading import load_questionnaire
+    from guidecheck.checklist.model import Profile
+    from guidecheck.gui.shell.main_window import MainWindow
     from guidecheck.paths import questionnaires_dir
-    from guidecheck.questionnaires import load_questionnaire
-    from guidecheck.store import Store
+    from guidecheck.storage.store import Store
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     questionnaire = load_questionnaire(questionnaires_dir() / "who-ai-health-2025.yaml")

@@ -38,7 +38,7 @@ class Workspace:
     root: Path
     clinic_home: Path
     hub_home: Path
-    clinic: Any = None  # guidecheck.store.Store
+    clinic: Any = None  # guidecheck.storage.store.Store
     hub: Any = None
     questionnaires: list[Any] = field(default_factory=list)
     assessment_id: str = ""
@@ -65,7 +65,7 @@ def one_sentence(error: BaseException) -> str:
 
 def step_database(ws: Workspace) -> None:
     from guidecheck.paths import database_path
-    from guidecheck.store import Store
+    from guidecheck.storage.store import Store
 
     ws.clinic = Store(database_path(ws.clinic_home))
     if ws.clinic.conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
@@ -75,8 +75,8 @@ def step_database(ws: Workspace) -> None:
 
 
 def step_questionnaires(ws: Workspace) -> None:
+    from guidecheck.checklist.loading import load_all
     from guidecheck.paths import questionnaires_dir
-    from guidecheck.questionnaires import load_all
 
     folder = questionnaires_dir()
     if not folder.is_dir():
@@ -107,7 +107,7 @@ def self_test_value(item: Any) -> Any:
 
 
 def self_test_profile() -> Any:
-    from guidecheck.model import Profile
+    from guidecheck.checklist.model import Profile
 
     return Profile(
         facility_name="Self-test clinic", facility_code="SELFTEST-1", district="Self-test district",
@@ -117,7 +117,7 @@ def self_test_profile() -> Any:
 
 
 def step_assessment(ws: Workspace) -> None:
-    from guidecheck.model import SignOff
+    from guidecheck.checklist.model import SignOff
 
     store = _need(ws.clinic, "database")
     chosen = [q for q in ws.questionnaires if q.id == DEFAULT_QUESTIONNAIRE] or ws.questionnaires
@@ -181,7 +181,7 @@ def step_bundle_export(ws: Workspace) -> None:
 def step_bundle_import(ws: Workspace) -> None:
     from guidecheck.bundles.importer import import_file
     from guidecheck.paths import database_path
-    from guidecheck.store import Store
+    from guidecheck.storage.store import Store
 
     bundle = _need(ws.bundle_path, "bundle export")
     ws.hub = Store(database_path(ws.hub_home))
@@ -244,7 +244,7 @@ def step_qt(ws: Workspace) -> None:
 
 
 def step_main_window(ws: Workspace) -> None:
-    from guidecheck.gui.main_window import MainWindow
+    from guidecheck.gui.shell.main_window import MainWindow
 
     app = _qt_app()
     home = ws.root / "window-home"

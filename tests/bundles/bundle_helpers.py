@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from guidecheck.model import Item, Profile, Questionnaire, SignOff
+from guidecheck.checklist.model import Item, Profile, Questionnaire, SignOff
 from guidecheck.paths import database_path
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 SIGN = SignOff("Amina N.", "Nurse", "Dr. Kofi", "2026-11-21")
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from guidecheck.model import Questionnaire
+from guidecheck.checklist.loading import load_questionnaire
+from guidecheck.checklist.model import Questionnaire
 from guidecheck.paths import questionnaires_dir
-from guidecheck.questionnaires import load_questionnaire
 
 DATA = Path(__file__).parent / "data"
 

@@ -23,7 +23,7 @@ DOMAIN_TABLES = ("facilities", "tools", "questionnaire_versions", "assessments",
 @pytest.fixture(scope="module")
 def bundle_set(tmp_path_factory):
     """Bundles from two clinics and a cloned laptop: drafts, edits, finals, revisions and a conflict."""
-    from guidecheck.questionnaires import load_questionnaire
+    from guidecheck.checklist.loading import load_questionnaire
 
     mini = load_questionnaire(Path(__file__).parent / "data" / "mini.yaml")
     root = tmp_path_factory.mktemp("orders")

@@ -274,7 +274,7 @@ def test_malformed_records_and_fake_questionnaires_are_refused(world, tmp_path):
         refused_unchanged(world, forged(world, mutate, tmp_path / f"dev{n}"), words="not in the expected form")
 
     def renamed_version(records):
-        from guidecheck.questionnaires import source_sha256
+        from guidecheck.checklist.loading import source_sha256
 
         version = records["questionnaire_versions"][0]
         version["version"] = "9.9"

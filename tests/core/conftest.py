@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from guidecheck.model import Profile
-from guidecheck.questionnaires import load_questionnaire
-from guidecheck.store import Store
+from guidecheck.checklist.loading import load_questionnaire
+from guidecheck.checklist.model import Profile
+from guidecheck.storage.store import Store
 
 DATA = Path(__file__).parent / "data"
 

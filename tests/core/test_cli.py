@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from guidecheck.checklist.loading import load_questionnaire
 from guidecheck.paths import questionnaires_dir
-from guidecheck.questionnaires import load_questionnaire
 
 WHO = load_questionnaire(questionnaires_dir() / "who-ai-health-2025.yaml")
 PROFILE = {
@@ -92,8 +92,8 @@ def test_answers_file_round_trips_with_expected_scores(tmp_path: Path) -> None:
 
 
 def _visible_only(answers: dict[str, object]) -> dict[str, object]:
-    from guidecheck.model import Answer, Profile
-    from guidecheck.scoring import visible_items
+    from guidecheck.checklist.model import Answer, Profile
+    from guidecheck.checklist.scoring import visible_items
 
     as_answers = {k: Answer(k, v["value"] if isinstance(v, dict) else v) for k, v in answers.items()}
     shown = {i.id for i in visible_items(WHO, Profile.from_dict(PROFILE), as_answers)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guidecheck.expressions import ExpressionError, evaluate, parse
+from guidecheck.checklist.expressions import ExpressionError, evaluate, parse
 
 PROFILE = {"use_category": "diagnostic_imaging", "district": "Nord"}
 ANSWERS = {"q1": "yes", "q2": ["cloud", "local"], "q3": 12, "q4": None}

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from guidecheck.checklist.loading import load_all, load_questionnaire
 from guidecheck.errors import QuestionnaireError
 from guidecheck.paths import questionnaires_dir
-from guidecheck.questionnaires import load_all, load_questionnaire
 
 WHO = questionnaires_dir() / "who-ai-health-2025.yaml"
 GUIDELINE_DOMAINS = ["ethics", "privacy", "safety", "equity", "training", "governance", "transparency"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from guidecheck.model import Answer
-from guidecheck.scoring import score, visible_items
+from guidecheck.checklist.model import Answer
+from guidecheck.checklist.scoring import score, visible_items
 
 
 def answers(**values) -> dict[str, Answer]:

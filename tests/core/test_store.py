@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
+from guidecheck.checklist.model import SignOff
 from guidecheck.errors import AnswerError, FinalizeBlocked, ReadOnlyError, UserError
-from guidecheck.model import SignOff
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 SIGN = SignOff("Amina N.", "Nurse", "Dr. Kofi", "2026-11-21")
 
@@ -121,7 +121,7 @@ def test_answer_survives_a_killed_process(tmp_path, mini, profile) -> None:
     with Store(path) as store:
         a = store.new_assessment(mini, profile)
     script = (
-        "import os, sys\nfrom guidecheck.store import Store\n"
+        "import os, sys\nfrom guidecheck.storage.store import Store\n"
         f"s = Store({str(path)!r})\ns.save_answer({a.id!r}, 'a_review', 'partly', note='x')\n"
         "print('saved', flush=True)\nos._exit(9)\n"
     )
@@ -153,7 +153,7 @@ def test_a_failing_migration_leaves_no_half_schema(tmp_path) -> None:
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
 
-    from guidecheck.migrations import _run
+    from guidecheck.storage.migrations import _run
 
     broken = Migrations("broken-test")
 

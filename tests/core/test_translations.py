@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from guidecheck.checklist.labels import compliance_label, verdict_label
 from guidecheck.i18n import _, set_language
-from guidecheck.labels import compliance_label, verdict_label
 
 
 def test_french_catalogue_translates_labels_and_falls_back_to_english() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hub_builder import build_hub, load_test_questionnaire
 
-from guidecheck.model import Questionnaire
+from guidecheck.checklist.model import Questionnaire
 
 
 @pytest.fixture

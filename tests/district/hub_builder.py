@@ -15,10 +15,10 @@ from pathlib import Path
 
 from guidecheck.bundles.export import export_bundle
 from guidecheck.bundles.importer import import_file
-from guidecheck.model import Profile, Questionnaire, SignOff
+from guidecheck.checklist.loading import load_questionnaire
+from guidecheck.checklist.model import Profile, Questionnaire, SignOff
 from guidecheck.paths import database_path
-from guidecheck.questionnaires import load_questionnaire
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 DATA = Path(__file__).parent / "data"
 TODAY = dt.date(2026, 11, 25)

@@ -7,12 +7,12 @@ import shutil
 from hub_builder import assess, export_clinic, profile
 
 from guidecheck.bundles.importer import import_file
+from guidecheck.checklist.model import SignOff
 from guidecheck.district.conflicts import conflict_groups, resolve
 from guidecheck.district.records import standing_records
 from guidecheck.errors import UserError
-from guidecheck.model import SignOff
 from guidecheck.paths import database_path
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 ANSWERS = {"c1": "yes", "c2": "yes", "c3": "yes", "d1": "yes", "d2": "yes", "d3": "ok"}
 

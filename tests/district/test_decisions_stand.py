@@ -10,11 +10,11 @@ from hub_builder import export_clinic
 from test_conflicts import cloned_laptops, import_all, sticks
 
 from guidecheck.bundles.importer import import_file
+from guidecheck.checklist.model import SignOff
 from guidecheck.district.conflicts import conflict_groups, resolve
 from guidecheck.district.records import standing_records
-from guidecheck.model import SignOff
 from guidecheck.paths import database_path
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 SIGN = SignOff("Officer", "Nurse", "Head", "2026-06-01")
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from gui_helpers import open_window, sample_profile  # noqa: F401 - re-exported for fixtures
 
-from guidecheck.gui.main_window import MainWindow
-from guidecheck.questionnaires import load_questionnaire
-from guidecheck.store import Store
+from guidecheck.checklist.loading import load_questionnaire
+from guidecheck.gui.shell.main_window import MainWindow
+from guidecheck.storage.store import Store
 
 HERE = Path(__file__).resolve().parent
 MINI = HERE / "mini-checklist.yaml"

@@ -8,9 +8,9 @@ from typing import Any
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton
 
-from guidecheck.gui.main_window import MainWindow
-from guidecheck.gui.question_card import QuestionCard
-from guidecheck.model import Profile
+from guidecheck.checklist.model import Profile
+from guidecheck.gui.assessment.question_card import QuestionCard
+from guidecheck.gui.shell.main_window import MainWindow
 
 
 def card(window: MainWindow, item_id: str) -> QuestionCard:
@@ -53,7 +53,7 @@ def visible(window: MainWindow, item_id: str) -> bool:
 
 def stored(home: Any) -> dict[str, tuple[Any, str]]:
     """Every answer of the newest revision in the database, as item -> (value, note)."""
-    from guidecheck.store import Store
+    from guidecheck.storage.store import Store
 
     store = Store(home / "guidecheck.db")
     try:

@@ -10,14 +10,14 @@ from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from guidecheck.gui.main_window import export_unavailable_reason
-from guidecheck.store import Store
+from guidecheck.gui.shell.main_window import export_unavailable_reason
+from guidecheck.storage.store import Store
 
 
 @pytest.fixture
 def final_assessment(home, mini):
-    from guidecheck import scoring
-    from guidecheck.model import SignOff
+    from guidecheck.checklist import scoring
+    from guidecheck.checklist.model import SignOff
 
     store = Store(home / "guidecheck.db")
     profile = sample_profile()
@@ -89,8 +89,8 @@ def test_export_action_follows_the_bundle_module(qtbot, home, checklists, monkey
 
 
 def test_text_size_setting_scales_fonts_and_is_remembered(qtbot, home, checklists, monkeypatch):
-    from guidecheck.gui.dialogs import SettingsDialog
-    from guidecheck.gui.settings import AppSettings, apply_text_scale
+    from guidecheck.gui.shell.dialogs import SettingsDialog
+    from guidecheck.gui.shell.settings import AppSettings, apply_text_scale
 
     app = QApplication.instance()
     window = open_window(qtbot, home, checklists)
@@ -150,7 +150,7 @@ def test_a_district_hub_opens_on_the_district_overview(qtbot, home, checklists, 
 
 def test_about_names_version_and_guidance(qtbot, home, checklists):
     from guidecheck import GUIDANCE, __version__
-    from guidecheck.gui.dialogs import AboutDialog
+    from guidecheck.gui.shell.dialogs import AboutDialog
 
     window = open_window(qtbot, home, checklists)
     dialog = AboutDialog(window)

@@ -6,7 +6,7 @@ import pytest
 from gui_helpers import card, close_window, open_window, sample_profile, stored, wait_saved
 from PySide6.QtCore import Qt
 
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 
 @pytest.fixture

@@ -9,17 +9,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from guidecheck.bundles import keys
-from guidecheck.gui.bundle_dialogs import (
+from guidecheck.checklist.model import Profile
+from guidecheck.gui.shell.tasks import TaskRunner
+from guidecheck.gui.sync.bundle_dialogs import (
     ExportDialog,
     ImportDialog,
     describe_free_space,
     open_export_dialog,
     removable_drives,
 )
-from guidecheck.gui.tasks import TaskRunner
-from guidecheck.model import Profile
 from guidecheck.paths import database_path
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 PROFILE = Profile(
     facility_name="Kisumu East Health Centre", facility_code="KE-0042", district="Kisumu East", region="Western",

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from guidecheck.errors import UserError
-from guidecheck.gui import crash
+from guidecheck.gui.shell import crash
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("reportlab", "openpyxl", "cryptography", "pyrage")

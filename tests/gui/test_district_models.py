@@ -15,7 +15,7 @@ from hub_builder import TODAY, build_hub  # noqa: E402
 from guidecheck.district.overview import OverviewFilter  # noqa: E402
 from guidecheck.district.summary import build_summary  # noqa: E402
 from guidecheck.district.trends import facility_detail  # noqa: E402
-from guidecheck.gui import district_models as m  # noqa: E402
+from guidecheck.gui.hub import district_models as m  # noqa: E402
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 sys.path.append(str(Path(__file__).resolve().parents[1] / "district"))  # for hub_builder; appended so conftest stays ours
 from hub_builder import build_hub, import_conflict  # noqa: E402
 
-from guidecheck.gui.district_models import O_CODE, O_SCORE, O_VERDICT  # noqa: E402
-from guidecheck.gui.district_view import DistrictHub, open_district_view  # noqa: E402
+from guidecheck.gui.hub.district_models import O_CODE, O_SCORE, O_VERDICT  # noqa: E402
+from guidecheck.gui.hub.district_view import DistrictHub, open_district_view  # noqa: E402
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "district"
 
@@ -143,7 +143,7 @@ def test_conflict_side_by_side_and_this_one_stands(qtbot, screen, built, monkeyp
             screen.conflicts.stand_buttons[1].click()
     assert screen.tabs.tabText(4) == "Conflicts" and screen.conflicts.model.rowCount() == 0
     from guidecheck.paths import database_path
-    from guidecheck.store import Store
+    from guidecheck.storage.store import Store
 
     with Store(database_path(hub.home)) as store:
         assert store.answers(shared)["c2"].value == keep and not store.get_assessment(shared).conflict

@@ -17,7 +17,7 @@ from gui_helpers import (
 )
 from PySide6.QtCore import Qt
 
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 
 def create_through_screens(qtbot, window) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from guidecheck.database import AssessmentSummary
-from guidecheck.gui.home_model import (
+from guidecheck.gui.assessment.home_model import (
     COL_FACILITY,
     COL_SCORE,
     COL_STATUS,
@@ -17,6 +16,7 @@ from guidecheck.gui.home_model import (
     AssessmentFilterModel,
     AssessmentTableModel,
 )
+from guidecheck.storage.database import AssessmentSummary
 
 
 def summary(n: int, **changes) -> AssessmentSummary:

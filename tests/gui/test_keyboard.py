@@ -113,8 +113,8 @@ def test_keyboard_only_assessment(qtbot, home, checklists):
 
 def test_review_lines_jump_to_their_question(qtbot, home, checklists):
     window = open_window(qtbot, home, checklists)
-    from guidecheck.questionnaires import load_questionnaire
-    from guidecheck.store import Store
+    from guidecheck.checklist.loading import load_questionnaire
+    from guidecheck.storage.store import Store
 
     store = Store(home / "guidecheck.db")
     questionnaire = load_questionnaire(checklists / "mini-checklist.yaml")
@@ -144,7 +144,7 @@ def test_review_lines_jump_to_their_question(qtbot, home, checklists):
 
 
 def test_home_list_is_ready_for_the_keyboard(qtbot, home, checklists, mini):
-    from guidecheck.store import Store
+    from guidecheck.storage.store import Store
 
     store = Store(home / "guidecheck.db")
     store.new_assessment(mini, sample_profile(), "Amina")

@@ -9,7 +9,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QWidget
 
 from guidecheck.gui.screenshots import render_screens
-from guidecheck.gui.settings import apply_text_scale
+from guidecheck.gui.shell.settings import apply_text_scale
 
 OUT = Path(__file__).resolve().parents[2] / "test-output" / "screens"
 MAIN_SCREENS = {

@@ -7,7 +7,7 @@ import threading
 from PySide6.QtCore import QThread
 
 from guidecheck.errors import UserError
-from guidecheck.gui.tasks import TaskRunner
+from guidecheck.gui.shell.tasks import TaskRunner
 
 
 def test_success_runs_on_gui_thread_after_work_in_worker(qtbot):
@@ -79,7 +79,7 @@ def test_progress_and_cancel(qtbot):
 
 
 def test_worker_owns_the_store_and_closes_it_on_shutdown(qtbot, tmp_path):
-    from guidecheck.store import Store
+    from guidecheck.storage.store import Store
 
     opened: list[Store] = []
 

@@ -10,7 +10,7 @@ from packaging_helpers import PACKAGING, ROOT, clean_env, run, step_lines
 
 from guidecheck import __version__, selftest
 from guidecheck.errors import UserError
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 STEP_NAMES = [name for name, _step in selftest.STEPS]
 
@@ -52,8 +52,8 @@ def test_one_sentence_keeps_user_messages_and_flattens_others():
 
 
 def test_self_test_answers_fit_every_item_type_of_the_shipped_checklist():
-    from guidecheck.answers import normalize_value
-    from guidecheck.questionnaires import load_all
+    from guidecheck.checklist.answers import normalize_value
+    from guidecheck.checklist.loading import load_all
 
     report = load_all()
     assert report.questionnaires and not report.errors

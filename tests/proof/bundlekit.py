@@ -15,12 +15,12 @@ from typing import Any
 
 from proofkit import TALLY, dump_database
 
-from guidecheck.answers import normalize_value
 from guidecheck.bundles import container, keys, seal
 from guidecheck.bundles.importer import ImportOutcome, import_file
 from guidecheck.bundles.manifest import canonical_json, parse_manifest
+from guidecheck.checklist.answers import normalize_value
 from guidecheck.cli.assessment import assessment_as_json
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 
 @dataclass

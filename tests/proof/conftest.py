@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from proofkit import MINI_PATH, TALLY, WHO_PATH
 
-from guidecheck.questionnaires import load_questionnaire
-from guidecheck.store import Store
+from guidecheck.checklist.loading import load_questionnaire
+from guidecheck.storage.store import Store
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 Usage: python crash_driver.py HOME QUESTIONNAIRE.yaml SEED [BUNDLE ...]
 
-It opens (or creates) HOME's database through `guidecheck.store.Store`, then loops forever:
+It opens (or creates) HOME's database through `guidecheck.storage.store.Store`, then loops forever:
 mostly saving one answer at a time, sometimes importing the next bundle with the real importer.
 Every step is announced before it starts ("saving ...", "importing ...") and reported after it
 returned ("saved ...", "imported ..."), flushed at once, so the harness knows what was promised.
@@ -15,9 +15,9 @@ import random
 import sys
 from pathlib import Path
 
-from guidecheck.model import Profile
-from guidecheck.questionnaires import load_questionnaire
-from guidecheck.store import Store
+from guidecheck.checklist.loading import load_questionnaire
+from guidecheck.checklist.model import Profile
+from guidecheck.storage.store import Store
 
 LOCAL_FACILITY = "HUB-LOCAL"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 def open_main_window(qtbot: Any, home: Path) -> Any:
     """The app's main window on this data folder, shown and with its home list loaded."""
-    from guidecheck.gui.main_window import MainWindow
+    from guidecheck.gui.shell.main_window import MainWindow
 
     window = MainWindow(home)
     qtbot.addWidget(window)
@@ -20,7 +20,7 @@ def open_main_window(qtbot: Any, home: Path) -> Any:
 def export_from_window(qtbot: Any, window: Any, assessment_id: str, folder: Path, expect_failure: bool = False,
                        full: bool = False) -> Any:
     """Export for district as a person does: the dialog, the folder, the Export button."""
-    from guidecheck.gui.bundle_dialogs import ExportDialog
+    from guidecheck.gui.sync.bundle_dialogs import ExportDialog
 
     window.export_for_district(assessment_id)
     qtbot.waitUntil(lambda: window.findChild(ExportDialog) is not None, timeout=5_000)

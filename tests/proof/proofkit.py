@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from guidecheck.model import Profile
+from guidecheck.checklist.model import Profile
 from guidecheck.paths import questionnaires_dir
 
 HERE = Path(__file__).resolve().parent

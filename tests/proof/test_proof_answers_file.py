@@ -13,7 +13,7 @@ import pytest
 from proofkit import TALLY, dump_database, make_profile
 
 from guidecheck.cli.main import main
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 PROFILE = make_profile().as_dict()
 

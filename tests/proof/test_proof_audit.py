@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from proofkit import make_profile, run_cli
 
-from guidecheck import audit
-from guidecheck.store import Store
+from guidecheck.storage import audit
+from guidecheck.storage.store import Store
 
 ANSWERS = [("a_review", "yes"), ("a_poster", "no"), ("a_storage", "shelf"), ("a_staff", 4), ("a_poster", "partly"),
            ("b_places", ["local"]), ("a_review", "partly")]

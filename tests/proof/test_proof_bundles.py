@@ -26,7 +26,7 @@ from proofkit import TALLY, dump_database, make_profile, run_cli
 from guidecheck.bundles import container, keys, seal
 from guidecheck.bundles.export import export_bundle
 from guidecheck.bundles.importer import import_file
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 FAST = settings(max_examples=150, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -180,7 +180,7 @@ def _unknown_questionnaire(records):
 
 
 def _python_tag_questionnaire(records):
-    from guidecheck.questionnaires import source_sha256
+    from guidecheck.checklist.loading import source_sha256
 
     version = records["questionnaire_versions"][0]
     version["version"] = "6.6"

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 from proofkit import TALLY, WHO_PATH, cli_env, integrity
 
-from guidecheck.model import Profile
-from guidecheck.store import Store
+from guidecheck.checklist.model import Profile
+from guidecheck.storage.store import Store
 
 DRIVER = Path(__file__).with_name("crash_driver.py")
 FAST_KILLS = 20

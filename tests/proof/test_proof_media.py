@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from proofkit import TALLY, cli_env, dump_database, integrity, make_profile
 
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 KINDS = ["full tmpfs", "nearly full tmpfs", "read-only tmpfs", "read-only bind mount", "folder with mode 0500", "file size limit"]
 MOUNTED = {"full tmpfs", "nearly full tmpfs", "read-only tmpfs", "read-only bind mount"}

@@ -24,7 +24,7 @@ from proofkit import TALLY, cli_env, make_profile
 
 import guidecheck
 from guidecheck.cli.main import main
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 PACKAGE = Path(guidecheck.__file__).resolve().parent
 NETWORK_MODULES = {

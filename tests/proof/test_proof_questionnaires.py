@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from proofkit import MINI_PATH, TALLY, WHO_PATH, cli_env, make_profile
 
+from guidecheck.checklist.loading import load_questionnaire, parse_questionnaire_text
+from guidecheck.checklist.model import Answer, Questionnaire
+from guidecheck.checklist.scoring import score, visible_items
 from guidecheck.errors import QuestionnaireError
-from guidecheck.model import Answer, Questionnaire
-from guidecheck.questionnaires import load_questionnaire, parse_questionnaire_text
-from guidecheck.scoring import score, visible_items
 
 WHO_TEXT = WHO_PATH.read_text(encoding="utf-8")
 WHO_DATA = yaml.safe_load(WHO_TEXT)
@@ -292,7 +292,7 @@ def test_a_folder_or_a_missing_file_is_refused(tmp_path: Path) -> None:
 SPECIAL_FILE_PROBE = """
 import sys
 from guidecheck.errors import QuestionnaireError
-from guidecheck.questionnaires import load_questionnaire
+from guidecheck.checklist.loading import load_questionnaire
 try:
     load_questionnaire(sys.argv[1])
 except QuestionnaireError as error:
@@ -467,7 +467,7 @@ JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats
 
 def check_condition(text: str, profile: dict, answers: dict) -> None:
     """A condition either parses or raises ExpressionError; a parsed one evaluates to a bool on any data."""
-    from guidecheck import expressions
+    from guidecheck.checklist import expressions
 
     try:
         node = expressions.parse(text)

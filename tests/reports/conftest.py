@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from report_helpers import Chooser, answer_all, default_value, profile
 
-from guidecheck.model import Item, Questionnaire, SignOff
+from guidecheck.checklist.loading import load_questionnaire
+from guidecheck.checklist.model import Item, Questionnaire, SignOff
 from guidecheck.paths import questionnaires_dir
-from guidecheck.questionnaires import load_questionnaire
 from guidecheck.reports import ReportData, build_report_data
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 
 @pytest.fixture

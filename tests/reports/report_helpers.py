@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from guidecheck.model import Item, Profile
-from guidecheck.scoring import visible_items
-from guidecheck.store import Store
+from guidecheck.checklist.model import Item, Profile
+from guidecheck.checklist.scoring import visible_items
+from guidecheck.storage.store import Store
 
 LONG_NOTE = (
     "Checked the vendor's signed data protection agreement and the facility register on site; the "

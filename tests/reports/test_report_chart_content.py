@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 from report_helpers import mixed_choice
 
-from guidecheck.model import Answer, Thresholds
+from guidecheck.checklist.model import Answer, Thresholds
 from guidecheck.reports import content_hash
 from guidecheck.reports.charts import domain_chart_drawing, domain_chart_svg
 from guidecheck.reports.exporters import EXPORTERS, PdfExporter, WorkbookExporter

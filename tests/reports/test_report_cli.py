@@ -9,7 +9,7 @@ from report_helpers import answer_all, default_value, profile
 
 from guidecheck.cli.main import main
 from guidecheck.paths import database_path
-from guidecheck.store import Store
+from guidecheck.storage.store import Store
 
 
 @pytest.fixture

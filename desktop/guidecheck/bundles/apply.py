@@ -137,8 +137,8 @@ def _apply_questionnaires(conn: sqlite3.Connection, payload: Payload, stamp: str
 
 def _check_questionnaire(version: dict[str, Any]) -> None:
     """A checklist new to this hub must parse and be the id and version it claims to be."""
+    from guidecheck.checklist.loading import parse_questionnaire_text
     from guidecheck.errors import QuestionnaireError
-    from guidecheck.questionnaires import parse_questionnaire_text
 
     label = f"{version['id']} {version['version']}"
     try:
@@ -160,7 +160,7 @@ def _check_origin(conn: sqlite3.Connection, record: dict[str, Any], device_id: s
 
 def _check_answers(store: Any, record: dict[str, Any]) -> None:
     """Every answer must fit its item, as the clinic's store already made sure: refuse otherwise."""
-    from guidecheck.answers import normalize_value
+    from guidecheck.checklist.answers import normalize_value
     from guidecheck.errors import UserError
 
     questionnaire = store.stored_questionnaire(record["questionnaire_id"], record["questionnaire_version"])

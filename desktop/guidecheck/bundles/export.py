@@ -44,7 +44,7 @@ def bundle_file_name(facility: str, created_at: str, bundle_id: str) -> str:
 def export_bundle(home: Path, store: Any, out_dir: Path, full: bool = False, actor: str = "",
                   progress: Progress | None = None) -> ExportResult:  # fmt: skip
     """Write one bundle into `out_dir` and return where; raises UserError with one sentence on failure."""
-    from guidecheck.store import now_iso
+    from guidecheck.storage.store import now_iso
 
     report = progress or (lambda _percent, _text: None)
     out_dir = Path(out_dir)

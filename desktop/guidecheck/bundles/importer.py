@@ -66,7 +66,7 @@ def check_file(home: Path, store: Any, path: Path) -> tuple[OpenedBundle | None,
 
 def import_file(home: Path, store: Any, path: Path, dry_run: bool = False, actor: str = "") -> ImportOutcome:
     """Verify and apply one bundle file; the outcome says what happened, in one line."""
-    from guidecheck.store import now_iso
+    from guidecheck.storage.store import now_iso
 
     path = Path(path)
     try:

@@ -14,8 +14,8 @@ from typing import Any
 
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.manifest import reject_json_constant, strict_json
+from guidecheck.checklist.model import PROFILE_FIELDS
 from guidecheck.i18n import _
-from guidecheck.model import PROFILE_FIELDS
 
 SIGN_OFF_FIELDS: tuple[str, ...] = ("assessor_name", "assessor_role", "facility_head_name", "date")
 
@@ -140,7 +140,7 @@ def parse_payload(raw: bytes) -> Payload:
         keys = [tuple(r[k] for k in key) for r in data[name]]
         if len(set(keys)) != len(keys):
             raise bad
-    from guidecheck.questionnaires import source_sha256
+    from guidecheck.checklist.loading import source_sha256
 
     for version in data["questionnaire_versions"]:
         if source_sha256(version["source"]) != version["sha256"]:
@@ -154,7 +154,7 @@ def audit_chain_problem(entries: list[dict[str, Any]]) -> int | None:
     Checked within the bundle only (an incremental bundle starts mid-chain); the hub shows the
     result, it does not refuse the records: a broken chain is evidence for the officer to see.
     """
-    from guidecheck.audit import entry_hash
+    from guidecheck.storage.audit import entry_hash
 
     previous: dict[str, Any] | None = None
     for entry in sorted(entries, key=lambda e: e["seq"]):

@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def new_assessment(context: CommandContext, args: argparse.Namespace) -> int:
-    from guidecheck.assessment_file import create_from_data, read_answers_file
+    from guidecheck.storage.assessment_file import create_from_data, read_answers_file
 
     data = read_answers_file(args.source)
     assessment = create_from_data(context.store(), data, finalize=args.finalize)
@@ -54,7 +54,7 @@ def list_assessments(context: CommandContext, args: argparse.Namespace) -> int:
             ]
         )
         return 0
-    from guidecheck.labels import status_label, verdict_label
+    from guidecheck.checklist.labels import status_label, verdict_label
 
     table = [
         [r.id[:8], r.facility_name, r.tool_name, r.date, status_label(r.status), str(r.revision),
@@ -100,7 +100,7 @@ def show_assessment(context: CommandContext, args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
         return 0
-    from guidecheck.labels import priority_label, status_label, verdict_label
+    from guidecheck.checklist.labels import priority_label, status_label, verdict_label
 
     profile = data["profile"]
     overall = data["scores"]["overall"]

@@ -39,10 +39,10 @@ class CommandContext:
         return self._home
 
     def store(self) -> Any:
-        """The installation's `Store` (guidecheck.store.Store)."""
+        """The installation's `Store` (guidecheck.storage.store.Store)."""
         if self._store is None:
             from guidecheck.paths import database_path
-            from guidecheck.store import Store
+            from guidecheck.storage.store import Store
 
             self._store = Store(database_path(self.home))
         return self._store

@@ -99,8 +99,8 @@ def show_summary(context: CommandContext, args: argparse.Namespace) -> int:
 
 
 def list_conflicts(context: CommandContext, args: argparse.Namespace) -> int:
+    from guidecheck.checklist.labels import verdict_label
     from guidecheck.district.conflicts import conflict_groups
-    from guidecheck.labels import verdict_label
 
     store = context.store()
     groups = conflict_groups(store)

@@ -6,9 +6,9 @@ import argparse
 import sys
 from typing import Any
 
+from guidecheck.checklist.model import Questionnaire
 from guidecheck.cli.common import EXIT_BAD_INPUT, CommandContext, print_json, print_table
 from guidecheck.i18n import _
-from guidecheck.model import Questionnaire
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def list_questionnaires(context: CommandContext, args: argparse.Namespace) -> int:
-    from guidecheck.catalog import shipped_questionnaires
+    from guidecheck.storage.catalog import shipped_questionnaires
 
     report = shipped_questionnaires()
     for error in report.errors:
@@ -44,8 +44,8 @@ def list_questionnaires(context: CommandContext, args: argparse.Namespace) -> in
 
 
 def validate_questionnaire(context: CommandContext, args: argparse.Namespace) -> int:
+    from guidecheck.checklist.loading import load_questionnaire
     from guidecheck.errors import QuestionnaireError
-    from guidecheck.questionnaires import load_questionnaire
 
     try:
         questionnaire = load_questionnaire(args.path)
@@ -63,7 +63,7 @@ def validate_questionnaire(context: CommandContext, args: argparse.Namespace) ->
 
 
 def show_questionnaire(context: CommandContext, args: argparse.Namespace) -> int:
-    from guidecheck.catalog import find_questionnaire
+    from guidecheck.storage.catalog import find_questionnaire
 
     questionnaire = find_questionnaire(args.id, args.qversion)
     data = questionnaire_as_json(questionnaire, args.lang)

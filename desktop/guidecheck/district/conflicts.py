@@ -17,10 +17,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from guidecheck.checklist.model import Answer, Profile
+from guidecheck.checklist.scoring import score
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
-from guidecheck.model import Answer, Profile
-from guidecheck.scoring import score
 
 RESOLUTIONS = """
 CREATE TABLE IF NOT EXISTS district_resolutions (
@@ -182,6 +182,6 @@ def resolve(store: Any, group: ConflictGroup, keep: Option, actor: str = "") -> 
 
 
 def _now() -> str:
-    from guidecheck.database import now_iso
+    from guidecheck.storage.database import now_iso
 
     return now_iso()

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from guidecheck.model import Answer, Profile, Questionnaire
-from guidecheck.scoring import item_credit, score
+from guidecheck.checklist.model import Answer, Profile, Questionnaire
+from guidecheck.checklist.scoring import item_credit, score
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from guidecheck import __version__
+from guidecheck.checklist.labels import verdict_label
+from guidecheck.checklist.model import Thresholds
 from guidecheck.district.summary import Attention, DistrictSummary
 from guidecheck.i18n import _
-from guidecheck.labels import verdict_label
-from guidecheck.model import Thresholds
 
 GAP_ROWS = 20
 MARGIN_MM = 17

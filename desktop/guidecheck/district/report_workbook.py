@@ -15,11 +15,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from guidecheck.checklist.labels import use_category_label, verdict_label
+from guidecheck.checklist.scoring import item_credit
 from guidecheck.district.records import Record
 from guidecheck.district.summary import DistrictSummary
 from guidecheck.i18n import _
-from guidecheck.labels import use_category_label, verdict_label
-from guidecheck.scoring import item_credit
 
 # Long form kept to the columns an analysis joins and filters on: every extra column costs about a
 # tenth of the export time at 100,000 rows. Question texts are on the Items sheet (join on item id),

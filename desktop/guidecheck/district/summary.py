@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from guidecheck.checklist.model import VERDICTS
 from guidecheck.district.gaps import Gap, common_gaps
 from guidecheck.district.heatmap import HeatMap, build_heatmap
 from guidecheck.district.overview import OverviewRow, build_overview
@@ -21,7 +22,6 @@ from guidecheck.district.records import (
     standing_records,
 )
 from guidecheck.district.settings import reassess_months
-from guidecheck.model import VERDICTS
 
 
 @dataclass(frozen=True)

@@ -112,8 +112,8 @@ def parse_args(argv: Sequence[str] | None) -> StartArgs:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from guidecheck.gui import crash
-    from guidecheck.gui.settings import AppSettings, apply_text_scale
+    from guidecheck.gui.shell import crash
+    from guidecheck.gui.shell.settings import AppSettings, apply_text_scale
     from guidecheck.paths import asset_path, data_home
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     apply_text_scale(app, settings.text_scale)
     install_language(app, settings.language)
 
-    from guidecheck.gui.main_window import MainWindow
+    from guidecheck.gui.shell.main_window import MainWindow
 
     window = MainWindow(home)
     handler.parent = window

@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from guidecheck.model import Profile, Questionnaire
+from guidecheck.checklist.model import Profile, Questionnaire
 
 SIZE = (1366, 768)
 
@@ -53,9 +53,9 @@ def sample_answer(item, index: int):  # type: ignore[no-untyped-def]
 def fill_sample_data(home: Path, questionnaire: Questionnaire, drafts_only: bool = False) -> list[str]:
     """Four assessments: one final, one draft half done, one just started, one complete but not
     yet signed. Returns their ids in that order."""
-    from guidecheck import scoring
-    from guidecheck.model import SignOff
-    from guidecheck.store import Store
+    from guidecheck.checklist import scoring
+    from guidecheck.checklist.model import SignOff
+    from guidecheck.storage.store import Store
 
     store = Store(home / "guidecheck.db")
     profiles = [
@@ -116,9 +116,9 @@ def render_screens(
             inspect(path.name, widget)
         return path
 
-    from guidecheck.catalog import shipped_questionnaires
-    from guidecheck.gui.dialogs import AboutDialog, SettingsDialog
-    from guidecheck.gui.main_window import MainWindow
+    from guidecheck.gui.shell.dialogs import AboutDialog, SettingsDialog
+    from guidecheck.gui.shell.main_window import MainWindow
+    from guidecheck.storage.catalog import shipped_questionnaires
 
     outdir.mkdir(parents=True, exist_ok=True)
     questionnaire = shipped_questionnaires(questionnaires_folder).questionnaires[0]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from guidecheck.checklist.model import Thresholds
 from guidecheck.i18n import _
-from guidecheck.model import Thresholds
 from guidecheck.reports.labels import percent_text
 from guidecheck.reports.pdf_styles import BAND_COLOURS, INK, MUTED, RULE, band, register_fonts
 

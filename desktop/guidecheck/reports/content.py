@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from guidecheck.model import (
+from guidecheck.checklist.model import (
     Answer,
     Assessment,
     Domain,
@@ -22,7 +22,7 @@ from guidecheck.model import (
 )
 
 if TYPE_CHECKING:
-    from guidecheck.store import Store
+    from guidecheck.storage.store import Store
 
 HASH_SHOWN = 12  # hex digits printed in footers: enough to tell records apart by eye
 
@@ -109,7 +109,7 @@ def build_report_data(store: Store, assessment_id: str) -> ReportData:
 
     Raises the store's NotFound (a UserError) when the id is unknown.
     """
-    from guidecheck.scoring import score
+    from guidecheck.checklist.scoring import score
 
     assessment = store.get_assessment(assessment_id)
     questionnaire = store.questionnaire_for(assessment)
@@ -120,7 +120,7 @@ def build_report_data(store: Store, assessment_id: str) -> ReportData:
 
 def item_score(item: Item, answer: Answer | None) -> float | None:
     """The item's met share 0–1, or None when it is not scored, not answered or not applicable."""
-    from guidecheck.scoring import item_credit
+    from guidecheck.checklist.scoring import item_credit
 
     if answer is None or not item.scored:
         return None

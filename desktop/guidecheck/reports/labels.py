@@ -9,8 +9,7 @@ import math
 import re
 from datetime import date
 
-from guidecheck.i18n import _
-from guidecheck.labels import (
+from guidecheck.checklist.labels import (
     answer_text,
     compliance_label,
     priority_label,
@@ -18,7 +17,8 @@ from guidecheck.labels import (
     use_category_label,
     verdict_label,
 )
-from guidecheck.model import Item
+from guidecheck.checklist.model import Item
+from guidecheck.i18n import _
 from guidecheck.reports.content import ReportData
 
 __all__ = [

@@ -19,8 +19,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Paragraph as _Paragraph
 
+from guidecheck.checklist.model import Item
 from guidecheck.i18n import _
-from guidecheck.model import Item
 from guidecheck.reports import labels
 from guidecheck.reports.charts import domain_chart_drawing
 from guidecheck.reports.content import ReportData, item_score

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from guidecheck.checklist.model import Item
 from guidecheck.i18n import _
-from guidecheck.model import Item
 from guidecheck.reports import labels
 from guidecheck.reports.content import ReportData, answer_value_code, item_score
 from guidecheck.reports.files import check_writable, write_atomically

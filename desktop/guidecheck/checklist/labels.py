@@ -1,0 +1,71 @@
+"""Plain words for stored codes (verdicts, compliance answers, priorities), through the catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from guidecheck.checklist.model import Item
+from guidecheck.i18n import _
+
+
+def verdict_label(verdict: str) -> str:
+    return {
+        "ready": _("Ready"),
+        "ready_with_conditions": _("Ready with conditions"),
+        "not_ready": _("Not ready"),
+    }.get(verdict, verdict)
+
+
+def verdict_explanation(verdict: str) -> str:
+    return {
+        "ready": _("The tool meets the guidance well enough to be used as it is."),
+        "ready_with_conditions": _("The tool can be used while the action plan is carried out."),
+        "not_ready": _("The tool should not be used until the red flags and main gaps are fixed."),
+    }.get(verdict, "")
+
+
+def compliance_label(value: str) -> str:
+    return {
+        "yes": _("Yes"),
+        "partly": _("Partly"),
+        "no": _("No"),
+        "dont_know": _("Don't know"),
+        "na": _("Not applicable"),
+    }.get(value, value)
+
+
+def priority_label(priority: str) -> str:
+    return {"critical": _("Critical"), "high": _("High"), "medium": _("Medium")}.get(priority, priority)
+
+
+def status_label(status: str) -> str:
+    return {"draft": _("Draft"), "final": _("Final")}.get(status, status)
+
+
+def use_category_label(category: str) -> str:
+    return {
+        "diagnostic_imaging": _("Diagnostic imaging"),
+        "predictive_analytics": _("Predictive analytics"),
+        "patient_triage": _("Patient triage"),
+        "health_system_management": _("Health system management"),
+        "other": _("Other"),
+    }.get(category, category)
+
+
+def answer_text(item: Item, value: Any, lang: str = "en") -> str:
+    """An answer as a person reads it: choice labels, plain compliance words, numbers with unit."""
+    if value is None or value == "" or value == []:
+        return _("(not answered)")
+    if item.type == "compliance":
+        return compliance_label(str(value))
+    if item.type == "single_choice":
+        choice = item.choice(str(value))
+        return choice.label.get(lang) if choice else str(value)
+    if item.type == "multiple_choice":
+        names = [(c.label.get(lang) if (c := item.choice(v)) else str(v)) for v in value]
+        return ", ".join(names)
+    if item.type == "number":
+        unit = item.unit.get(lang)
+        text = f"{value:g}" if isinstance(value, float) else str(value)
+        return f"{text} {unit}".strip()
+    return str(value)

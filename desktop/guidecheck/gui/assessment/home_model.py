@@ -1,0 +1,183 @@
+"""The home list's table model (STYLE.md pattern 8): named columns, display and sort roles.
+
+Tested without widgets. Rows are `AssessmentSummary` records from `store.list_assessments()`;
+the verdict column carries its colours as roles, and a delegate paints them as a badge whose text
+says the verdict in words.
+
+This module is on the start-up path (the home screen is the first frame), so nothing here touches
+`Qt` or `QStyle` at import or construction: PySide6 builds a class's Python enums on its first use,
+and `Qt`'s 93 enums cost ~15 ms, `QStyle`'s ~5 ms (bench/bench_startup.py). Roles are plain ints
+(PySide6 passes `role` as int); `Qt` and `QStyle` are looked up when the rows are shown.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+)
+from PySide6.QtWidgets import QStyledItemDelegate
+
+from guidecheck.gui.shell.labels import VERDICT_COLOURS, score_text, status_text, tr, verdict_text
+
+if TYPE_CHECKING:  # the store loads in the worker thread, after the window is shown
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from guidecheck.storage.database import AssessmentSummary
+
+COL_FACILITY = 0
+COL_TOOL = 1
+COL_DATE = 2
+COL_STATUS = 3
+COL_SCORE = 4
+COL_VERDICT = 5
+COLUMN_COUNT = 6
+
+# Qt.ItemDataRole values (qnamespace.h), as ints so importing this module builds no Qt enums.
+DISPLAY_ROLE = 0
+TOOLTIP_ROLE = 3
+TEXT_ALIGNMENT_ROLE = 7
+USER_ROLE = 0x0100
+SORT_ROLE = USER_ROLE + 1
+SUMMARY_ROLE = USER_ROLE + 2
+VERDICT_ROLE = USER_ROLE + 3
+ALIGN_RIGHT_VCENTER = 0x0002 | 0x0080  # Qt.AlignRight | Qt.AlignVCenter
+CASE_INSENSITIVE = 0  # Qt.CaseSensitivity.CaseInsensitive
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def column_titles() -> list[str]:
+    return [tr("Facility"), tr("AI tool"), tr("Date"), tr("Status"), tr("Score"), tr("Verdict")]
+
+
+def status_cell(summary: AssessmentSummary) -> str:
+    revision = tr(" · revision {n}").format(n=summary.revision) if summary.revision > 1 else ""
+    if summary.status == "final":
+        return status_text("final") + revision
+    return tr("Draft, {done}/{total} answered").format(done=summary.answered, total=summary.shown) + revision
+
+
+def verdict_cell(summary: AssessmentSummary) -> str:
+    if summary.status != "final":
+        if not summary.answered:
+            return verdict_text(None)
+        return tr("{verdict} (so far)").format(verdict=verdict_text(summary.verdict))
+    return verdict_text(summary.verdict)
+
+
+class AssessmentTableModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[AssessmentSummary] = []
+        self._titles = column_titles()
+
+    def set_rows(self, rows: list[AssessmentSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def summary(self, row: int) -> AssessmentSummary:
+        return self._rows[row]
+
+    def row_of(self, assessment_id: str) -> int:
+        for row, summary in enumerate(self._rows):
+            if summary.id == assessment_id:
+                return row
+        return -1
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else COLUMN_COUNT
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE) -> Any:
+        from PySide6.QtCore import Qt  # built by now: Qt passed `orientation` as a Qt enum
+
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY_ROLE:
+            return self._titles[section]
+        return None
+
+    def data(self, index: _Index, role: int = DISPLAY_ROLE) -> Any:
+        if not index.isValid():
+            return None
+        summary = self._rows[index.row()]
+        column = index.column()
+        if role == DISPLAY_ROLE:
+            return self._display(summary, column)
+        if role == SORT_ROLE:
+            return self._sort_key(summary, column)
+        if role == SUMMARY_ROLE:
+            return summary
+        if role == VERDICT_ROLE:
+            return summary.verdict if (summary.status == "final" or summary.answered) else ""
+        if role == TOOLTIP_ROLE and column == COL_VERDICT and summary.red_flag_count:
+            return tr("{n} red flag(s)").format(n=summary.red_flag_count)
+        if role == TEXT_ALIGNMENT_ROLE and column == COL_SCORE:
+            return ALIGN_RIGHT_VCENTER
+        return None
+
+    def _display(self, summary: AssessmentSummary, column: int) -> str:
+        if column == COL_FACILITY:
+            return summary.facility_name or summary.facility_code
+        if column == COL_TOOL:
+            return summary.tool_name
+        if column == COL_DATE:
+            return summary.date
+        if column == COL_STATUS:
+            return status_cell(summary)
+        if column == COL_SCORE:
+            return score_text(summary.overall)
+        return verdict_cell(summary)
+
+    def _sort_key(self, summary: AssessmentSummary, column: int) -> Any:
+        if column == COL_SCORE:
+            return -1.0 if summary.overall is None else float(summary.overall)
+        if column == COL_DATE:
+            return f"{summary.date} {summary.updated_at}"
+        return self._display(summary, column).casefold()
+
+
+class AssessmentFilterModel(QSortFilterProxyModel):
+    """Search across every column, case-insensitive; sorts on the model's sort role."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterKeyColumn(-1)
+        # The Qt property, not setFilterCaseSensitivity(Qt.…): no Qt enums before the first frame.
+        self.setProperty("filterCaseSensitivity", CASE_INSENSITIVE)
+
+
+class VerdictBadgeDelegate(QStyledItemDelegate):
+    """Paints the verdict cell as a rounded badge: words and symbol first, colour as a help."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        from PySide6.QtCore import QRectF, Qt
+        from PySide6.QtGui import QColor, QPainter, QPen
+        from PySide6.QtWidgets import QStyle
+
+        verdict = index.data(VERDICT_ROLE)
+        text = index.data(DISPLAY_ROLE) or ""
+        if option.state & QStyle.StateFlag.State_Selected:  # type: ignore[operator]
+            painter.fillRect(option.rect, option.palette.highlight())  # type: ignore[attr-defined]
+        background, foreground = VERDICT_COLOURS.get(verdict or "", ("#e4e6e8", "#25292d"))
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(option.rect).adjusted(4, 4, -4, -4)  # type: ignore[attr-defined]
+        metrics = option.fontMetrics  # type: ignore[attr-defined]
+        width = min(rect.width(), metrics.horizontalAdvance(text) + 18)
+        rect.setWidth(width)
+        painter.setPen(QPen(QColor(foreground), 1))
+        painter.setBrush(QColor(background))
+        painter.drawRoundedRect(rect, 5, 5)
+        painter.setPen(QColor(foreground))
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width()) - 8))
+        painter.restore()

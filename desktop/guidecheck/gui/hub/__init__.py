@@ -1,0 +1,1 @@
+"""The district hub's screens: overview, heat map, gaps, facility detail and conflicts."""

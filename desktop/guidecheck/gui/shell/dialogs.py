@@ -1,0 +1,166 @@
+"""About and Settings dialogs (text size, language, the district key a clinic installs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from guidecheck import GUIDANCE, __version__
+from guidecheck.errors import UserError
+from guidecheck.gui.shell.settings import TEXT_SCALES, apply_text_scale
+from guidecheck.paths import asset_path
+
+if TYPE_CHECKING:
+    from guidecheck.gui.shell.main_window import MainWindow
+
+
+class AboutDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("About GuideCheck"))
+        layout = QHBoxLayout(self)
+        icon = QLabel(self)
+        icon.setPixmap(QPixmap(str(asset_path("guidecheck.png"))).scaled(
+            96, 96, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+        layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        column = QVBoxLayout()
+        self.text = QLabel(self.tr(
+            "<h2>GuideCheck {version}</h2>"
+            "<p>An offline checklist that walks a clinic through checking one AI tool it uses.</p>"
+            "<p>Based on: <b>{guidance}</b>.</p>"
+            "<p>Everything stays on this computer. Nothing is sent over the internet; results reach "
+            "the district only in files you export yourself.</p>"
+        ).format(version=__version__, guidance=GUIDANCE), self)
+        self.text.setWordWrap(True)
+        self.text.setMinimumWidth(420)
+        column.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        column.addWidget(buttons)
+        layout.addLayout(column)
+
+
+def available_languages() -> list[tuple[str, str]]:
+    """English plus every language with a Qt translation file shipped in gui/translations/."""
+    languages = [("en", "English")]
+    folder = Path(__file__).with_name("translations")
+    for path in sorted(folder.glob("guidecheck_*.qm")) if folder.is_dir() else []:
+        code = path.stem.split("_", 1)[1]
+        languages.append((code, code))
+    return languages
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.settings = window.settings
+        self.setWindowTitle(self.tr("Settings"))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.text_size = QComboBox(self)
+        for scale in TEXT_SCALES:
+            self.text_size.addItem(self.tr("{n}%").format(n=scale), scale)
+        self.text_size.setCurrentIndex(self.text_size.findData(self.settings.text_scale))
+        form.addRow(self.tr("&Text size"), self.text_size)
+        self.language = QComboBox(self)
+        for code, name in available_languages():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(self.settings.language)))
+        self.language.setEnabled(self.language.count() > 1)
+        if self.language.count() == 1:
+            self.language.setToolTip(self.tr("Only English is available in this version."))
+        form.addRow(self.tr("&Language"), self.language)
+        layout.addLayout(form)
+        key_title = QLabel(self.tr("<b>District key</b> — the district office gives you this file so that "
+                                   "the results you export can only be opened by them."), self)
+        key_title.setWordWrap(True)
+        self.key_status = QLabel(self)
+        self.key_status.setWordWrap(True)
+        self.install_button = QPushButton(self.tr("&Install district key…"), self)
+        self.install_button.clicked.connect(self.install_key)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_status, 1)
+        key_row.addWidget(self.install_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(key_title)
+        layout.addLayout(key_row)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+        self._load_key_status()
+
+    def _load_key_status(self) -> None:
+        home = self.window_.home_dir
+
+        def work(_context: Any) -> list[Any]:
+            from guidecheck.bundles.keys import installed_district_keys
+
+            return installed_district_keys(home)
+
+        self.key_status.setText(self.tr("Checking…"))
+        self.window_.runner.task(work).success(self._show_keys).failure(
+            lambda _e: self.key_status.setText(self.tr("District keys cannot be read on this computer."))).run()
+
+    def _show_keys(self, keys: list[Any]) -> None:
+        if not keys:
+            self.key_status.setText(self.tr("No district key installed: exports cannot be sealed yet."))
+        else:
+            names = ", ".join(f"{getattr(k, 'name', '') or ''} ({k.fingerprint})".strip() for k in keys)
+            self.key_status.setText(self.tr("Installed: {names}").format(names=names))
+
+    def install_key(self) -> None:
+        path_text, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Choose the district key file"), "", self.tr("District key (*.txt *.key *.pub);;All files (*)"))
+        if not path_text:
+            return
+        home = self.window_.home_dir
+
+        def work(_context: Any) -> list[Any]:
+            from guidecheck.bundles.keys import install_district_keys
+
+            return install_district_keys(home, Path(path_text))
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, UserError):
+                self.message.setText(str(error))
+            else:
+                self.message.setText(self.tr("The key file could not be installed."))
+                self.window_.show_error(error)
+
+        def done(keys: list[Any]) -> None:
+            self.message.setText(self.tr("District key installed."))
+            self._load_key_status()
+
+        self.window_.runner.task(work).success(done).failure(failed).run()
+
+    def accept(self) -> None:
+        scale = int(self.text_size.currentData())
+        self.settings.text_scale = scale
+        self.settings.language = str(self.language.currentData())
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_text_scale(app, scale)
+        super().accept()

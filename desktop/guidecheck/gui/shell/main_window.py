@@ -1,0 +1,351 @@
+"""The main window: one stack of screens, the menus, and the status bar's save indicator.
+
+It moves between screens and hands every database call to the task runner; the screens never
+touch the store. Report and export actions live in actions.py, loaded on first use.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QShowEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget, QWidget
+
+from guidecheck.gui.assessment.assessment_flow import AssessmentFlow
+from guidecheck.gui.assessment.home import HomeScreen
+from guidecheck.gui.shell import crash
+from guidecheck.gui.shell.labels import refresh_scaled_fonts
+from guidecheck.gui.shell.settings import AppSettings
+from guidecheck.gui.shell.tasks import TaskContext, TaskRunner
+from guidecheck.paths import asset_path, database_path
+
+if TYPE_CHECKING:  # the other screens and the core load on first use, after the window is up
+    from guidecheck.checklist.model import Assessment, Questionnaire
+    from guidecheck.gui.assessment.binding import AnswerBinder
+    from guidecheck.gui.assessment.finalize import FinalizeScreen
+    from guidecheck.gui.assessment.new_assessment import NewAssessmentScreen
+    from guidecheck.gui.assessment.review import ReviewScreen
+    from guidecheck.gui.assessment.summary import SummaryScreen
+    from guidecheck.gui.assessment.walkthrough import WalkthroughScreen
+
+WINDOW_SIZE = (1366, 768)
+
+# A chosen answer must stand out without relying on colour alone: it is also bold and its text
+# gains a check mark (editors.py). Dark fill with white text keeps contrast high.
+STYLE_SHEET = """
+QPushButton[answerButton="true"] { padding: 6px 10px; }
+QPushButton[answerButton="true"]:checked {
+    background: #1f5fa8; color: white; font-weight: bold; border: 2px solid #0d3d73; border-radius: 4px;
+}
+QPushButton[answerButton="true"]:checked:disabled { background: #5d7fa6; color: white; }
+QPushButton[answerButton="true"]:focus { border: 2px solid #e08a00; }
+QFrame#questionCard { background: #ffffff; border: 1px solid #c9ced3; border-radius: 6px; }
+"""
+
+
+def _set_shortcut(action: QAction, keys: str) -> None:
+    """`action.setShortcut(QKeySequence(keys))` by its Qt property: PySide6's overload check for
+    setShortcut builds the `Qt` namespace's Python enums (~15 ms) before the first frame."""
+    action.setProperty("shortcut", keys)
+
+
+def export_unavailable_reason() -> str:
+    """Empty when the district export dialog can be loaded; else why the action is off."""
+    if importlib.util.find_spec("guidecheck.gui.sync.bundle_dialogs") is None:
+        return QMainWindow.tr("Export for district is not available in this version yet.")
+    return ""
+
+
+class MainWindow(AssessmentFlow, QMainWindow):
+    assessment_opened = Signal(str)  # assessment id, once its screen is shown
+    home_loaded = Signal(int)  # number of rows
+    screen_changed = Signal(str)
+
+    def __init__(self, home: Path, questionnaires_folder: Path | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.home_dir = home
+        self.questionnaires_folder = questionnaires_folder
+        self.settings = AppSettings(home)
+        self.runner = TaskRunner(lambda: _open_store(home), unhandled=self.show_error, parent=self)
+        self.questionnaire: Questionnaire | None = None
+        self.assessment: Assessment | None = None
+        self.binder: AnswerBinder | None = None
+        self._summary: SummaryScreen | None = None
+        self._new_screen: NewAssessmentScreen | None = None
+        self._walkthrough: WalkthroughScreen | None = None
+        self._review: ReviewScreen | None = None
+        self._finalize: FinalizeScreen | None = None
+        self._actions: Any = None
+        self._district: QWidget | None = None
+        self._first_show = True
+        self.setWindowTitle(self.tr("GuideCheck — WHO guidance on AI in health care"))
+        # PNG, not SVG: reading it needs no image plugin, which keeps start-up quick.
+        self.setWindowIcon(QIcon(str(asset_path("guidecheck.png"))))
+        self.resize(*WINDOW_SIZE)
+
+        self.stack = QStackedWidget(self)
+        self.setCentralWidget(self.stack)
+        self.home = HomeScreen(self)
+        self.stack.addWidget(self.home)
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        reason = export_unavailable_reason()
+        self.home.set_export_available(not reason, reason)
+        self.home.show_loading()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The list is read after the window is up: opening the database (and importing the store)
+        # happens in the worker while the person already sees the window and a "loading" line.
+        super().showEvent(event)
+        if self._first_show:
+            self._first_show = False
+            QTimer.singleShot(0, self.show_home)
+            QTimer.singleShot(0, crash.finish_setup)
+            QTimer.singleShot(0, self._check_district_hub)
+
+    def _check_district_hub(self) -> None:
+        home = self.home_dir
+
+        def work(_context: TaskContext) -> bool:
+            if importlib.util.find_spec("guidecheck.gui.hub.district_view") is None:
+                return False
+            from guidecheck.bundles.keys import is_district_hub
+
+            return is_district_hub(home)
+
+        self.runner.task(work).success(self._on_district_checked).failure(self.show_error).run()
+
+    def _on_district_checked(self, is_hub: bool) -> None:
+        """A district hub opens in district mode: the overview first, the home list one click away."""
+        self.district_menu.menuAction().setVisible(is_hub)
+        if is_hub and self.stack.currentWidget() is self.home:
+            self.open_district_overview()
+
+    def open_district_overview(self) -> None:
+        """The district hub screen (district_view.py, by the district engineer) in this window."""
+        if self._district is None:
+            from guidecheck.gui.hub.district_view import open_district_view
+
+            self._district = open_district_view(self, self.home_dir, self.runner)
+            self._add_screen(self._district)
+        self._leave_assessment()
+        self.show_screen(self._district)
+
+    def import_bundles(self) -> None:
+        from guidecheck.gui.sync.bundle_dialogs import open_import_dialog
+
+        open_import_dialog(self, self.home_dir, self.runner)
+
+    # -- building ----------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.new_action = QAction(self.tr("&New assessment"), self)
+        _set_shortcut(self.new_action, "Ctrl+N")  # StandardKey.New on every platform (Cmd+N on macOS)
+        self.new_action.triggered.connect(self.start_new)
+        self.home_action = QAction(self.tr("&Home"), self)
+        _set_shortcut(self.home_action, "Ctrl+H")
+        self.home_action.triggered.connect(self.show_home)
+        self.settings_action = QAction(self.tr("&Settings…"), self)
+        self.settings_action.triggered.connect(self.open_settings)
+        quit_action = QAction(self.tr("&Quit"), self)
+        _set_shortcut(quit_action, "Ctrl+Q")
+        quit_action.triggered.connect(self.close)
+        for action in (self.new_action, self.home_action, self.settings_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        # Shown only on a district hub (checked in the background after start-up).
+        self.district_menu = self.menuBar().addMenu(self.tr("&District"))
+        self.district_menu.menuAction().setVisible(False)
+        overview_action = QAction(self.tr("District &overview"), self)
+        overview_action.triggered.connect(self.open_district_overview)
+        import_action = QAction(self.tr("&Import bundles…"), self)
+        import_action.triggered.connect(self.import_bundles)
+        self.district_menu.addAction(overview_action)
+        self.district_menu.addAction(import_action)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about_action = QAction(self.tr("&About GuideCheck"), self)
+        about_action.triggered.connect(self.open_about)
+        help_menu.addAction(about_action)
+
+    def _build_status_bar(self) -> None:
+        self.save_indicator = QLabel(self)
+        self.save_indicator.setAccessibleName(self.tr("Save status"))
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(160)
+        self.busy.setVisible(False)
+        self.busy_label = QLabel(self)
+        self.statusBar().addWidget(self.busy_label, 1)
+        self.statusBar().addPermanentWidget(self.busy)
+        self.statusBar().addPermanentWidget(self.save_indicator)
+
+    def _connect(self) -> None:
+        self.home.new_requested.connect(self.start_new)
+        self.home.continue_requested.connect(self.open_assessment)
+        self.home.report_requested.connect(self.save_report)
+        self.home.export_requested.connect(self.export_for_district)
+        self.home.revise_requested.connect(self.revise)
+
+    # -- screens, each built on first use ----------------------------------------------------------
+    def _add_screen(self, screen: QWidget) -> None:
+        self.stack.addWidget(screen)
+        refresh_scaled_fonts(screen)
+
+    @property
+    def new_screen(self) -> NewAssessmentScreen:
+        if self._new_screen is None:
+            from guidecheck.gui.assessment.new_assessment import NewAssessmentScreen
+
+            self._new_screen = screen = NewAssessmentScreen(self)
+            self._add_screen(screen)
+            screen.cancelled.connect(self.show_home)
+            screen.start_requested.connect(self.create_assessment)
+        return self._new_screen
+
+    @property
+    def walkthrough(self) -> WalkthroughScreen:
+        if self._walkthrough is None:
+            from guidecheck.gui.assessment.walkthrough import WalkthroughScreen
+
+            self._walkthrough = screen = WalkthroughScreen(self)
+            screen.setStyleSheet(STYLE_SHEET)  # only here: a window-wide style sheet slows every widget
+            self._add_screen(screen)
+            screen.home_requested.connect(self.show_home)
+            screen.review_requested.connect(self.show_review)
+            screen.domain_changed.connect(self._remember_domain)
+        return self._walkthrough
+
+    @property
+    def review(self) -> ReviewScreen:
+        if self._review is None:
+            from guidecheck.gui.assessment.review import ReviewScreen
+
+            self._review = screen = ReviewScreen(self)
+            self._add_screen(screen)
+            screen.item_requested.connect(self.jump_to_item)
+            screen.domain_requested.connect(self.jump_to_domain)
+            screen.back_requested.connect(lambda: self.show_screen(self.walkthrough))
+            screen.home_requested.connect(self.show_home)
+            screen.finalize_requested.connect(self.show_finalize)
+        return self._review
+
+    @property
+    def finalize_screen(self) -> FinalizeScreen:
+        if self._finalize is None:
+            from guidecheck.gui.assessment.finalize import FinalizeScreen
+
+            self._finalize = screen = FinalizeScreen(self)
+            self._add_screen(screen)
+            screen.back_requested.connect(self.show_review)
+            screen.sign_requested.connect(self.sign)
+        return self._finalize
+
+    # -- helpers -------------------------------------------------------------------------------------
+    def show_screen(self, screen: QWidget) -> None:
+        self.stack.setCurrentWidget(screen)
+        self.screen_changed.emit(type(screen).__name__)
+
+    def show_error(self, error: BaseException) -> None:
+        crash.show_error(self, error)
+
+    def set_busy(self, text: str, block: bool = True) -> None:
+        """Show a running step; with `block` the screens take no clicks meanwhile (no double
+        sign-off, no second assessment from a double click)."""
+        self.busy_label.setText(text)
+        self.busy.setVisible(bool(text))
+        self.stack.setEnabled(not (text and block))
+
+    def set_saving(self, saving: bool) -> None:
+        self.save_indicator.setText(self.tr("Saving…") if saving else self.tr("✔ All changes saved"))
+
+    @property
+    def summary(self) -> SummaryScreen:
+        """The result screen, built on first use (it loads QtSvg)."""
+        if self._summary is None:
+            from guidecheck.gui.assessment.summary import SummaryScreen
+
+            self._summary = SummaryScreen(self)
+            self._add_screen(self._summary)
+            self._summary.home_requested.connect(self.show_home)
+            self._summary.report_requested.connect(self.save_report)
+            self._summary.export_requested.connect(self.export_for_district)
+            self._summary.revise_requested.connect(self.revise)
+            self._summary.answers_requested.connect(lambda _id: self.show_screen(self.walkthrough))
+            reason = export_unavailable_reason()
+            self._summary.set_export_available(not reason, reason)
+        return self._summary
+
+    @property
+    def actions_helper(self) -> Any:
+        if self._actions is None:
+            from guidecheck.gui.shell.actions import ReportActions
+
+            self._actions = ReportActions(self)
+        return self._actions
+
+    # -- home ----------------------------------------------------------------------------------------
+    def show_home(self, select_id: str | None = None) -> None:
+        self._leave_assessment()
+        self.show_screen(self.home)
+        self.home.show_loading()
+        self.set_busy(self.tr("Opening the list of assessments…"), block=False)
+
+        # Coming back from an assessment selects it, so Open report / Revise apply to it at once.
+        chosen = select_id if isinstance(select_id, str) else (self.assessment.id if self.assessment else None)
+
+        def loaded(rows: list[Any]) -> None:
+            self.set_busy("")
+            self.home.set_rows(rows, chosen)
+            self.home_loaded.emit(len(rows))
+
+        self.runner.task(lambda c: c.store.list_assessments()).success(loaded).failure(self._failed).run()
+
+    def _failed(self, error: BaseException) -> None:
+        self.set_busy("")
+        self.show_error(error)
+
+    def _leave_assessment(self) -> None:
+        if self.binder is not None:
+            self.binder.flush()
+        self.save_indicator.clear()
+
+    # -- reports, export, settings, about --------------------------------------------------------------
+    def save_report(self, assessment_id: str) -> None:
+        self.actions_helper.save_report(assessment_id)
+
+    def export_for_district(self, assessment_id: str) -> None:
+        self.actions_helper.export_for_district(assessment_id)
+
+    def open_settings(self) -> None:
+        from guidecheck.gui.shell.dialogs import SettingsDialog
+
+        dialog = SettingsDialog(self)
+        if dialog.exec():
+            refresh_scaled_fonts(self)
+
+    def open_about(self) -> None:
+        from guidecheck.gui.shell.dialogs import AboutDialog
+
+        AboutDialog(self).exec()
+
+    # -- closing ----------------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save text still waiting for its typing pause, finish queued writes, close the database."""
+        if self.binder is not None:
+            self.binder.flush()
+        self.runner.shutdown()
+        event.accept()
+
+
+def _open_store(home: Path) -> Any:
+    from guidecheck.storage.store import Store
+
+    return Store(database_path(home))
+
+
+__all__ = ["MainWindow"]
