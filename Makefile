@@ -20,6 +20,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check desktop tests bench packaging
+	$(BIN)/ruff format --check desktop tests bench packaging
 
 bench: $(STAMP)
 	@for script in bench/bench_*.py; do echo "== $$script"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; done

@@ -1,4 +1,5 @@
 """A bare PySide6 window that reports when it is shown, for start-up comparisons."""
+
 import os
 import sys
 import time
@@ -17,21 +18,26 @@ def process_age():
     except OSError:
         return time.perf_counter()
 
+
 def peak_kib():
     try:
         import resource
+
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     except ImportError:
         return 0
+
 
 class Probe(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Show:
             QTimer.singleShot(0, self.report)
         return False
+
     def report(self):
         print(f"shown {process_age():.3f} rss {peak_kib()}", flush=True)
         QApplication.quit()
+
 
 app = QApplication(sys.argv)
 window = QMainWindow()

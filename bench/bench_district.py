@@ -32,7 +32,13 @@ from guidecheck.checklist.scoring import score, visible_items
 from guidecheck.paths import database_path, questionnaires_dir
 from guidecheck.storage.store import Store, tool_id_for
 
-CATEGORIES = ("diagnostic_imaging", "predictive_analytics", "patient_triage", "health_system_management", "other")
+CATEGORIES = (
+    "diagnostic_imaging",
+    "predictive_analytics",
+    "patient_triage",
+    "health_system_management",
+    "other",
+)
 TOOLS = ("ChestScan", "TriageBot", "ReadMyXray", "RiskPredict", "StockSense")
 
 
@@ -68,7 +74,9 @@ def build_hub(home: Path, facilities: int, assessments: int) -> int:
                                tool_vendor="Vendor", tool_version="1.0", use_category=CATEGORIES[(n + t) % 5],
                                assessor_name="Assessor", date="2026-01-01")  # fmt: skip
                 store.upsert_facility_and_tool(prof)
-                tools.append((tool_id_for(code, prof.tool_name, prof.tool_vendor, prof.tool_version), prof))
+                tools.append(
+                    (tool_id_for(code, prof.tool_name, prof.tool_vendor, prof.tool_version), prof)
+                )
         rows, answer_rows, made = [], [], 0
         while made < assessments:
             tool_id, base = tools[made % len(tools)]
@@ -90,14 +98,19 @@ def build_hub(home: Path, facilities: int, assessments: int) -> int:
                              json.dumps({"assessor_name": "Assessor", "assessor_role": "", "facility_head_name": "", "date": prof.date}),
                              stamp, stamp, stamp, "", f"device-{prof.facility_code}", result.overall, result.verdict,
                              len(result.red_flags), len(shown), len(shown)))  # fmt: skip
-                answer_rows += [(assessment_id, k, json.dumps(a.value), "", stamp, "Assessor") for k, a in answers.items()]
+                answer_rows += [
+                    (assessment_id, k, json.dumps(a.value), "", stamp, "Assessor")
+                    for k, a in answers.items()
+                ]
                 previous = assessment_id
                 made += 1
         store.conn.executemany(
             "INSERT INTO assessments (id, lineage_id, revision, replaces, questionnaire_id, questionnaire_version, status,"
             " profile_json, facility_code, tool_id, sign_off_json, created_at, updated_at, finalized_at, current_domain,"
             " origin_device, overall_score, verdict, red_flag_count, answered_count, shown_count)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
         store.conn.executemany("INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?)", answer_rows)
         answers_total = len(answer_rows)
     store.close()
@@ -129,7 +142,9 @@ def step(name: str, home: Path, out: Path) -> dict[str, float]:
 
         store = Store(database_path(home))
         write_district_pdf(build_summary(store), out / "district.pdf")
-    elif name == "both":  # what `guidecheck district report --pdf --xlsx` does: one summary, two files
+    elif (
+        name == "both"
+    ):  # what `guidecheck district report --pdf --xlsx` does: one summary, two files
         from guidecheck.district.report_pdf import write_district_pdf
         from guidecheck.district.report_workbook import write_district_workbook
 
@@ -182,7 +197,9 @@ def screen_step(home: Path) -> dict[str, float]:
     start = time.perf_counter()
     marks: dict[str, float] = {}
     widget = open_district_view(None, home)
-    widget.overview_loaded.connect(lambda: marks.setdefault("overview", time.perf_counter() - start))
+    widget.overview_loaded.connect(
+        lambda: marks.setdefault("overview", time.perf_counter() - start)
+    )
     widget.loaded.connect(lambda: marks.setdefault("seconds", time.perf_counter() - start))
     widget.resize(1366, 768)
     widget.show()
@@ -221,13 +238,18 @@ def main() -> None:
         answers = build_hub(home, args.facilities, args.assessments)
         print(f"built hub: {args.facilities} facilities, {args.assessments} assessments, {answers} answers "
               f"in {time.perf_counter() - start:.1f} s ({home})")  # fmt: skip
-    results = {name: child(name, home, out) for name in ("overview", "heatmap", "workbook", "pdf", "both", "bare", "stream", "screen")}
+    results = {
+        name: child(name, home, out)
+        for name in ("overview", "heatmap", "workbook", "pdf", "both", "bare", "stream", "screen")
+    }
     for name in ("overview", "heatmap", "workbook", "pdf", "both"):
         r = results[name]
         print(f"{name:9s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB")
     total = results["workbook"]["seconds"] + results["pdf"]["seconds"]
-    print(f"workbook + PDF measured apart {total:.2f} s, in one command ('both') {results['both']['seconds']:.2f} s"
-          " (target < 15 s); overview target < 1 s; peak target < 300 MB")
+    print(
+        f"workbook + PDF measured apart {total:.2f} s, in one command ('both') {results['both']['seconds']:.2f} s"
+        " (target < 15 s); overview target < 1 s; peak target < 300 MB"
+    )
     shown = results["screen"]
     print(f"hub screen: overview table shown after {shown['overview']:.2f} s, every tab after {shown['seconds']:.2f} s "
           f"(peak {shown['peak_mb']:.0f} MB)")  # fmt: skip

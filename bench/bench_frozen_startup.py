@@ -28,7 +28,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FROZEN_APP = ROOT / "dist" / "GuideCheck" / ("GuideCheck.exe" if sys.platform == "win32" else "GuideCheck")
+FROZEN_APP = (
+    ROOT / "dist" / "GuideCheck" / ("GuideCheck.exe" if sys.platform == "win32" else "GuideCheck")
+)
 BARE_DIR = ROOT / "build" / "bench-bare"
 TIME_RATIO = 1.2
 
@@ -62,7 +64,9 @@ def bare_frozen() -> Path | None:
 def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds from spawn to the "shown" line, peak RSS MiB of the child)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+    )
     assert process.stdout is not None
     line = ""
     for line in process.stdout:
@@ -87,10 +91,14 @@ def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="start-ups of each program (default 7)")
-    parser.add_argument("--check", action="store_true", help=f"exit 1 when frozen > {TIME_RATIO} x source")
+    parser.add_argument(
+        "--check", action="store_true", help=f"exit 1 when frozen > {TIME_RATIO} x source"
+    )
     args = parser.parse_args()
     if not FROZEN_APP.exists():
-        print(f"no built package at {FROZEN_APP.relative_to(ROOT)}: run `make package` first; nothing measured")
+        print(
+            f"no built package at {FROZEN_APP.relative_to(ROOT)}: run `make package` first; nothing measured"
+        )
         return 0
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
            "GUIDECHECK_STARTUP_PROBE": "1"}  # fmt: skip
@@ -112,7 +120,9 @@ def main() -> int:
                 results[name].append(run_once(command, env))
     medians = {name: (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
                for name, runs in results.items()}  # fmt: skip
-    print(f"start-up, median of {args.runs} (spawn -> main window shown; platform {env['QT_QPA_PLATFORM']}):")
+    print(
+        f"start-up, median of {args.runs} (spawn -> main window shown; platform {env['QT_QPA_PLATFORM']}):"
+    )
     for name in ("frozen app", "source app", "frozen bare", "bare (venv)"):
         if name in medians:
             wall, rss = medians[name]
@@ -121,7 +131,9 @@ def main() -> int:
         print("  frozen bare : not measured (PyInstaller is not installed)")
     ratio = medians["frozen app"][0] / medians["source app"][0]
     ok = ratio <= TIME_RATIO
-    print(f"  frozen/source time ratio {ratio:.2f} (target <= {TIME_RATIO}) {'OK' if ok else 'MISSED'}")
+    print(
+        f"  frozen/source time ratio {ratio:.2f} (target <= {TIME_RATIO}) {'OK' if ok else 'MISSED'}"
+    )
     return 1 if args.check and not ok else 0
 
 

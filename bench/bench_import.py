@@ -88,10 +88,21 @@ def plain_rows(paths: list[Path], hub: Path) -> list[tuple]:
     identity, _public = keys.district_identity(hub)
     rows: dict[tuple[str, str], tuple] = {}  # a row sent twice (same-millisecond edit) counts once
     for path in paths:
-        payload = json.loads(seal.decompress(seal.decrypt(container.unpack(path.read_bytes()).payload, identity), 10**8))
+        payload = json.loads(
+            seal.decompress(
+                seal.decrypt(container.unpack(path.read_bytes()).payload, identity), 10**8
+            )
+        )
         for a in payload["assessments"]:
             for x in a["answers"]:
-                rows[(a["id"], x["item_id"])] = (a["id"], x["item_id"], x["value_json"], x["note"], x["answered_at"], x["answered_by"])
+                rows[(a["id"], x["item_id"])] = (
+                    a["id"],
+                    x["item_id"],
+                    x["value_json"],
+                    x["note"],
+                    x["answered_at"],
+                    x["answered_by"],
+                )
     return list(rows.values())
 
 
@@ -100,7 +111,9 @@ def main() -> int:
     parser.add_argument("--bundles", type=int, default=1000)
     parser.add_argument("--answers", type=int, default=70)
     parser.add_argument("--clinics", type=int, default=4)
-    parser.add_argument("--keep", metavar="DIR", help="build into DIR (reused when it already holds bundles)")
+    parser.add_argument(
+        "--keep", metavar="DIR", help="build into DIR (reused when it already holds bundles)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gc-bench-") as temp:
         folder = Path(args.keep) if args.keep else Path(temp)
@@ -111,7 +124,9 @@ def main() -> int:
             folder.mkdir(parents=True, exist_ok=True)
             started = time.perf_counter()
             hub, paths = build(folder, args.bundles, args.answers, args.clinics)
-            print(f"built {len(paths)} bundles in {time.perf_counter() - started:.1f} s (not part of the figure)")
+            print(
+                f"built {len(paths)} bundles in {time.perf_counter() - started:.1f} s (not part of the figure)"
+            )
         size = sum(p.stat().st_size for p in paths)
         import_home = folder / f"import-{uuid.uuid4().hex[:6]}"
         import_home.mkdir()
@@ -143,15 +158,23 @@ def main() -> int:
         started = time.perf_counter()
         for i in range(0, len(rows), per_bundle):
             conn.execute("BEGIN")
-            conn.executemany("INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?)", rows[i : i + per_bundle])
+            conn.executemany(
+                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?)", rows[i : i + per_bundle]
+            )
             conn.execute("COMMIT")
         plain_many = time.perf_counter() - started
         conn.close()
-    print(f"bundles: {len(paths)} ({size / 1e6:.1f} MB on disk), refused: {refused}, answers in hub: {answers}")
+    print(
+        f"bundles: {len(paths)} ({size / 1e6:.1f} MB on disk), refused: {refused}, answers in hub: {answers}"
+    )
     print(f"bundle import (verify+decrypt+apply+archive, 1 transaction each): {elapsed:.2f} s, "
           f"{answers / elapsed:,.0f} answers/s, {len(paths) / elapsed:.1f} bundles/s")  # fmt: skip
-    print(f"plain executemany, one transaction:        {plain_one:.3f} s, {len(rows) / plain_one:,.0f} rows/s")
-    print(f"plain executemany, one transaction/bundle: {plain_many:.2f} s, {len(rows) / plain_many:,.0f} rows/s")
+    print(
+        f"plain executemany, one transaction:        {plain_one:.3f} s, {len(rows) / plain_one:,.0f} rows/s"
+    )
+    print(
+        f"plain executemany, one transaction/bundle: {plain_many:.2f} s, {len(rows) / plain_many:,.0f} rows/s"
+    )
     return 0 if refused == 0 else 1
 
 

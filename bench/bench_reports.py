@@ -57,16 +57,26 @@ def largest_assessment(store: Store) -> ReportData:
     best: ReportData | None = None
     for category in USE_CATEGORIES:
         profile = Profile(
-            facility_name="Hôpital régional de Kédougou", facility_code="SN-KED-001", district="Kédougou",
-            region="Kédougou", tool_name="TB Screen", tool_vendor="Société d'Imagerie", tool_version="4.1",
-            tool_intended_use="Chest X-ray triage for tuberculosis " * 4, tool_date_deployed="2025-03-01",
-            use_category=category, assessor_name="Aïssatou Ndiaye", assessor_role="Infirmière chef",
+            facility_name="Hôpital régional de Kédougou",
+            facility_code="SN-KED-001",
+            district="Kédougou",
+            region="Kédougou",
+            tool_name="TB Screen",
+            tool_vendor="Société d'Imagerie",
+            tool_version="4.1",
+            tool_intended_use="Chest X-ray triage for tuberculosis " * 4,
+            tool_date_deployed="2025-03-01",
+            use_category=category,
+            assessor_name="Aïssatou Ndiaye",
+            assessor_role="Infirmière chef",
             date="2026-11-20",
         )
         assessment = store.new_assessment(questionnaire, profile, actor="bench")
         for _round in range(10):
             answers = store.answers(assessment.id)
-            pending = [i for i in visible_items(questionnaire, profile, answers) if i.id not in answers]
+            pending = [
+                i for i in visible_items(questionnaire, profile, answers) if i.id not in answers
+            ]
             if not pending:
                 break
             for item in pending:
@@ -135,7 +145,9 @@ def plain_reportlab(paragraph_texts: list[str], font: str | None = None) -> byte
     style = getSampleStyleSheet()["BodyText"]
     if font:
         style = ParagraphStyle("plain-ttf", parent=style, fontName=font)
-    SimpleDocTemplate(buffer, pagesize=A4).build([Paragraph(text, style) for text in paragraph_texts])
+    SimpleDocTemplate(buffer, pagesize=A4).build(
+        [Paragraph(text, style) for text in paragraph_texts]
+    )
     return buffer.getvalue()
 
 
@@ -163,8 +175,21 @@ def main() -> None:
         finally:
             store.close()
     shown = len(data.score.visible_items)
-    rows = [[item_id, data.questionnaire.item(item_id).question.en, "Yes", "yes", data.answers[item_id].note,
-             3, False, True, 1.0, False] for item_id in data.score.visible_items]
+    rows = [
+        [
+            item_id,
+            data.questionnaire.item(item_id).question.en,
+            "Yes",
+            "yes",
+            data.answers[item_id].note,
+            3,
+            False,
+            True,
+            1.0,
+            False,
+        ]
+        for item_id in data.score.visible_items
+    ]
 
     # Cold: the first report of a process pays for importing the library and parsing the fonts.
     start = time.perf_counter()
@@ -178,29 +203,45 @@ def main() -> None:
 
     pages = len(pypdf.PdfReader(io.BytesIO(pdf_bytes)).pages)
     print(f"largest assessment: {shown} items shown and answered, notes of {len(NOTE)} characters")
-    print(f"PDF: {pages} pages, {len(texts)} paragraphs, {len(pdf_bytes) / 1024:.0f} KiB; "
-          f"workbook: {len(book_bytes) / 1024:.0f} KiB")
-    print(f"cold (first in process, imports and font parsing included): PDF {cold_pdf:.3f} s, "
-          f"workbook {cold_book:.3f} s")
+    print(
+        f"PDF: {pages} pages, {len(texts)} paragraphs, {len(pdf_bytes) / 1024:.0f} KiB; "
+        f"workbook: {len(book_bytes) / 1024:.0f} KiB"
+    )
+    print(
+        f"cold (first in process, imports and font parsing included): PDF {cold_pdf:.3f} s, "
+        f"workbook {cold_book:.3f} s"
+    )
     print(f"warm: first run, then median of {RUNS}")
 
     first, median = timed(lambda: render_pdf(data))
-    print(f"  GuideCheck PDF                         first {first:.3f} s   median {median:.3f} s   (target < 0.3 s)")
+    print(
+        f"  GuideCheck PDF                         first {first:.3f} s   median {median:.3f} s   (target < 0.3 s)"
+    )
     base_first, base_median = timed(lambda: plain_reportlab(texts))
-    print(f"  plain reportlab, same {len(texts)} paragraphs  first {base_first:.3f} s   median {base_median:.3f} s"
-          "   (Helvetica)")
+    print(
+        f"  plain reportlab, same {len(texts)} paragraphs  first {base_first:.3f} s   median {base_median:.3f} s"
+        "   (Helvetica)"
+    )
     base_first, base_median = timed(lambda: plain_reportlab(texts, FONT_REGULAR))
-    print(f"  plain reportlab, same paragraphs       first {base_first:.3f} s   median {base_median:.3f} s"
-          "   (DejaVu Sans embedded)")
+    print(
+        f"  plain reportlab, same paragraphs       first {base_first:.3f} s   median {base_median:.3f} s"
+        "   (DejaVu Sans embedded)"
+    )
 
     first, median = timed(lambda: render_workbook(data))
-    print(f"  GuideCheck workbook                    first {first:.3f} s   median {median:.3f} s   (target < 0.3 s)")
+    print(
+        f"  GuideCheck workbook                    first {first:.3f} s   median {median:.3f} s   (target < 0.3 s)"
+    )
     base_first, base_median = timed(lambda: plain_openpyxl(rows))
-    print(f"  plain openpyxl, {len(rows)} rows               first {base_first:.3f} s   median {base_median:.3f} s")
+    print(
+        f"  plain openpyxl, {len(rows)} rows               first {base_first:.3f} s   median {base_median:.3f} s"
+    )
 
-    print(f"peak Python allocations: PDF {peak_kib(lambda: render_pdf(data)):.0f} KiB, "
-          f"workbook {peak_kib(lambda: render_workbook(data)):.0f} KiB; "
-          f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    print(
+        f"peak Python allocations: PDF {peak_kib(lambda: render_pdf(data)):.0f} KiB, "
+        f"workbook {peak_kib(lambda: render_workbook(data)):.0f} KiB; "
+        f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
-BARE_SCRIPT = Path(__file__).with_name("bare_window.py")  # the bare window both start-up benches compare with
+BARE_SCRIPT = Path(__file__).with_name(
+    "bare_window.py"
+)  # the bare window both start-up benches compare with
 
 TIME_RATIO = 1.3
 EXTRA_MIB = 40.0
@@ -38,7 +40,9 @@ def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float, flo
     """(wall seconds spawn→shown line, seconds the process reports, peak RSS MiB at shown,
     wall seconds spawn→home list filled — the app only; the bare window reports 0)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+    )
     assert process.stdout is not None
     shown: list[str] = []
     wall = listed = 0.0
@@ -54,9 +58,14 @@ def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float, flo
     return wall, float(shown[1]), int(shown[3]) / 1024.0, listed
 
 
-def measure_startup(runs: int, bytecode: bool = False) -> dict[str, list[tuple[float, float, float, float]]]:
-    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-           "GUIDECHECK_STARTUP_PROBE": "1"}
+def measure_startup(
+    runs: int, bytecode: bool = False
+) -> dict[str, list[tuple[float, float, float, float]]]:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        "GUIDECHECK_STARTUP_PROBE": "1",
+    }
     results: dict[str, list[tuple[float, float, float, float]]] = {"bare": [], "app": []}
     with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as pycache:
         if bytecode:  # the same for both programs; the warm-up runs below write the cache
@@ -90,8 +99,14 @@ def measure_home_list(count: int) -> tuple[float, int]:
         store = Store(home / "guidecheck.db")
         with store.atomic():
             for n in range(count):
-                profile = Profile(facility_name=f"Clinic {n}", facility_code=f"F{n:05d}", tool_name=f"Tool {n % 7}",
-                                  use_category="patient_triage", assessor_name="Bench", date="2025-03-31")
+                profile = Profile(
+                    facility_name=f"Clinic {n}",
+                    facility_code=f"F{n:05d}",
+                    tool_name=f"Tool {n % 7}",
+                    use_category="patient_triage",
+                    assessor_name="Bench",
+                    date="2025-03-31",
+                )
                 store.new_assessment(questionnaire, profile, "bench")
         store.close()
         loaded: list[int] = []
@@ -114,32 +129,50 @@ def measure_home_list(count: int) -> tuple[float, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="start-ups of each program (default 7)")
-    parser.add_argument("--rows", type=int, default=2000, help="assessments in the home list (default 2000)")
+    parser.add_argument(
+        "--rows", type=int, default=2000, help="assessments in the home list (default 2000)"
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
-    parser.add_argument("--bytecode", action="store_true",
-                        help="let both programs keep compiled bytecode, as an installed app does (see above)")
+    parser.add_argument(
+        "--bytecode",
+        action="store_true",
+        help="let both programs keep compiled bytecode, as an installed app does (see above)",
+    )
     args = parser.parse_args()
 
     results = measure_startup(args.runs, args.bytecode)
-    medians = {name: [statistics.median(run[i] for run in runs) for i in range(4)] for name, runs in results.items()}
+    medians = {
+        name: [statistics.median(run[i] for run in runs) for i in range(4)]
+        for name, runs in results.items()
+    }
     app_wall, app_self, app_rss, app_listed = medians["app"]
     bare_wall, bare_self, bare_rss, _ = medians["bare"]
     ratio = app_wall / bare_wall
     extra = app_rss - bare_rss
     cached = "with" if args.bytecode else "without"
     print(f"start-up, median of {args.runs} (spawn → main window shown), {cached} cached bytecode:")
-    print(f"  bare QMainWindow : {bare_wall * 1000:7.0f} ms  (process says {bare_self * 1000:.0f} ms)  peak RSS {bare_rss:6.1f} MiB")
-    print(f"  GuideCheck app   : {app_wall * 1000:7.0f} ms  (process says {app_self * 1000:.0f} ms)  peak RSS {app_rss:6.1f} MiB")
-    print(f"  (the app then reads its home list in the background: filled at {app_listed * 1000:.0f} ms)")
+    print(
+        f"  bare QMainWindow : {bare_wall * 1000:7.0f} ms  (process says {bare_self * 1000:.0f} ms)  peak RSS {bare_rss:6.1f} MiB"
+    )
+    print(
+        f"  GuideCheck app   : {app_wall * 1000:7.0f} ms  (process says {app_self * 1000:.0f} ms)  peak RSS {app_rss:6.1f} MiB"
+    )
+    print(
+        f"  (the app then reads its home list in the background: filled at {app_listed * 1000:.0f} ms)"
+    )
     time_ok = ratio <= TIME_RATIO
     memory_ok = extra <= EXTRA_MIB
     print(f"  time ratio {ratio:.2f}× (target ≤ {TIME_RATIO}×) {'OK' if time_ok else 'MISSED'}")
-    print(f"  extra memory {extra:.1f} MiB (target ≤ {EXTRA_MIB:.0f} MiB) {'OK' if memory_ok else 'MISSED'}")
+    print(
+        f"  extra memory {extra:.1f} MiB (target ≤ {EXTRA_MIB:.0f} MiB) {'OK' if memory_ok else 'MISSED'}"
+    )
 
     elapsed, rows = measure_home_list(args.rows)
     list_ok = elapsed < HOME_LIST_SECONDS and rows == args.rows
-    print(f"home list of {rows} assessments: {elapsed * 1000:.0f} ms (target < {HOME_LIST_SECONDS * 1000:.0f} ms) "
-          f"{'OK' if list_ok else 'MISSED'}")
+    print(
+        f"home list of {rows} assessments: {elapsed * 1000:.0f} ms (target < {HOME_LIST_SECONDS * 1000:.0f} ms) "
+        f"{'OK' if list_ok else 'MISSED'}"
+    )
     if args.check and not (time_ok and memory_ok and list_ok):
         return 1
     return 0

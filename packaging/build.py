@@ -62,7 +62,9 @@ def check_tools() -> None:
     except ImportError:
         raise BuildError("PyInstaller is not installed; run: pip install -e '.[package]'") from None
     if sys.platform.startswith("linux") and not shutil.which("objdump"):
-        raise BuildError("PyInstaller needs objdump on Linux; install binutils (apt-get install binutils).")
+        raise BuildError(
+            "PyInstaller needs objdump on Linux; install binutils (apt-get install binutils)."
+        )
 
 
 def write_windows_version_info(ver: str) -> Path:
@@ -116,7 +118,10 @@ def check_linked_libraries() -> list[str]:
         for line in result.stdout.splitlines():
             if "not found" in line:
                 name = line.split("=>")[0].strip()
-                if name.startswith(("libQt6", "libpyside", "libshiboken", "libicu")) or name in bundled:
+                if (
+                    name.startswith(("libQt6", "libpyside", "libshiboken", "libicu"))
+                    or name in bundled
+                ):
                     missing_bundled.add(f"{path.name} needs {name}")
                 else:
                     missing_system.add(name)
@@ -124,7 +129,11 @@ def check_linked_libraries() -> list[str]:
         print("Note: system libraries absent on this build machine (the laptop needs them for a window): "
               + ", ".join(sorted(missing_system)))  # fmt: skip
     if missing_bundled:
-        raise BuildError("The Qt trimming removed libraries still needed: " + "; ".join(sorted(missing_bundled)) + ".")
+        raise BuildError(
+            "The Qt trimming removed libraries still needed: "
+            + "; ".join(sorted(missing_bundled))
+            + "."
+        )
     return sorted(missing_system)
 
 
@@ -141,16 +150,22 @@ def add_extras() -> None:
 
 
 def smoke_test(ver: str) -> None:
-    result = subprocess.run([str(executable()), "--version"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(executable()), "--version"], capture_output=True, text=True, timeout=120
+    )
     if result.returncode != 0 or ver not in result.stdout:
-        raise BuildError(f"The built app does not start: {(result.stderr or result.stdout).strip()[:300]}")
+        raise BuildError(
+            f"The built app does not start: {(result.stderr or result.stdout).strip()[:300]}"
+        )
 
 
 def zip_folder(folder: Path, target: Path) -> Path:
     """Zip `folder` (as its own top-level folder), keeping symlinks and the executable bit."""
     target.unlink(missing_ok=True)
     partial = target.with_name(target.name + ".partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(
+        partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9
+    ) as archive:
         for path in sorted(folder.rglob("*")):
             name = path.relative_to(folder.parent).as_posix()
             if path.is_symlink():
@@ -176,9 +191,16 @@ def build_installer(ver: str) -> Path:
     ]
     iscc = next((c for c in candidates if c and Path(c).is_file()), None)
     if iscc is None:
-        raise BuildError("Inno Setup 6 (iscc.exe) was not found; install it from jrsoftware.org or put iscc on PATH.")
+        raise BuildError(
+            "Inno Setup 6 (iscc.exe) was not found; install it from jrsoftware.org or put iscc on PATH."
+        )
     script = PACKAGING / "windows" / "guidecheck.iss"
-    if subprocess.run([iscc, f"/DAppVersion={ver}", f"/DDistDir={app_folder()}", f"/O{DIST}", str(script)]).returncode != 0:
+    if (
+        subprocess.run(
+            [iscc, f"/DAppVersion={ver}", f"/DDistDir={app_folder()}", f"/O{DIST}", str(script)]
+        ).returncode
+        != 0
+    ):
         raise BuildError("Inno Setup failed; see its messages above.")
     return DIST / f"{APP_NAME}-{ver}-windows-setup.exe"
 
@@ -190,10 +212,19 @@ def folder_size(folder: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     global DIST, WORK  # the helpers above read them; --dist/--work let tests build elsewhere
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-build", action="store_true", help="zip and check an existing dist/ folder")
-    parser.add_argument("--installer", action="store_true", help="Windows: also build the Inno Setup installer")
+    parser.add_argument(
+        "--skip-build", action="store_true", help="zip and check an existing dist/ folder"
+    )
+    parser.add_argument(
+        "--installer", action="store_true", help="Windows: also build the Inno Setup installer"
+    )
     parser.add_argument("--dist", type=Path, default=DIST, help="output folder (default: dist/)")
-    parser.add_argument("--work", type=Path, default=WORK, help="PyInstaller's work folder (default: build/pyinstaller/)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=WORK,
+        help="PyInstaller's work folder (default: build/pyinstaller/)",
+    )
     args = parser.parse_args(argv)
     DIST, WORK = args.dist.resolve(), args.work.resolve()
     started = time.monotonic()
@@ -219,7 +250,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Setup:  {installer} ({installer.stat().st_size / 1_000_000:.1f} MB)")
     print(f"Built in {time.monotonic() - started:.0f} s")
     if size_mb > SIZE_LIMIT_MB:
-        print(f"build.py: the zip is {size_mb:.1f} MB, over the {SIZE_LIMIT_MB:.0f} MB limit.", file=sys.stderr)
+        print(
+            f"build.py: the zip is {size_mb:.1f} MB, over the {SIZE_LIMIT_MB:.0f} MB limit.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

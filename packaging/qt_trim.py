@@ -34,13 +34,19 @@ DROPPED_QT_LIBRARIES: tuple[str, ...] = (
     "UiTools", "Designer", "Help", "Xml", "Concurrent", "PrintSupport", "WaylandCompositor",
     "WaylandEgl", "EglFs", "ShaderTools", "StateMachine", "Positioning", "WebSockets",
 )  # fmt: skip
-_QT_LIBRARY = re.compile(r"(?:^|/)(?:lib)?Qt6?(" + "|".join(DROPPED_QT_LIBRARIES) + r")[A-Za-z0-9]*(?:\.|$|/)", re.IGNORECASE)
+_QT_LIBRARY = re.compile(
+    r"(?:^|/)(?:lib)?Qt6?(" + "|".join(DROPPED_QT_LIBRARIES) + r")[A-Za-z0-9]*(?:\.|$|/)",
+    re.IGNORECASE,
+)
 
 # Plugins kept, per platform: category -> file name stems (without lib prefix and extension).
 KEEP_PLUGINS: dict[str, dict[str, set[str]]] = {
     "linux": {
         "platforms": {"qoffscreen", "qxcb", "qwayland"},
-        "platforminputcontexts": {"composeplatforminputcontextplugin", "ibusplatforminputcontextplugin"},
+        "platforminputcontexts": {
+            "composeplatforminputcontextplugin",
+            "ibusplatforminputcontextplugin",
+        },
         "platformthemes": {"qxdgdesktopportal"},
         "xcbglintegrations": {"qxcb-glx-integration", "qxcb-egl-integration"},
         "wayland-shell-integration": {"xdg-shell"},
@@ -101,7 +107,9 @@ def trim(entries: list, sys_platform: str) -> tuple[list, list[str]]:
     return kept, [entry[0] for entry in dropped]
 
 
-def prune_unreachable(entries: list, needed_of: Callable[[str], list[str]]) -> tuple[list, list[str]]:
+def prune_unreachable(
+    entries: list, needed_of: Callable[[str], list[str]]
+) -> tuple[list, list[str]]:
     """Drop shared libraries that no kept extension module, plugin or libpython links to.
 
     PyInstaller resolves library dependencies before `trim` runs, so the system libraries pulled in
@@ -127,7 +135,9 @@ def prune_unreachable(entries: list, needed_of: Callable[[str], list[str]]) -> t
         reached.add(entry[0])
         for needed in needed_of(entry[1]):
             for candidate in by_name.get(needed, []):
-                target = _symlink_target(candidate, by_name) if candidate[2] == "SYMLINK" else candidate
+                target = (
+                    _symlink_target(candidate, by_name) if candidate[2] == "SYMLINK" else candidate
+                )
                 if target is not None and target[0] not in reached:
                     todo.append(target)
     kept, dropped = [], []
@@ -157,10 +167,14 @@ def elf_needed(path: str) -> list[str]:
     import subprocess
 
     result = subprocess.run(["objdump", "-p", path], capture_output=True, text=True, check=False)
-    return [line.split()[1] for line in result.stdout.splitlines() if line.strip().startswith("NEEDED")]
+    return [
+        line.split()[1] for line in result.stdout.splitlines() if line.strip().startswith("NEEDED")
+    ]
 
 
-def drop_dangling_symlinks(binaries: list, datas: list, dropped_names: list[str]) -> tuple[list, list, list[str]]:
+def drop_dangling_symlinks(
+    binaries: list, datas: list, dropped_names: list[str]
+) -> tuple[list, list, list[str]]:
     """Remove SYMLINK entries that point at a file dropped by `trim` or `prune_unreachable`.
 
     Only known-dropped targets count: a link to a folder (macOS frameworks' Versions/Current) or to
@@ -175,7 +189,9 @@ def drop_dangling_symlinks(binaries: list, datas: list, dropped_names: list[str]
         if entry[2] != "SYMLINK":
             return True
         dest = entry[0].replace("\\", "/")
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(dest), str(entry[1]).replace("\\", "/")))
+        target = posixpath.normpath(
+            posixpath.join(posixpath.dirname(dest), str(entry[1]).replace("\\", "/"))
+        )
         if target not in gone:
             return True
         dropped.append(entry[0])

@@ -40,7 +40,9 @@ class ReadOnlyError(UserError):
 class FinalizeBlocked(UserError):
     """Finalizing needs every shown item answered and every required note given."""
 
-    def __init__(self, message: str, unanswered: tuple[str, ...], missing_notes: tuple[str, ...]) -> None:
+    def __init__(
+        self, message: str, unanswered: tuple[str, ...], missing_notes: tuple[str, ...]
+    ) -> None:
         super().__init__(message)
         self.unanswered = unanswered
         self.missing_notes = missing_notes

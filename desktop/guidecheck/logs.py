@@ -15,7 +15,9 @@ def setup_logging(home: Path) -> Path:
 
     path = logs_dir(home) / "guidecheck.log"
     if path not in _configured:
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logger = logging.getLogger("guidecheck")
         logger.addHandler(handler)

@@ -132,8 +132,18 @@ def step_assessment(ws: Workspace) -> None:
             break
         for item_id in dict.fromkeys(result.unanswered + result.missing_notes):
             item = by_id[item_id]
-            store.save_answer(assessment.id, item_id, self_test_value(item), note="Self-test note.", actor="self-test")
-    store.finalize(assessment.id, SignOff("Self-test", "Nurse", "Self-test head", SELF_TEST_DATE), actor="self-test")
+            store.save_answer(
+                assessment.id,
+                item_id,
+                self_test_value(item),
+                note="Self-test note.",
+                actor="self-test",
+            )
+    store.finalize(
+        assessment.id,
+        SignOff("Self-test", "Nurse", "Self-test head", SELF_TEST_DATE),
+        actor="self-test",
+    )
     if store.get_assessment(assessment.id).status != "final":
         raise StepFailed(_("The assessment did not become final."))
     ws.assessment_id = assessment.id
@@ -143,7 +153,9 @@ def step_pdf(ws: Workspace) -> None:
     from guidecheck.reports import build_report_data, write_assessment_pdf
 
     store = _need(ws.clinic, "database")
-    path = write_assessment_pdf(build_report_data(store, _need(ws.assessment_id, "assessment")), ws.root / "report.pdf")
+    path = write_assessment_pdf(
+        build_report_data(store, _need(ws.assessment_id, "assessment")), ws.root / "report.pdf"
+    )
     data = Path(path).read_bytes()
     if not data.startswith(b"%PDF") or b"%%EOF" not in data[-1024:]:
         raise StepFailed(_("The PDF report was written but is not a complete PDF file."))
@@ -155,7 +167,9 @@ def step_workbook(ws: Workspace) -> None:
     from guidecheck.reports import build_report_data, write_assessment_workbook
 
     store = _need(ws.clinic, "database")
-    path = write_assessment_workbook(build_report_data(store, _need(ws.assessment_id, "assessment")), ws.root / "report.xlsx")
+    path = write_assessment_workbook(
+        build_report_data(store, _need(ws.assessment_id, "assessment")), ws.root / "report.xlsx"
+    )
     with zipfile.ZipFile(path) as archive:
         if "xl/workbook.xml" not in archive.namelist() or archive.testzip() is not None:
             raise StepFailed(_("The workbook was written but is not a readable Excel file."))
@@ -190,7 +204,10 @@ def step_bundle_import(ws: Workspace) -> None:
         raise StepFailed(outcome.reason or _("The district database refused the bundle."))
     clinic_result = ws.clinic.result(ws.assessment_id)
     hub_result = ws.hub.result(ws.assessment_id)
-    if ws.hub.get_assessment(ws.assessment_id).status != "final" or hub_result.overall != clinic_result.overall:
+    if (
+        ws.hub.get_assessment(ws.assessment_id).status != "final"
+        or hub_result.overall != clinic_result.overall
+    ):
         raise StepFailed(_("The imported assessment differs from the exported one."))
 
 
@@ -283,7 +300,9 @@ STEPS: tuple[tuple[str, Callable[[Workspace], None]], ...] = (
 )
 
 
-def run(out: TextIO | None = None, steps: tuple[tuple[str, Callable[[Workspace], None]], ...] = STEPS) -> int:
+def run(
+    out: TextIO | None = None, steps: tuple[tuple[str, Callable[[Workspace], None]], ...] = STEPS
+) -> int:
     """Run every step, print one line each; 0 when all passed, 1 otherwise. Never raises."""
     out = out or sys.stdout
     failed = 0

@@ -49,8 +49,17 @@ def dump(path: Path) -> dict[str, list[tuple]]:
     """Every table's rows (and the schema) of a database file, for before/after comparisons."""
     conn = sqlite3.connect(path)
     try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        result = {"__schema__": conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()}
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        result = {
+            "__schema__": conn.execute(
+                "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+            ).fetchall()
+        }
         for table in tables:
             result[table] = sorted(conn.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
         return result

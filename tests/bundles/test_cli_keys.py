@@ -24,12 +24,16 @@ def test_keys_show_before_and_after_district_setup(capsys, clinic, hub, tmp_path
         assert store.device_id in out
 
     key_file = tmp_path / "district.gckey"
-    code, out, _err = run(capsys, "--home", hub, "keys", "district-init", "--out", key_file, "--name", "Kisumu")
+    code, out, _err = run(
+        capsys, "--home", hub, "keys", "district-init", "--out", key_file, "--name", "Kisumu"
+    )
     assert code == 0 and keys.is_district_hub(hub)
     with open_store(hub) as store:
         assert store.get_meta("district_hub") == "1"
         assert store.verify_audit().ok
-    code, out, err = run(capsys, "--home", hub, "keys", "district-init", "--out", tmp_path / "again.gckey")
+    code, out, err = run(
+        capsys, "--home", hub, "keys", "district-init", "--out", tmp_path / "again.gckey"
+    )
     assert code == 2 and "already has a district key" in err and "Traceback" not in err
 
     code, out, _err = run(capsys, "--home", clinic, "keys", "install-district", key_file)
@@ -39,16 +43,26 @@ def test_keys_show_before_and_after_district_setup(capsys, clinic, hub, tmp_path
     assert f"Bundles encrypted to: {fp} (Kisumu)" in out
     code, out, _err = run(capsys, "--home", hub, "keys", "show")
     assert f"yes, district key {fp}" in out
-    code, out, _err = run(capsys, "--home", hub, "keys", "district-export", "--out", tmp_path / "copy.gckey")
-    assert code == 0 and keys.read_district_key_file(tmp_path / "copy.gckey") == keys.read_district_key_file(key_file)
+    code, out, _err = run(
+        capsys, "--home", hub, "keys", "district-export", "--out", tmp_path / "copy.gckey"
+    )
+    assert code == 0 and keys.read_district_key_file(
+        tmp_path / "copy.gckey"
+    ) == keys.read_district_key_file(key_file)
 
 
 def test_install_of_a_bad_key_file_is_one_sentence(capsys, clinic, tmp_path):
     bad = tmp_path / "bad.gckey"
     bad.write_text("AGE-SECRET-KEY-1XYZ\n")
     code, _out, err = run(capsys, "--home", clinic, "keys", "install-district", bad)
-    assert code == 2 and err.strip().endswith("is not a GuideCheck district key file.") and err.count("\n") == 1
-    code, _out, err = run(capsys, "--home", clinic, "keys", "install-district", tmp_path / "missing.gckey")
+    assert (
+        code == 2
+        and err.strip().endswith("is not a GuideCheck district key file.")
+        and err.count("\n") == 1
+    )
+    code, _out, err = run(
+        capsys, "--home", clinic, "keys", "install-district", tmp_path / "missing.gckey"
+    )
     assert code == 2 and "cannot be read" in err
 
 
@@ -62,10 +76,16 @@ def test_import_exit_code_and_one_line_per_file(capsys, clinic, hub, stick, tmp_
     code, out, err = run(capsys, "--home", hub, "bundle", "import", good, junk)
     lines = out.splitlines()
     assert code == 2 and len(lines) == 2
-    assert "1 new" in lines[0] and lines[1] == "junk.gcbundle: refused: The file is not a GuideCheck bundle."
+    assert (
+        "1 new" in lines[0]
+        and lines[1] == "junk.gcbundle: refused: The file is not a GuideCheck bundle."
+    )
     assert "1 of 2 files were refused" in err
     code, _out, err = run(capsys, "--home", hub, "bundle", "verify", junk)
-    assert code == 2 and err.strip() == "junk.gcbundle is refused: The file is not a GuideCheck bundle."
+    assert (
+        code == 2
+        and err.strip() == "junk.gcbundle is refused: The file is not a GuideCheck bundle."
+    )
     before = dump(database_path(hub))
     code, _out, _err = run(capsys, "--home", hub, "bundle", "import", junk)
     assert code == 2 and dump(database_path(hub)) == before

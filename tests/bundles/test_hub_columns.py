@@ -23,10 +23,20 @@ def test_hub_side_marks_do_not_make_a_variant_and_survive_reimport(clinic, hub, 
         store.conn.commit()
         assert {i: current_sha256(store.conn, i) for i in (done, draft)} == contents
         outcome = import_file(hub, store, path)
-        assert outcome.imported and outcome.result.as_dict()["unchanged"] == 2 and not outcome.result.changed
+        assert (
+            outcome.imported
+            and outcome.result.as_dict()["unchanged"] == 2
+            and not outcome.result.changed
+        )
         assert store.conn.execute("SELECT COUNT(*) FROM bundle_variants").fetchone()[0] == 2
-        row = store.conn.execute("SELECT superseded, conflict, overall_score FROM assessments WHERE id = ?", (done,))
-        assert row.fetchone() == (1, 0, 1.5)  # the hub's decision stands; scores are refreshed only on change
+        row = store.conn.execute(
+            "SELECT superseded, conflict, overall_score FROM assessments WHERE id = ?", (done,)
+        )
+        assert row.fetchone() == (
+            1,
+            0,
+            1.5,
+        )  # the hub's decision stands; scores are refreshed only on change
     assert set(HUB_COLUMNS).isdisjoint(ROW_COLUMNS)
 
 
@@ -39,5 +49,7 @@ def test_a_received_superseded_mark_is_not_taken_from_the_clinic(clinic, hub, st
         path = export_bundle(clinic, store, stick).path
     with open_store(hub) as store:
         assert import_file(hub, store, path).imported
-        row = store.conn.execute("SELECT superseded, conflict FROM assessments WHERE id = ?", (done,)).fetchone()
+        row = store.conn.execute(
+            "SELECT superseded, conflict FROM assessments WHERE id = ?", (done,)
+        ).fetchone()
         assert row == (0, 0)

@@ -20,7 +20,14 @@ def make_manifest(**changes) -> Manifest:
         created_at="2026-11-25T09:30:00.000001Z",
         app_version="0.1.0",
         facility_codes=("KSM-001",),
-        counts={"facilities": 1, "tools": 1, "assessments": 2, "answers": 70, "audit": 5, "questionnaire_versions": 1},
+        counts={
+            "facilities": 1,
+            "tools": 1,
+            "assessments": 2,
+            "answers": 70,
+            "audit": 5,
+            "questionnaire_versions": 1,
+        },
         payload_name=container.PAYLOAD_PLAIN,
         payload_sha256="ef" * 32,
         payload_size=123,
@@ -95,7 +102,9 @@ def test_container_round_trip_and_exact_shape():
 
 
 def test_unknown_format_version_and_foreign_member_names_are_refused():
-    data = bytearray(container.pack(container.Container(b"{}", b"s" * 64, container.PAYLOAD_PLAIN, b"p")))
+    data = bytearray(
+        container.pack(container.Container(b"{}", b"s" * 64, container.PAYLOAD_PLAIN, b"p"))
+    )
     data[9] = 2
     with pytest.raises(BundleRefused, match="format version 2"):
         container.unpack(bytes(data))
@@ -107,7 +116,13 @@ def test_unknown_format_version_and_foreign_member_names_are_refused():
 def test_oversized_member_is_refused_from_its_declared_length():
     header = container._HEADER.pack(container.MAGIC, container.FORMAT_VERSION, 3)
     name = container.MANIFEST_NAME.encode()
-    data = header + bytes([len(name)]) + name + container._LENGTH.pack(container.MAX_MANIFEST + 1) + b"{}"
+    data = (
+        header
+        + bytes([len(name)])
+        + name
+        + container._LENGTH.pack(container.MAX_MANIFEST + 1)
+        + b"{}"
+    )
     with pytest.raises(BundleRefused, match="larger than allowed"):
         container.unpack(data)
 
@@ -172,7 +187,9 @@ def test_clinic_audit_chain_check(tmp_path, mini):
     edited[2]["new"] = '"no"'
     assert audit_chain_problem(edited) == entries[2]["seq"]
     dropped = entries[:1] + entries[2:]
-    assert audit_chain_problem(dropped) is None  # a gap is not a broken link: only seqs that follow are linked
+    assert (
+        audit_chain_problem(dropped) is None
+    )  # a gap is not a broken link: only seqs that follow are linked
     relinked = [dict(e) for e in entries]
     relinked[3]["prev_hash"] = "0" * 64
     assert audit_chain_problem(relinked) == entries[3]["seq"]

@@ -17,7 +17,15 @@ from guidecheck.bundles.importer import import_file
 from guidecheck.bundles.safefile import write_atomic
 from guidecheck.paths import database_path
 
-DOMAIN_TABLES = ("facilities", "tools", "questionnaire_versions", "assessments", "answers", "bundle_variants", "bundle_audit")
+DOMAIN_TABLES = (
+    "facilities",
+    "tools",
+    "questionnaire_versions",
+    "assessments",
+    "answers",
+    "bundle_variants",
+    "bundle_audit",
+)
 
 
 @pytest.fixture(scope="module")
@@ -78,12 +86,16 @@ def import_all(root: Path, paths: list[Path]) -> dict:
     with open_store(hub) as store:
         for path in paths:
             assert import_file(hub, store, path).imported
-        conflicts = [r[0] for r in store.conn.execute("SELECT id FROM assessments WHERE conflict = 1")]
+        conflicts = [
+            r[0] for r in store.conn.execute("SELECT id FROM assessments WHERE conflict = 1")
+        ]
     data = dump(database_path(hub))
     return {"conflicts": conflicts} | {t: data[t] for t in DOMAIN_TABLES}
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.randoms(use_true_random=False), st.integers(0, 2))
 def test_any_order_and_repeats_give_the_same_hub(bundle_set, rnd, repeats):
     root, paths = bundle_set
@@ -91,7 +103,9 @@ def test_any_order_and_repeats_give_the_same_hub(bundle_set, rnd, repeats):
     order = list(paths) + [rnd.choice(paths) for _ in range(repeats)]
     rnd.shuffle(order)
     assert import_all(root, order) == reference
-    assert len(reference["conflicts"]) == 1  # the cloned laptop's two different finals of one assessment
+    assert (
+        len(reference["conflicts"]) == 1
+    )  # the cloned laptop's two different finals of one assessment
 
 
 def test_interrupted_write_leaves_no_bundle_named_file(tmp_path):

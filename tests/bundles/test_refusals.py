@@ -39,7 +39,13 @@ def world(tmp_path, mini):
     with open_store(hub) as store:
         (done,) = list((stick / "first").iterdir())
         assert import_file(hub, store, done).imported
-    return {"clinic": clinic, "hub": hub, "bundle": bundle, "data": bundle.read_bytes(), "tmp": tmp_path}
+    return {
+        "clinic": clinic,
+        "hub": hub,
+        "bundle": bundle,
+        "data": bundle.read_bytes(),
+        "tmp": tmp_path,
+    }
 
 
 def archive_names(home: Path) -> list[str]:
@@ -84,7 +90,9 @@ def test_every_single_byte_flip_is_refused(world):
     assert dump(database_path(hub)) == before
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.data())
 def test_random_byte_changes_are_refused_with_the_database_unchanged(world, data):
     raw = world["data"]
@@ -110,7 +118,9 @@ def test_bundle_for_another_district_is_refused(world, mini):
     keys.create_district_identity(other_hub)
     reason = refused_unchanged(world | {"hub": other_hub}, world["data"], words="another district")
     assert "not to this one" in reason
-    refused_unchanged(world | {"hub": world["clinic"]}, world["data"], words="holds no district key")
+    refused_unchanged(
+        world | {"hub": world["clinic"]}, world["data"], words="holds no district key"
+    )
 
 
 def test_unknown_format_version_is_refused(world):
@@ -121,7 +131,11 @@ def test_unknown_format_version_is_refused(world):
     box = container.unpack(world["data"])
     manifest = box.manifest.replace(b'"format":1', b'"format":2')
     device = keys.device_key(world["clinic"])
-    forged = container.pack(container.Container(manifest, seal.sign(device.private, manifest), box.payload_name, box.payload))
+    forged = container.pack(
+        container.Container(
+            manifest, seal.sign(device.private, manifest), box.payload_name, box.payload
+        )
+    )
     refused_unchanged(world, forged, words="format version 2")
 
 
@@ -142,7 +156,13 @@ def test_oversized_members_and_files_are_refused(world):
     box = container.unpack(world["data"])
     name = container.MANIFEST_NAME.encode()
     header = container._HEADER.pack(container.MAGIC, container.FORMAT_VERSION, 3)
-    claim = header + bytes([len(name)]) + name + container._LENGTH.pack(container.MAX_MANIFEST + 1) + box.manifest
+    claim = (
+        header
+        + bytes([len(name)])
+        + name
+        + container._LENGTH.pack(container.MAX_MANIFEST + 1)
+        + box.manifest
+    )
     refused_unchanged(world, claim, words="larger than allowed")
     big = world["tmp"] / "huge.gcbundle"
     with big.open("wb") as handle:  # sparse: refused from its size, never read
@@ -161,7 +181,11 @@ def test_signed_decompression_bomb_is_refused(world):
 
     manifest = replace(good, payload_name=container.PAYLOAD_PLAIN, encrypted_to=(), payload_size=len(bomb),
                        payload_sha256=seal.sha256_hex(bomb), bundle_id="0" * 32).to_bytes()  # fmt: skip
-    data = container.pack(container.Container(manifest, seal.sign(device.private, manifest), container.PAYLOAD_PLAIN, bomb))
+    data = container.pack(
+        container.Container(
+            manifest, seal.sign(device.private, manifest), container.PAYLOAD_PLAIN, bomb
+        )
+    )
     refused_unchanged(world, data, words="larger than allowed")
 
 
@@ -172,13 +196,19 @@ def test_known_device_id_with_another_key_is_refused(world):
     from dataclasses import replace
 
     manifest = replace(good, device_key=impostor.public_hex, bundle_id="1" * 32).to_bytes()
-    data = container.pack(container.Container(manifest, seal.sign(impostor.private, manifest), box.payload_name, box.payload))
+    data = container.pack(
+        container.Container(
+            manifest, seal.sign(impostor.private, manifest), box.payload_name, box.payload
+        )
+    )
     refused_unchanged(world, data, words="signed with a different key")
 
 
 def test_swapped_payload_is_refused(world):
     box = container.unpack(world["data"])
-    other = seal.encrypt(seal.compress(b'{"facilities":[]}'), [keys.district_identity(world["hub"])[1].recipient])
+    other = seal.encrypt(
+        seal.compress(b'{"facilities":[]}'), [keys.district_identity(world["hub"])[1].recipient]
+    )
     data = container.pack(container.Container(box.manifest, box.signature, box.payload_name, other))
     refused_unchanged(world, data, words="do not match its manifest")
 
@@ -187,7 +217,9 @@ def json_records(world) -> dict:
     import json
 
     identity, _public = keys.district_identity(world["hub"])
-    return json.loads(seal.decompress(seal.decrypt(container.unpack(world["data"]).payload, identity), 10**7))
+    return json.loads(
+        seal.decompress(seal.decrypt(container.unpack(world["data"]).payload, identity), 10**7)
+    )
 
 
 def forged(world, mutate, device_home: Path) -> bytes:
@@ -207,11 +239,18 @@ def forged(world, mutate, device_home: Path) -> bytes:
     mutate(records)
     stored = seal.encrypt(seal.compress(json.dumps(records).encode()), [public.recipient])
     good = parse_manifest(box.manifest)
-    counts = {name: len(records[name]) for name in ("facilities", "tools", "assessments", "audit", "questionnaire_versions")}
+    counts = {
+        name: len(records[name])
+        for name in ("facilities", "tools", "assessments", "audit", "questionnaire_versions")
+    }
     counts["answers"] = sum(len(a["answers"]) for a in records["assessments"])
     manifest = replace(good, device_id="new-device", device_key=device.public_hex, payload_sha256=seal.sha256_hex(stored),
                        payload_size=len(stored), counts=counts, bundle_id="2" * 32).to_bytes()  # fmt: skip
-    return container.pack(container.Container(manifest, seal.sign(device.private, manifest), container.PAYLOAD_ENCRYPTED, stored))
+    return container.pack(
+        container.Container(
+            manifest, seal.sign(device.private, manifest), container.PAYLOAD_ENCRYPTED, stored
+        )
+    )
 
 
 def test_a_device_cannot_send_another_devices_assessments(world, tmp_path):
@@ -231,8 +270,12 @@ def test_a_device_cannot_send_another_devices_assessments(world, tmp_path):
         for a in records["assessments"]:
             a["origin_device"] = original["assessments"][0]["origin_device"]
 
-    refused_unchanged(world, forged(world, claim_clinic_ids, tmp_path / "a"), words="recorded on another device")
-    refused_unchanged(world, forged(world, keep_clinic_origin, tmp_path / "a"), words="recorded on another device")
+    refused_unchanged(
+        world, forged(world, claim_clinic_ids, tmp_path / "a"), words="recorded on another device"
+    )
+    refused_unchanged(
+        world, forged(world, keep_clinic_origin, tmp_path / "a"), words="recorded on another device"
+    )
 
 
 def test_records_pointing_nowhere_are_refused(world, tmp_path):
@@ -243,7 +286,11 @@ def test_records_pointing_nowhere_are_refused(world, tmp_path):
         for a in records["assessments"]:
             a["facility_code"], a["tool_id"] = "NOWHERE", "no-tool"
 
-    refused_unchanged(world, forged(world, drop, tmp_path / "dev"), words="neither in the bundle nor in this database")
+    refused_unchanged(
+        world,
+        forged(world, drop, tmp_path / "dev"),
+        words="neither in the bundle nor in this database",
+    )
 
 
 def test_answers_that_do_not_fit_their_items_are_refused(world, tmp_path):
@@ -254,7 +301,11 @@ def test_answers_that_do_not_fit_their_items_are_refused(world, tmp_path):
         records["assessments"][0]["answers"][0]["item_id"] = "no_such_item"
 
     for n, mutate in enumerate((bad_value, unknown_item)):
-        refused_unchanged(world, forged(world, mutate, tmp_path / f"dev{n}"), words="does not fit its questionnaire")
+        refused_unchanged(
+            world,
+            forged(world, mutate, tmp_path / f"dev{n}"),
+            words="does not fit its questionnaire",
+        )
 
 
 def test_malformed_records_and_fake_questionnaires_are_refused(world, tmp_path):
@@ -271,7 +322,9 @@ def test_malformed_records_and_fake_questionnaires_are_refused(world, tmp_path):
         records["assessments"][0]["revision"] = "1"
 
     for n, mutate in enumerate((extra_field, odd_sign_off, odd_profile, wrong_type)):
-        refused_unchanged(world, forged(world, mutate, tmp_path / f"dev{n}"), words="not in the expected form")
+        refused_unchanged(
+            world, forged(world, mutate, tmp_path / f"dev{n}"), words="not in the expected form"
+        )
 
     def renamed_version(records):
         from guidecheck.checklist.loading import source_sha256
@@ -282,4 +335,6 @@ def test_malformed_records_and_fake_questionnaires_are_refused(world, tmp_path):
         for a in records["assessments"]:
             a["questionnaire_version"] = "9.9"
 
-    refused_unchanged(world, forged(world, renamed_version, tmp_path / "q"), words="not the version it claims")
+    refused_unchanged(
+        world, forged(world, renamed_version, tmp_path / "q"), words="not the version it claims"
+    )

@@ -18,7 +18,15 @@ ASSESSMENT_COLUMNS = (
 )
 # Tables whose content is a function of the set of bundles imported (the hub's own audit log,
 # import log and first-seen device pins record *when* things happened, so they are left out).
-DOMAIN_TABLES = ("facilities", "tools", "questionnaire_versions", "assessments", "answers", "bundle_variants", "bundle_audit")
+DOMAIN_TABLES = (
+    "facilities",
+    "tools",
+    "questionnaire_versions",
+    "assessments",
+    "answers",
+    "bundle_variants",
+    "bundle_audit",
+)
 
 
 def cli(capsys, *argv: str) -> tuple[int, str, str]:
@@ -29,7 +37,9 @@ def cli(capsys, *argv: str) -> tuple[int, str, str]:
 
 def setup_district(capsys, clinic, hub, tmp_path) -> None:
     key_file = tmp_path / "district.gckey"
-    code, out, _err = cli(capsys, "--home", hub, "keys", "district-init", "--out", key_file, "--name", "Kisumu")
+    code, out, _err = cli(
+        capsys, "--home", hub, "keys", "district-init", "--out", key_file, "--name", "Kisumu"
+    )
     assert code == 0 and "district hub" in out
     code, out, _err = cli(capsys, "--home", clinic, "keys", "install-district", key_file)
     assert code == 0 and "Installed district key" in out
@@ -46,15 +56,21 @@ def domain(path) -> dict:
     return {t: data.get(t, []) for t in DOMAIN_TABLES}
 
 
-def test_round_trip_gives_identical_assessments_answers_and_scores(capsys, clinic, hub, stick, tmp_path, who):
+def test_round_trip_gives_identical_assessments_answers_and_scores(
+    capsys, clinic, hub, stick, tmp_path, who
+):
     setup_district(capsys, clinic, hub, tmp_path)
     with open_store(clinic) as store:
         done = fill(store, who, profile_for("KSM-001"), final=True)
         store.revise(done)
         draft = fill(store, who, profile_for("KSM-001", tool="TriageBot"), limit=40, variant=1)
         ids = [done, draft]
-        clinic_rows = store.conn.execute(f"SELECT {ASSESSMENT_COLUMNS} FROM assessments ORDER BY id").fetchall()
-        clinic_answers = store.conn.execute("SELECT * FROM answers ORDER BY assessment_id, item_id").fetchall()
+        clinic_rows = store.conn.execute(
+            f"SELECT {ASSESSMENT_COLUMNS} FROM assessments ORDER BY id"
+        ).fetchall()
+        clinic_answers = store.conn.execute(
+            "SELECT * FROM answers ORDER BY assessment_id, item_id"
+        ).fetchall()
         clinic_scores = {i: store.result(i) for i in ids}
         clinic_facilities = store.conn.execute("SELECT * FROM facilities").fetchall()
     path = export(capsys, clinic, stick)
@@ -62,7 +78,12 @@ def test_round_trip_gives_identical_assessments_answers_and_scores(capsys, clini
     assert not [p for p in stick.iterdir() if p.name.endswith(".partial")]
 
     code, out, _err = cli(capsys, "--home", clinic, "bundle", "verify", path)
-    assert code == 0 and "Signature:   valid" in out and "not readable here" in out and "3 assessments" in out
+    assert (
+        code == 0
+        and "Signature:   valid" in out
+        and "not readable here" in out
+        and "3 assessments" in out
+    )
     code, out, _err = cli(capsys, "--home", hub, "bundle", "verify", path)
     assert code == 0 and "decrypted and checked" in out and "hash chain intact" in out
 
@@ -76,8 +97,16 @@ def test_round_trip_gives_identical_assessments_answers_and_scores(capsys, clini
     assert [p.read_bytes() for p in archived] == [source_before]
 
     with open_store(hub) as store:
-        assert store.conn.execute(f"SELECT {ASSESSMENT_COLUMNS} FROM assessments ORDER BY id").fetchall() == clinic_rows
-        assert store.conn.execute("SELECT * FROM answers ORDER BY assessment_id, item_id").fetchall() == clinic_answers
+        assert (
+            store.conn.execute(
+                f"SELECT {ASSESSMENT_COLUMNS} FROM assessments ORDER BY id"
+            ).fetchall()
+            == clinic_rows
+        )
+        assert (
+            store.conn.execute("SELECT * FROM answers ORDER BY assessment_id, item_id").fetchall()
+            == clinic_answers
+        )
         assert {i: store.result(i) for i in ids} == clinic_scores
         assert store.conn.execute("SELECT * FROM facilities").fetchall() == clinic_facilities
         assert store.conn.execute("SELECT COUNT(*) FROM bundle_audit").fetchone()[0] > 0
@@ -92,7 +121,9 @@ def test_round_trip_gives_identical_assessments_answers_and_scores(capsys, clini
     assert dump(database_path(hub)) == before
 
 
-def test_incremental_exports_and_any_import_order_give_the_same_database(capsys, clinic, tmp_path, who, mini):
+def test_incremental_exports_and_any_import_order_give_the_same_database(
+    capsys, clinic, tmp_path, who, mini
+):
     stick = tmp_path / "stick"
     stick.mkdir()
     hubs = [tmp_path / f"hub{n}" for n in range(3)]
@@ -115,8 +146,14 @@ def test_incremental_exports_and_any_import_order_give_the_same_database(capsys,
     bundles.append(export(capsys, clinic, stick, "--full"))
 
     code, out, _err = cli(capsys, "--home", clinic, "bundle", "verify", bundles[1])
-    assert "changes since" in out and "2 assessments" in out  # the edited draft and the new one, not all
-    orders = [list(bundles), list(reversed(bundles)), random.Random(5).sample(bundles, len(bundles))]
+    assert (
+        "changes since" in out and "2 assessments" in out
+    )  # the edited draft and the new one, not all
+    orders = [
+        list(bundles),
+        list(reversed(bundles)),
+        random.Random(5).sample(bundles, len(bundles)),
+    ]
     results = []
     for home, order in zip(hubs, orders, strict=True):
         code, out, err = cli(capsys, "--home", home, "bundle", "import", *order)
@@ -173,7 +210,9 @@ def test_cloned_laptop_finalizing_differently_is_flagged_as_conflict(capsys, tmp
     assert out.strip() == "No conflicts."
     with open_store(hub1) as store:
         assert store.get_assessment(shared).conflict
-        variants = store.conn.execute("SELECT COUNT(*) FROM bundle_variants WHERE assessment_id = ?", (shared,))
+        variants = store.conn.execute(
+            "SELECT COUNT(*) FROM bundle_variants WHERE assessment_id = ?", (shared,)
+        )
         assert variants.fetchone()[0] == 2
 
 

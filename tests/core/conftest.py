@@ -27,7 +27,15 @@ def store(tmp_path):
 @pytest.fixture
 def profile() -> Profile:
     return Profile(
-        facility_name="Clínica São João", facility_code="MZ-0042", district="Maputo", region="South",
-        tool_name="ChestScan", tool_vendor="Acme", tool_version="2.1", use_category="diagnostic_imaging",
-        assessor_name="Amina N.", assessor_role="Nurse", date="2026-11-20",
+        facility_name="Clínica São João",
+        facility_code="MZ-0042",
+        district="Maputo",
+        region="South",
+        tool_name="ChestScan",
+        tool_vendor="Acme",
+        tool_version="2.1",
+        use_category="diagnostic_imaging",
+        assessor_name="Amina N.",
+        assessor_role="Nurse",
+        date="2026-11-20",
     )

@@ -15,22 +15,42 @@ from guidecheck.paths import questionnaires_dir
 
 WHO = load_questionnaire(questionnaires_dir() / "who-ai-health-2025.yaml")
 PROFILE = {
-    "facility_name": "Hôpital de Kédougou", "facility_code": "SN-KED-01", "district": "Kédougou",
-    "region": "Kédougou", "tool_name": "TriageAssist", "tool_vendor": "Acme Health", "tool_version": "3.2",
-    "use_category": "patient_triage", "assessor_name": "Awa Diallo", "assessor_role": "Nurse", "date": "2026-11-20",
+    "facility_name": "Hôpital de Kédougou",
+    "facility_code": "SN-KED-01",
+    "district": "Kédougou",
+    "region": "Kédougou",
+    "tool_name": "TriageAssist",
+    "tool_vendor": "Acme Health",
+    "tool_version": "3.2",
+    "use_category": "patient_triage",
+    "assessor_name": "Awa Diallo",
+    "assessor_role": "Nurse",
+    "date": "2026-11-20",
 }
 
 
-def run(home: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "guidecheck.cli.main", *(["--home", str(home)] if home else []), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})})
+def run(
+    home: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "guidecheck.cli.main",
+        *(["--home", str(home)] if home else []),
+        *args,
+    ]
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})}
+    )
 
 
 def full_answers(no: set[str] = frozenset(), partly: set[str] = frozenset()) -> dict[str, object]:
     """Answer every item a triage tool in routine use is shown: yes unless listed."""
     answers: dict[str, object] = {}
     for item in WHO.items:
-        if item.condition and ("use_category" in item.condition and "patient_triage" not in item.condition):
+        if item.condition and (
+            "use_category" in item.condition and "patient_triage" not in item.condition
+        ):
             continue
         if item.type == "compliance":
             value = "no" if item.id in no else "partly" if item.id in partly else "yes"
@@ -49,9 +69,20 @@ def test_list_shows_the_who_checklist(tmp_path: Path) -> None:
 
 
 def test_validate_exit_codes(tmp_path: Path) -> None:
-    assert run(tmp_path, "questionnaires", "validate", str(questionnaires_dir() / "who-ai-health-2025.yaml")).returncode == 0
+    assert (
+        run(
+            tmp_path,
+            "questionnaires",
+            "validate",
+            str(questionnaires_dir() / "who-ai-health-2025.yaml"),
+        ).returncode
+        == 0
+    )
     bad = tmp_path / "bad.yaml"
-    bad.write_text("format: 1\nid: x\nversion: 1\ntitle: X\ndomains:\n  - id: d\n    title: D\n    items:\n      - id: q\n        type: nope\n        question: Q\n", encoding="utf-8")
+    bad.write_text(
+        "format: 1\nid: x\nversion: 1\ntitle: X\ndomains:\n  - id: d\n    title: D\n    items:\n      - id: q\n        type: nope\n        question: Q\n",
+        encoding="utf-8",
+    )
     done = run(tmp_path, "questionnaires", "validate", str(bad))
     assert done.returncode == 2
     assert f"{bad}, line 10" in done.stderr and "Traceback" not in done.stderr
@@ -69,7 +100,16 @@ def test_answers_file_round_trips_with_expected_scores(tmp_path: Path) -> None:
     answers = full_answers(no={"saf_clinician_reviews_output"}, partly={"prv_access_password"})
     answers.update(routine)
     source = tmp_path / "answers.json"
-    source.write_text(json.dumps({"questionnaire": "who-ai-health-2025", "profile": PROFILE, "answers": _visible_only(answers)}), encoding="utf-8")
+    source.write_text(
+        json.dumps(
+            {
+                "questionnaire": "who-ai-health-2025",
+                "profile": PROFILE,
+                "answers": _visible_only(answers),
+            }
+        ),
+        encoding="utf-8",
+    )
     done = run(tmp_path / "home", "assessment", "new", "--from", str(source))
     assert done.returncode == 0, done.stderr
     assessment_id = done.stdout.strip()
@@ -78,7 +118,9 @@ def test_answers_file_round_trips_with_expected_scores(tmp_path: Path) -> None:
     assert shown["verdict"] == "not_ready"
     assert shown["red_flags"] == ["saf_clinician_reviews_output"]
     assert shown["action_plan"][0] == {
-        "item": "saf_clinician_reviews_output", "domain": "safety", "priority": "critical",
+        "item": "saf_clinician_reviews_output",
+        "domain": "safety",
+        "priority": "critical",
         "action": WHO.item("saf_clinician_reviews_output").action.en,
     }
     # privacy: every scored shown item yes except one partly -> (W - w/2) / W
@@ -95,7 +137,9 @@ def _visible_only(answers: dict[str, object]) -> dict[str, object]:
     from guidecheck.checklist.model import Answer, Profile
     from guidecheck.checklist.scoring import visible_items
 
-    as_answers = {k: Answer(k, v["value"] if isinstance(v, dict) else v) for k, v in answers.items()}
+    as_answers = {
+        k: Answer(k, v["value"] if isinstance(v, dict) else v) for k, v in answers.items()
+    }
     shown = {i.id for i in visible_items(WHO, Profile.from_dict(PROFILE), as_answers)}
     return {k: v for k, v in answers.items() if k in shown}
 
@@ -109,10 +153,21 @@ def _visible_only(answers: dict[str, object]) -> dict[str, object]:
         ({"saf_image_quality_check": "yes"}, "hidden by skip logic"),
     ],
 )
-def test_one_bad_answer_refuses_the_file_and_writes_nothing(tmp_path: Path, answers: dict, words: str) -> None:
+def test_one_bad_answer_refuses_the_file_and_writes_nothing(
+    tmp_path: Path, answers: dict, words: str
+) -> None:
     good = {"eth_patient_informed": "yes"}
     source = tmp_path / "answers.json"
-    source.write_text(json.dumps({"questionnaire": "who-ai-health-2025", "profile": PROFILE, "answers": {**good, **answers}}), encoding="utf-8")
+    source.write_text(
+        json.dumps(
+            {
+                "questionnaire": "who-ai-health-2025",
+                "profile": PROFILE,
+                "answers": {**good, **answers},
+            }
+        ),
+        encoding="utf-8",
+    )
     done = run(tmp_path / "home", "assessment", "new", "--from", str(source))
     assert done.returncode == 2
     assert words in done.stderr and "Traceback" not in done.stderr
@@ -131,7 +186,10 @@ def test_broken_json_and_unknown_id_are_plain_errors(tmp_path: Path) -> None:
 
 def test_home_from_environment_and_two_homes_are_separate(tmp_path: Path) -> None:
     source = tmp_path / "answers.json"
-    source.write_text(json.dumps({"questionnaire": "who-ai-health-2025", "profile": PROFILE, "answers": {}}), encoding="utf-8")
+    source.write_text(
+        json.dumps({"questionnaire": "who-ai-health-2025", "profile": PROFILE, "answers": {}}),
+        encoding="utf-8",
+    )
     env = {"GUIDECHECK_HOME": str(tmp_path / "laptop-a")}
     assert run(None, "assessment", "new", "--from", str(source), env=env).returncode == 0
     assert (tmp_path / "laptop-a" / "guidecheck.db").exists()
@@ -141,7 +199,16 @@ def test_home_from_environment_and_two_homes_are_separate(tmp_path: Path) -> Non
 
 def test_finalize_from_file_needs_complete_answers(tmp_path: Path) -> None:
     source = tmp_path / "answers.json"
-    source.write_text(json.dumps({"questionnaire": "who-ai-health-2025", "profile": PROFILE, "answers": {"eth_patient_informed": "yes"}}), encoding="utf-8")
+    source.write_text(
+        json.dumps(
+            {
+                "questionnaire": "who-ai-health-2025",
+                "profile": PROFILE,
+                "answers": {"eth_patient_informed": "yes"},
+            }
+        ),
+        encoding="utf-8",
+    )
     done = run(tmp_path / "home", "assessment", "new", "--from", str(source), "--finalize")
     assert done.returncode == 2 and "cannot be finalized" in done.stderr
     assert json.loads(run(tmp_path / "home", "assessment", "list", "--json").stdout) == []

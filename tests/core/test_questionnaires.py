@@ -11,7 +11,15 @@ from guidecheck.errors import QuestionnaireError
 from guidecheck.paths import questionnaires_dir
 
 WHO = questionnaires_dir() / "who-ai-health-2025.yaml"
-GUIDELINE_DOMAINS = ["ethics", "privacy", "safety", "equity", "training", "governance", "transparency"]
+GUIDELINE_DOMAINS = [
+    "ethics",
+    "privacy",
+    "safety",
+    "equity",
+    "training",
+    "governance",
+    "transparency",
+]
 
 
 def test_who_checklist_covers_every_guideline_area() -> None:
@@ -26,7 +34,9 @@ def test_who_checklist_covers_every_guideline_area() -> None:
             assert len(domain.items) >= 6, domain.id
     for item in q.items:
         assert item.question.en.strip()
-        assert item.question.get("fr") != item.question.en or item.question.values.get("fr"), item.id
+        assert item.question.get("fr") != item.question.en or item.question.values.get("fr"), (
+            item.id
+        )
         if item.scored:
             assert item.action.en.strip(), item.id
             assert item.guidance.why.en and item.guidance.evidence.en, item.id
@@ -58,16 +68,46 @@ domains:
 @pytest.mark.parametrize(
     ("body", "line", "words"),
     [
-        ("      - id: q1\n        type: compliance\n        question: A?\n      - id: q1\n        type: text\n        question: B?\n", 12, "used twice"),
-        ("      - id: q1\n        type: compliance\n        question: A?\n        condition: \"answer.q2 == 'yes'\"\n      - id: q2\n        type: compliance\n        question: B?\n", 12, "not an earlier item"),
-        ("      - id: q1\n        type: single_choice\n        question: A?\n        choices: [{id: a, label: A}]\n      - id: q2\n        type: text\n        question: B?\n        condition: \"answer.q1 == 'zzz'\"\n", 16, "not a choice"),
-        ("      - id: q1\n        type: wizardry\n        question: A?\n", 10, "'type' must be one of"),
-        ("      - id: q1\n        type: compliance\n        question: A?\n        condition: \"__import__('os').system('x')\"\n", 12, "condition error"),
-        ("      - id: q1\n        type: compliance\n        question: A?\n        critical: true\n", 12, "weight above 0"),
-        ("      - id: q1\n        type: compliance\n      question: [unclosed\n", 11, "not valid YAML"),
+        (
+            "      - id: q1\n        type: compliance\n        question: A?\n      - id: q1\n        type: text\n        question: B?\n",
+            12,
+            "used twice",
+        ),
+        (
+            "      - id: q1\n        type: compliance\n        question: A?\n        condition: \"answer.q2 == 'yes'\"\n      - id: q2\n        type: compliance\n        question: B?\n",
+            12,
+            "not an earlier item",
+        ),
+        (
+            "      - id: q1\n        type: single_choice\n        question: A?\n        choices: [{id: a, label: A}]\n      - id: q2\n        type: text\n        question: B?\n        condition: \"answer.q1 == 'zzz'\"\n",
+            16,
+            "not a choice",
+        ),
+        (
+            "      - id: q1\n        type: wizardry\n        question: A?\n",
+            10,
+            "'type' must be one of",
+        ),
+        (
+            "      - id: q1\n        type: compliance\n        question: A?\n        condition: \"__import__('os').system('x')\"\n",
+            12,
+            "condition error",
+        ),
+        (
+            "      - id: q1\n        type: compliance\n        question: A?\n        critical: true\n",
+            12,
+            "weight above 0",
+        ),
+        (
+            "      - id: q1\n        type: compliance\n      question: [unclosed\n",
+            11,
+            "not valid YAML",
+        ),
     ],
 )
-def test_broken_file_names_file_line_and_problem(tmp_path: Path, body: str, line: int, words: str) -> None:
+def test_broken_file_names_file_line_and_problem(
+    tmp_path: Path, body: str, line: int, words: str
+) -> None:
     path = _write(tmp_path, GOOD_HEAD + body)
     with pytest.raises(QuestionnaireError) as caught:
         load_questionnaire(path)

@@ -31,7 +31,9 @@ def test_each_answer_is_committed_when_given(store, mini, profile, tmp_path) -> 
     store.save_answer(a.id, "a_review", "partly", note="only on weekdays")
     # another connection (another process after a crash) sees it at once
     other = sqlite3.connect(tmp_path / "guidecheck.db")
-    row = other.execute("SELECT value_json, note FROM answers WHERE assessment_id = ?", (a.id,)).fetchone()
+    row = other.execute(
+        "SELECT value_json, note FROM answers WHERE assessment_id = ?", (a.id,)
+    ).fetchone()
     assert row == ('"partly"', "only on weekdays")
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
@@ -69,7 +71,12 @@ def test_finalize_needs_everything_then_is_read_only(store, mini, profile) -> No
     with pytest.raises(ReadOnlyError):
         store.save_answer(a.id, "a_poster", "yes")
     summary = store.list_assessments()[0]
-    assert (summary.status, summary.verdict, summary.answered, summary.shown) == ("final", "ready", 8, 8)  # 5 / 6 = 83 %
+    assert (summary.status, summary.verdict, summary.answered, summary.shown) == (
+        "final",
+        "ready",
+        8,
+        8,
+    )  # 5 / 6 = 83 %
 
 
 def test_revise_makes_a_new_draft_pointing_to_the_old(store, mini, profile) -> None:
@@ -78,7 +85,9 @@ def test_revise_makes_a_new_draft_pointing_to_the_old(store, mini, profile) -> N
     store.finalize(a.id, SIGN)
     b = store.revise(a.id)
     assert (b.revision, b.replaces, b.lineage_id, b.status) == (2, a.id, a.lineage_id, "draft")
-    assert {k: v.value for k, v in store.answers(b.id).items()} == {k: v.value for k, v in store.answers(a.id).items()}
+    assert {k: v.value for k, v in store.answers(b.id).items()} == {
+        k: v.value for k, v in store.answers(a.id).items()
+    }
     store.save_answer(b.id, "a_poster", "yes")
     assert store.answers(a.id)["a_poster"].value == "no"
     listed = store.list_assessments()
@@ -92,7 +101,10 @@ def test_audit_chain_detects_edits_and_deletions(store, mini, profile, tmp_path)
     store.save_answer(a.id, "a_review", "no")
     store.save_answer(a.id, "a_review", "yes")
     entries = store.audit_entries()
-    assert [(e.action, e.old, e.new) for e in entries[1:]] == [("set", None, "no"), ("set", "no", "yes")]
+    assert [(e.action, e.old, e.new) for e in entries[1:]] == [
+        ("set", None, "no"),
+        ("set", "no", "yes"),
+    ]
     assert store.verify_audit().ok
     store.conn.execute("UPDATE audit SET new = 'no' WHERE seq = 3")
     check = store.verify_audit()
@@ -125,7 +137,9 @@ def test_answer_survives_a_killed_process(tmp_path, mini, profile) -> None:
         f"s = Store({str(path)!r})\ns.save_answer({a.id!r}, 'a_review', 'partly', note='x')\n"
         "print('saved', flush=True)\nos._exit(9)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
     assert done.stdout.strip() == "saved"
     with Store(path) as store:
         assert store.answers(a.id)["a_review"].value == "partly"

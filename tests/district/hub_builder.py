@@ -32,7 +32,9 @@ def profile(code: str, name: str, district: str, tool: str, category: str, date:
     )  # fmt: skip
 
 
-def assess(store: Store, q: Questionnaire, prof: Profile, answers: dict[str, str], final: bool = True) -> str:
+def assess(
+    store: Store, q: Questionnaire, prof: Profile, answers: dict[str, str], final: bool = True
+) -> str:
     assessment = store.new_assessment(q, prof)
     for item_id, value in answers.items():
         store.save_answer(assessment.id, item_id, value)
@@ -69,9 +71,21 @@ def build_hub(tmp_path: Path) -> Hub:
         home.mkdir()
     with Store(database_path(homes["clinic-a"])) as store:
         chest = profile("A01", "Clinic A", "North", "ChestScan", "diagnostic_imaging", "2025-01-10")
-        ids["a1"] = assess(store, q, chest, {"c1": "yes", "c2": "no", "c3": "partly", "d1": "yes", "d2": "yes", "d3": "ok"})
-        chest2 = profile("A01", "Clinic A", "North", "ChestScan", "diagnostic_imaging", "2026-06-01")
-        ids["a2r1"] = assess(store, q, chest2, {"c1": "yes", "c2": "no", "c3": "partly", "d1": "yes", "d2": "yes", "d3": "ok"})
+        ids["a1"] = assess(
+            store,
+            q,
+            chest,
+            {"c1": "yes", "c2": "no", "c3": "partly", "d1": "yes", "d2": "yes", "d3": "ok"},
+        )
+        chest2 = profile(
+            "A01", "Clinic A", "North", "ChestScan", "diagnostic_imaging", "2026-06-01"
+        )
+        ids["a2r1"] = assess(
+            store,
+            q,
+            chest2,
+            {"c1": "yes", "c2": "no", "c3": "partly", "d1": "yes", "d2": "yes", "d3": "ok"},
+        )
         revised = store.revise(ids["a2r1"])
         store.save_answer(revised.id, "c2", "yes")
         store.finalize(revised.id, SignOff("Officer", "Nurse", "Head", "2026-06-02"))
@@ -80,10 +94,17 @@ def build_hub(tmp_path: Path) -> Hub:
         ids["a_draft"] = assess(store, q, triage, {"c1": "no"}, final=False)
     with Store(database_path(homes["clinic-b"])) as store:
         xray = profile("B01", "Clinic B", "South", "ReadMyXray", "diagnostic_imaging", "2026-03-01")
-        ids["b"] = assess(store, q, xray, {"c1": "no", "c2": "no", "c3": "no", "d1": "partly", "d2": "yes", "d3": "-"})
+        ids["b"] = assess(
+            store,
+            q,
+            xray,
+            {"c1": "no", "c2": "no", "c3": "no", "d1": "partly", "d2": "yes", "d3": "-"},
+        )
     with Store(database_path(homes["clinic-c"])) as store:
         bot = profile("C01", "Clinic C", "North", "TriageBot", "patient_triage", "2024-09-01")
-        ids["c"] = assess(store, q, bot, {"c1": "yes", "c2": "partly", "d1": "no", "d2": "dont_know", "d3": "x"})
+        ids["c"] = assess(
+            store, q, bot, {"c1": "yes", "c2": "partly", "d1": "no", "d2": "dont_know", "d3": "x"}
+        )
     bundles = [export_clinic(home, stick) for home in homes.values()]
     hub_home = tmp_path / "hub"
     hub_home.mkdir()
@@ -103,7 +124,9 @@ def import_conflict(tmp_path: Path, hub: Hub) -> str:
     a.mkdir()
     with Store(database_path(a)) as store:
         prof = profile("K01", "Clinic K", "West", "ChestScan", "diagnostic_imaging", "2026-05-01")
-        shared = assess(store, q, prof, {"c1": "yes", "c3": "yes", "d1": "yes", "d2": "yes"}, final=False)
+        shared = assess(
+            store, q, prof, {"c1": "yes", "c3": "yes", "d1": "yes", "d2": "yes"}, final=False
+        )
     first = tmp_path / "first-stick"
     first.mkdir()
     export_clinic(a, first)  # makes the device key the copy shares

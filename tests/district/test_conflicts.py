@@ -66,15 +66,23 @@ def test_two_finalized_versions_of_one_record_side_by_side_and_resolved(tmp_path
     by_c2 = {o.answers["c2"][0]: o for o in group.options}
     # a: care (2 + 0 + 1)/4 = 75, data 100, overall 5/6 = 83.3; b: everything yes = 100
     assert (by_c2["no"].overall, by_c2["yes"].overall) == (83.3, 100.0)
-    keep = by_c2["no"] if not by_c2["no"].current else by_c2["yes"]  # choose the version not shown now
+    keep = (
+        by_c2["no"] if not by_c2["no"].current else by_c2["yes"]
+    )  # choose the version not shown now
     resolve(store, group, keep, actor="District officer")
     assert conflict_groups(store) == []
     row = store.get_assessment(shared)
     assert not row.conflict and not row.superseded
     assert store.answers(shared)["d3"].value == keep.answers["d3"][0]
-    assert standing_records(store.conn)[0].overall == keep.overall  # the cached score follows the content
+    assert (
+        standing_records(store.conn)[0].overall == keep.overall
+    )  # the cached score follows the content
     last = store.audit_entries()[-1]
-    assert (last.actor, last.entity_id, last.action) == ("District officer", shared, "resolve_conflict")
+    assert (last.actor, last.entity_id, last.action) == (
+        "District officer",
+        shared,
+        "resolve_conflict",
+    )
     assert store.verify_audit().ok
     store.close()
 
@@ -92,7 +100,9 @@ def test_two_revisions_of_one_lineage_resolved_keeps_the_loser_superseded(tmp_pa
     paths = sticks(tmp_path, a, b)
     store = import_all(hub, paths)
     [group] = conflict_groups(store)
-    assert group.revision == 2 and {o.assessment_id for o in group.options} == set(revisions.values())
+    assert group.revision == 2 and {o.assessment_id for o in group.options} == set(
+        revisions.values()
+    )
     keep = next(o for o in group.options if o.assessment_id == revisions["a"])
     message = None
     resolve(store, group, keep, actor="Officer")
@@ -125,7 +135,9 @@ def test_cli_lists_and_resolves_a_conflict(tmp_path, capsys):
     assert capsys.readouterr().err.strip() == "Choose a version from 1 to 2."
     assert main(["--home", str(hub.home), "district", "resolve", "nope#1", "1"]) == 2
     assert "no open conflict" in capsys.readouterr().err
-    assert main(["--home", str(hub.home), "district", "resolve", key, "2", "--actor", "Officer"]) == 0
+    assert (
+        main(["--home", str(hub.home), "district", "resolve", key, "2", "--actor", "Officer"]) == 0
+    )
     assert "Version 2" in capsys.readouterr().out
     assert main(["--home", str(hub.home), "district", "conflicts"]) == 0
     assert capsys.readouterr().out.strip() == "No conflicts."

@@ -23,7 +23,10 @@ def snapshot(store: Store) -> dict[str, list[tuple]]:
     """Everything an import could touch, the hub's own columns (superseded, conflict, scores) included."""
     tables = {"assessments": "id", "answers": "assessment_id, item_id", "bundle_variants": "assessment_id, sha256",
               "district_resolutions": "lineage_id, revision"}  # fmt: skip
-    return {t: store.conn.execute(f"SELECT * FROM {t} ORDER BY {order}").fetchall() for t, order in tables.items()}
+    return {
+        t: store.conn.execute(f"SELECT * FROM {t} ORDER BY {order}").fetchall()
+        for t, order in tables.items()
+    }
 
 
 def reimport(hub, store: Store, paths) -> None:
@@ -47,13 +50,20 @@ def two_revisions(tmp_path, questionnaire, finalize_b: bool = True):
     return a, b, revisions
 
 
-def test_a_resolved_revision_stays_resolved_when_every_bundle_comes_again_in_any_order(tmp_path, questionnaire):
+def test_a_resolved_revision_stays_resolved_when_every_bundle_comes_again_in_any_order(
+    tmp_path, questionnaire
+):
     a, b, revisions = two_revisions(tmp_path, questionnaire)
     hub = tmp_path / "hub"
     paths = sticks(tmp_path, a, b)
     store = import_all(hub, paths)
     [group] = conflict_groups(store)
-    resolve(store, group, next(o for o in group.options if o.assessment_id == revisions["a"]), actor="Officer")
+    resolve(
+        store,
+        group,
+        next(o for o in group.options if o.assessment_id == revisions["a"]),
+        actor="Officer",
+    )
     decided = snapshot(store)
     assert [r.id for r in standing_records(store.conn)] == [revisions["a"]]
 
@@ -67,7 +77,9 @@ def test_a_resolved_revision_stays_resolved_when_every_bundle_comes_again_in_any
     store.close()
 
 
-def test_the_version_chosen_over_a_newer_one_is_still_the_one_shown_after_reimport(tmp_path, questionnaire):
+def test_the_version_chosen_over_a_newer_one_is_still_the_one_shown_after_reimport(
+    tmp_path, questionnaire
+):
     a, b, shared = cloned_laptops(tmp_path, questionnaire, final=False)
     for home, c2 in ((a, "no"), (b, "yes")):
         with Store(database_path(home)) as store:
@@ -93,12 +105,19 @@ def test_the_version_chosen_over_a_newer_one_is_still_the_one_shown_after_reimpo
 
 
 def test_a_version_the_officer_has_not_seen_flags_the_revision_again(tmp_path, questionnaire):
-    a, b, revisions = two_revisions(tmp_path, questionnaire, finalize_b=False)  # b's revision is still a draft
+    a, b, revisions = two_revisions(
+        tmp_path, questionnaire, finalize_b=False
+    )  # b's revision is still a draft
     hub = tmp_path / "hub"
     paths = sticks(tmp_path, a, b)
     store = import_all(hub, paths)
     [group] = conflict_groups(store)
-    resolve(store, group, next(o for o in group.options if o.assessment_id == revisions["a"]), actor="Officer")
+    resolve(
+        store,
+        group,
+        next(o for o in group.options if o.assessment_id == revisions["a"]),
+        actor="Officer",
+    )
     assert conflict_groups(store) == []
 
     with Store(database_path(b)) as clinic:  # the laptop that lost goes on editing its draft
@@ -106,23 +125,36 @@ def test_a_version_the_officer_has_not_seen_flags_the_revision_again(tmp_path, q
     later = tmp_path / "later"
     later.mkdir()
     outcome = import_file(hub, store, export_clinic(b, later))
-    assert outcome.imported and outcome.result.conflicts == 2  # both rows of revision 2 are flagged again
+    assert (
+        outcome.imported and outcome.result.conflicts == 2
+    )  # both rows of revision 2 are flagged again
 
     [group] = conflict_groups(store)
-    assert group.revision == 2 and {o.assessment_id for o in group.options} == set(revisions.values())
+    assert group.revision == 2 and {o.assessment_id for o in group.options} == set(
+        revisions.values()
+    )
     newest = next(o for o in group.options if o.assessment_id == revisions["b"] and o.current)
-    assert newest.answers["d2"][0] == "no" and len(group.options) == 3  # a, b as decided, b's new version
-    assert store.get_assessment(revisions["b"]).superseded  # the old decision is visible until a new one is taken
+    assert (
+        newest.answers["d2"][0] == "no" and len(group.options) == 3
+    )  # a, b as decided, b's new version
+    assert store.get_assessment(
+        revisions["b"]
+    ).superseded  # the old decision is visible until a new one is taken
 
     resolve(store, group, newest, actor="Officer")  # this time b's version stands
-    assert not store.get_assessment(revisions["b"]).superseded and store.get_assessment(revisions["a"]).superseded
+    assert (
+        not store.get_assessment(revisions["b"]).superseded
+        and store.get_assessment(revisions["a"]).superseded
+    )
     decided = snapshot(store)
     reimport(hub, store, [*paths, later / outcome.path.name][::-1])
     assert snapshot(store) == decided and conflict_groups(store) == []
     store.close()
 
 
-def test_a_version_arriving_while_the_officer_chooses_is_not_decided_blindly(tmp_path, questionnaire):
+def test_a_version_arriving_while_the_officer_chooses_is_not_decided_blindly(
+    tmp_path, questionnaire
+):
     a, b, revisions = two_revisions(tmp_path, questionnaire, finalize_b=False)
     hub = tmp_path / "hub"
     store = import_all(hub, sticks(tmp_path, a, b))
@@ -134,7 +166,12 @@ def test_a_version_arriving_while_the_officer_chooses_is_not_decided_blindly(tmp
     assert import_file(hub, store, export_clinic(b, later)).imported
     before = snapshot(store)
     try:
-        resolve(store, shown, next(o for o in shown.options if o.assessment_id == revisions["a"]), actor="Officer")
+        resolve(
+            store,
+            shown,
+            next(o for o in shown.options if o.assessment_id == revisions["a"]),
+            actor="Officer",
+        )
     except Exception as exc:  # noqa: BLE001 - the message is the point
         message = getattr(exc, "message", str(exc))
     else:
@@ -154,12 +191,19 @@ def test_a_hub_from_before_the_change_is_upgraded_to_the_same_state(tmp_path, qu
     hub = tmp_path / "hub"
     store = import_all(hub, sticks(tmp_path, a, b))
     [group] = conflict_groups(store)
-    resolve(store, group, next(o for o in group.options if o.assessment_id == revisions["a"]), actor="Officer")
+    resolve(
+        store,
+        group,
+        next(o for o in group.options if o.assessment_id == revisions["a"]),
+        actor="Officer",
+    )
     decided = snapshot(store)
     conn = store.conn
     with store.atomic():  # rewrite the store as the old code left it after a re-import
         renamed = {}
-        for assessment_id, sha, text in conn.execute("SELECT assessment_id, sha256, body FROM bundle_variants").fetchall():
+        for assessment_id, sha, text in conn.execute(
+            "SELECT assessment_id, sha256, body FROM bundle_variants"
+        ).fetchall():
             old = json.loads(text) | {"superseded": 0}
             renamed[sha] = body_sha256(old)
             marked = old | {"superseded": 1}
@@ -168,7 +212,9 @@ def test_a_hub_from_before_the_change_is_upgraded_to_the_same_state(tmp_path, qu
             if assessment_id == revisions["b"]:
                 conn.execute("INSERT INTO bundle_variants VALUES (?, ?, ?, ?, ?)", (assessment_id, body_sha256(marked),
                              marked["updated_at"], marked["status"], json.dumps(marked)))  # fmt: skip
-        for kept, offered in conn.execute("SELECT kept_sha256, options_json FROM district_resolutions").fetchall():
+        for kept, offered in conn.execute(
+            "SELECT kept_sha256, options_json FROM district_resolutions"
+        ).fetchall():
             conn.execute("UPDATE district_resolutions SET kept_sha256 = ?, options_json = ?",
                          (renamed[kept], json.dumps(sorted(renamed[v] for v in json.loads(offered)))))  # fmt: skip
         conn.execute("UPDATE assessments SET conflict = 1 WHERE revision = 2")

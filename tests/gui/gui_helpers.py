@@ -23,7 +23,11 @@ def click(qtbot: Any, button: QAbstractButton) -> None:
     """Click where a person would: on the button's indicator/text, not in empty space."""
     assert button.isVisible(), f"{button.text()} is not visible"
     assert button.isEnabled(), f"{button.text()} is disabled"
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(min(10, button.width() // 2), button.height() // 2))
+    qtbot.mouseClick(
+        button,
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(min(10, button.width() // 2), button.height() // 2),
+    )
 
 
 def answer(qtbot: Any, window: MainWindow, item_id: str, value: str) -> None:
@@ -78,10 +82,18 @@ def close_window(qtbot: Any, window: MainWindow) -> None:
 
 def sample_profile(**changes: str) -> Profile:
     data = dict(
-        facility_name="Kisumu East Health Centre", facility_code="KE-0042", district="Kisumu East",
-        region="Western", tool_name="ChestScan", tool_vendor="Acme Imaging", tool_version="2.1",
-        tool_intended_use="reads chest X-rays", tool_date_deployed="2024-06-01",
-        use_category="diagnostic_imaging", assessor_name="Amina Otieno", assessor_role="Nurse in charge",
+        facility_name="Kisumu East Health Centre",
+        facility_code="KE-0042",
+        district="Kisumu East",
+        region="Western",
+        tool_name="ChestScan",
+        tool_vendor="Acme Imaging",
+        tool_version="2.1",
+        tool_intended_use="reads chest X-rays",
+        tool_date_deployed="2024-06-01",
+        use_category="diagnostic_imaging",
+        assessor_name="Amina Otieno",
+        assessor_role="Nurse in charge",
         date="2025-03-31",
     )
     data.update(changes)

@@ -24,10 +24,17 @@ def final_assessment(home, mini):
     assessment = store.new_assessment(mini, profile, "Amina")
     for _ in range(2):
         for item in scoring.visible_items(mini, profile, store.answers(assessment.id)):
-            value = {"compliance": "yes", "single_choice": item.choices[0].id if item.choices else None,
-                     "multiple_choice": [item.choices[0].id] if item.choices else None, "number": 2,
-                     "date": "2025-01-01", "text": "ok"}[item.type]
-            store.save_answer(assessment.id, item.id, value, "seen" if item.note == "required" else None, "Amina")
+            value = {
+                "compliance": "yes",
+                "single_choice": item.choices[0].id if item.choices else None,
+                "multiple_choice": [item.choices[0].id] if item.choices else None,
+                "number": 2,
+                "date": "2025-01-01",
+                "text": "ok",
+            }[item.type]
+            store.save_answer(
+                assessment.id, item.id, value, "seen" if item.note == "required" else None, "Amina"
+            )
     store.finalize(assessment.id, SignOff("Amina", "Nurse", "Dr. Head", "2025-04-01"))
     store.close()
     return assessment.id
@@ -45,7 +52,8 @@ class FileViewer(QObject):
 
 @pytest.mark.parametrize(("suffix", "magic"), [(".pdf", b"%PDF"), (".xlsx", b"PK")])
 def test_open_report_saves_the_file_off_the_ui_thread_and_offers_to_open_it(
-        qtbot, home, checklists, final_assessment, tmp_path, monkeypatch, suffix, magic):
+    qtbot, home, checklists, final_assessment, tmp_path, monkeypatch, suffix, magic
+):
     target = tmp_path / "out" / f"report{suffix}"
     target.parent.mkdir()
     asked: list[str] = []
@@ -79,8 +87,12 @@ def test_export_action_follows_the_bundle_module(qtbot, home, checklists, monkey
         assert window.home.export_button.toolTip() == reason
     else:
         window.home.export_button.click()
-        qtbot.waitUntil(lambda: any(w.isVisible() and type(w).__name__ == "ExportDialog"
-                                    for w in QApplication.topLevelWidgets()))
+        qtbot.waitUntil(
+            lambda: any(
+                w.isVisible() and type(w).__name__ == "ExportDialog"
+                for w in QApplication.topLevelWidgets()
+            )
+        )
         for widget in QApplication.topLevelWidgets():
             if type(widget).__name__ == "ExportDialog":
                 widget.close()
@@ -114,7 +126,9 @@ def test_home_list_of_2000_assessments_opens_fast(qtbot, home, checklists, mini)
     store = Store(home / "guidecheck.db")
     with store.atomic():
         for n in range(2000):
-            store.new_assessment(mini, sample_profile(facility_code=f"KE-{n:04d}", facility_name=f"Clinic {n}"), "A")
+            store.new_assessment(
+                mini, sample_profile(facility_code=f"KE-{n:04d}", facility_name=f"Clinic {n}"), "A"
+            )
     store.close()
     start = time.perf_counter()
     window = open_window(qtbot, home, checklists)
@@ -140,7 +154,10 @@ def test_a_district_hub_opens_on_the_district_overview(qtbot, home, checklists, 
     create_district_identity(hub_home, "Kisumu East district")
     hub = open_window(qtbot, hub_home, checklists)
     qtbot.waitUntil(lambda: hub.district_menu.menuAction().isVisible(), timeout=10_000)
-    qtbot.waitUntil(lambda: hub._district is not None and hub.stack.currentWidget() is hub._district, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: hub._district is not None and hub.stack.currentWidget() is hub._district,
+        timeout=10_000,
+    )
     hub.home_action.trigger()
     assert hub.stack.currentWidget() is hub.home
     assert type(hub._district).__name__ == "DistrictHub"

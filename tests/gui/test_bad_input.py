@@ -75,7 +75,9 @@ def test_clearing_a_number_clears_the_answer(qtbot, opened, home):
     assert "saf_errors_per_month" not in stored(home)
 
 
-def test_very_long_text_is_refused_plainly_and_the_screen_goes_back(qtbot, opened, home, monkeypatch):
+def test_very_long_text_is_refused_plainly_and_the_screen_goes_back(
+    qtbot, opened, home, monkeypatch
+):
     from PySide6.QtWidgets import QMessageBox
 
     shown: list[str] = []

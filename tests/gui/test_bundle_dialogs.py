@@ -58,7 +58,11 @@ def test_export_without_district_key_warns_and_names_the_file(qtbot, clinic_home
     stick.mkdir()
     dialog, written = export_with_dialog(qtbot, clinic_home, stick)
     assert "NOT encrypted" in dialog.key_label.text()
-    assert written.parent == stick and written.exists() and written.name.startswith("guidecheck-KE-0042-")
+    assert (
+        written.parent == stick
+        and written.exists()
+        and written.name.startswith("guidecheck-KE-0042-")
+    )
     assert written.name in dialog.message.text() and "not encrypted" in dialog.message.text()
     assert not dialog.progress.isVisible()
 
@@ -77,7 +81,9 @@ def test_export_failure_is_one_sentence(qtbot, clinic_home, tmp_path):
 def test_hub_scans_lists_and_imports_the_chosen_bundles(qtbot, clinic_home, tmp_path):
     hub = tmp_path / "hub"
     key = keys.create_district_identity(hub, "Kisumu")
-    keys.install_district_keys(clinic_home, keys.write_district_key_file([key], tmp_path / "d.gckey"))
+    keys.install_district_keys(
+        clinic_home, keys.write_district_key_file([key], tmp_path / "d.gckey")
+    )
     stick = tmp_path / "stick"
     stick.mkdir()
     exported, written = export_with_dialog(qtbot, clinic_home, stick)
@@ -123,7 +129,9 @@ def test_drive_list_and_free_space_text(qtbot, tmp_path):
     assert not dialog.export_button.isEnabled() or dialog.places.folder() is not None
     dialog.places.set_folder(tmp_path)
     assert dialog.export_button.isEnabled()
-    assert dialog.buttons.standardButton(dialog.close_button) == QDialogButtonBox.StandardButton.Close
+    assert (
+        dialog.buttons.standardButton(dialog.close_button) == QDialogButtonBox.StandardButton.Close
+    )
     runner.shutdown()
 
 

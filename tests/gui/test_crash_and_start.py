@@ -41,7 +41,9 @@ def raise_and_catch(error: BaseException):
         return type(caught), caught, caught.__traceback__
 
 
-def test_unexpected_error_is_logged_with_traceback_and_shown_without(qapp, handler, dialogs, tmp_path):
+def test_unexpected_error_is_logged_with_traceback_and_shown_without(
+    qapp, handler, dialogs, tmp_path
+):
     handler.handle(*raise_and_catch(ZeroDivisionError("division by zero in scoring")))
     log = (tmp_path / "logs" / "guidecheck.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "ZeroDivisionError" in log
@@ -75,8 +77,15 @@ def test_errors_in_a_slot_reach_the_hook(qtbot, handler, dialogs, tmp_path):
 
 def run_python(code: str, home: Path) -> str:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "GUIDECHECK_HOME": str(home)}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                            cwd=ROOT, timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    )
     return result.stdout
 
 
@@ -98,8 +107,14 @@ def test_starting_the_app_loads_no_heavy_library(tmp_path):
 
 def test_startup_probe_prints_time_and_memory(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "GUIDECHECK_STARTUP_PROBE": "1"}
-    result = subprocess.run([sys.executable, "-m", "guidecheck.gui.app", "--home", str(tmp_path)],
-                            capture_output=True, text=True, env=env, timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "guidecheck.gui.app", "--home", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
     words = result.stdout.split()
     assert words[0] == "shown" and 0 < float(words[1]) < 30
     assert words[2] == "rss" and int(words[3]) > 10_000
@@ -123,6 +138,8 @@ def test_many_signals_and_empty_qvariants_do_not_abort_the_interpreter(tmp_path)
         "print('done')\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
     assert result.returncode == 0, result.stderr[-500:]
     assert result.stdout.strip() == "done"

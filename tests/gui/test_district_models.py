@@ -9,7 +9,9 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 
-sys.path.append(str(Path(__file__).resolve().parents[1] / "district"))  # for hub_builder; appended so conftest stays ours
+sys.path.append(
+    str(Path(__file__).resolve().parents[1] / "district")
+)  # for hub_builder; appended so conftest stays ours
 from hub_builder import TODAY, build_hub  # noqa: E402
 
 from guidecheck.district.overview import OverviewFilter  # noqa: E402
@@ -41,9 +43,12 @@ def test_overview_model_display_sort_and_colours(district):
     assert cells(model, rows=[0])[0] == ["Clinic A", "A01", "North", "Lake", "ChestScan 1.0", "Diagnostic imaging",
                                          "2026-06-01", "✔ Ready", "91.7%", "0", "Due 2027-06-01"]  # fmt: skip
     assert cells(model, rows=[2])[0][m.O_DUE] == "Due since 2025-09-01"
-    assert cells(model, rows=[3])[0][m.O_VERDICT:] == ["Never assessed", "–", "–", "Due now"]
+    assert cells(model, rows=[3])[0][m.O_VERDICT :] == ["Never assessed", "–", "–", "Due now"]
     assert model.index(1, m.O_VERDICT).data(Qt.ItemDataRole.BackgroundRole) == QColor("#f6c9c4")
-    assert model.index(0, m.O_SCORE).data(m.SORT_ROLE) == 91.7 and model.index(3, m.O_SCORE).data(m.SORT_ROLE) == -1.0
+    assert (
+        model.index(0, m.O_SCORE).data(m.SORT_ROLE) == 91.7
+        and model.index(3, m.O_SCORE).data(m.SORT_ROLE) == -1.0
+    )
 
     proxy = m.OverviewFilterModel()
     proxy.setSourceModel(model)
@@ -53,20 +58,33 @@ def test_overview_model_display_sort_and_colours(district):
     proxy.set_filter(OverviewFilter(verdict="not_ready"))
     assert [proxy.index(r, m.O_CODE).data() for r in range(proxy.rowCount())] == ["B01", "C01"]
     proxy.set_filter(OverviewFilter(district="North", due_only=True))
-    assert [proxy.index(r, m.O_TOOL).data() for r in range(proxy.rowCount())] == ["TriageBot 1.0", "TriageBot 1.0"]
+    assert [proxy.index(r, m.O_TOOL).data() for r in range(proxy.rowCount())] == [
+        "TriageBot 1.0",
+        "TriageBot 1.0",
+    ]
 
 
 def test_heat_map_model_cells_carry_symbol_colour_and_words(district):
     _hub, summary = district
     model = m.HeatMapModel()
     model.set_heatmap(summary.heatmap)
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)] == ["Facility", "AI tool", "Clinical care", "Data protection"]
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)] == [
+        "Facility",
+        "AI tool",
+        "Clinical care",
+        "Data protection",
+    ]
     assert cells(model) == [["Clinic A", "ChestScan 1.0", "87.5% ✔", "100% ✔"],
                             ["Clinic B", "ReadMyXray 1.0", "0% ✖", "75% ▲"],
                             ["Clinic C", "TriageBot 1.0", "83.3% ✔", "0% ✖"]]  # fmt: skip
     assert model.index(1, 2).data(m.BAND_ROLE) == "low"
-    assert model.index(1, 2).data(Qt.ItemDataRole.BackgroundRole) == QColor(m.BAND_COLOURS["low"][0])
-    assert model.index(1, 3).data(Qt.ItemDataRole.ToolTipRole) == "Clinic B · Data protection: 75% (fair)"
+    assert model.index(1, 2).data(Qt.ItemDataRole.BackgroundRole) == QColor(
+        m.BAND_COLOURS["low"][0]
+    )
+    assert (
+        model.index(1, 3).data(Qt.ItemDataRole.ToolTipRole)
+        == "Clinic B · Data protection: 75% (fair)"
+    )
 
 
 def test_gaps_and_trend_models(district):
@@ -82,5 +100,9 @@ def test_gaps_and_trend_models(district):
     assert cells(trend) == [["2025-01-10", "1", "▲ Ready with conditions", "75%", "–", "62.5%", "100%"],
                             ["2026-06-01", "2", "✔ Ready", "91.7%", "+16.7", "87.5% (+25)", "100% (+0)"]]  # fmt: skip
     trend.set_history(None, ())
-    assert trend.rowCount() == 0 and trend.rowCount(trend.index(0, 0)) == 0 and not trend.index(0, 0).isValid()
+    assert (
+        trend.rowCount() == 0
+        and trend.rowCount(trend.index(0, 0)) == 0
+        and not trend.index(0, 0).isValid()
+    )
     assert trend.data(QModelIndex()) is None

@@ -11,7 +11,9 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-sys.path.append(str(Path(__file__).resolve().parents[1] / "district"))  # for hub_builder; appended so conftest stays ours
+sys.path.append(
+    str(Path(__file__).resolve().parents[1] / "district")
+)  # for hub_builder; appended so conftest stays ours
 from hub_builder import build_hub, import_conflict  # noqa: E402
 
 from guidecheck.gui.hub.district_models import O_CODE, O_SCORE, O_VERDICT  # noqa: E402
@@ -58,7 +60,9 @@ def test_overview_filters_and_sorting_like_a_user(qtbot, screen):
     assert sorted(codes(screen)) == ["B01", "C01"]  # K01 is ready in either version
     screen.verdict_filter.setCurrentIndex(0)
     screen.district_filter.setCurrentIndex(screen.district_filter.findData("South"))
-    assert codes(screen) == ["B01"] and screen.shown_label.text() == "1 of 5 facility AI tools shown"
+    assert (
+        codes(screen) == ["B01"] and screen.shown_label.text() == "1 of 5 facility AI tools shown"
+    )
     screen.district_filter.setCurrentIndex(0)
     qtbot.keyClicks(screen.date_from, "2026-01-01")
     screen.date_from.editingFinished.emit()
@@ -70,8 +74,13 @@ def test_overview_filters_and_sorting_like_a_user(qtbot, screen):
     screen.date_from.editingFinished.emit()
     header = screen.overview_view.horizontalHeader()
     x = header.sectionViewportPosition(O_SCORE) + header.sectionSize(O_SCORE) // 2
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
-    scores = [screen.overview_proxy.index(r, O_SCORE).data(screen.overview_proxy.sortRole()) for r in range(5)]
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+    )
+    scores = [
+        screen.overview_proxy.index(r, O_SCORE).data(screen.overview_proxy.sortRole())
+        for r in range(5)
+    ]
     assert scores == sorted(scores) or scores == sorted(scores, reverse=True)
     assert screen.overview_proxy.index(0, O_VERDICT).data() in ("Never assessed", "✔ Ready")
 
@@ -91,15 +100,22 @@ def test_heat_map_gaps_and_facility_trend(qtbot, screen):
     rect = screen.overview_view.visualRect(index)
     qtbot.mouseClick(screen.overview_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     with qtbot.waitSignal(screen.facility.detail_loaded, timeout=10_000) as blocker:
-        qtbot.mouseDClick(screen.overview_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(
+            screen.overview_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+        )
     assert blocker.args == ["A01"] and screen.tabs.currentWidget() is screen.facility
     trend = screen.facility.model
     assert [trend.index(r, 4).data() for r in range(trend.rowCount())] == ["–", "+16.7"]
-    assert "2 assessment rounds" in screen.facility.trend_text.text() and "+16.7 points" in screen.facility.trend_text.text()
+    assert (
+        "2 assessment rounds" in screen.facility.trend_text.text()
+        and "+16.7 points" in screen.facility.trend_text.text()
+    )
     shot(screen, "facility")
 
 
-def test_exports_and_facility_report_through_patched_file_dialogs(qtbot, screen, tmp_path, monkeypatch):
+def test_exports_and_facility_report_through_patched_file_dialogs(
+    qtbot, screen, tmp_path, monkeypatch
+):
     target = tmp_path / "out.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     with qtbot.waitSignal(screen.export_finished, timeout=20_000):
@@ -127,10 +143,22 @@ def test_conflict_side_by_side_and_this_one_stands(qtbot, screen, built, monkeyp
     model = screen.conflicts.model
     assert model.columnCount() == 2 and len(screen.conflicts.stand_buttons) == 2
     rows = {model.headerData(r, Qt.Orientation.Vertical): r for r in range(model.rowCount())}
-    versions = [model.index(rows["Are staff trained on the tool? (c2)"], c).data() for c in range(2)]
+    versions = [
+        model.index(rows["Are staff trained on the tool? (c2)"], c).data() for c in range(2)
+    ]
     assert sorted(versions) == ["no", "yes"]
-    assert model.index(rows["Are staff trained on the tool? (c2)"], 0).data(Qt.ItemDataRole.BackgroundRole) is not None  # differences tinted
-    assert model.index(rows["Does a clinician review every output? (c1)"], 0).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert (
+        model.index(rows["Are staff trained on the tool? (c2)"], 0).data(
+            Qt.ItemDataRole.BackgroundRole
+        )
+        is not None
+    )  # differences tinted
+    assert (
+        model.index(rows["Does a clinician review every output? (c1)"], 0).data(
+            Qt.ItemDataRole.BackgroundRole
+        )
+        is None
+    )
     shot(screen, "conflicts")
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     screen.conflicts.stand_buttons[1].click()
@@ -146,7 +174,9 @@ def test_conflict_side_by_side_and_this_one_stands(qtbot, screen, built, monkeyp
     from guidecheck.storage.store import Store
 
     with Store(database_path(hub.home)) as store:
-        assert store.answers(shared)["c2"].value == keep and not store.get_assessment(shared).conflict
+        assert (
+            store.answers(shared)["c2"].value == keep and not store.get_assessment(shared).conflict
+        )
         assert store.audit_entries()[-1].action == "resolve_conflict"
 
 

@@ -202,7 +202,9 @@ def test_going_home_selects_the_assessment_just_left(qtbot, home, checklists, mi
 
     store = Store(home / "guidecheck.db")
     first = store.new_assessment(mini, sample_profile(facility_code="KE-1"), "A")
-    store.new_assessment(mini, sample_profile(facility_code="KE-2", facility_name="Other clinic"), "A")
+    store.new_assessment(
+        mini, sample_profile(facility_code="KE-2", facility_name="Other clinic"), "A"
+    )
     store.close()
     window = open_window(qtbot, home, checklists)
     with qtbot.waitSignal(window.assessment_opened, timeout=10_000):

@@ -21,10 +21,22 @@ from guidecheck.storage.database import AssessmentSummary
 
 def summary(n: int, **changes) -> AssessmentSummary:
     data = dict(
-        id=f"id{n}", lineage_id=f"id{n}", revision=1, status="draft", facility_code=f"F{n}",
-        facility_name=f"Clinic {n}", tool_name="ChestScan", date=f"2025-01-{n + 1:02d}", overall=None,
-        verdict="not_ready", red_flag_count=0, answered=0, shown=10, updated_at=f"2025-01-{n + 1:02d}T00:00:00Z",
-        questionnaire_id="q", questionnaire_version="1",
+        id=f"id{n}",
+        lineage_id=f"id{n}",
+        revision=1,
+        status="draft",
+        facility_code=f"F{n}",
+        facility_name=f"Clinic {n}",
+        tool_name="ChestScan",
+        date=f"2025-01-{n + 1:02d}",
+        overall=None,
+        verdict="not_ready",
+        red_flag_count=0,
+        answered=0,
+        shown=10,
+        updated_at=f"2025-01-{n + 1:02d}T00:00:00Z",
+        questionnaire_id="q",
+        questionnaire_version="1",
     )
     data.update(changes)
     return AssessmentSummary(**data)
@@ -56,7 +68,9 @@ def test_columns_display_and_roles(qapp):
 
 def test_sort_by_score_and_search_filters_every_column(qapp):
     model = AssessmentTableModel()
-    model.set_rows([summary(0, overall=40.0), summary(1, overall=90.0), summary(2, tool_name="TriageMate")])
+    model.set_rows(
+        [summary(0, overall=40.0), summary(1, overall=90.0), summary(2, tool_name="TriageMate")]
+    )
     proxy = AssessmentFilterModel()
     proxy.setSourceModel(model)
     proxy.sort(COL_SCORE, Qt.SortOrder.DescendingOrder)

@@ -85,7 +85,9 @@ def test_keyboard_only_assessment(qtbot, home, checklists):
     press(qtbot, Qt.Key.Key_5)  # Not applicable
     assert focused() is cards["trn_comments"].editor.field
     qtbot.keyClicks(focused(), "none")
-    press(qtbot, Qt.Key.Key_PageUp, CTRL)  # back to safety (Ctrl+← moves by word in text), text saved
+    press(
+        qtbot, Qt.Key.Key_PageUp, CTRL
+    )  # back to safety (Ctrl+← moves by word in text), text saved
     assert walk.current_domain() == "safety"
     press(qtbot, Qt.Key.Key_Right, CTRL)
     press(qtbot, Qt.Key.Key_Right, CTRL)  # past the last page: review

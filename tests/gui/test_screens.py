@@ -13,8 +13,15 @@ from guidecheck.gui.shell.settings import apply_text_scale
 
 OUT = Path(__file__).resolve().parents[2] / "test-output" / "screens"
 MAIN_SCREENS = {
-    "home-empty.png", "home.png", "new-assessment-checklist.png", "new-assessment-profile.png",
-    "walkthrough.png", "walkthrough-page3.png", "review.png", "review-complete.png", "finalize.png",
+    "home-empty.png",
+    "home.png",
+    "new-assessment-checklist.png",
+    "new-assessment-profile.png",
+    "walkthrough.png",
+    "walkthrough-page3.png",
+    "review.png",
+    "review-complete.png",
+    "finalize.png",
     "summary.png",
 }
 

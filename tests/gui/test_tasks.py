@@ -40,7 +40,9 @@ def test_failure_callback_gets_the_error_and_order_is_kept(qtbot):
     runner = TaskRunner()
     events: list[str] = []
     for n in range(5):
-        runner.task(lambda _c, n=n: events.append(f"work{n}")).success(lambda _r, n=n: events.append(f"ok{n}")).run()
+        runner.task(lambda _c, n=n: events.append(f"work{n}")).success(
+            lambda _r, n=n: events.append(f"ok{n}")
+        ).run()
     errors: list[BaseException] = []
 
     def fail(_context):
@@ -68,7 +70,11 @@ def test_progress_and_cancel(qtbot):
         context.check_cancelled()
         return "not expected"
 
-    task = runner.task(slow).progress(lambda d, t, label: progress.append((d, t, label))).success(results.append)
+    task = (
+        runner.task(slow)
+        .progress(lambda d, t, label: progress.append((d, t, label)))
+        .success(results.append)
+    )
     task.finished(lambda: finished.append(True)).run()
     task.cancel()
     gate.set()

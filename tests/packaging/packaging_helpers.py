@@ -32,8 +32,12 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run(command: list[str], env: dict[str, str], cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout)
+def run(
+    command: list[str], env: dict[str, str], cwd: Path | None = None, timeout: int = 300
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        command, capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout
+    )
 
 
 def step_lines(output: str) -> list[str]:

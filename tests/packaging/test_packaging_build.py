@@ -19,7 +19,9 @@ from guidecheck import __version__, selftest
 
 pytestmark = [
     pytest.mark.packaging,
-    pytest.mark.skipif(importlib.util.find_spec("PyInstaller") is None, reason="PyInstaller is not installed"),
+    pytest.mark.skipif(
+        importlib.util.find_spec("PyInstaller") is None, reason="PyInstaller is not installed"
+    ),
 ]
 EXE_NAME = "GuideCheck.exe" if sys.platform == "win32" else "GuideCheck"
 
@@ -48,7 +50,9 @@ def test_zip_is_under_80_mb_and_holds_the_app_folder(built):
 
 
 def test_unused_qt_parts_and_test_tools_are_left_out(built):
-    files = [p.relative_to(built / "GuideCheck").as_posix() for p in (built / "GuideCheck").rglob("*")]
+    files = [
+        p.relative_to(built / "GuideCheck").as_posix() for p in (built / "GuideCheck").rglob("*")
+    ]
     for unwanted in ("QtNetwork", "Qt6Network", "QtQml", "Qt6Quick", "Qt6Pdf", "translations/", "tkinter",
                      "pytest", "hypothesis", "pypdf", "qgtk3"):  # fmt: skip
         assert not [f for f in files if unwanted in f], unwanted
@@ -60,7 +64,9 @@ def test_version_and_self_test_of_the_built_app(built, tmp_path):
     version = run([str(exe), "--version"], env)
     assert version.returncode == 0 and version.stdout.strip() == f"GuideCheck {__version__}"
     result = run([str(exe), "--self-test"], env)
-    assert step_lines(result.stdout) == [f"OK {name}" for name, _step in selftest.STEPS], result.stdout + result.stderr
+    assert step_lines(result.stdout) == [f"OK {name}" for name, _step in selftest.STEPS], (
+        result.stdout + result.stderr
+    )
     assert result.returncode == 0
     assert "Traceback" not in result.stderr
 
@@ -74,10 +80,14 @@ def test_portable_mode_keeps_data_beside_the_executable(built, tmp_path):
         assert result.returncode == 0, result.stderr
         assert (exe.parent / "data" / "guidecheck.db").is_file()
         assert (exe.parent / "data" / "logs").is_dir()
-        assert not (tmp_path / "xdg-data" / "GuideCheck").exists()  # the user data folder is untouched
+        assert not (
+            tmp_path / "xdg-data" / "GuideCheck"
+        ).exists()  # the user data folder is untouched
     finally:
         (exe.parent / "portable.txt").unlink()
-    result = run([str(exe), "--cli", "assessment", "list"], env)  # without portable.txt: the user folder
+    result = run(
+        [str(exe), "--cli", "assessment", "list"], env
+    )  # without portable.txt: the user folder
     assert result.returncode == 0
     assert (tmp_path / "xdg-data" / "GuideCheck" / "guidecheck.db").is_file()
 
@@ -88,9 +98,13 @@ def test_linux_menu_entry_installer_points_at_the_unpacked_app(built, tmp_path):
     env = clean_env(tmp_path)
     result = run(["sh", str(folder / "install-desktop-entry.sh")], env)
     assert result.returncode == 0, result.stderr
-    desktop = (tmp_path / "xdg-data" / "applications" / "guidecheck.desktop").read_text(encoding="utf-8")
+    desktop = (tmp_path / "xdg-data" / "applications" / "guidecheck.desktop").read_text(
+        encoding="utf-8"
+    )
     assert f'Exec="{folder / "GuideCheck"}"' in desktop.splitlines()
-    assert (tmp_path / "xdg-data" / "icons" / "hicolor" / "48x48" / "apps" / "guidecheck.png").is_file()
+    assert (
+        tmp_path / "xdg-data" / "icons" / "hicolor" / "48x48" / "apps" / "guidecheck.png"
+    ).is_file()
     removed = run(["sh", str(folder / "install-desktop-entry.sh"), "--remove"], env)
     assert removed.returncode == 0
     assert not (tmp_path / "xdg-data" / "applications" / "guidecheck.desktop").exists()

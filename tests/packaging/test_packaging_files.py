@@ -43,7 +43,11 @@ make_icon = load(PACKAGING / "windows" / "make_icon.py", "make_icon")
         ("PySide6/Qt/lib/QtQuick.framework/Versions/A/QtQuick", "darwin", False),
         ("PySide6/Qt/plugins/platforms/libqcocoa.dylib", "darwin", True),
         ("openpyxl/xml/functions.py", "linux", True),  # only PySide6 files are trimmed
-        ("libQt6Network.so.6", "linux", True),  # top-level symlinks: handled by drop_dangling_symlinks
+        (
+            "libQt6Network.so.6",
+            "linux",
+            True,
+        ),  # top-level symlinks: handled by drop_dangling_symlinks
     ],
 )
 def test_keep_decides_by_module_and_plugin(dest, platform, kept):
@@ -78,8 +82,14 @@ def test_dangling_symlinks_are_dropped_with_their_targets():
     binaries = [("PySide6/Qt/lib/libQt6Gui.so.6", "/x", "BINARY"), ("libQt6Gui.so.6", "PySide6/Qt/lib/libQt6Gui.so.6", "SYMLINK"),
                 ("libQt6Network.so.6", "PySide6/Qt/lib/libQt6Network.so.6", "SYMLINK"),
                 ("QtGui.framework/QtGui", "Versions/Current/QtGui", "SYMLINK")]  # fmt: skip
-    kept, datas, dropped = qt_trim.drop_dangling_symlinks(binaries, [], ["PySide6/Qt/lib/libQt6Network.so.6"])
-    assert [e[0] for e in kept] == ["PySide6/Qt/lib/libQt6Gui.so.6", "libQt6Gui.so.6", "QtGui.framework/QtGui"]
+    kept, datas, dropped = qt_trim.drop_dangling_symlinks(
+        binaries, [], ["PySide6/Qt/lib/libQt6Network.so.6"]
+    )
+    assert [e[0] for e in kept] == [
+        "PySide6/Qt/lib/libQt6Gui.so.6",
+        "libQt6Gui.so.6",
+        "QtGui.framework/QtGui",
+    ]
     assert dropped == ["libQt6Network.so.6"] and datas == []
 
 
@@ -87,7 +97,9 @@ def test_dangling_symlinks_are_dropped_with_their_targets():
 def test_elf_needed_reads_a_real_qt_library():
     import PySide6
 
-    needed = qt_trim.elf_needed(str(Path(PySide6.__file__).parent / "Qt" / "lib" / "libQt6Widgets.so.6"))
+    needed = qt_trim.elf_needed(
+        str(Path(PySide6.__file__).parent / "Qt" / "lib" / "libQt6Widgets.so.6")
+    )
     assert "libQt6Gui.so.6" in needed and "libQt6Core.so.6" in needed
 
 
@@ -96,8 +108,10 @@ def ico_directory(data: bytes) -> list[tuple[int, int, bytes]]:
     assert (reserved, kind) == (0, 1)
     entries = []
     for n in range(count):
-        width, _h, _c, _r, _planes, _bits, size, offset = struct.unpack_from("<BBBBHHII", data, 6 + 16 * n)
-        entries.append((width or 256, size, data[offset:offset + size]))
+        width, _h, _c, _r, _planes, _bits, size, offset = struct.unpack_from(
+            "<BBBBHHII", data, 6 + 16 * n
+        )
+        entries.append((width or 256, size, data[offset : offset + size]))
     return entries
 
 
@@ -129,7 +143,11 @@ def test_linux_desktop_entry_names_an_icon_that_ships():
     parser.optionxform = str
     parser.read(ROOT / "assets" / "linux" / "guidecheck.desktop", encoding="utf-8")
     entry = parser["Desktop Entry"]
-    assert entry["Type"] == "Application" and entry["Exec"] == "GuideCheck" and entry["Terminal"] == "false"
+    assert (
+        entry["Type"] == "Application"
+        and entry["Exec"] == "GuideCheck"
+        and entry["Terminal"] == "false"
+    )
     icons = ROOT / "assets" / "linux" / "icons" / "hicolor"
     assert (icons / "scalable" / "apps" / f"{entry['Icon']}.svg").is_file()
     for size in (16, 32, 48, 128, 256):

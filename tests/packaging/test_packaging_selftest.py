@@ -39,7 +39,10 @@ def test_a_failing_step_is_one_line_and_later_steps_say_what_is_missing(tmp_path
     lines = out.getvalue().splitlines()
     assert code == 1
     assert len(lines) == 3
-    assert lines[0].startswith("FAILED database: The file ") and "is not a GuideCheck database" in lines[0]
+    assert (
+        lines[0].startswith("FAILED database: The file ")
+        and "is not a GuideCheck database" in lines[0]
+    )
     assert lines[1] == "FAILED assessment: The step 'database' before this one did not succeed."
     assert lines[2] == "OK qt offscreen"
 
@@ -67,7 +70,10 @@ def test_entry_script_from_source_prints_version_and_runs_the_cli(tmp_path):
     entry = str(PACKAGING / "entry.py")
     version = run([sys.executable, entry, "--version"], env)
     assert version.returncode == 0 and version.stdout.strip() == f"GuideCheck {__version__}"
-    listing = run([sys.executable, entry, "--cli", "--home", str(tmp_path / "h"), "questionnaires", "list"], env)
+    listing = run(
+        [sys.executable, entry, "--cli", "--home", str(tmp_path / "h"), "questionnaires", "list"],
+        env,
+    )
     assert listing.returncode == 0, listing.stderr
     assert "who-ai-health-2025" in listing.stdout
     bad = run([sys.executable, entry, "--cli", "no-such-command"], env)

@@ -38,13 +38,24 @@ class Kit:
         """The decrypted records of a bundle (the newer one by default)."""
         identity, _public = keys.district_identity(self.hub_fresh)
         box = container.unpack(data or self.newer)
-        return json.loads(seal.decompress(seal.decrypt(box.payload, identity), container.MAX_PAYLOAD_JSON))
+        return json.loads(
+            seal.decompress(seal.decrypt(box.payload, identity), container.MAX_PAYLOAD_JSON)
+        )
 
 
-def forge(kit: Kit, *, records: Any = None, payload_json: bytes | None = None, stored: bytes | None = None,
-          manifest_edit: Callable[[dict[str, Any]], Any] | None = None, manifest_raw: bytes | None = None,
-          signer: Path | None = None,
-          encrypt: bool = True, recount: bool = True, base: bytes | None = None) -> bytes:
+def forge(
+    kit: Kit,
+    *,
+    records: Any = None,
+    payload_json: bytes | None = None,
+    stored: bytes | None = None,
+    manifest_edit: Callable[[dict[str, Any]], Any] | None = None,
+    manifest_raw: bytes | None = None,
+    signer: Path | None = None,
+    encrypt: bool = True,
+    recount: bool = True,
+    base: bytes | None = None,
+) -> bytes:
     """A bundle built from `base` (the newer one) with its parts replaced, signed by `signer`'s
     device key (the clinic's own by default: the strongest attacker short of breaking Ed25519)."""
     base = base or kit.newer
@@ -52,14 +63,20 @@ def forge(kit: Kit, *, records: Any = None, payload_json: bytes | None = None, s
     good = parse_manifest(box.manifest)
     if stored is None:
         if payload_json is None:
-            payload_json = json.dumps(records if records is not None else kit.records(base)).encode("utf-8")
+            payload_json = json.dumps(records if records is not None else kit.records(base)).encode(
+                "utf-8"
+            )
         stored = seal.compress(payload_json)
         if encrypt:
             _identity, public = keys.district_identity(kit.hub_fresh)
             stored = seal.encrypt(stored, [public.recipient])
     device = keys.device_key(signer or kit.clinic)
-    changes: dict[str, Any] = {"payload_sha256": seal.sha256_hex(stored), "payload_size": len(stored),
-                               "device_key": device.public_hex, "bundle_id": uuid.uuid4().hex}
+    changes: dict[str, Any] = {
+        "payload_sha256": seal.sha256_hex(stored),
+        "payload_size": len(stored),
+        "device_key": device.public_hex,
+        "bundle_id": uuid.uuid4().hex,
+    }
     if not encrypt:
         changes.update(payload_name=container.PAYLOAD_PLAIN, encrypted_to=())
     if recount and isinstance(records, dict):
@@ -91,12 +108,21 @@ def archive_listing(home: Path) -> list[tuple[str, int]]:
 
 def files_outside(home: Path) -> set[str]:
     """Every file of the data folder except the archive (compared on its own) and the log."""
-    return {str(p.relative_to(home)) for p in home.rglob("*")
-            if not {"archive", "logs"} & set(p.relative_to(home).parts)}
+    return {
+        str(p.relative_to(home))
+        for p in home.rglob("*")
+        if not {"archive", "logs"} & set(p.relative_to(home).parts)
+    }
 
 
-def attempt(kit: Kit, data: bytes, *, hub: Path | None = None, name: str = "attack.gcbundle",
-            expect_refused: bool | None = None) -> ImportOutcome:
+def attempt(
+    kit: Kit,
+    data: bytes,
+    *,
+    hub: Path | None = None,
+    name: str = "attack.gcbundle",
+    expect_refused: bool | None = None,
+) -> ImportOutcome:
     """Import `data` as a file into a fresh copy of a hub and check what the proofs promise."""
     template = hub or kit.hub_after_first
     work = kit.root / f"try-{uuid.uuid4().hex[:10]}"
@@ -116,8 +142,12 @@ def attempt(kit: Kit, data: bytes, *, hub: Path | None = None, name: str = "atta
             assert "Traceback" not in reason and len(reason) < 400, reason
             # The importer's last line of defence turns an exception the checks missed into this
             # generic sentence: it means a hostile input reached code that did not expect it.
-            assert "unexpected problem" not in reason, f"an exception escaped the bundle checks: see the log ({reason})"
-            assert (dump_database(db), archive_listing(home), files_outside(home)) == before, "a refused bundle changed the hub"
+            assert "unexpected problem" not in reason, (
+                f"an exception escaped the bundle checks: see the log ({reason})"
+            )
+            assert (dump_database(db), archive_listing(home), files_outside(home)) == before, (
+                "a refused bundle changed the hub"
+            )
             TALLY["bundle cases refused"] += 1
         else:
             sound(home, source)

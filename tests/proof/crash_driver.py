@@ -39,13 +39,25 @@ def main(argv: list[str]) -> None:
         assessment_id = existing[0].id
     else:
         profile = Profile(
-            facility_name="District hub", facility_code=LOCAL_FACILITY, district="Kisumu", region="Nyanza",
-            tool_name="TriageAssist", tool_vendor="Acme Health", tool_version="3.2", use_category="patient_triage",
-            assessor_name="Otieno", assessor_role="Officer", date="2026-11-20",
+            facility_name="District hub",
+            facility_code=LOCAL_FACILITY,
+            district="Kisumu",
+            region="Nyanza",
+            tool_name="TriageAssist",
+            tool_vendor="Acme Health",
+            tool_version="3.2",
+            use_category="patient_triage",
+            assessor_name="Otieno",
+            assessor_role="Officer",
+            date="2026-11-20",
         )
         assessment_id = store.new_assessment(questionnaire, profile).id
     say("assessment", assessment_id)
-    items = [i for i in questionnaire.items if not i.condition and i.type in ("compliance", "single_choice")]
+    items = [
+        i
+        for i in questionnaire.items
+        if not i.condition and i.type in ("compliance", "single_choice")
+    ]
     pending = list(bundles)
     step = 0
     while True:
@@ -56,10 +68,18 @@ def main(argv: list[str]) -> None:
             path = pending.pop(0)
             say("importing", path.name)
             outcome = import_file(home, store, path, actor="crash-driver")
-            say("imported" if outcome.imported else "refused", path.name, outcome.reason.replace("\n", " "))
+            say(
+                "imported" if outcome.imported else "refused",
+                path.name,
+                outcome.reason.replace("\n", " "),
+            )
             continue
         item = rng.choice(items)
-        choices = ["yes", "partly", "no", "dont_know"] if item.type == "compliance" else [c.id for c in item.choices]
+        choices = (
+            ["yes", "partly", "no", "dont_know"]
+            if item.type == "compliance"
+            else [c.id for c in item.choices]
+        )
         value = rng.choice(choices)
         encoded = json.dumps(value)
         say("saving", item.id, encoded)

@@ -17,8 +17,14 @@ def open_main_window(qtbot: Any, home: Path) -> Any:
     return window
 
 
-def export_from_window(qtbot: Any, window: Any, assessment_id: str, folder: Path, expect_failure: bool = False,
-                       full: bool = False) -> Any:
+def export_from_window(
+    qtbot: Any,
+    window: Any,
+    assessment_id: str,
+    folder: Path,
+    expect_failure: bool = False,
+    full: bool = False,
+) -> Any:
     """Export for district as a person does: the dialog, the folder, the Export button."""
     from guidecheck.gui.sync.bundle_dialogs import ExportDialog
 

@@ -17,9 +17,20 @@ from contextlib import contextmanager
 from typing import Any
 
 _EVENTS = {
-    "socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr",
-    "socket.getnameinfo", "socket.sendto", "socket.sendmsg", "socket.__new__", "socket.bind",
-    "urllib.Request", "http.client.connect", "ftplib.connect", "smtplib.connect", "webbrowser.open",
+    "socket.connect",
+    "socket.getaddrinfo",
+    "socket.gethostbyname",
+    "socket.gethostbyaddr",
+    "socket.getnameinfo",
+    "socket.sendto",
+    "socket.sendmsg",
+    "socket.__new__",
+    "socket.bind",
+    "urllib.Request",
+    "http.client.connect",
+    "ftplib.connect",
+    "smtplib.connect",
+    "webbrowser.open",
 }
 _lock = threading.Lock()
 _armed: list[list[str]] = []  # the attempt lists of the guards now active
@@ -44,7 +55,9 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
 
 def _blocked(name: str, attempts: list[str]):  # type: ignore[no-untyped-def]
     def refuse(*args: Any, **kwargs: Any) -> Any:
-        attempts.append(f"{name} {args[1:] if args and isinstance(args[0], socket.socket) else args!r}"[:300])
+        attempts.append(
+            f"{name} {args[1:] if args and isinstance(args[0], socket.socket) else args!r}"[:300]
+        )
         raise NetworkAttempt(f"network use during the offline proof: {name}")
 
     return refuse
@@ -60,8 +73,14 @@ def no_network(monkeypatch: Any) -> Iterator[list[str]]:
         _hooked = True
     for name in ("connect", "connect_ex", "sendto", "sendmsg"):
         monkeypatch.setattr(socket.socket, name, _blocked(f"socket.{name}", attempts))
-    for name in ("create_connection", "getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr",
-                 "getnameinfo"):
+    for name in (
+        "create_connection",
+        "getaddrinfo",
+        "gethostbyname",
+        "gethostbyname_ex",
+        "gethostbyaddr",
+        "getnameinfo",
+    ):
         monkeypatch.setattr(socket, name, _blocked(name, attempts))
     _armed.append(attempts)
     try:

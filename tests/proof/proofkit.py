@@ -26,9 +26,17 @@ TALLY: Counter[str] = Counter()
 
 def make_profile(code: str = "KE-0101", assessor: str = "Wanjiru K.") -> Profile:
     return Profile(
-        facility_name="Kisumu Health Centre", facility_code=code, district="Kisumu", region="Nyanza",
-        tool_name="TriageAssist", tool_vendor="Acme Health", tool_version="3.2", use_category="patient_triage",
-        assessor_name=assessor, assessor_role="Nurse", date="2026-11-20",
+        facility_name="Kisumu Health Centre",
+        facility_code=code,
+        district="Kisumu",
+        region="Nyanza",
+        tool_name="TriageAssist",
+        tool_vendor="Acme Health",
+        tool_version="3.2",
+        use_category="patient_triage",
+        assessor_name=assessor,
+        assessor_role="Nurse",
+        date="2026-11-20",
     )
 
 
@@ -48,8 +56,15 @@ def dump_database(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table (sorted), read through a fresh read-only connection."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        return {
+            t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables
+        }
     finally:
         conn.close()
 

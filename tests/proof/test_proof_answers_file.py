@@ -21,7 +21,12 @@ PROFILE = make_profile().as_dict()
 def _file(tmp_path: Path, answers: object = None, text: str | None = None, **extra: object) -> Path:
     path = tmp_path / "answers.json"
     if text is None:
-        data = {"questionnaire": "who-ai-health-2025", "profile": PROFILE, "answers": answers or {}, **extra}
+        data = {
+            "questionnaire": "who-ai-health-2025",
+            "profile": PROFILE,
+            "answers": answers or {},
+            **extra,
+        }
         text = json.dumps(data)
     path.write_text(text, encoding="utf-8")
     return path
@@ -33,7 +38,9 @@ CASES = {
     "number NaN": {"trn_staff_using_count": float("nan")},
     "number Infinity": {"trn_staff_using_count": float("inf")},
     "text with a lone surrogate": {"rsk_other_remarks": "broken \udfff text"},
-    "note with a lone surrogate": {"eth_patient_informed": {"value": "yes", "note": "broken \ud800"}},
+    "note with a lone surrogate": {
+        "eth_patient_informed": {"value": "yes", "note": "broken \ud800"}
+    },
     "choice as a list": {"prv_storage_places": [["nested"]]},
     "compliance as a mapping": {"eth_patient_informed": {"value": {"yes": 1}}},
     "unknown item": {"__class__": "yes"},
@@ -57,36 +64,54 @@ def _refused(capsys, tmp_path: Path, source: Path) -> str:
 
 
 def test_the_valid_file_is_accepted(capsys, tmp_path: Path) -> None:
-    code = main(["--home", str(tmp_path / "home"), "assessment", "new", "--from",
-                 str(_file(tmp_path, {"eth_patient_informed": "yes", "trn_staff_using_count": 4}))])
+    code = main(
+        [
+            "--home",
+            str(tmp_path / "home"),
+            "assessment",
+            "new",
+            "--from",
+            str(_file(tmp_path, {"eth_patient_informed": "yes", "trn_staff_using_count": 4})),
+        ]
+    )
     assert code == 0, capsys.readouterr().err
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_hostile_answers_are_refused(capsys, tmp_path: Path, case: str) -> None:
     answers = CASES[case]
-    text = json.dumps({"questionnaire": "who-ai-health-2025", "profile": PROFILE, "answers": answers})
+    text = json.dumps(
+        {"questionnaire": "who-ai-health-2025", "profile": PROFILE, "answers": answers}
+    )
     _refused(capsys, tmp_path, _file(tmp_path, text=text))
 
 
-@pytest.mark.parametrize("text", [
-    "[" * 100_000 + "]" * 100_000,
-    '{"questionnaire": "who-ai-health-2025", "profile": ' + "[" * 50_000 + "]" * 50_000 + "}",
-    '{"questionnaire": ["who-ai-health-2025"], "profile": {}, "answers": {}}',
-    '{"questionnaire": "who-ai-health-2025", "questionnaire_version": {"a": 1}, "profile": {}, "answers": {}}',
-    '{"questionnaire": "../../etc/passwd", "profile": {}, "answers": {}}',
-    '{"questionnaire": "who-ai-health-2025", "profile": {"facility_name": 7}, "answers": {}}',
-    '{"questionnaire": "who-ai-health-2025", "profile": "x", "answers": {}}',
-    '{"questionnaire": "who-ai-health-2025", "profile": {}, "answers": []}',
-    "\ufeff{}",
-    "null",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"questionnaire": "who-ai-health-2025", "profile": ' + "[" * 50_000 + "]" * 50_000 + "}",
+        '{"questionnaire": ["who-ai-health-2025"], "profile": {}, "answers": {}}',
+        '{"questionnaire": "who-ai-health-2025", "questionnaire_version": {"a": 1}, "profile": {}, "answers": {}}',
+        '{"questionnaire": "../../etc/passwd", "profile": {}, "answers": {}}',
+        '{"questionnaire": "who-ai-health-2025", "profile": {"facility_name": 7}, "answers": {}}',
+        '{"questionnaire": "who-ai-health-2025", "profile": "x", "answers": {}}',
+        '{"questionnaire": "who-ai-health-2025", "profile": {}, "answers": []}',
+        "\ufeff{}",
+        "null",
+        "",
+    ],
+)
 def test_hostile_files_are_refused(capsys, tmp_path: Path, text: str) -> None:
     _refused(capsys, tmp_path, _file(tmp_path, text=text))
 
 
 def test_profile_with_a_lone_surrogate_is_refused(capsys, tmp_path: Path) -> None:
-    text = json.dumps({"questionnaire": "who-ai-health-2025", "profile": PROFILE | {"facility_name": "Clinic \udc80"},
-                       "answers": {}})
+    text = json.dumps(
+        {
+            "questionnaire": "who-ai-health-2025",
+            "profile": PROFILE | {"facility_name": "Clinic \udc80"},
+            "answers": {},
+        }
+    )
     _refused(capsys, tmp_path, _file(tmp_path, text=text))

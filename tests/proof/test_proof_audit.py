@@ -16,8 +16,15 @@ from proofkit import make_profile, run_cli
 from guidecheck.storage import audit
 from guidecheck.storage.store import Store
 
-ANSWERS = [("a_review", "yes"), ("a_poster", "no"), ("a_storage", "shelf"), ("a_staff", 4), ("a_poster", "partly"),
-           ("b_places", ["local"]), ("a_review", "partly")]
+ANSWERS = [
+    ("a_review", "yes"),
+    ("a_poster", "no"),
+    ("a_storage", "shelf"),
+    ("a_staff", 4),
+    ("a_poster", "partly"),
+    ("b_places", ["local"]),
+    ("a_review", "partly"),
+]
 
 
 @pytest.fixture
@@ -75,11 +82,19 @@ def test_edited_row_is_named(filled: tuple[Path, int], column: str) -> None:
     assert broken_at(text) == 5 and "changed after it was written" in text
 
 
-def test_edited_row_with_its_own_hash_recomputed_breaks_the_next_link(filled: tuple[Path, int]) -> None:
+def test_edited_row_with_its_own_hash_recomputed_breaks_the_next_link(
+    filled: tuple[Path, int],
+) -> None:
     home, _count = filled
     row = _row(home, 4)
     row["new"] = json.dumps("yes")
-    tamper(home, ("UPDATE audit SET new = ?, hash = ? WHERE seq = 4", (row["new"], audit.entry_hash(row["prev_hash"], row))))
+    tamper(
+        home,
+        (
+            "UPDATE audit SET new = ?, hash = ? WHERE seq = 4",
+            (row["new"], audit.entry_hash(row["prev_hash"], row)),
+        ),
+    )
     code, text = verify(home)
     assert code == 2 and broken_at(text) == 5 and "does not follow" in text
 
@@ -108,8 +123,11 @@ def test_deleted_last_row_is_named(filled: tuple[Path, int]) -> None:
 def test_deleted_last_rows_and_renumbered_middle_are_detected(filled: tuple[Path, int]) -> None:
     """Deleting row 3 and shifting the rest down so the numbers look continuous."""
     home, count = filled
-    tamper(home, ("DELETE FROM audit WHERE seq = 3", ()),
-           *[("UPDATE audit SET seq = ? WHERE seq = ?", (s - 1, s)) for s in range(4, count + 1)])
+    tamper(
+        home,
+        ("DELETE FROM audit WHERE seq = 3", ()),
+        *[("UPDATE audit SET seq = ? WHERE seq = ?", (s - 1, s)) for s in range(4, count + 1)],
+    )
     code, text = verify(home)
     assert code == 2 and broken_at(text) == 3
 
@@ -121,13 +139,17 @@ def test_inserted_row_in_the_middle_is_detected(filled: tuple[Path, int]) -> Non
     prev = _row(home, 3)
     forged = {**prev, "seq": 4, "new": json.dumps("yes"), "old": None}
     digest = audit.entry_hash(prev["hash"], forged)
-    insert = ("INSERT INTO audit (seq, at, actor, device_id, entity, entity_id, action, field, old, new, prev_hash, hash)"
-              " VALUES (:seq, :at, :actor, :device_id, :entity, :entity_id, :action, :field, :old, :new, :prev_hash, :hash)",
-              {**forged, "prev_hash": prev["hash"], "hash": digest})
+    insert = (
+        "INSERT INTO audit (seq, at, actor, device_id, entity, entity_id, action, field, old, new, prev_hash, hash)"
+        " VALUES (:seq, :at, :actor, :device_id, :entity, :entity_id, :action, :field, :old, :new, :prev_hash, :hash)",
+        {**forged, "prev_hash": prev["hash"], "hash": digest},
+    )
     tamper(home, *shifts, insert)
     code, text = verify(home)
     assert code == 2
-    assert broken_at(text) == 5 and "does not follow" in text  # the forged entry 4 is what entry 5 no longer follows
+    assert (
+        broken_at(text) == 5 and "does not follow" in text
+    )  # the forged entry 4 is what entry 5 no longer follows
 
 
 def test_inserted_row_at_the_end_is_named(filled: tuple[Path, int]) -> None:
@@ -136,9 +158,14 @@ def test_inserted_row_at_the_end_is_named(filled: tuple[Path, int]) -> None:
     last = _row(home, count)
     forged = {**last, "seq": count + 1, "action": "set", "new": json.dumps("yes")}
     digest = audit.entry_hash(last["hash"], forged)
-    tamper(home, ("INSERT INTO audit (seq, at, actor, device_id, entity, entity_id, action, field, old, new, prev_hash, hash)"
-                  " VALUES (:seq, :at, :actor, :device_id, :entity, :entity_id, :action, :field, :old, :new, :prev_hash, :hash)",
-                  {**forged, "prev_hash": last["hash"], "hash": digest}))
+    tamper(
+        home,
+        (
+            "INSERT INTO audit (seq, at, actor, device_id, entity, entity_id, action, field, old, new, prev_hash, hash)"
+            " VALUES (:seq, :at, :actor, :device_id, :entity, :entity_id, :action, :field, :old, :new, :prev_hash, :hash)",
+            {**forged, "prev_hash": last["hash"], "hash": digest},
+        ),
+    )
     code, text = verify(home)
     assert code == 2
     assert broken_at(text) == count + 1, text
@@ -146,13 +173,21 @@ def test_inserted_row_at_the_end_is_named(filled: tuple[Path, int]) -> None:
 
 def test_garbage_row_inserted_is_named(filled: tuple[Path, int]) -> None:
     home, count = filled
-    tamper(home, ("INSERT INTO audit (seq, at, actor, device_id, entity, entity_id, action, prev_hash, hash)"
-                  " VALUES (?, 'now', 'x', 'd', 'answer', 'e', 'set', 'p', 'h')", (count + 1,)))
+    tamper(
+        home,
+        (
+            "INSERT INTO audit (seq, at, actor, device_id, entity, entity_id, action, prev_hash, hash)"
+            " VALUES (?, 'now', 'x', 'd', 'answer', 'e', 'set', 'p', 'h')",
+            (count + 1,),
+        ),
+    )
     code, text = verify(home)
     assert code == 2 and broken_at(text) == count + 1
 
 
-def test_a_tampered_chain_changes_nothing_and_later_saves_still_refuse_to_hide_it(filled: tuple[Path, int], mini) -> None:
+def test_a_tampered_chain_changes_nothing_and_later_saves_still_refuse_to_hide_it(
+    filled: tuple[Path, int], mini
+) -> None:
     """After tampering, new (honest) entries do not repair the chain: the break stays named."""
     home, _count = filled
     tamper(home, ("UPDATE audit SET actor = 'someone else' WHERE seq = 2", ()))

@@ -28,12 +28,28 @@ from guidecheck.bundles.export import export_bundle
 from guidecheck.bundles.importer import import_file
 from guidecheck.storage.store import Store
 
-FAST = settings(max_examples=150, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SOAK = settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-ANSWERS = [("a_review", "no"), ("a_poster", "partly"), ("a_storage", "shelf"), ("a_staff", 12),
-           ("b_places", ["local", "cloud"]), ("b_cloud_safe", "yes"), ("b_reviewed_on", "2026-10-01"),
-           ("b_remarks", "fine")]
+FAST = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+SOAK = settings(
+    max_examples=10_000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+ANSWERS = [
+    ("a_review", "no"),
+    ("a_poster", "partly"),
+    ("a_storage", "shelf"),
+    ("a_staff", 12),
+    ("b_places", ["local", "cloud"]),
+    ("b_cloud_safe", "yes"),
+    ("b_reviewed_on", "2026-10-01"),
+    ("b_remarks", "fine"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +58,9 @@ def kit(tmp_path_factory, mini) -> Kit:
     clinic, hub, stick = root / "clinic", root / "hub-fresh", root / "stick"
     stick.mkdir()
     district = keys.create_district_identity(hub, "Kisumu")
-    keys.install_district_keys(clinic, keys.write_district_key_file([district], root / "district.gckey"))
+    keys.install_district_keys(
+        clinic, keys.write_district_key_file([district], root / "district.gckey")
+    )
     with Store(clinic / "guidecheck.db") as store:
         first = store.new_assessment(mini, make_profile("KSM-001"))
         for item, value in ANSWERS[:4]:
@@ -72,6 +90,7 @@ def test_the_untouched_bundles_import(kit: Kit) -> None:
 
 # --- replays ---------------------------------------------------------------------------------------
 
+
 def _import_all(kit: Kit, home: Path, *bundles: bytes) -> None:
     with Store(home / "guidecheck.db") as store:
         for data in bundles:
@@ -93,7 +112,9 @@ def test_a_replayed_older_bundle_changes_nothing(kit: Kit, tmp_path: Path) -> No
     TALLY["bundle replays that changed nothing"] += 3
 
 
-def test_an_older_bundle_arriving_late_does_not_roll_back_newer_answers(kit: Kit, tmp_path: Path) -> None:
+def test_an_older_bundle_arriving_late_does_not_roll_back_newer_answers(
+    kit: Kit, tmp_path: Path
+) -> None:
     in_order, late = tmp_path / "in-order", tmp_path / "late"
     shutil.copytree(kit.hub_fresh, in_order)
     shutil.copytree(kit.hub_fresh, late)
@@ -104,11 +125,16 @@ def test_an_older_bundle_arriving_late_does_not_roll_back_newer_answers(kit: Kit
     for table in records:
         assert a[table] == b[table], table
     with Store(late / "guidecheck.db") as store:
-        values = [a.value for aid in [r.id for r in store.list_assessments()] for a in store.answers(aid).values()]
+        values = [
+            a.value
+            for aid in [r.id for r in store.list_assessments()]
+            for a in store.answers(aid).values()
+        ]
     assert "yes" in values  # a_poster as the newer bundle has it
 
 
 # --- forged identity -----------------------------------------------------------------------------
+
 
 def test_a_valid_bundle_re_signed_by_another_device_under_the_same_id_is_refused(kit: Kit) -> None:
     outcome = attempt(kit, forge(kit, signer=kit.root / "stolen-id"), expect_refused=True)
@@ -131,6 +157,7 @@ def test_a_bundle_for_another_district_is_refused(kit: Kit, tmp_path: Path) -> N
 
 
 # --- crafted attacks -------------------------------------------------------------------------------
+
 
 def _gzip_bomb(size: int) -> bytes:
     packer = zlib.compressobj(9, zlib.DEFLATED, 31)
@@ -166,6 +193,7 @@ def _set(path: list, value):
         for key in path[:-1]:
             node = node[key]
         node[path[-1]] = value
+
     return edit
 
 
@@ -192,7 +220,9 @@ def _python_tag_questionnaire(records):
 
 def _profile_surrogate(records):
     assessment = records["assessments"][0]
-    assessment["profile_json"] = json.dumps(json.loads(assessment["profile_json"]) | {"facility_name": "Clinic \ud800"})
+    assessment["profile_json"] = json.dumps(
+        json.loads(assessment["profile_json"]) | {"facility_name": "Clinic \ud800"}
+    )
 
 
 def _many_answers(records):
@@ -204,67 +234,171 @@ def _crafted(kit: Kit) -> dict[str, bytes]:
     box = container.unpack(kit.newer)
     plain_json = json.dumps(kit.records()).encode()
     return {
-        "gzip bomb (100 MB of zeros, signed)": forge(kit, stored=_gzip_bomb(100 * 1024 * 1024), encrypt=False),
-        "gzip bomb inside the encryption": forge(kit, stored=seal.encrypt(
-            _gzip_bomb(100 * 1024 * 1024), [keys.district_identity(kit.hub_fresh)[1].recipient])),
-        "two gzip members": forge(kit, stored=seal.compress(plain_json) + seal.compress(plain_json), encrypt=False),
+        "gzip bomb (100 MB of zeros, signed)": forge(
+            kit, stored=_gzip_bomb(100 * 1024 * 1024), encrypt=False
+        ),
+        "gzip bomb inside the encryption": forge(
+            kit,
+            stored=seal.encrypt(
+                _gzip_bomb(100 * 1024 * 1024), [keys.district_identity(kit.hub_fresh)[1].recipient]
+            ),
+        ),
+        "two gzip members": forge(
+            kit, stored=seal.compress(plain_json) + seal.compress(plain_json), encrypt=False
+        ),
         "payload not compressed": forge(kit, stored=plain_json, encrypt=False),
         "zip bomb as the whole file": _zip_bomb(),
         "zip bomb as the payload": forge(kit, stored=_zip_bomb(), encrypt=False),
-        "member named with a path": _container(_member(b"../../../../tmp/evil.json", box.manifest),
-                                                _member(b"manifest.sig", box.signature), _member(b"payload.age", box.payload)),
-        "absolute member name": _container(_member(b"/etc/passwd", box.manifest), _member(b"manifest.sig", box.signature),
-                                           _member(b"payload.age", box.payload)),
-        "manifest declared 4 GB long": _container(b"\x0dmanifest.json" + b"\xff\xff\xff\xff" + box.manifest),
-        "manifest of 64 KiB + 1": _container(_member(b"manifest.json", b" " * (64 * 1024 + 1)),
-                                              _member(b"manifest.sig", box.signature), _member(b"payload.age", box.payload)),
+        "member named with a path": _container(
+            _member(b"../../../../tmp/evil.json", box.manifest),
+            _member(b"manifest.sig", box.signature),
+            _member(b"payload.age", box.payload),
+        ),
+        "absolute member name": _container(
+            _member(b"/etc/passwd", box.manifest),
+            _member(b"manifest.sig", box.signature),
+            _member(b"payload.age", box.payload),
+        ),
+        "manifest declared 4 GB long": _container(
+            b"\x0dmanifest.json" + b"\xff\xff\xff\xff" + box.manifest
+        ),
+        "manifest of 64 KiB + 1": _container(
+            _member(b"manifest.json", b" " * (64 * 1024 + 1)),
+            _member(b"manifest.sig", box.signature),
+            _member(b"payload.age", box.payload),
+        ),
         "255 members": _container(_member(b"manifest.json", box.manifest), count=255),
         "empty file": b"",
         "only the magic": b"GCBUNDLE",
-        "manifest with 1001 facilities (re-signed)": forge(kit, manifest_edit=lambda b: b | {"facility_codes": [f"F{n}" for n in range(1001)]}),
-        "manifest nested 100000 deep (re-signed)": forge(kit, manifest_raw=b"[" * 100_000 + b"]" * 100_000),
-        "manifest with NaN (re-signed)": forge(kit, manifest_raw=box.manifest.replace(b'"since":null', b'"since":NaN')),
-        "manifest with a duplicate key (re-signed)": forge(kit, manifest_raw=box.manifest[:-1] + b',"scope":"full"}'),
-        "manifest not canonical (re-signed)": forge(kit, manifest_raw=box.manifest.replace(b",", b", ")),
-        "manifest in UTF-16 (re-signed)": forge(kit, manifest_raw=box.manifest.decode().encode("utf-16")),
-        "manifest counts as text (re-signed)": forge(kit, manifest_edit=lambda b: b | {"counts": {k: str(v) for k, v in b["counts"].items()}}),
-        "manifest negative size (re-signed)": forge(kit, manifest_edit=lambda b: b | {"payload": b["payload"] | {"size": -1}}),
-        "manifest size true (re-signed)": forge(kit, manifest_edit=lambda b: b | {"payload": b["payload"] | {"size": True}}),
-        "manifest format as text (re-signed)": forge(kit, manifest_edit=lambda b: b | {"format": "1"}),
+        "manifest with 1001 facilities (re-signed)": forge(
+            kit, manifest_edit=lambda b: b | {"facility_codes": [f"F{n}" for n in range(1001)]}
+        ),
+        "manifest nested 100000 deep (re-signed)": forge(
+            kit, manifest_raw=b"[" * 100_000 + b"]" * 100_000
+        ),
+        "manifest with NaN (re-signed)": forge(
+            kit, manifest_raw=box.manifest.replace(b'"since":null', b'"since":NaN')
+        ),
+        "manifest with a duplicate key (re-signed)": forge(
+            kit, manifest_raw=box.manifest[:-1] + b',"scope":"full"}'
+        ),
+        "manifest not canonical (re-signed)": forge(
+            kit, manifest_raw=box.manifest.replace(b",", b", ")
+        ),
+        "manifest in UTF-16 (re-signed)": forge(
+            kit, manifest_raw=box.manifest.decode().encode("utf-16")
+        ),
+        "manifest counts as text (re-signed)": forge(
+            kit, manifest_edit=lambda b: b | {"counts": {k: str(v) for k, v in b["counts"].items()}}
+        ),
+        "manifest negative size (re-signed)": forge(
+            kit, manifest_edit=lambda b: b | {"payload": b["payload"] | {"size": -1}}
+        ),
+        "manifest size true (re-signed)": forge(
+            kit, manifest_edit=lambda b: b | {"payload": b["payload"] | {"size": True}}
+        ),
+        "manifest format as text (re-signed)": forge(
+            kit, manifest_edit=lambda b: b | {"format": "1"}
+        ),
         "manifest format 2 (re-signed)": forge(kit, manifest_edit=lambda b: b | {"format": 2}),
-        "manifest device id with a path (re-signed)": forge(kit, manifest_edit=lambda b: b | {"device_id": "../../etc/passwd"}),
-        "manifest date in words (re-signed)": forge(kit, manifest_edit=lambda b: b | {"created_at": "yesterday"}),
+        "manifest device id with a path (re-signed)": forge(
+            kit, manifest_edit=lambda b: b | {"device_id": "../../etc/passwd"}
+        ),
+        "manifest date in words (re-signed)": forge(
+            kit, manifest_edit=lambda b: b | {"created_at": "yesterday"}
+        ),
         "manifest extra field (re-signed)": forge(kit, manifest_edit=lambda b: b | {"admin": True}),
-        "manifest missing field (re-signed)": forge(kit, manifest_edit=lambda b: {k: v for k, v in b.items() if k != "since"}),
+        "manifest missing field (re-signed)": forge(
+            kit, manifest_edit=lambda b: {k: v for k, v in b.items() if k != "since"}
+        ),
         "manifest is a list (re-signed)": forge(kit, manifest_edit=lambda b: [b]),
         "payload is a list (re-signed)": forge(kit, records=[kit.records()]),
-        "payload in UTF-16 (re-signed)": forge(kit, payload_json=plain_json.decode().encode("utf-16")),
-        "payload with a NaN (re-signed)": forge(kit, payload_json=plain_json.replace(b'"revision": 1', b'"revision": NaN', 1)),
-        "payload nested 100000 deep (re-signed)": forge(kit, payload_json=b"[" * 100_000 + b"]" * 100_000),
+        "payload in UTF-16 (re-signed)": forge(
+            kit, payload_json=plain_json.decode().encode("utf-16")
+        ),
+        "payload with a NaN (re-signed)": forge(
+            kit, payload_json=plain_json.replace(b'"revision": 1', b'"revision": NaN', 1)
+        ),
+        "payload nested 100000 deep (re-signed)": forge(
+            kit, payload_json=b"[" * 100_000 + b"]" * 100_000
+        ),
         "payload not JSON (re-signed)": forge(kit, payload_json=b"\x00\x01 not json"),
-        "assessments as a mapping (re-signed)": forge(kit, records=_edit_records(kit, _set(["assessments"], {"a": 1}))),
-        "revision as text (re-signed)": forge(kit, records=_edit_records(kit, _set(["assessments", 0, "revision"], "1"))),
-        "revision 2**70 (re-signed)": forge(kit, records=_edit_records(kit, _set(["assessments", 0, "revision"], 2**70))),
-        "status 'approved' (re-signed)": forge(kit, records=_edit_records(kit, _set(["assessments", 0, "status"], "approved"))),
-        "superseded 2 (re-signed)": forge(kit, records=_edit_records(kit, _set(["assessments", 0, "superseded"], 2))),
+        "assessments as a mapping (re-signed)": forge(
+            kit, records=_edit_records(kit, _set(["assessments"], {"a": 1}))
+        ),
+        "revision as text (re-signed)": forge(
+            kit, records=_edit_records(kit, _set(["assessments", 0, "revision"], "1"))
+        ),
+        "revision 2**70 (re-signed)": forge(
+            kit, records=_edit_records(kit, _set(["assessments", 0, "revision"], 2**70))
+        ),
+        "status 'approved' (re-signed)": forge(
+            kit, records=_edit_records(kit, _set(["assessments", 0, "status"], "approved"))
+        ),
+        "superseded 2 (re-signed)": forge(
+            kit, records=_edit_records(kit, _set(["assessments", 0, "superseded"], 2))
+        ),
         "answer not JSON (re-signed)": forge(kit, records=_edit_records(kit, _answer("{not json"))),
         "answer 'maybe' (re-signed)": forge(kit, records=_edit_records(kit, _answer('"maybe"'))),
-        "answer nested 50000 deep (re-signed)": forge(kit, records=_edit_records(kit, _answer("[" * 50_000 + "]" * 50_000))),
-        "number answer of 400 digits (re-signed)": forge(kit, records=_edit_records(kit, _set_number_answer(kit, "1" + "0" * 400))),
-        "number answer 1e999 (re-signed)": forge(kit, records=_edit_records(kit, _set_number_answer(kit, "1e999"))),
-        "answer to an unknown item (re-signed)": forge(kit, records=_edit_records(kit, _set(["assessments", 0, "answers", 0, "item_id"], "../../etc"))),
+        "answer nested 50000 deep (re-signed)": forge(
+            kit, records=_edit_records(kit, _answer("[" * 50_000 + "]" * 50_000))
+        ),
+        "number answer of 400 digits (re-signed)": forge(
+            kit, records=_edit_records(kit, _set_number_answer(kit, "1" + "0" * 400))
+        ),
+        "number answer 1e999 (re-signed)": forge(
+            kit, records=_edit_records(kit, _set_number_answer(kit, "1e999"))
+        ),
+        "answer to an unknown item (re-signed)": forge(
+            kit,
+            records=_edit_records(
+                kit, _set(["assessments", 0, "answers", 0, "item_id"], "../../etc")
+            ),
+        ),
         "5001 answers (re-signed)": forge(kit, records=_edit_records(kit, _many_answers)),
-        "note of 200001 characters (re-signed)": forge(kit, records=_edit_records(kit, _set(["assessments", 0, "answers", 0, "note"], "x" * 200_001))),
-        "text with a lone surrogate (re-signed)": forge(kit, records=_edit_records(kit, _set(["facilities", 0, "name"], "Clinic \ud800"))),
-        "answer with a lone surrogate (re-signed)": forge(kit, records=_edit_records(kit, _set_text_answer(kit, "\udfff"))),
-        "note with a lone surrogate (re-signed)": forge(kit, records=_edit_records(kit, _set(["assessments", 0, "answers", 0, "note"], "n \ud800"))),
-        "profile with a lone surrogate (re-signed)": forge(kit, records=_edit_records(kit, _profile_surrogate)),
-        "profile with a list (re-signed)": forge(kit, records=_edit_records(kit, _set(["assessments", 0, "profile_json"], '{"facility_name": ["x"]}'))),
-        "sign-off 'null' (re-signed)": forge(kit, records=_edit_records(kit, _set(["assessments", 0, "sign_off_json"], "null"))),
-        "unknown questionnaire (re-signed)": forge(kit, records=_edit_records(kit, _unknown_questionnaire)),
-        "questionnaire with a Python tag (re-signed)": forge(kit, records=_edit_records(kit, _python_tag_questionnaire)),
-        "facility pointing nowhere (re-signed)": forge(kit, records=_edit_records(kit, _set(["assessments", 0, "tool_id"], "no-such-tool"))),
-        "counts that lie (re-signed)": forge(kit, records=kit.records(), recount=False, manifest_edit=lambda b: b | {"counts": b["counts"] | {"answers": 1}}),
+        "note of 200001 characters (re-signed)": forge(
+            kit,
+            records=_edit_records(
+                kit, _set(["assessments", 0, "answers", 0, "note"], "x" * 200_001)
+            ),
+        ),
+        "text with a lone surrogate (re-signed)": forge(
+            kit, records=_edit_records(kit, _set(["facilities", 0, "name"], "Clinic \ud800"))
+        ),
+        "answer with a lone surrogate (re-signed)": forge(
+            kit, records=_edit_records(kit, _set_text_answer(kit, "\udfff"))
+        ),
+        "note with a lone surrogate (re-signed)": forge(
+            kit,
+            records=_edit_records(kit, _set(["assessments", 0, "answers", 0, "note"], "n \ud800")),
+        ),
+        "profile with a lone surrogate (re-signed)": forge(
+            kit, records=_edit_records(kit, _profile_surrogate)
+        ),
+        "profile with a list (re-signed)": forge(
+            kit,
+            records=_edit_records(
+                kit, _set(["assessments", 0, "profile_json"], '{"facility_name": ["x"]}')
+            ),
+        ),
+        "sign-off 'null' (re-signed)": forge(
+            kit, records=_edit_records(kit, _set(["assessments", 0, "sign_off_json"], "null"))
+        ),
+        "unknown questionnaire (re-signed)": forge(
+            kit, records=_edit_records(kit, _unknown_questionnaire)
+        ),
+        "questionnaire with a Python tag (re-signed)": forge(
+            kit, records=_edit_records(kit, _python_tag_questionnaire)
+        ),
+        "facility pointing nowhere (re-signed)": forge(
+            kit, records=_edit_records(kit, _set(["assessments", 0, "tool_id"], "no-such-tool"))
+        ),
+        "counts that lie (re-signed)": forge(
+            kit,
+            records=kit.records(),
+            recount=False,
+            manifest_edit=lambda b: b | {"counts": b["counts"] | {"answers": 1}},
+        ),
     }
 
 
@@ -276,6 +410,7 @@ def _set_number_answer(kit: Kit, value_json: str):
                     answer["value_json"] = value_json
                     return
         raise AssertionError("no number answer to attack")
+
     return edit
 
 
@@ -287,28 +422,68 @@ def _set_text_answer(kit: Kit, value: str):
                     answer["value_json"] = json.dumps(value)
                     return
         raise AssertionError("no text answer to attack")
+
     return edit
 
 
 CRAFTED = [
-    "gzip bomb (100 MB of zeros, signed)", "gzip bomb inside the encryption", "two gzip members", "payload not compressed",
-    "zip bomb as the whole file", "zip bomb as the payload", "member named with a path", "absolute member name",
-    "manifest declared 4 GB long", "manifest of 64 KiB + 1", "255 members", "empty file", "only the magic",
-    "manifest with 1001 facilities (re-signed)", "manifest nested 100000 deep (re-signed)", "manifest with NaN (re-signed)",
-    "manifest with a duplicate key (re-signed)", "manifest not canonical (re-signed)", "manifest in UTF-16 (re-signed)",
-    "manifest counts as text (re-signed)", "manifest negative size (re-signed)", "manifest size true (re-signed)",
-    "manifest format as text (re-signed)", "manifest format 2 (re-signed)", "manifest device id with a path (re-signed)",
-    "manifest date in words (re-signed)", "manifest extra field (re-signed)", "manifest missing field (re-signed)",
-    "manifest is a list (re-signed)", "payload is a list (re-signed)", "payload in UTF-16 (re-signed)",
-    "payload with a NaN (re-signed)", "payload nested 100000 deep (re-signed)", "payload not JSON (re-signed)",
-    "assessments as a mapping (re-signed)", "revision as text (re-signed)", "revision 2**70 (re-signed)",
-    "status 'approved' (re-signed)", "superseded 2 (re-signed)", "answer not JSON (re-signed)", "answer 'maybe' (re-signed)",
-    "answer nested 50000 deep (re-signed)", "number answer of 400 digits (re-signed)", "number answer 1e999 (re-signed)",
-    "answer to an unknown item (re-signed)", "5001 answers (re-signed)", "note of 200001 characters (re-signed)",
-    "text with a lone surrogate (re-signed)", "answer with a lone surrogate (re-signed)",
-    "note with a lone surrogate (re-signed)", "profile with a lone surrogate (re-signed)", "profile with a list (re-signed)",
-    "sign-off 'null' (re-signed)", "unknown questionnaire (re-signed)", "questionnaire with a Python tag (re-signed)",
-    "facility pointing nowhere (re-signed)", "counts that lie (re-signed)",
+    "gzip bomb (100 MB of zeros, signed)",
+    "gzip bomb inside the encryption",
+    "two gzip members",
+    "payload not compressed",
+    "zip bomb as the whole file",
+    "zip bomb as the payload",
+    "member named with a path",
+    "absolute member name",
+    "manifest declared 4 GB long",
+    "manifest of 64 KiB + 1",
+    "255 members",
+    "empty file",
+    "only the magic",
+    "manifest with 1001 facilities (re-signed)",
+    "manifest nested 100000 deep (re-signed)",
+    "manifest with NaN (re-signed)",
+    "manifest with a duplicate key (re-signed)",
+    "manifest not canonical (re-signed)",
+    "manifest in UTF-16 (re-signed)",
+    "manifest counts as text (re-signed)",
+    "manifest negative size (re-signed)",
+    "manifest size true (re-signed)",
+    "manifest format as text (re-signed)",
+    "manifest format 2 (re-signed)",
+    "manifest device id with a path (re-signed)",
+    "manifest date in words (re-signed)",
+    "manifest extra field (re-signed)",
+    "manifest missing field (re-signed)",
+    "manifest is a list (re-signed)",
+    "payload is a list (re-signed)",
+    "payload in UTF-16 (re-signed)",
+    "payload with a NaN (re-signed)",
+    "payload nested 100000 deep (re-signed)",
+    "payload not JSON (re-signed)",
+    "assessments as a mapping (re-signed)",
+    "revision as text (re-signed)",
+    "revision 2**70 (re-signed)",
+    "status 'approved' (re-signed)",
+    "superseded 2 (re-signed)",
+    "answer not JSON (re-signed)",
+    "answer 'maybe' (re-signed)",
+    "answer nested 50000 deep (re-signed)",
+    "number answer of 400 digits (re-signed)",
+    "number answer 1e999 (re-signed)",
+    "answer to an unknown item (re-signed)",
+    "5001 answers (re-signed)",
+    "note of 200001 characters (re-signed)",
+    "text with a lone surrogate (re-signed)",
+    "answer with a lone surrogate (re-signed)",
+    "note with a lone surrogate (re-signed)",
+    "profile with a lone surrogate (re-signed)",
+    "profile with a list (re-signed)",
+    "sign-off 'null' (re-signed)",
+    "unknown questionnaire (re-signed)",
+    "questionnaire with a Python tag (re-signed)",
+    "facility pointing nowhere (re-signed)",
+    "counts that lie (re-signed)",
 ]
 
 
@@ -322,21 +497,42 @@ def crafted(kit: Kit) -> dict[str, bytes]:
 @pytest.mark.parametrize("case", CRAFTED)
 def test_crafted_hostile_bundle_is_refused(kit: Kit, crafted: dict[str, bytes], case: str) -> None:
     attempt(kit, crafted[case], expect_refused=True)
-    assert not Path("/tmp/guidecheck-pwned").exists() and not Path("/tmp/guidecheck-slip.txt").exists()
+    assert (
+        not Path("/tmp/guidecheck-pwned").exists() and not Path("/tmp/guidecheck-slip.txt").exists()
+    )
 
 
-@pytest.mark.parametrize("name", ["..\\..\\..\\evil.gcbundle", "....gcbundle", ".gcbundle", "con.gcbundle",
-                                  "a" * 240 + ".gcbundle", "\u202egnp.gcbundle", "new\nline.gcbundle", "-rf.gcbundle"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "..\\..\\..\\evil.gcbundle",
+        "....gcbundle",
+        ".gcbundle",
+        "con.gcbundle",
+        "a" * 240 + ".gcbundle",
+        "\u202egnp.gcbundle",
+        "new\nline.gcbundle",
+        "-rf.gcbundle",
+    ],
+)
 def test_hostile_file_names_stay_inside_the_archive(kit: Kit, name: str) -> None:
     outcome = attempt(kit, kit.newer, name=name)
     assert outcome.imported and outcome.archive_path is not None
 
 
-def test_the_cli_refuses_each_hostile_file_in_one_line(kit: Kit, crafted: dict[str, bytes], tmp_path: Path) -> None:
+def test_the_cli_refuses_each_hostile_file_in_one_line(
+    kit: Kit, crafted: dict[str, bytes], tmp_path: Path
+) -> None:
     home = tmp_path / "hub"
     shutil.copytree(kit.hub_after_first, home)
-    names = ["zip bomb as the whole file", "gzip bomb (100 MB of zeros, signed)", "manifest nested 100000 deep (re-signed)",
-             "number answer of 400 digits (re-signed)", "unknown questionnaire (re-signed)", "text with a lone surrogate (re-signed)"]
+    names = [
+        "zip bomb as the whole file",
+        "gzip bomb (100 MB of zeros, signed)",
+        "manifest nested 100000 deep (re-signed)",
+        "number answer of 400 digits (re-signed)",
+        "unknown questionnaire (re-signed)",
+        "text with a lone surrogate (re-signed)",
+    ]
     files = []
     for n, case in enumerate(names):
         files.append(tmp_path / f"hostile-{n}.gcbundle")
@@ -353,8 +549,14 @@ def test_the_cli_refuses_each_hostile_file_in_one_line(kit: Kit, crafted: dict[s
 # --- fuzzing ---------------------------------------------------------------------------------------
 
 BYTE_EDITS = st.lists(
-    st.tuples(st.integers(0, 4), st.integers(0, 10**7), st.integers(1, 64), st.binary(min_size=1, max_size=16)),
-    min_size=1, max_size=4,
+    st.tuples(
+        st.integers(0, 4),
+        st.integers(0, 10**7),
+        st.integers(1, 64),
+        st.binary(min_size=1, max_size=16),
+    ),
+    min_size=1,
+    max_size=4,
 )
 
 
@@ -364,9 +566,9 @@ def _edit_bytes(data: bytes, other: bytes, ops) -> bytes:
             break
         pos %= len(data)
         if kind == 0:  # flip
-            data = data[:pos] + bytes([data[pos] ^ (filler[0] or 1)]) + data[pos + 1:]
+            data = data[:pos] + bytes([data[pos] ^ (filler[0] or 1)]) + data[pos + 1 :]
         elif kind == 1:  # delete
-            data = data[:pos] + data[pos + length:]
+            data = data[:pos] + data[pos + length :]
         elif kind == 2:  # insert
             data = data[:pos] + filler + data[pos:]
         elif kind == 3:  # splice in the other bundle from the same position
@@ -382,9 +584,28 @@ def check_byte_edits(kit: Kit, ops) -> None:
 
 
 VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30)
-    | st.sampled_from(["yes", "no", "final", "draft", "KSM-001", "1", "[]", "{}", '"yes"', "2026-11-20T00:00:00.000Z"]),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=30)
+    | st.sampled_from(
+        [
+            "yes",
+            "no",
+            "final",
+            "draft",
+            "KSM-001",
+            "1",
+            "[]",
+            "{}",
+            '"yes"',
+            "2026-11-20T00:00:00.000Z",
+        ]
+    ),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
     max_leaves=8,
 )
 
@@ -445,7 +666,9 @@ def test_fuzz_damaged_truncated_and_spliced_bundles(kit: Kit, ops) -> None:
 
 @FAST
 @given(choice=st.integers(0, 10**6), value=VALUES)
-def test_fuzz_forged_records_signed_with_the_clinic_key(kit: Kit, newer_records: dict, choice: int, value) -> None:
+def test_fuzz_forged_records_signed_with_the_clinic_key(
+    kit: Kit, newer_records: dict, choice: int, value
+) -> None:
     check_record_change(kit, newer_records, choice, value)
 
 
@@ -487,4 +710,3 @@ def test_soak_fuzz_forged_manifests(kit: Kit, choice: int, value) -> None:
 @given(ops=BYTE_EDITS)
 def test_soak_fuzz_damaged_payload_text(kit: Kit, ops) -> None:
     check_payload_text(kit, ops)
-

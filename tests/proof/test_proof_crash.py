@@ -36,7 +36,9 @@ SOAK_KILLS = 220
 class BundleSet:
     paths: list[Path]
     bundle_ids: list[str]
-    own_assessments: list[dict[str, int]]  # per bundle: assessment id -> answer count, new in that bundle
+    own_assessments: list[
+        dict[str, int]
+    ]  # per bundle: assessment id -> answer count, new in that bundle
 
 
 @dataclass
@@ -74,9 +76,17 @@ def bundles(tmp_path_factory, who) -> BundleSet:
         for k in range(4):
             for j in range(3):
                 profile = Profile(
-                    facility_name=f"Clinic {k}", facility_code=f"KSM-{k:03d}", district="Kisumu", region="Nyanza",
-                    tool_name=f"Tool {j}", tool_vendor="Acme", tool_version="1", use_category="patient_triage",
-                    assessor_name="Amina", assessor_role="Nurse", date="2026-11-20",
+                    facility_name=f"Clinic {k}",
+                    facility_code=f"KSM-{k:03d}",
+                    district="Kisumu",
+                    region="Nyanza",
+                    tool_name=f"Tool {j}",
+                    tool_vendor="Acme",
+                    tool_version="1",
+                    use_category="patient_triage",
+                    assessor_name="Amina",
+                    assessor_role="Nurse",
+                    date="2026-11-20",
                 )
                 with store.atomic():
                     assessment = store.new_assessment(who, profile)
@@ -86,7 +96,11 @@ def bundles(tmp_path_factory, who) -> BundleSet:
             result = export_bundle(clinic, store, stick)
             opened = open_bundle(result.path.read_bytes(), clinic, None)
             assert opened.payload is not None
-            mine = {a["id"]: len(a["answers"]) for a in opened.payload.assessments if a["id"] not in seen}
+            mine = {
+                a["id"]: len(a["answers"])
+                for a in opened.payload.assessments
+                if a["id"] not in seen
+            }
             assert len(mine) == 3 and all(n > 20 for n in mine.values())
             seen |= set(mine)
             paths.append(result.path)
@@ -95,16 +109,28 @@ def bundles(tmp_path_factory, who) -> BundleSet:
     return BundleSet(paths, ids, own)
 
 
-def _run_and_kill(home: Path, seed: int, bundle_paths: list[Path], delay: float, after: bytes,
-                  promises: Promises) -> list[str]:
+def _run_and_kill(
+    home: Path, seed: int, bundle_paths: list[Path], delay: float, after: bytes, promises: Promises
+) -> list[str]:
     """Start the driver and SIGKILL it `delay` seconds after it started, or after it printed a line
     starting with `after` ("assessment": start-up done; "importing": a bundle import began), then
     fold what it reported into `promises`."""
-    command = [sys.executable, str(DRIVER), str(home), str(WHO_PATH), str(seed), *map(str, bundle_paths)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env())
+    command = [
+        sys.executable,
+        str(DRIVER),
+        str(home),
+        str(WHO_PATH),
+        str(seed),
+        *map(str, bundle_paths),
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env()
+    )
     early = b""
     try:
-        if after:  # timing from what the driver reports keeps the proof meaningful on a slow, busy machine
+        if (
+            after
+        ):  # timing from what the driver reports keeps the proof meaningful on a slow, busy machine
             deadline = time.monotonic() + 60
             while True:
                 line = process.stdout.readline()
@@ -151,13 +177,26 @@ def _check_after_kill(home: Path, bundle_set: BundleSet, promises: Promises) -> 
             assert not (promises.answers or promises.in_flight or promises.imported)
             bundle_set = BundleSet(paths=[], bundle_ids=[], own_assessments=[])
         elif promises.answers or promises.in_flight:
-            local = conn.execute("SELECT id FROM assessments WHERE facility_code = 'HUB-LOCAL'").fetchall()
+            local = conn.execute(
+                "SELECT id FROM assessments WHERE facility_code = 'HUB-LOCAL'"
+            ).fetchall()
             assert len(local) == 1
-            stored = {item: json.loads(value) for item, value in conn.execute(
-                "SELECT item_id, value_json FROM answers WHERE assessment_id = ?", (local[0][0],))}
-            if promises.in_flight:  # the save cut by the kill: either its old or its new value, nothing else
+            stored = {
+                item: json.loads(value)
+                for item, value in conn.execute(
+                    "SELECT item_id, value_json FROM answers WHERE assessment_id = ?",
+                    (local[0][0],),
+                )
+            }
+            if (
+                promises.in_flight
+            ):  # the save cut by the kill: either its old or its new value, nothing else
                 item, value = promises.in_flight
-                assert stored.get(item) in (promises.answers.get(item), value), (item, stored.get(item), value)
+                assert stored.get(item) in (promises.answers.get(item), value), (
+                    item,
+                    stored.get(item),
+                    value,
+                )
                 if item in stored:
                     promises.answers[item] = stored[item]  # what the next run's promises build on
                 promises.in_flight = None
@@ -167,21 +206,34 @@ def _check_after_kill(home: Path, bundle_set: BundleSet, promises: Promises) -> 
         imported_rows = set()
         if "bundle_imports" in tables:
             imported_rows = {r[0] for r in conn.execute("SELECT bundle_id FROM bundle_imports")}
-        for path, bundle_id, own in zip(bundle_set.paths, bundle_set.bundle_ids, bundle_set.own_assessments, strict=True):
+        for path, bundle_id, own in zip(
+            bundle_set.paths, bundle_set.bundle_ids, bundle_set.own_assessments, strict=True
+        ):
             if path.name in promises.imported:
-                assert bundle_id in imported_rows, f"{path.name} was reported imported but is not in the database"
+                assert bundle_id in imported_rows, (
+                    f"{path.name} was reported imported but is not in the database"
+                )
             present = {
-                aid: conn.execute("SELECT COUNT(*) FROM answers WHERE assessment_id = ?", (aid,)).fetchone()[0]
+                aid: conn.execute(
+                    "SELECT COUNT(*) FROM answers WHERE assessment_id = ?", (aid,)
+                ).fetchone()[0]
                 for aid in own
                 if conn.execute("SELECT 1 FROM assessments WHERE id = ?", (aid,)).fetchone()
             }
             if bundle_id in imported_rows:
-                assert present == own, f"{path.name} is recorded as imported but only partly applied"
+                assert present == own, (
+                    f"{path.name} is recorded as imported but only partly applied"
+                )
             else:
-                assert present == {}, f"{path.name} is not recorded as imported but left records behind"
+                assert present == {}, (
+                    f"{path.name} is not recorded as imported but left records behind"
+                )
                 if "bundle_variants" in tables:
-                    left = conn.execute("SELECT COUNT(*) FROM bundle_variants WHERE assessment_id IN"
-                                        " (SELECT value FROM json_each(?))", (json.dumps(list(own)),)).fetchone()[0]
+                    left = conn.execute(
+                        "SELECT COUNT(*) FROM bundle_variants WHERE assessment_id IN"
+                        " (SELECT value FROM json_each(?))",
+                        (json.dumps(list(own)),),
+                    ).fetchone()[0]
                     assert left == 0, f"{path.name} left received variants behind"
     finally:
         conn.close()
@@ -197,8 +249,14 @@ def kill_repeatedly(home: Path, bundle_set: BundleSet, kills: int, seed: int) ->
     for _n in range(kills):
         # A quarter of the kills land during start-up and migrations, the rest while saving answers
         # or in the middle of a bundle import.
-        after, delay = rng.choice([(b"", rng.uniform(0.0, 0.4)), (b"assessment", rng.uniform(0.0, 0.5)),
-                                   (b"importing", rng.uniform(0.0, 0.03)), (b"importing", rng.uniform(0.0, 0.03))])
+        after, delay = rng.choice(
+            [
+                (b"", rng.uniform(0.0, 0.4)),
+                (b"assessment", rng.uniform(0.0, 0.5)),
+                (b"importing", rng.uniform(0.0, 0.03)),
+                (b"importing", rng.uniform(0.0, 0.03)),
+            ]
+        )
         lines = _run_and_kill(home, rng.randrange(10**9), bundle_set.paths, delay, after, promises)
         _check_after_kill(home, bundle_set, promises)
         stats["kills"] += 1
@@ -214,7 +272,9 @@ def kill_repeatedly(home: Path, bundle_set: BundleSet, kills: int, seed: int) ->
     return stats
 
 
-def _rounds(tmp_path: Path, bundle_set: BundleSet, hubs: int, kills_per_hub: int, seed: int) -> dict[str, int]:
+def _rounds(
+    tmp_path: Path, bundle_set: BundleSet, hubs: int, kills_per_hub: int, seed: int
+) -> dict[str, int]:
     """Fresh hubs, so that first-time bundle imports (not only repeats) keep being interrupted."""
     total = {"kills": 0, "mid-save": 0, "mid-import": 0, "saves promised": 0, "bundles imported": 0}
     for n in range(hubs):
@@ -236,34 +296,62 @@ def test_killed_process_loses_nothing_it_reported(tmp_path: Path, bundles: Bundl
 
 @pytest.mark.soak
 def test_soak_hundreds_of_kills(tmp_path: Path, bundles: BundleSet) -> None:
-    total = _rounds(tmp_path, bundles, hubs=SOAK_KILLS // 10, kills_per_hub=10, seed=int.from_bytes(os.urandom(4), "big"))
+    total = _rounds(
+        tmp_path,
+        bundles,
+        hubs=SOAK_KILLS // 10,
+        kills_per_hub=10,
+        seed=int.from_bytes(os.urandom(4), "big"),
+    )
     assert total["kills"] >= 200
     assert total["mid-import"] > 0, total
 
 
 # --- the `guidecheck` command itself, killed mid-way ------------------------------------------------
 
+
 def _answers_file(path: Path, who, code: str) -> int:
     answers = {}
-    for n, item in enumerate(i for i in who.items if not i.condition and i.type in ("compliance", "single_choice")):
+    for n, item in enumerate(
+        i for i in who.items if not i.condition and i.type in ("compliance", "single_choice")
+    ):
         answers[item.id] = {"value": _value(item, n), "note": f"note {n}"}
     profile = Profile(
-        facility_name="Clinic by CLI", facility_code=code, district="Kisumu", region="Nyanza", tool_name="TriageAssist",
-        tool_vendor="Acme", tool_version="1", use_category="patient_triage", assessor_name="Amina",
-        assessor_role="Nurse", date="2026-11-20",
+        facility_name="Clinic by CLI",
+        facility_code=code,
+        district="Kisumu",
+        region="Nyanza",
+        tool_name="TriageAssist",
+        tool_vendor="Acme",
+        tool_version="1",
+        use_category="patient_triage",
+        assessor_name="Amina",
+        assessor_role="Nurse",
+        date="2026-11-20",
     )
-    path.write_text(json.dumps({"questionnaire": who.id, "profile": profile.as_dict(), "answers": answers}), encoding="utf-8")
+    path.write_text(
+        json.dumps({"questionnaire": who.id, "profile": profile.as_dict(), "answers": answers}),
+        encoding="utf-8",
+    )
     return len(answers)
 
 
-def kill_cli_commands(tmp_path: Path, bundle_set: BundleSet, who, kills: int, seed: int) -> dict[str, int]:
+def kill_cli_commands(
+    tmp_path: Path, bundle_set: BundleSet, who, kills: int, seed: int
+) -> dict[str, int]:
     """Kill `guidecheck bundle import` and `guidecheck assessment new --from` at random moments."""
     rng = random.Random(seed)
     home = tmp_path / "cli-hub"
     home.mkdir()
     promises = Promises()
-    created: dict[str, tuple[int, bool]] = {}  # facility code -> (answers in the file, id was printed)
-    stats = {"kills": 0, "imports killed": 0, "creates killed": 0}  # kills that landed before the command ended
+    created: dict[
+        str, tuple[int, bool]
+    ] = {}  # facility code -> (answers in the file, id was printed)
+    stats = {
+        "kills": 0,
+        "imports killed": 0,
+        "creates killed": 0,
+    }  # kills that landed before the command ended
     for n in range(kills):
         if n % 2 == 0:
             args = ["bundle", "import", *map(str, bundle_set.paths)]
@@ -272,7 +360,9 @@ def kill_cli_commands(tmp_path: Path, bundle_set: BundleSet, who, kills: int, se
             count = _answers_file(tmp_path / f"answers-{n}.json", who, code)
             args = ["assessment", "new", "--from", str(tmp_path / f"answers-{n}.json")]
         command = [sys.executable, "-m", "guidecheck.cli.main", "--home", str(home), *args]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env())
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env()
+        )
         time.sleep(rng.uniform(0.15, 0.7))
         process.send_signal(signal.SIGKILL)
         out, _err = process.communicate(timeout=30)
@@ -290,17 +380,23 @@ def kill_cli_commands(tmp_path: Path, bundle_set: BundleSet, who, kills: int, se
         _check_after_kill(home, bundle_set, promises)
         with closing(sqlite3.connect(str(home / "guidecheck.db"))) as conn:
             for code, (count, printed) in created.items():
-                rows = conn.execute("SELECT id FROM assessments WHERE facility_code = ?", (code,)).fetchall()
+                rows = conn.execute(
+                    "SELECT id FROM assessments WHERE facility_code = ?", (code,)
+                ).fetchall()
                 assert len(rows) == (1 if printed else len(rows)) and len(rows) <= 1, code
                 if rows:  # an answers file is created whole or not at all
-                    answered = conn.execute("SELECT COUNT(*) FROM answers WHERE assessment_id = ?", rows[0]).fetchone()[0]
+                    answered = conn.execute(
+                        "SELECT COUNT(*) FROM answers WHERE assessment_id = ?", rows[0]
+                    ).fetchone()[0]
                     assert answered == count, (code, answered, count)
         stats["kills"] += not finished
     TALLY["crash: guidecheck commands killed"] += stats["imports killed"] + stats["creates killed"]
     return stats
 
 
-def test_killed_guidecheck_commands_leave_all_or_nothing(tmp_path: Path, bundles: BundleSet, who) -> None:
+def test_killed_guidecheck_commands_leave_all_or_nothing(
+    tmp_path: Path, bundles: BundleSet, who
+) -> None:
     stats = kill_cli_commands(tmp_path, bundles, who, kills=10, seed=7)
     print(stats)
     assert stats["imports killed"] + stats["creates killed"] >= 3, stats
@@ -308,6 +404,8 @@ def test_killed_guidecheck_commands_leave_all_or_nothing(tmp_path: Path, bundles
 
 @pytest.mark.soak
 def test_soak_killed_guidecheck_commands(tmp_path: Path, bundles: BundleSet, who) -> None:
-    stats = kill_cli_commands(tmp_path, bundles, who, kills=60, seed=int.from_bytes(os.urandom(4), "big"))
+    stats = kill_cli_commands(
+        tmp_path, bundles, who, kills=60, seed=int.from_bytes(os.urandom(4), "big")
+    )
     print(stats)
     assert stats["imports killed"] > 5 and stats["creates killed"] > 5, stats

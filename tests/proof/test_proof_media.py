@@ -26,7 +26,14 @@ from proofkit import TALLY, cli_env, dump_database, integrity, make_profile
 
 from guidecheck.storage.store import Store
 
-KINDS = ["full tmpfs", "nearly full tmpfs", "read-only tmpfs", "read-only bind mount", "folder with mode 0500", "file size limit"]
+KINDS = [
+    "full tmpfs",
+    "nearly full tmpfs",
+    "read-only tmpfs",
+    "read-only bind mount",
+    "folder with mode 0500",
+    "file size limit",
+]
 MOUNTED = {"full tmpfs", "nearly full tmpfs", "read-only tmpfs", "read-only bind mount"}
 
 
@@ -58,7 +65,12 @@ def clinic(tmp_path: Path, mini) -> tuple[Path, str]:
     home = tmp_path / "clinic"
     with Store(home / "guidecheck.db") as store:
         assessment = store.new_assessment(mini, make_profile())
-        for item, value in (("a_review", "yes"), ("a_poster", "no"), ("a_staff", 3), ("b_remarks", "x" * 4000)):
+        for item, value in (
+            ("a_review", "yes"),
+            ("a_poster", "no"),
+            ("a_staff", 3),
+            ("b_remarks", "x" * 4000),
+        ):
             store.save_answer(assessment.id, item, value, note="seen " * 200)
         # some incompressible text, so a bundle is larger than two pages of the small stick
         store.save_answer(assessment.id, "b_remarks", base64.b64encode(os.urandom(3000)).decode())
@@ -66,7 +78,9 @@ def clinic(tmp_path: Path, mini) -> tuple[Path, str]:
 
 
 @pytest.fixture
-def stick(request, tmp_path: Path, clinic: tuple[Path, str]) -> Iterator[tuple[Path, Path, list[str]]]:
+def stick(
+    request, tmp_path: Path, clinic: tuple[Path, str]
+) -> Iterator[tuple[Path, Path, list[str]]]:
     """(stick folder, the earlier bundle already on it, command prefix for the writing process)."""
     kind: str = request.param
     home, _id = clinic
@@ -75,14 +89,18 @@ def stick(request, tmp_path: Path, clinic: tuple[Path, str]) -> Iterator[tuple[P
     prefix = [sys.executable]
     mounted: list[Path] = []
     if kind in MOUNTED and (os.geteuid() != 0 or shutil.which("mount") is None):
-        pytest.skip("mounting a file system needs root; the file-size-limit case covers this machine")
+        pytest.skip(
+            "mounting a file system needs root; the file-size-limit case covers this machine"
+        )
     if kind == "file size limit":
         _make_big(home, _id)
     try:
         if kind in ("full tmpfs", "nearly full tmpfs", "read-only tmpfs"):
             _mount("-t", "tmpfs", "-o", "size=64k,mode=0755", "tmpfs", str(stick))
             mounted.append(stick)
-        earlier = _export(home, stick if kind != "read-only bind mount" else tmp_path / "bind-source")
+        earlier = _export(
+            home, stick if kind != "read-only bind mount" else tmp_path / "bind-source"
+        )
         if kind == "full tmpfs":
             _fill(stick, 0)
         elif kind == "nearly full tmpfs":
@@ -97,12 +115,21 @@ def stick(request, tmp_path: Path, clinic: tuple[Path, str]) -> Iterator[tuple[P
             earlier = stick / earlier.name
         elif kind == "folder with mode 0500":
             stick.chmod(0o500)
-            if shutil.which("setpriv") and os.geteuid() == 0:  # root ignores modes unless it gives up the capability
-                prefix = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", sys.executable]
+            if (
+                shutil.which("setpriv") and os.geteuid() == 0
+            ):  # root ignores modes unless it gives up the capability
+                prefix = [
+                    "setpriv",
+                    "--bounding-set",
+                    "-dac_override,-dac_read_search",
+                    sys.executable,
+                ]
         elif kind == "file size limit":
-            limit = "import resource, signal, runpy, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN);" \
-                    f" resource.setrlimit(resource.RLIMIT_FSIZE, ({FILE_LIMIT}, {FILE_LIMIT})); sys.argv = sys.argv[1:];" \
-                    " runpy.run_module('guidecheck.cli.main', run_name='__main__')"
+            limit = (
+                "import resource, signal, runpy, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN);"
+                f" resource.setrlimit(resource.RLIMIT_FSIZE, ({FILE_LIMIT}, {FILE_LIMIT})); sys.argv = sys.argv[1:];"
+                " runpy.run_module('guidecheck.cli.main', run_name='__main__')"
+            )
             prefix = [sys.executable, "-c", limit, "guidecheck"]
         yield stick, earlier, prefix
     finally:
@@ -117,15 +144,37 @@ FILE_LIMIT = 48 * 1024  # above SQLite's 32 KiB shared-memory file, below the re
 
 def _make_big(home: Path, assessment_id: str) -> None:
     """Long random notes, so the bundle and the PDF are larger than FILE_LIMIT even compressed."""
+
     def noise() -> str:
         return base64.b64encode(os.urandom(7000)).decode()
 
     with Store(home / "guidecheck.db") as store:
-        for item in ("a_review", "a_poster", "a_storage", "a_staff", "b_places", "b_reviewed_on", "b_remarks"):
-            value = store.answers(assessment_id)[item].value if item in store.answers(assessment_id) else None
-            value = value if value is not None else {"a_storage": "shelf", "b_places": ["local"],
-                                                     "b_reviewed_on": "2026-10-01"}.get(item)
-            store.save_answer(assessment_id, item, noise() if item == "b_remarks" else value, note=noise())
+        for item in (
+            "a_review",
+            "a_poster",
+            "a_storage",
+            "a_staff",
+            "b_places",
+            "b_reviewed_on",
+            "b_remarks",
+        ):
+            value = (
+                store.answers(assessment_id)[item].value
+                if item in store.answers(assessment_id)
+                else None
+            )
+            value = (
+                value
+                if value is not None
+                else {
+                    "a_storage": "shelf",
+                    "b_places": ["local"],
+                    "b_reviewed_on": "2026-10-01",
+                }.get(item)
+            )
+            store.save_answer(
+                assessment_id, item, noise() if item == "b_remarks" else value, note=noise()
+            )
 
 
 def _export(home: Path, folder: Path) -> Path:
@@ -137,7 +186,13 @@ def _export(home: Path, folder: Path) -> Path:
 
 
 def _run(prefix: list[str], home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [*prefix, *(["-m", "guidecheck.cli.main"] if prefix[-1] == sys.executable else []), "--home", str(home), *args]
+    command = [
+        *prefix,
+        *(["-m", "guidecheck.cli.main"] if prefix[-1] == sys.executable else []),
+        "--home",
+        str(home),
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, env=cli_env())
 
 
@@ -158,22 +213,35 @@ def test_exporting_to_a_full_or_read_only_stick_fails_cleanly(clinic, stick) -> 
     done = _run(prefix, home, "bundle", "export", "--out", str(folder), "--full")
     assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
     message = [line for line in done.stderr.strip().split("\n") if not line.startswith("Warning:")]
-    assert len(message) == 1 and "Traceback" not in done.stderr and "Something went wrong" not in done.stderr, done.stderr
+    assert (
+        len(message) == 1
+        and "Traceback" not in done.stderr
+        and "Something went wrong" not in done.stderr
+    ), done.stderr
     assert str(folder) in message[0], message  # names the stick, not the data folder
     assert _listing(folder) == files_before  # no half bundle, no leftover temporary file
     assert _digest(earlier) == earlier_digest  # the earlier bundle is untouched
-    assert dump_database(home / "guidecheck.db") == before and integrity(home / "guidecheck.db") == "ok"
+    assert (
+        dump_database(home / "guidecheck.db") == before
+        and integrity(home / "guidecheck.db") == "ok"
+    )
     TALLY["media: failed exports that left everything intact"] += 1
     print(message[0])
 
 
 # The district PDF of one clinic is smaller than the file-size limit, so that pair is not a test.
-REPORT_CASES = [(kind, what) for what in ("assessment report", "district report") for kind in KINDS
-                if (kind, what) != ("file size limit", "district report")]
+REPORT_CASES = [
+    (kind, what)
+    for what in ("assessment report", "district report")
+    for kind in KINDS
+    if (kind, what) != ("file size limit", "district report")
+]
 
 
 @pytest.mark.parametrize(("stick", "what"), REPORT_CASES, indirect=["stick"])
-def test_writing_a_report_to_a_full_or_read_only_stick_fails_cleanly(clinic, stick, what: str) -> None:
+def test_writing_a_report_to_a_full_or_read_only_stick_fails_cleanly(
+    clinic, stick, what: str
+) -> None:
     home, assessment_id = clinic
     folder, earlier, prefix = stick
     earlier_digest, files_before = _digest(earlier), _listing(folder)
@@ -182,7 +250,11 @@ def test_writing_a_report_to_a_full_or_read_only_stick_fails_cleanly(clinic, sti
     done = _run(prefix, home, *command, "--pdf", str(folder / "report.pdf"))
     assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
     lines = done.stderr.strip().split("\n")
-    assert len(lines) == 1 and "Traceback" not in done.stderr and "Something went wrong" not in done.stderr, done.stderr
+    assert (
+        len(lines) == 1
+        and "Traceback" not in done.stderr
+        and "Something went wrong" not in done.stderr
+    ), done.stderr
     assert str(folder) in lines[0], lines  # names the stick, not the data folder
     assert _listing(folder) == files_before
     assert _digest(earlier) == earlier_digest
@@ -220,8 +292,12 @@ def test_a_full_data_folder_loses_nothing_already_saved(tmp_path: Path, mini) ->
             _fill(home, 0)
             with pytest.raises(Exception) as caught:  # noqa: B017 - the point is what is left afterwards
                 for _n in range(50):
-                    store.save_answer(assessment.id, "b_remarks", base64.b64encode(os.urandom(7000)).decode(),
-                                      note=base64.b64encode(os.urandom(7000)).decode())
+                    store.save_answer(
+                        assessment.id,
+                        "b_remarks",
+                        base64.b64encode(os.urandom(7000)).decode(),
+                        note=base64.b64encode(os.urandom(7000)).decode(),
+                    )
             print(type(caught.value).__name__, caught.value)
         (home / "filler.bin").unlink()
         assert integrity(home / "guidecheck.db") == "ok"
@@ -230,13 +306,21 @@ def test_a_full_data_folder_loses_nothing_already_saved(tmp_path: Path, mini) ->
             assert (answers["a_review"].value, answers["a_poster"].note) == ("yes", "kept too")
             assert store.verify_audit().ok
         after = dump_database(home / "guidecheck.db")
-        assert {t: after[t] for t in ("answers", "audit", "assessments")} == {t: before[t] for t in ("answers", "audit", "assessments")}
+        assert {t: after[t] for t in ("answers", "audit", "assessments")} == {
+            t: before[t] for t in ("answers", "audit", "assessments")
+        }
     finally:
         _unmount(home)
 
 
-@pytest.mark.parametrize("stick", ["full tmpfs", "nearly full tmpfs", "read-only tmpfs", "read-only bind mount"], indirect=True)
-def test_the_app_says_in_one_sentence_that_the_stick_is_full_or_read_only(qtbot, clinic, stick) -> None:
+@pytest.mark.parametrize(
+    "stick",
+    ["full tmpfs", "nearly full tmpfs", "read-only tmpfs", "read-only bind mount"],
+    indirect=True,
+)
+def test_the_app_says_in_one_sentence_that_the_stick_is_full_or_read_only(
+    qtbot, clinic, stick
+) -> None:
     """The same failures through the app's Export for district dialog, offscreen."""
     from guikit import export_from_window, open_main_window
 
@@ -245,9 +329,13 @@ def test_the_app_says_in_one_sentence_that_the_stick_is_full_or_read_only(qtbot,
     earlier_digest, files_before = _digest(earlier), _listing(folder)
     before = dump_database(home / "guidecheck.db")
     window = open_main_window(qtbot, home)
-    dialog = export_from_window(qtbot, window, assessment_id, folder, expect_failure=True, full=True)
+    dialog = export_from_window(
+        qtbot, window, assessment_id, folder, expect_failure=True, full=True
+    )
     text = dialog.message.text()
-    assert text.startswith("The bundle was not written:") and str(folder) in text and "\n" not in text, text
+    assert (
+        text.startswith("The bundle was not written:") and str(folder) in text and "\n" not in text
+    ), text
     assert dialog.written is None
     window.close()
     assert _listing(folder) == files_before and _digest(earlier) == earlier_digest

@@ -28,10 +28,30 @@ from guidecheck.storage.store import Store
 
 PACKAGE = Path(guidecheck.__file__).resolve().parent
 NETWORK_MODULES = {
-    "socket", "ssl", "urllib.request", "urllib3", "http.client", "http.server", "requests", "httpx",
-    "aiohttp", "ftplib", "smtplib", "poplib", "imaplib", "telnetlib", "xmlrpc.client", "xmlrpc.server",
-    "socketserver", "webbrowser", "websocket", "websockets", "PySide6.QtNetwork", "PySide6.QtWebEngineCore",
-    "PySide6.QtWebEngineWidgets", "asyncio",
+    "socket",
+    "ssl",
+    "urllib.request",
+    "urllib3",
+    "http.client",
+    "http.server",
+    "requests",
+    "httpx",
+    "aiohttp",
+    "ftplib",
+    "smtplib",
+    "poplib",
+    "imaplib",
+    "telnetlib",
+    "xmlrpc.client",
+    "xmlrpc.server",
+    "socketserver",
+    "webbrowser",
+    "websocket",
+    "websockets",
+    "PySide6.QtNetwork",
+    "PySide6.QtWebEngineCore",
+    "PySide6.QtWebEngineWidgets",
+    "asyncio",
 }
 CALLS_REFUSED = {"eval", "exec", "compile", "__import__", "execfile", "breakpoint"}
 
@@ -69,9 +89,19 @@ def _dangerous_calls(tree: ast.AST) -> list[str]:
             func = node.func
             if isinstance(func, ast.Name) and func.id in CALLS_REFUSED:
                 bad.append(f"line {node.lineno}: {func.id}()")
-            elif isinstance(func, ast.Attribute) and getattr(func.value, "id", "") == "builtins" and func.attr in CALLS_REFUSED:
+            elif (
+                isinstance(func, ast.Attribute)
+                and getattr(func.value, "id", "") == "builtins"
+                and func.attr in CALLS_REFUSED
+            ):
                 bad.append(f"line {node.lineno}: builtins.{func.attr}()")
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            name = (
+                func.id
+                if isinstance(func, ast.Name)
+                else func.attr
+                if isinstance(func, ast.Attribute)
+                else ""
+            )
             if name == "import_module" and not _literal_or_fstring_of_package(node):
                 bad.append(f"line {node.lineno}: dynamic import")
         elif isinstance(node, ast.Name) and node.id in {"eval", "exec"}:
@@ -97,14 +127,25 @@ def _lines(found: list[str]) -> set[int]:
 
 def test_the_static_checks_can_fail() -> None:
     """The checkers themselves find what they look for (so a pass below means something)."""
-    sample = ast.parse("import socket\nfrom urllib.request import urlopen\nfrom http import client\n"
-                       "import PySide6.QtNetwork\nx = eval('1')\nexec('y = 2')\nf = eval\n"
-                       "import importlib\nimportlib.import_module(name)\n")
-    assert {entry.split(":")[0] for entry in _network_imports(sample)} == {"line 1", "line 2", "line 3", "line 4"}
+    sample = ast.parse(
+        "import socket\nfrom urllib.request import urlopen\nfrom http import client\n"
+        "import PySide6.QtNetwork\nx = eval('1')\nexec('y = 2')\nf = eval\n"
+        "import importlib\nimportlib.import_module(name)\n"
+    )
+    assert {entry.split(":")[0] for entry in _network_imports(sample)} == {
+        "line 1",
+        "line 2",
+        "line 3",
+        "line 4",
+    }
     assert _lines(_dangerous_calls(sample)) == {5, 6, 7, 9}
-    sample = ast.parse("import builtins\nbuiltins.exec('x')\n__import__('os')\ncompile('1', 'f', 'eval')\n")
+    sample = ast.parse(
+        "import builtins\nbuiltins.exec('x')\n__import__('os')\ncompile('1', 'f', 'eval')\n"
+    )
     assert _lines(_dangerous_calls(sample)) == {2, 3, 4}
-    harmless = "import re\nre.compile('x')\napp.exec()\nimportlib.import_module(f'guidecheck.cli.{n}')\n"
+    harmless = (
+        "import re\nre.compile('x')\napp.exec()\nimportlib.import_module(f'guidecheck.cli.{n}')\n"
+    )
     assert _dangerous_calls(ast.parse(harmless)) == []
 
 
@@ -127,13 +168,27 @@ def test_no_module_evaluates_or_executes_code() -> None:
 
 
 PROGRAM_LAUNCHERS = {"subprocess", "ctypes", "PySide6.QtCore.QProcess", "multiprocessing", "pty"}
-LAUNCH_CALLS = {"system", "popen", "execv", "execve", "execvp", "execl", "execlp", "spawnv", "spawnl", "startfile"}
+LAUNCH_CALLS = {
+    "system",
+    "popen",
+    "execv",
+    "execve",
+    "execvp",
+    "execl",
+    "execlp",
+    "spawnv",
+    "spawnl",
+    "startfile",
+}
 
 
 def _launches_or_opens(tree: ast.AST) -> list[str]:
     """Ways out of the process: program launchers, and URLs opened that are not local files."""
-    bad = [f"line {line}: {name}" for line, name in _imported(tree)
-           if any(name == m or name.startswith(m + ".") for m in PROGRAM_LAUNCHERS)]
+    bad = [
+        f"line {line}: {name}"
+        for line, name in _imported(tree)
+        if any(name == m or name.startswith(m + ".") for m in PROGRAM_LAUNCHERS)
+    ]
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
@@ -142,19 +197,26 @@ def _launches_or_opens(tree: ast.AST) -> list[str]:
             bad.append(f"line {node.lineno}: os.{node.func.attr}()")
         if node.func.attr == "openUrl":
             arg = node.args[0] if node.args else None
-            local = (isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute)
-                     and arg.func.attr == "fromLocalFile")
+            local = (
+                isinstance(arg, ast.Call)
+                and isinstance(arg.func, ast.Attribute)
+                and arg.func.attr == "fromLocalFile"
+            )
             if not local:
                 bad.append(f"line {node.lineno}: openUrl of something other than a local file")
-        if node.func.attr == "setOpenExternalLinks" and not (node.args and getattr(node.args[0], "value", True) is False):
+        if node.func.attr == "setOpenExternalLinks" and not (
+            node.args and getattr(node.args[0], "value", True) is False
+        ):
             bad.append(f"line {node.lineno}: a label that opens web links")
     return bad
 
 
 def test_no_module_launches_programs_or_opens_web_links() -> None:
-    sample = ast.parse("import subprocess\nfrom ctypes import CDLL\nos.system('curl x')\n"
-                       "QDesktopServices.openUrl(QUrl('https://example.org'))\nlabel.setOpenExternalLinks(True)\n"
-                       "QDesktopServices.openUrl(QUrl.fromLocalFile(path))\n")
+    sample = ast.parse(
+        "import subprocess\nfrom ctypes import CDLL\nos.system('curl x')\n"
+        "QDesktopServices.openUrl(QUrl('https://example.org'))\nlabel.setOpenExternalLinks(True)\n"
+        "QDesktopServices.openUrl(QUrl.fromLocalFile(path))\n"
+    )
     assert _lines(_launches_or_opens(sample)) == {1, 2, 3, 4, 5}
     problems = {}
     for path in _sources():
@@ -208,27 +270,65 @@ def _answers_file(tmp_path: Path, who) -> Path:
     return path
 
 
-def test_cli_store_reports_and_bundles_run_offline(monkeypatch, capsys, tmp_path: Path, who) -> None:
+def test_cli_store_reports_and_bundles_run_offline(
+    monkeypatch, capsys, tmp_path: Path, who
+) -> None:
     clinic, hub, stick = tmp_path / "clinic", tmp_path / "hub", tmp_path / "stick"
     stick.mkdir()
     source = _answers_file(tmp_path, who)
     with no_network(monkeypatch) as attempts:
-        assessment_id = _cli(capsys, "--home", clinic, "assessment", "new", "--from", source).strip()
-        assert "facility_name" in _cli(capsys, "--home", clinic, "assessment", "show", assessment_id, "--json")
+        assessment_id = _cli(
+            capsys, "--home", clinic, "assessment", "new", "--from", source
+        ).strip()
+        assert "facility_name" in _cli(
+            capsys, "--home", clinic, "assessment", "show", assessment_id, "--json"
+        )
         assert "who-ai-health-2025" in _cli(capsys, "--home", clinic, "questionnaires", "list")
         with Store(clinic / "guidecheck.db") as store:
             item = next(i for i in who.items if i.type == "compliance" and not i.condition)
             store.save_answer(assessment_id, item.id, "partly", note="offline edit")
             assert store.answers(assessment_id)[item.id].value == "partly"
-        out = _cli(capsys, "--home", clinic, "report", assessment_id, "--pdf", tmp_path / "r.pdf", "--xlsx", tmp_path / "r.xlsx")
-        assert (tmp_path / "r.pdf").stat().st_size > 1000 and (tmp_path / "r.xlsx").stat().st_size > 1000, out
-        _cli(capsys, "--home", hub, "keys", "district-init", "--out", tmp_path / "district.gckey", "--name", "Kisumu")
+        out = _cli(
+            capsys,
+            "--home",
+            clinic,
+            "report",
+            assessment_id,
+            "--pdf",
+            tmp_path / "r.pdf",
+            "--xlsx",
+            tmp_path / "r.xlsx",
+        )
+        assert (tmp_path / "r.pdf").stat().st_size > 1000 and (
+            tmp_path / "r.xlsx"
+        ).stat().st_size > 1000, out
+        _cli(
+            capsys,
+            "--home",
+            hub,
+            "keys",
+            "district-init",
+            "--out",
+            tmp_path / "district.gckey",
+            "--name",
+            "Kisumu",
+        )
         _cli(capsys, "--home", clinic, "keys", "install-district", tmp_path / "district.gckey")
         bundle = _cli(capsys, "--home", clinic, "bundle", "export", "--out", stick).strip()
         assert "decrypted and checked" in _cli(capsys, "--home", hub, "bundle", "verify", bundle)
         assert "1 new" in _cli(capsys, "--home", hub, "bundle", "import", bundle)
         assert "facilities" in _cli(capsys, "--home", hub, "district", "summary")
-        _cli(capsys, "--home", hub, "district", "report", "--pdf", tmp_path / "d.pdf", "--xlsx", tmp_path / "d.xlsx")
+        _cli(
+            capsys,
+            "--home",
+            hub,
+            "district",
+            "report",
+            "--pdf",
+            tmp_path / "d.pdf",
+            "--xlsx",
+            tmp_path / "d.xlsx",
+        )
         assert (tmp_path / "d.pdf").read_bytes().startswith(b"%PDF")
         assert "OK" in _cli(capsys, "--home", hub, "audit", "verify")
         assert "OK" in _cli(capsys, "--home", clinic, "audit", "verify")
@@ -246,7 +346,9 @@ def test_desktop_app_runs_offline(monkeypatch, qtbot, tmp_path: Path, who) -> No
     report = tmp_path / "report.pdf"
     stick = tmp_path / "stick"
     stick.mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(report), "PDF (*.pdf)"))
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(report), "PDF (*.pdf)")
+    )
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Close)
     with no_network(monkeypatch) as attempts:
         window = open_main_window(qtbot, home)
@@ -271,15 +373,33 @@ def test_desktop_app_runs_offline(monkeypatch, qtbot, tmp_path: Path, who) -> No
 
 # --- whole processes under strace (soak: needs the strace tool) -----------------------------------
 
-def _traced(log: Path, command: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    traced = ["strace", "-f", "-q", "-e", "trace=socket,connect,sendto,sendmsg", "-o", str(log), *command]
-    return subprocess.run(traced, capture_output=True, text=True, timeout=300, env={**cli_env(), **(env or {})})
+
+def _traced(
+    log: Path, command: list[str], env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    traced = [
+        "strace",
+        "-f",
+        "-q",
+        "-e",
+        "trace=socket,connect,sendto,sendmsg",
+        "-o",
+        str(log),
+        *command,
+    ]
+    return subprocess.run(
+        traced, capture_output=True, text=True, timeout=300, env={**cli_env(), **(env or {})}
+    )
 
 
 def _network_calls(log: Path) -> list[str]:
     """System calls that touch an IP network (local AF_UNIX / netlink sockets are not the network)."""
-    return [line for line in log.read_text(errors="replace").splitlines()
-            if ("AF_INET" in line or "AF_INET6" in line or "AF_PACKET" in line) and "resumed" not in line]
+    return [
+        line
+        for line in log.read_text(errors="replace").splitlines()
+        if ("AF_INET" in line or "AF_INET6" in line or "AF_PACKET" in line)
+        and "resumed" not in line
+    ]
 
 
 @pytest.mark.soak
@@ -287,8 +407,12 @@ def test_soak_whole_processes_make_no_network_system_call(tmp_path: Path, who) -
     """Below Python: every process of the flow, Qt included, traced at the system-call level."""
     if shutil.which("strace") is None:
         pytest.fail("the offline soak proof needs strace (apt-get install strace)")
-    probe = tmp_path / "probe.txt"  # the tracer sees a loopback connection attempt (nothing leaves the machine)
-    _traced(probe, [sys.executable, "-c", "import socket; socket.socket().connect_ex(('127.0.0.1', 9))"])
+    probe = (
+        tmp_path / "probe.txt"
+    )  # the tracer sees a loopback connection attempt (nothing leaves the machine)
+    _traced(
+        probe, [sys.executable, "-c", "import socket; socket.socket().connect_ex(('127.0.0.1', 9))"]
+    )
     assert _network_calls(probe)
     clinic, hub, stick = tmp_path / "clinic", tmp_path / "hub", tmp_path / "stick"
     stick.mkdir()
@@ -296,7 +420,9 @@ def test_soak_whole_processes_make_no_network_system_call(tmp_path: Path, who) -
     python = [sys.executable, "-m", "guidecheck.cli.main"]
     logs = []
 
-    def step(*args: object, env: dict[str, str] | None = None, command: list[str] | None = None) -> str:
+    def step(
+        *args: object, env: dict[str, str] | None = None, command: list[str] | None = None
+    ) -> str:
         log = tmp_path / f"trace-{len(logs)}.txt"
         logs.append(log)
         done = _traced(log, (command or python) + [str(a) for a in args], env)
@@ -305,16 +431,38 @@ def test_soak_whole_processes_make_no_network_system_call(tmp_path: Path, who) -
 
     assessment_id = step("--home", clinic, "assessment", "new", "--from", source)
     step("--home", clinic, "assessment", "show", assessment_id)
-    step("--home", clinic, "report", assessment_id, "--pdf", tmp_path / "r.pdf", "--xlsx", tmp_path / "r.xlsx")
+    step(
+        "--home",
+        clinic,
+        "report",
+        assessment_id,
+        "--pdf",
+        tmp_path / "r.pdf",
+        "--xlsx",
+        tmp_path / "r.xlsx",
+    )
     step("--home", hub, "keys", "district-init", "--out", tmp_path / "d.gckey")
     step("--home", clinic, "keys", "install-district", tmp_path / "d.gckey")
     bundle = step("--home", clinic, "bundle", "export", "--out", stick)
     step("--home", hub, "bundle", "import", bundle)
-    step("--home", hub, "district", "report", "--pdf", tmp_path / "d.pdf", "--xlsx", tmp_path / "d.xlsx")
+    step(
+        "--home",
+        hub,
+        "district",
+        "report",
+        "--pdf",
+        tmp_path / "d.pdf",
+        "--xlsx",
+        tmp_path / "d.xlsx",
+    )
     step("--home", hub, "audit", "verify")
     step("--home", tmp_path / "selftest", "selftest", env={"QT_QPA_PLATFORM": "offscreen"})
-    shown = step("--home", clinic, command=[sys.executable, "-m", "guidecheck.gui.app"],
-                 env={"GUIDECHECK_STARTUP_PROBE": "1", "QT_QPA_PLATFORM": "offscreen"})
+    shown = step(
+        "--home",
+        clinic,
+        command=[sys.executable, "-m", "guidecheck.gui.app"],
+        env={"GUIDECHECK_STARTUP_PROBE": "1", "QT_QPA_PLATFORM": "offscreen"},
+    )
     assert shown.startswith("shown ")
     found = {str(log.name): _network_calls(log) for log in logs}
     assert all("exited with 0" in log.read_text() for log in logs)  # strace really watched each one

@@ -27,9 +27,18 @@ from guidecheck.errors import QuestionnaireError
 WHO_TEXT = WHO_PATH.read_text(encoding="utf-8")
 WHO_DATA = yaml.safe_load(WHO_TEXT)
 MINI_TEXT = MINI_PATH.read_text(encoding="utf-8")
-FAST = settings(max_examples=60, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SOAK = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+SOAK = settings(
+    max_examples=3000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 HEAD = """format: 1
 id: tiny
@@ -92,7 +101,7 @@ def usable(questionnaire: Questionnaire) -> None:
 
 YAML_ATTACKS = {
     "billion laughs": "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-                      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
+    "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
     "merge key alias": HEAD + "thresholds: &t {ready: 80}\nextra:\n  <<: *t\n",
     "python object tag": "!!python/object/apply:os.system ['touch /tmp/guidecheck-pwned']\n",
     "python name tag": HEAD.replace("title: Tiny", "title: !!python/name:os.system"),
@@ -100,7 +109,10 @@ YAML_ATTACKS = {
     "custom tag": HEAD.replace("title: Tiny", "title: !include /etc/passwd"),
     "deep flow nesting": "a: " + "[" * 500 + "]" * 500 + "\n",
     "deep mapping nesting": "a: " + "{a: " * 100 + "1" + "}" * 100 + "\n",
-    "deep block nesting": "a:\n" + "".join("  " * (i + 1) + "a:\n" for i in range(80)) + "  " * 82 + "x\n",
+    "deep block nesting": "a:\n"
+    + "".join("  " * (i + 1) + "a:\n" for i in range(80))
+    + "  " * 82
+    + "x\n",
     "unclosed quote": HEAD.replace("question: A?", "question: 'A?"),
     "unclosed bracket": HEAD.replace("choices: [{id: a", "choices: [{id: a,"),
     "tab indentation": HEAD.replace("        type: compliance", "\ttype: compliance"),
@@ -176,27 +188,48 @@ CONDITION_ATTACKS = [
 
 
 @pytest.mark.parametrize("condition", CONDITION_ATTACKS)
-def test_conditions_reaching_for_python_or_loops_are_refused(condition: str, tmp_path: Path) -> None:
+def test_conditions_reaching_for_python_or_loops_are_refused(
+    condition: str, tmp_path: Path
+) -> None:
     text = with_item("      - id: q4\n        type: compliance\n        question: D?\n", condition)
     error = refused(text, tmp_path)
     assert error.line == 19, error.message
 
 
 def test_domain_condition_cannot_look_inside_its_own_domain(tmp_path: Path) -> None:
-    text = HEAD.replace("    title: One\n", "    title: One\n    condition: \"answer.q1 == 'yes'\"\n")
+    text = HEAD.replace(
+        "    title: One\n", "    title: One\n    condition: \"answer.q1 == 'yes'\"\n"
+    )
     assert refused(text, tmp_path).line == 8
 
 
 @pytest.mark.parametrize("condition", [7, [1, 2], {"a": 1}, True])
 def test_condition_of_the_wrong_type_is_refused(condition: object, tmp_path: Path) -> None:
-    text = with_item(f"        condition: {yaml.safe_dump(condition, default_flow_style=True).strip()}\n")
+    text = with_item(
+        f"        condition: {yaml.safe_dump(condition, default_flow_style=True).strip()}\n"
+    )
     assert refused(text, tmp_path).line == 19
 
 
 # --- wrong types everywhere ------------------------------------------------------------------------
 
-WRONG_VALUES: list[object] = [None, 0, -1, 7.5, 10**30, True, "", "text", "UPPER case id", [], [1, "a"], {}, {"x": 1},
-                               {"en": ["list"]}, "2026-01-01"]
+WRONG_VALUES: list[object] = [
+    None,
+    0,
+    -1,
+    7.5,
+    10**30,
+    True,
+    "",
+    "text",
+    "UPPER case id",
+    [],
+    [1, "a"],
+    {},
+    {"x": 1},
+    {"en": ["list"]},
+    "2026-01-01",
+]
 
 
 def _paths(node: object, prefix: tuple = ()) -> list[tuple]:
@@ -255,12 +288,19 @@ def test_missing_or_mistyped_top_level_fields_are_refused(key: str, tmp_path: Pa
 
 
 def test_title_and_description_of_the_wrong_type_are_refused(tmp_path: Path) -> None:
-    for title in ("title: 5", "title: [a, b]", "title: {en: [1, 2]}", "title: !!binary aGVsbG8=", "title: ''"):
+    for title in (
+        "title: 5",
+        "title: [a, b]",
+        "title: {en: [1, 2]}",
+        "title: !!binary aGVsbG8=",
+        "title: ''",
+    ):
         assert refused(HEAD.replace("title: Tiny", title), tmp_path).line == 4
     refused(HEAD.replace("title: Tiny", "title: Tiny\ndescription: [1]"), tmp_path)
 
 
 # --- huge and special files -------------------------------------------------------------------------
+
 
 def test_huge_files_are_refused_before_they_are_read(tmp_path: Path) -> None:
     refused("# " + "x" * (2 * 1024 * 1024), tmp_path)
@@ -269,11 +309,17 @@ def test_huge_files_are_refused_before_they_are_read(tmp_path: Path) -> None:
         handle.truncate(8 * 1024**3)  # 8 GB that take no space: only the size is looked at
     with pytest.raises(QuestionnaireError, match="larger than 2 MB"):
         load_questionnaire(sparse)
-    refused("a: '" + "\u00e9" * (1024 * 1024 + 10) + "'\n", tmp_path)  # 1 M characters, over 2 MB as UTF-8
+    refused(
+        "a: '" + "\u00e9" * (1024 * 1024 + 10) + "'\n", tmp_path
+    )  # 1 M characters, over 2 MB as UTF-8
 
 
 def test_binary_and_wrongly_encoded_files_are_refused(tmp_path: Path) -> None:
-    for raw in (b"\xff\xfe\x00\x00garbage", os.urandom(4096), "format: 1\ntitle: é\n".encode("latin-1")):
+    for raw in (
+        b"\xff\xfe\x00\x00garbage",
+        os.urandom(4096),
+        "format: 1\ntitle: é\n".encode("latin-1"),
+    ):
         path = tmp_path / "binary.yaml"
         path.write_bytes(raw)
         with pytest.raises(QuestionnaireError) as caught:
@@ -311,16 +357,24 @@ def test_a_device_or_pipe_named_like_a_questionnaire_is_refused(kind: str, tmp_p
         path.symlink_to("/dev/zero")
     else:
         os.mkfifo(path)
-    limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))\n"
+    limit = (
+        "import resource; resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))\n"
+    )
     try:
-        done = subprocess.run([sys.executable, "-c", limit + SPECIAL_FILE_PROBE, str(path)], capture_output=True,
-                              text=True, timeout=8, env=cli_env())
+        done = subprocess.run(
+            [sys.executable, "-c", limit + SPECIAL_FILE_PROBE, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=8,
+            env=cli_env(),
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"loading a {kind} hung")
     assert done.stdout.startswith(f"refused: {path}"), (done.stdout, done.stderr[-500:])
 
 
 # --- fuzzing -------------------------------------------------------------------------------------------
+
 
 def _mutate(text: str, ops: list[tuple[int, int, int, str]]) -> str:
     """Apply (kind, position, length, filler) edits: delete, insert, duplicate, replace, swap lines, cut."""
@@ -347,16 +401,54 @@ def _mutate(text: str, ops: list[tuple[int, int, int, str]]) -> str:
     return text
 
 
-YAML_BITS = st.sampled_from([
-    ":", "-", " ", "\n", "  ", "'", '"', "[", "]", "{", "}", "&a", "*a", "!!python/object:os.system", "<<: *a",
-    "\t", "#", "|", ">", "~", "null", "true", "1e999", ".nan", "condition: \"answer.__class__ == 'x'\"",
-    "condition: \"answer.imp_phase == 'routine'\"", "id: ethics", "type: number", "weight: 99", "- id: dup",
-    "\x00", "\ufeff", "\u202e", "é", "%YAML 1.1\n---\n",
-])
+YAML_BITS = st.sampled_from(
+    [
+        ":",
+        "-",
+        " ",
+        "\n",
+        "  ",
+        "'",
+        '"',
+        "[",
+        "]",
+        "{",
+        "}",
+        "&a",
+        "*a",
+        "!!python/object:os.system",
+        "<<: *a",
+        "\t",
+        "#",
+        "|",
+        ">",
+        "~",
+        "null",
+        "true",
+        "1e999",
+        ".nan",
+        "condition: \"answer.__class__ == 'x'\"",
+        "condition: \"answer.imp_phase == 'routine'\"",
+        "id: ethics",
+        "type: number",
+        "weight: 99",
+        "- id: dup",
+        "\x00",
+        "\ufeff",
+        "\u202e",
+        "é",
+        "%YAML 1.1\n---\n",
+    ]
+)
 EDITS = st.lists(
-    st.tuples(st.integers(0, 5), st.integers(0, 10**6), st.integers(0, 400),
-              st.one_of(YAML_BITS, st.text(max_size=30))),
-    min_size=1, max_size=6,
+    st.tuples(
+        st.integers(0, 5),
+        st.integers(0, 10**6),
+        st.integers(0, 400),
+        st.one_of(YAML_BITS, st.text(max_size=30)),
+    ),
+    min_size=1,
+    max_size=6,
 )
 
 
@@ -388,16 +480,28 @@ def scratch(tmp_path_factory) -> Path:
 
 
 VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=20)
     | st.sampled_from(["yes", "compliance", "single_choice", "ethics", "answer.x == 'y'", "en"]),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
 
 def check_structural(choice: int, value: object) -> None:
     paths = _paths(WHO_DATA)
-    _load_or_refuse(yaml.safe_dump(_replace(WHO_DATA, paths[choice % len(paths)], value), allow_unicode=True, sort_keys=False))
+    _load_or_refuse(
+        yaml.safe_dump(
+            _replace(WHO_DATA, paths[choice % len(paths)], value),
+            allow_unicode=True,
+            sort_keys=False,
+        )
+    )
 
 
 @FAST
@@ -413,7 +517,9 @@ def test_fuzz_mutations_of_the_who_checklist(scratch: Path, ops) -> None:
 
 
 @FAST
-@given(text=st.text(max_size=400) | st.binary(max_size=400).map(lambda b: b.decode("utf-8", "replace")))
+@given(
+    text=st.text(max_size=400) | st.binary(max_size=400).map(lambda b: b.decode("utf-8", "replace"))
+)
 def test_fuzz_random_text(scratch: Path, text: str) -> None:
     check_random_text(scratch, text)
 
@@ -454,15 +560,55 @@ def test_soak_fuzz_wrong_values_in_the_who_checklist(choice: int, value: object)
 
 # --- the condition language on its own ----------------------------------------------------------------
 
-CONDITION_TOKENS = st.sampled_from([
-    "answer.q1", "answer.q2", "profile.use_category", "profile.date", "answered(", "(", ")", "[", "]", ",", "==",
-    "!=", "<", "<=", ">", ">=", " in ", " not in ", " and ", " or ", "not ", "'yes'", '"no"', "1", "-2.5", "true",
-    "false", "null", "__import__", ".", "__class__", "'", "lambda", "\\", "os", "eval(", ";", "\n", " ",
-])
+CONDITION_TOKENS = st.sampled_from(
+    [
+        "answer.q1",
+        "answer.q2",
+        "profile.use_category",
+        "profile.date",
+        "answered(",
+        "(",
+        ")",
+        "[",
+        "]",
+        ",",
+        "==",
+        "!=",
+        "<",
+        "<=",
+        ">",
+        ">=",
+        " in ",
+        " not in ",
+        " and ",
+        " or ",
+        "not ",
+        "'yes'",
+        '"no"',
+        "1",
+        "-2.5",
+        "true",
+        "false",
+        "null",
+        "__import__",
+        ".",
+        "__class__",
+        "'",
+        "lambda",
+        "\\",
+        "os",
+        "eval(",
+        ";",
+        "\n",
+        " ",
+    ]
+)
 CONDITIONS = st.lists(CONDITION_TOKENS, max_size=25).map("".join) | st.text(max_size=60)
-JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-                           lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=4), c, max_size=3),
-                           max_leaves=6)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=4), c, max_size=3),
+    max_leaves=6,
+)
 
 
 def check_condition(text: str, profile: dict, answers: dict) -> None:
@@ -480,15 +626,23 @@ def check_condition(text: str, profile: dict, answers: dict) -> None:
 
 
 @settings(FAST, max_examples=300)
-@given(text=CONDITIONS, profile=st.dictionaries(st.sampled_from(["use_category", "date"]), JSON_VALUES),
-       answers=st.dictionaries(st.sampled_from(["q1", "q2"]), JSON_VALUES))
-def test_fuzz_conditions_parse_or_refuse_and_always_evaluate(text: str, profile: dict, answers: dict) -> None:
+@given(
+    text=CONDITIONS,
+    profile=st.dictionaries(st.sampled_from(["use_category", "date"]), JSON_VALUES),
+    answers=st.dictionaries(st.sampled_from(["q1", "q2"]), JSON_VALUES),
+)
+def test_fuzz_conditions_parse_or_refuse_and_always_evaluate(
+    text: str, profile: dict, answers: dict
+) -> None:
     check_condition(text, profile, answers)
 
 
 @pytest.mark.soak
 @settings(SOAK, max_examples=20_000)
-@given(text=CONDITIONS, profile=st.dictionaries(st.sampled_from(["use_category", "date"]), JSON_VALUES),
-       answers=st.dictionaries(st.sampled_from(["q1", "q2"]), JSON_VALUES))
+@given(
+    text=CONDITIONS,
+    profile=st.dictionaries(st.sampled_from(["use_category", "date"]), JSON_VALUES),
+    answers=st.dictionaries(st.sampled_from(["q1", "q2"]), JSON_VALUES),
+)
 def test_soak_fuzz_conditions(text: str, profile: dict, answers: dict) -> None:
     check_condition(text, profile, answers)

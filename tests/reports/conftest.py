@@ -38,10 +38,14 @@ def make_report(store: Store, questionnaire: Questionnaire) -> Callable[..., Rep
         **profile_changes: str,
     ) -> ReportData:
         assessment = store.new_assessment(questionnaire, profile(**profile_changes), actor="tester")
-        answer_all(store, assessment.id, choose, note or (lambda item: f"Seen on site for {item.id}."))
+        answer_all(
+            store, assessment.id, choose, note or (lambda item: f"Seen on site for {item.id}.")
+        )
         if final:
-            store.finalize(assessment.id, SignOff("Maria Mondlane", "Nurse in charge", "Dr. Aminata Diallo",
-                                                  "2026-11-21"))
+            store.finalize(
+                assessment.id,
+                SignOff("Maria Mondlane", "Nurse in charge", "Dr. Aminata Diallo", "2026-11-21"),
+            )
         return build_report_data(store, assessment.id)
 
     return make

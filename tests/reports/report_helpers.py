@@ -58,13 +58,19 @@ def default_value(item: Item, compliance: str = "yes") -> Any:
 Chooser = Callable[[Item], Any]
 
 
-def answer_all(store: Store, assessment_id: str, choose: Chooser, note: Callable[[Item], str]) -> None:
+def answer_all(
+    store: Store, assessment_id: str, choose: Chooser, note: Callable[[Item], str]
+) -> None:
     """Answer every shown item (repeating while answers reveal more items) with a note."""
     assessment = store.get_assessment(assessment_id)
     questionnaire = store.questionnaire_for(assessment)
     for _round in range(10):
         answers = store.answers(assessment_id)
-        pending = [i for i in visible_items(questionnaire, assessment.profile, answers) if i.id not in answers]
+        pending = [
+            i
+            for i in visible_items(questionnaire, assessment.profile, answers)
+            if i.id not in answers
+        ]
         if not pending:
             return
         for item in pending:

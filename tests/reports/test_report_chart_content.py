@@ -41,8 +41,13 @@ def test_chart_bar_lengths_follow_scores():
     from reportlab.graphics.shapes import Rect
 
     drawing = domain_chart_drawing(["a", "b"], [25.0, 100.0], width=400)
-    bars = [shape for shape in drawing.contents if isinstance(shape, Rect) and shape.fillColor is not None
-            and shape.fillColor.hexval() != "0xffffff"]
+    bars = [
+        shape
+        for shape in drawing.contents
+        if isinstance(shape, Rect)
+        and shape.fillColor is not None
+        and shape.fillColor.hexval() != "0xffffff"
+    ]
     assert len(bars) == 2
     assert bars[1].width == pytest.approx(4 * bars[0].width)
     assert drawing.width == 400
@@ -66,16 +71,23 @@ def test_content_hash_is_stable_and_follows_what_the_assessment_says(make_report
     assert digest == data.content_hash and len(digest) == 64
     int(digest, 16)
     assert content_hash(data.assessment, dict(reversed(list(data.answers.items())))) == digest
-    retimed = {k: dataclasses.replace(a, answered_at="2030-01-01T00:00:00") for k, a in data.answers.items()}
+    retimed = {
+        k: dataclasses.replace(a, answered_at="2030-01-01T00:00:00")
+        for k, a in data.answers.items()
+    }
     assert content_hash(data.assessment, retimed) == digest
     changed = dict(data.answers)
     changed["eth_patient_informed"] = Answer("eth_patient_informed", "yes", "fixed")
     assert content_hash(data.assessment, changed) != digest
     renoted = dict(data.answers)
-    renoted["eth_patient_informed"] = dataclasses.replace(renoted["eth_patient_informed"], note="other note")
+    renoted["eth_patient_informed"] = dataclasses.replace(
+        renoted["eth_patient_informed"], note="other note"
+    )
     assert content_hash(data.assessment, renoted) != digest
     assert content_hash(dataclasses.replace(data.assessment, revision=2), data.answers) != digest
-    assert content_hash(dataclasses.replace(data.assessment, status="final"), data.answers) != digest
+    assert (
+        content_hash(dataclasses.replace(data.assessment, status="final"), data.answers) != digest
+    )
 
 
 def test_exporters_declare_label_suffix_options_and_write(make_report, tmp_path):

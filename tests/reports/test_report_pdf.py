@@ -52,7 +52,10 @@ def test_every_page_has_footer_with_page_x_of_y_id_revision_and_hash(make_report
     for number, page in enumerate(pages, start=1):
         footer = flat(page)
         assert f"Page {number} of {len(pages)}" in footer
-        assert f"Assessment {data.assessment.id} · revision 1 · content {data.content_hash[:12]}" in footer
+        assert (
+            f"Assessment {data.assessment.id} · revision 1 · content {data.content_hash[:12]}"
+            in footer
+        )
     assert len(re.findall(r"Page \d+ of \d+", flat(" ".join(pages)))) == len(pages)
 
 
@@ -94,7 +97,12 @@ def test_accented_names_survive_and_fonts_are_embedded(make_report, tmp_path):
     )
     out = write_assessment_pdf(data, tmp_path / "fr.pdf")
     text = flat(" ".join(pdf_pages(out)))
-    for expected in ("Hôpital de Kédougou", "João Gonçalves", "Société Générale d'Imagerie", "ŋ, ñ, ø"):
+    for expected in (
+        "Hôpital de Kédougou",
+        "João Gonçalves",
+        "Société Générale d'Imagerie",
+        "ŋ, ñ, ø",
+    ):
         assert expected in text
     fonts = set()
     for page in pypdf.PdfReader(out).pages:
@@ -120,7 +128,9 @@ def test_long_notes_and_unbroken_words_wrap_and_are_kept(make_report, tmp_path):
     # The store allows notes of up to 10,000 characters: taller than a page once wrapped.
     long_note = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 165) + "FINAL-WORD"
     assert len(long_note) + len(url) < 10_000
-    data = make_report(note=lambda item: f"{long_note} {url}" if item.id == "eth_patient_informed" else "ok")
+    data = make_report(
+        note=lambda item: f"{long_note} {url}" if item.id == "eth_patient_informed" else "ok"
+    )
     pages = pdf_pages(write_assessment_pdf(data, tmp_path / "long.pdf"))
     text = " ".join(pages)
     assert "FINAL-WORD" in text
@@ -160,7 +170,9 @@ def test_a_fresh_draft_with_no_answers_still_makes_both_reports(store, questionn
     assert "Nothing has been scored yet" in text
     assert text.count("(not answered)") == len(data.score.visible_items)
     book = openpyxl.load_workbook(write_assessment_workbook(data, tmp_path / "empty.xlsx"))
-    fields = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, max_col=2, values_only=True)}
+    fields = {
+        row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, max_col=2, values_only=True)
+    }
     assert fields["Overall score (%)"] is None
     assert book["Answers"].max_row == len(data.score.visible_items) + 1
 
@@ -168,7 +180,9 @@ def test_a_fresh_draft_with_no_answers_still_makes_both_reports(store, questionn
 def test_free_text_answers_are_printed_under_their_question(make_report, tmp_path):
     data = make_report()
     text = flat(" ".join(pdf_pages(write_assessment_pdf(data, tmp_path / "t.pdf"))))
-    text_items = [i for i in data.questionnaire.items if i.type == "text" and i.id in data.score.visible_items]
+    text_items = [
+        i for i in data.questionnaire.items if i.type == "text" and i.id in data.score.visible_items
+    ]
     assert text_items
     assert text.count("Answer: Answered in writing: see the facility file.") == len(text_items)
     assert text.count("Written answer") == len(text_items)

@@ -14,7 +14,9 @@ from guidecheck.reports.labels import verdict_label
 
 
 def summary_fields(sheet) -> dict[str, object]:
-    return {row[0]: row[1] for row in sheet.iter_rows(min_row=2, max_col=2, values_only=True) if row[0]}
+    return {
+        row[0]: row[1] for row in sheet.iter_rows(min_row=2, max_col=2, values_only=True) if row[0]
+    }
 
 
 def rows_as_dicts(sheet) -> list[dict[str, object]]:
@@ -36,8 +38,11 @@ def test_workbook_has_facility_verdict_domain_scores_and_red_flags(make_report, 
     assert fields["Revision"] == 1
     assert fields["Content hash"] == data.content_hash
     assert fields["Assessment date"].date() == dt.date(2026, 11, 20)
-    scores = {row[1]: row[2] for row in summary.iter_rows(min_row=2, min_col=4, max_col=6, values_only=True)
-              if row[1]}
+    scores = {
+        row[1]: row[2]
+        for row in summary.iter_rows(min_row=2, min_col=4, max_col=6, values_only=True)
+        if row[1]
+    }
     shown = data.shown_domains()
     assert set(scores) == {d.id for d in shown}
     for domain in shown:
@@ -78,8 +83,10 @@ def test_answers_sheet_has_one_typed_row_per_shown_item(make_report, tmp_path):
 
 
 def test_every_sheet_has_frozen_header_and_autofilter_and_no_formulas(make_report, tmp_path):
-    tricky = "=HYPERLINK(\"http://example.org\",\"click\")"
-    data = make_report(note=lambda item: tricky if item.id == "eth_consent_recorded" else "ok\x07 bell")
+    tricky = '=HYPERLINK("http://example.org","click")'
+    data = make_report(
+        note=lambda item: tricky if item.id == "eth_consent_recorded" else "ok\x07 bell"
+    )
     book = openpyxl.load_workbook(write_assessment_workbook(data, tmp_path / "r.xlsx"))
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
@@ -95,7 +102,9 @@ def test_every_sheet_has_frozen_header_and_autofilter_and_no_formulas(make_repor
 
 def test_final_workbook_carries_sign_off(make_report, tmp_path):
     data = make_report(final=True, facility_name="Hôpital de Kédougou")
-    fields = summary_fields(openpyxl.load_workbook(write_assessment_workbook(data, tmp_path / "f.xlsx"))["Summary"])
+    fields = summary_fields(
+        openpyxl.load_workbook(write_assessment_workbook(data, tmp_path / "f.xlsx"))["Summary"]
+    )
     assert fields["Facility"] == "Hôpital de Kédougou"
     assert fields["Status"] == "Final"
     assert fields["Verdict"] == "Ready"

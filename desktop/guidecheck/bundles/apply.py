@@ -41,7 +41,9 @@ class ApplyResult:
     updated: int = 0
     unchanged: int = 0
     conflicts: int = 0
-    other_records: int = 0  # facilities, tools, questionnaire versions and audit entries added or changed
+    other_records: int = (
+        0  # facilities, tools, questionnaire versions and audit entries added or changed
+    )
     changed_ids: list[str] = field(default_factory=list)
 
     @property
@@ -80,8 +82,12 @@ def apply_payload(store: Any, manifest: Manifest, payload: Payload) -> ApplyResu
         result.other_records += _apply_latest(conn, "tools", "id", payload.tools)
         lineages: set[str] = set()
         before: dict[str, str | None] = {}
-        known: dict[str, str] = {}  # id -> hash of the row's content now, so `settle` need not read it again
-        for record in sorted(payload.assessments, key=lambda a: (a["lineage_id"], a["revision"], a["id"])):
+        known: dict[
+            str, str
+        ] = {}  # id -> hash of the row's content now, so `settle` need not read it again
+        for record in sorted(
+            payload.assessments, key=lambda a: (a["lineage_id"], a["revision"], a["id"])
+        ):
             _check_origin(conn, record, manifest.device_id)
             _check_answers(store, record)
             before[record["id"]], known[record["id"]] = _receive(conn, record)
@@ -100,7 +106,9 @@ def apply_payload(store: Any, manifest: Manifest, payload: Payload) -> ApplyResu
         result.other_records += _apply_audit(conn, manifest.device_id, payload.audit)
     except sqlite3.IntegrityError as exc:
         raise BundleRefused(
-            _("The bundle's records refer to records that are neither in the bundle nor in this database.")
+            _(
+                "The bundle's records refer to records that are neither in the bundle nor in this database."
+            )
         ) from exc
     for assessment_id in result.changed_ids:
         store.refresh_summary(assessment_id)
@@ -111,7 +119,8 @@ def _apply_questionnaires(conn: sqlite3.Connection, payload: Payload, stamp: str
     added = 0
     for version in payload.questionnaire_versions:
         row = conn.execute(
-            "SELECT sha256 FROM questionnaire_versions WHERE id = ? AND version = ?", (version["id"], version["version"])
+            "SELECT sha256 FROM questionnaire_versions WHERE id = ? AND version = ?",
+            (version["id"], version["version"]),
         ).fetchone()
         if row is None:
             _check_questionnaire(version)
@@ -128,9 +137,9 @@ def _apply_questionnaires(conn: sqlite3.Connection, payload: Payload, stamp: str
             )
         else:
             raise BundleRefused(
-                _("The bundle uses questionnaire {id} version {version}, which differs from the copy of that version here.").format(
-                    id=version["id"], version=version["version"]
-                )
+                _(
+                    "The bundle uses questionnaire {id} version {version}, which differs from the copy of that version here."
+                ).format(id=version["id"], version=version["version"])
             )
     return added
 
@@ -145,17 +154,27 @@ def _check_questionnaire(version: dict[str, Any]) -> None:
         parsed = parse_questionnaire_text(version["source"], label)
     except QuestionnaireError as exc:
         raise BundleRefused(
-            _("The bundle holds a questionnaire that cannot be read ({problem}).").format(problem=exc.message)
+            _("The bundle holds a questionnaire that cannot be read ({problem}).").format(
+                problem=exc.message
+            )
         ) from exc
     if (parsed.id, parsed.version) != (version["id"], version["version"]):
-        raise BundleRefused(_("The bundle holds a questionnaire that is not the version it claims to be."))
+        raise BundleRefused(
+            _("The bundle holds a questionnaire that is not the version it claims to be.")
+        )
 
 
 def _check_origin(conn: sqlite3.Connection, record: dict[str, Any], device_id: str) -> None:
     """A device speaks only for the assessments it recorded: no overwriting another clinic's work."""
-    row = conn.execute("SELECT origin_device FROM assessments WHERE id = ?", (record["id"],)).fetchone()
+    row = conn.execute(
+        "SELECT origin_device FROM assessments WHERE id = ?", (record["id"],)
+    ).fetchone()
     if record["origin_device"] != device_id or (row is not None and row[0] != device_id):
-        raise BundleRefused(_("The bundle carries an assessment recorded on another device; only its own device may send it."))
+        raise BundleRefused(
+            _(
+                "The bundle carries an assessment recorded on another device; only its own device may send it."
+            )
+        )
 
 
 def _check_answers(store: Any, record: dict[str, Any]) -> None:
@@ -163,7 +182,9 @@ def _check_answers(store: Any, record: dict[str, Any]) -> None:
     from guidecheck.checklist.answers import normalize_value
     from guidecheck.errors import UserError
 
-    questionnaire = store.stored_questionnaire(record["questionnaire_id"], record["questionnaire_version"])
+    questionnaire = store.stored_questionnaire(
+        record["questionnaire_id"], record["questionnaire_version"]
+    )
     for answer in record["answers"]:
         item = questionnaire.item(answer["item_id"])
         try:
@@ -172,21 +193,28 @@ def _check_answers(store: Any, record: dict[str, Any]) -> None:
             normalize_value(item, json.loads(answer["value_json"]))
         except UserError as exc:
             raise BundleRefused(
-                _("The bundle holds an answer that does not fit its questionnaire (item {item}).").format(
-                    item=answer["item_id"][:80]
-                )
+                _(
+                    "The bundle holds an answer that does not fit its questionnaire (item {item})."
+                ).format(item=answer["item_id"][:80])
             ) from exc
 
 
-def _apply_latest(conn: sqlite3.Connection, table: str, key: str, records: list[dict[str, Any]]) -> int:
+def _apply_latest(
+    conn: sqlite3.Connection, table: str, key: str, records: list[dict[str, Any]]
+) -> int:
     """Upsert facilities or tools: the newest `updated_at` wins, ties broken by content."""
     columns = list(COLUMNS[table])
     changed = 0
     for record in records:
-        row = conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {key} = ?", (record[key],)).fetchone()
+        row = conn.execute(
+            f"SELECT {', '.join(columns)} FROM {table} WHERE {key} = ?", (record[key],)
+        ).fetchone()
         if row is not None:
             current = dict(zip(columns, row, strict=True))
-            if (current["updated_at"], body_sha256(current)) >= (record["updated_at"], body_sha256(record)):
+            if (current["updated_at"], body_sha256(current)) >= (
+                record["updated_at"],
+                body_sha256(record),
+            ):
                 continue
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
         conn.execute(
@@ -201,7 +229,9 @@ def _apply_latest(conn: sqlite3.Connection, table: str, key: str, records: list[
 def clinic_body(record: dict[str, Any]) -> dict[str, Any]:
     """The clinic-authored content of a received assessment record: what a variant is made of."""
     body = {c: record[c] for c in ROW_COLUMNS}
-    body["answers"] = sorted(({c: a[c] for c in ANSWER_COLUMNS} for a in record["answers"]), key=lambda a: a["item_id"])
+    body["answers"] = sorted(
+        ({c: a[c] for c in ANSWER_COLUMNS} for a in record["answers"]), key=lambda a: a["item_id"]
+    )
     return body
 
 
@@ -210,10 +240,14 @@ def _receive(conn: sqlite3.Connection, record: dict[str, Any]) -> tuple[str | No
     body = clinic_body(record)
     current = _body_from_db(conn, record["id"])
     if current is not None:
-        _remember(conn, record["id"], current)  # a hub-side edit of clinic content counts as a variant too
+        _remember(
+            conn, record["id"], current
+        )  # a hub-side edit of clinic content counts as a variant too
     _remember(conn, record["id"], body)
     if current is None:
-        _write_row(conn, body)  # `settle` picks the content; the row must exist for its lineage query
+        _write_row(
+            conn, body
+        )  # `settle` picks the content; the row must exist for its lineage query
         return None, body_sha256(body)
     sha = body_sha256(current)
     return sha, sha
@@ -226,12 +260,15 @@ def current_sha256(conn: sqlite3.Connection, assessment_id: str) -> str | None:
 
 
 def _body_from_db(conn: sqlite3.Connection, assessment_id: str) -> dict[str, Any] | None:
-    row = conn.execute(f"SELECT {', '.join(ROW_COLUMNS)} FROM assessments WHERE id = ?", (assessment_id,)).fetchone()
+    row = conn.execute(
+        f"SELECT {', '.join(ROW_COLUMNS)} FROM assessments WHERE id = ?", (assessment_id,)
+    ).fetchone()
     if row is None:
         return None
     body = dict(zip(ROW_COLUMNS, row, strict=True))
     answers = conn.execute(
-        f"SELECT {', '.join(ANSWER_COLUMNS)} FROM answers WHERE assessment_id = ? ORDER BY item_id", (assessment_id,)
+        f"SELECT {', '.join(ANSWER_COLUMNS)} FROM answers WHERE assessment_id = ? ORDER BY item_id",
+        (assessment_id,),
     )
     body["answers"] = [dict(zip(ANSWER_COLUMNS, a, strict=True)) for a in answers]
     return body
@@ -246,13 +283,17 @@ def _remember(conn: sqlite3.Connection, assessment_id: str, body: dict[str, Any]
 
 
 def _variants(conn: sqlite3.Connection, assessment_id: str) -> list[Variant]:
-    rows = conn.execute("SELECT sha256, updated_at, status FROM bundle_variants WHERE assessment_id = ?", (assessment_id,))
+    rows = conn.execute(
+        "SELECT sha256, updated_at, status FROM bundle_variants WHERE assessment_id = ?",
+        (assessment_id,),
+    )
     return [Variant(*row) for row in rows]
 
 
 def _variant_body(conn: sqlite3.Connection, assessment_id: str, sha256: str) -> str:
     row = conn.execute(
-        "SELECT body FROM bundle_variants WHERE assessment_id = ? AND sha256 = ?", (assessment_id, sha256)
+        "SELECT body FROM bundle_variants WHERE assessment_id = ? AND sha256 = ?",
+        (assessment_id, sha256),
     ).fetchone()
     return str(row[0])
 
@@ -308,7 +349,9 @@ def _decisions(conn: sqlite3.Connection, lineages: set[str]) -> dict[tuple[str, 
     return {(r[0], r[1]): Decision(r[2], r[3], frozenset(json.loads(r[4]))) for r in rows}
 
 
-def settle(conn: sqlite3.Connection, lineages: set[str], known: dict[str, str] | None = None) -> set[str]:
+def settle(
+    conn: sqlite3.Connection, lineages: set[str], known: dict[str, str] | None = None
+) -> set[str]:
     """Give every row of these lineages its content and conflict flag; returns the ids whose content changed.
 
     Per lineage revision: if the officer decided on exactly the versions present (or a superset),
@@ -323,7 +366,8 @@ def settle(conn: sqlite3.Connection, lineages: set[str], known: dict[str, str] |
     for lineage_id in sorted(lineages):
         revisions: dict[int, list[tuple[str, bool]]] = {}
         for assessment_id, revision, superseded in conn.execute(
-            "SELECT id, revision, superseded FROM assessments WHERE lineage_id = ? ORDER BY id", (lineage_id,)
+            "SELECT id, revision, superseded FROM assessments WHERE lineage_id = ? ORDER BY id",
+            (lineage_id,),
         ):
             revisions.setdefault(revision, []).append((assessment_id, bool(superseded)))
         for revision, members in sorted(revisions.items()):
@@ -334,7 +378,11 @@ def settle(conn: sqlite3.Connection, lineages: set[str], known: dict[str, str] |
             live = sum(not superseded for _i, superseded in members)
             for assessment_id, superseded in members:
                 found = variants[assessment_id]
-                if decided and assessment_id == decision.kept_id and decision.kept_sha256 in versions:
+                if (
+                    decided
+                    and assessment_id == decision.kept_id
+                    and decision.kept_sha256 in versions
+                ):
                     target = decision.kept_sha256
                 else:
                     target = max(found, key=lambda v: v.rank).sha256 if found else None
@@ -345,8 +393,12 @@ def settle(conn: sqlite3.Connection, lineages: set[str], known: dict[str, str] |
                 if decision is not None:
                     clash = not decided  # a version the officer has not seen: they must look again
                 else:
-                    clash = not superseded and (live > 1 or any(_in_conflict(a, b) for a, b in combinations(found, 2)))
-                conn.execute("UPDATE assessments SET conflict = ? WHERE id = ?", (int(clash), assessment_id))
+                    clash = not superseded and (
+                        live > 1 or any(_in_conflict(a, b) for a, b in combinations(found, 2))
+                    )
+                conn.execute(
+                    "UPDATE assessments SET conflict = ? WHERE id = ?", (int(clash), assessment_id)
+                )
     return changed
 
 
@@ -361,13 +413,18 @@ def upgrade_variants(conn: sqlite3.Connection) -> set[str]:
         return set()
     renamed: dict[str, str] = {}
     lineages: set[str] = set()
-    for assessment_id, sha, text in conn.execute("SELECT assessment_id, sha256, body FROM bundle_variants").fetchall():
+    for assessment_id, sha, text in conn.execute(
+        "SELECT assessment_id, sha256, body FROM bundle_variants"
+    ).fetchall():
         body = json.loads(text)
         if not any(c in body for c in HUB_COLUMNS):
             continue
         for column in HUB_COLUMNS:
             body.pop(column, None)
-        conn.execute("DELETE FROM bundle_variants WHERE assessment_id = ? AND sha256 = ?", (assessment_id, sha))
+        conn.execute(
+            "DELETE FROM bundle_variants WHERE assessment_id = ? AND sha256 = ?",
+            (assessment_id, sha),
+        )
         _remember(conn, assessment_id, body)
         renamed[sha] = body_sha256(body)
         lineages.add(body["lineage_id"])
@@ -383,7 +440,9 @@ def upgrade_variants(conn: sqlite3.Connection) -> set[str]:
     return settle(conn, lineages) if lineages else set()
 
 
-def _apply_audit(conn: sqlite3.Connection, origin_device: str, entries: list[dict[str, Any]]) -> int:
+def _apply_audit(
+    conn: sqlite3.Connection, origin_device: str, entries: list[dict[str, Any]]
+) -> int:
     """Keep the clinic's audit entries beside (not inside) the hub's own hash chain."""
     columns = list(COLUMNS["audit"])
     before = conn.total_changes

@@ -34,7 +34,9 @@ MAX_PAYLOAD_JSON = 64 * 1024 * 1024
 MAX_PAYLOAD_STORED = MAX_PAYLOAD_JSON + 1024 * 1024
 _HEADER = struct.Struct(">8sHB")
 _LENGTH = struct.Struct(">I")
-MAX_FILE = _HEADER.size + 3 * (1 + 32 + _LENGTH.size) + MAX_MANIFEST + SIGNATURE_SIZE + MAX_PAYLOAD_STORED
+MAX_FILE = (
+    _HEADER.size + 3 * (1 + 32 + _LENGTH.size) + MAX_MANIFEST + SIGNATURE_SIZE + MAX_PAYLOAD_STORED
+)
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,9 @@ def unpack(data: bytes) -> Container:
     _magic, version, count = _HEADER.unpack_from(data, 0)
     if version != FORMAT_VERSION:
         raise BundleRefused(
-            _("The bundle uses format version {version}, which this version of GuideCheck cannot read.").format(
-                version=version
-            )
+            _(
+                "The bundle uses format version {version}, which this version of GuideCheck cannot read."
+            ).format(version=version)
         )
     if count != 3:
         raise BundleRefused(_("The bundle does not have exactly the three expected parts."))
@@ -90,13 +92,17 @@ def unpack(data: bytes) -> Container:
     for allowed, limit in expected:
         name, offset = _read_name(data, offset)
         if name not in allowed:
-            raise BundleRefused(_("The bundle holds an unexpected part named {name!r}.").format(name=name))
+            raise BundleRefused(
+                _("The bundle holds an unexpected part named {name!r}.").format(name=name)
+            )
         if offset + _LENGTH.size > len(data):
             raise BundleRefused(_("The bundle is incomplete: the copy was probably interrupted."))
         (length,) = _LENGTH.unpack_from(data, offset)
         offset += _LENGTH.size
         if length > limit:
-            raise BundleRefused(_("The part {name!r} of the bundle is larger than allowed.").format(name=name))
+            raise BundleRefused(
+                _("The part {name!r} of the bundle is larger than allowed.").format(name=name)
+            )
         if offset + length > len(data):
             raise BundleRefused(_("The bundle is incomplete: the copy was probably interrupted."))
         members.append((name, data[offset : offset + length]))
@@ -106,7 +112,9 @@ def unpack(data: bytes) -> Container:
     (_m, manifest), (_s, signature), (payload_name, payload) = members
     if len(signature) != SIGNATURE_SIZE:
         raise BundleRefused(_("The bundle's signature has the wrong length."))
-    return Container(manifest=manifest, signature=signature, payload_name=payload_name, payload=payload)
+    return Container(
+        manifest=manifest, signature=signature, payload_name=payload_name, payload=payload
+    )
 
 
 def _read_name(data: bytes, offset: int) -> tuple[str, int]:
@@ -134,7 +142,9 @@ def read_bundle_file(path: Path) -> bytes:
     except FileNotFoundError as exc:
         raise BundleRefused(_("{path} does not exist.").format(path=path)) from exc
     except OSError as exc:
-        raise BundleRefused(_("{path} cannot be read: {reason}.").format(path=path, reason=exc.strerror or exc)) from exc
+        raise BundleRefused(
+            _("{path} cannot be read: {reason}.").format(path=path, reason=exc.strerror or exc)
+        ) from exc
     if len(data) > MAX_FILE:
         raise BundleRefused(_("The file is too large to be a GuideCheck bundle."))
     return data

@@ -37,7 +37,14 @@ class ExportResult:
 def bundle_file_name(facility: str, created_at: str, bundle_id: str) -> str:
     """guidecheck-<facility code>-<yyyymmdd-hhmm>-<short id>.gcbundle, safe on every file system."""
     code = re.sub(r"[^A-Za-z0-9_-]+", "_", facility).strip("_")[:40] or "none"
-    stamp = created_at[0:4] + created_at[5:7] + created_at[8:10] + "-" + created_at[11:13] + created_at[14:16]
+    stamp = (
+        created_at[0:4]
+        + created_at[5:7]
+        + created_at[8:10]
+        + "-"
+        + created_at[11:13]
+        + created_at[14:16]
+    )
     return f"guidecheck-{code}-{stamp}-{bundle_id[:8]}{container.SUFFIX}"
 
 
@@ -63,7 +70,11 @@ def export_bundle(home: Path, store: Any, out_dir: Path, full: bool = False, act
     report(30, _("Packing and encrypting"))
     stored = seal.compress(payload.to_json())
     if len(stored) > container.MAX_PAYLOAD_JSON:
-        raise BundleRefused(_("There are too many records for one bundle; export again after the district imported this one."))
+        raise BundleRefused(
+            _(
+                "There are too many records for one bundle; export again after the district imported this one."
+            )
+        )
     if districts:
         stored = seal.encrypt(stored, [d.recipient for d in districts])
     bundle_id = uuid.uuid4().hex
@@ -77,7 +88,11 @@ def export_bundle(home: Path, store: Any, out_dir: Path, full: bool = False, act
         encrypted_to=tuple(d.fingerprint for d in districts), scope="incremental" if since else "full", since=since,
     )  # fmt: skip
     raw_manifest = manifest.to_bytes()
-    data = container.pack(container.Container(raw_manifest, seal.sign(device.private, raw_manifest), manifest.payload_name, stored))
+    data = container.pack(
+        container.Container(
+            raw_manifest, seal.sign(device.private, raw_manifest), manifest.payload_name, stored
+        )
+    )
     facility = codes[0] if len(codes) == 1 else ("multi" if codes else "none")
     target = out_dir / bundle_file_name(facility, created_at, bundle_id)
     report(60, _("Writing {name}").format(name=target.name))
@@ -85,7 +100,9 @@ def export_bundle(home: Path, store: Any, out_dir: Path, full: bool = False, act
         write_atomic(target, data)
     except OSError as exc:
         raise BundleRefused(
-            _("The bundle could not be written to {path}: {reason}.").format(path=out_dir, reason=exc.strerror or exc)
+            _("The bundle could not be written to {path}: {reason}.").format(
+                path=out_dir, reason=exc.strerror or exc
+            )
         ) from exc
     report(85, _("Checking the written file"))
     _read_back(target, data, home)
@@ -97,10 +114,20 @@ def export_bundle(home: Path, store: Any, out_dir: Path, full: bool = False, act
             (bundle_id, seal.sha256_hex(data), created_at, str(target), manifest.scope, since, audit_to,
              json.dumps(manifest.counts, sort_keys=True), ",".join(manifest.encrypted_to)),
         )  # fmt: skip
-        store.record_audit(actor, "bundle", bundle_id, "export", new={"path": str(target), "counts": manifest.counts})
+        store.record_audit(
+            actor,
+            "bundle",
+            bundle_id,
+            "export",
+            new={"path": str(target), "counts": manifest.counts},
+        )
     report(100, _("Done"))
-    warning = "" if districts else _(
-        "No district key is installed: the bundle is signed but NOT encrypted; anyone with the file can read it."
+    warning = (
+        ""
+        if districts
+        else _(
+            "No district key is installed: the bundle is signed but NOT encrypted; anyone with the file can read it."
+        )
     )
     return ExportResult(path=target, manifest=manifest, encrypted=bool(districts), warning=warning)
 
@@ -110,7 +137,11 @@ def _read_back(target: Path, expected: bytes, home: Path) -> None:
     try:
         written = container.read_bundle_file(target)
         if written != expected:
-            raise BundleRefused(_("The bundle written to {path} reads back differently; the drive may be faulty.").format(path=target))
+            raise BundleRefused(
+                _(
+                    "The bundle written to {path} reads back differently; the drive may be faulty."
+                ).format(path=target)
+            )
         open_bundle(written, home, None, require_payload=False)
     except BundleRefused:
         target.unlink(missing_ok=True)

@@ -41,8 +41,14 @@ class ImportOutcome:
         if not self.imported:
             return _("{name}: refused: {reason}").format(name=self.path.name, reason=self.reason)
         r = self.result or ApplyResult()
-        text = _("{name}: {new} new, {updated} updated, {unchanged} unchanged, {conflicts} conflicts").format(
-            name=self.path.name, new=r.new, updated=r.updated, unchanged=r.unchanged, conflicts=r.conflicts
+        text = _(
+            "{name}: {new} new, {updated} updated, {unchanged} unchanged, {conflicts} conflicts"
+        ).format(
+            name=self.path.name,
+            new=r.new,
+            updated=r.updated,
+            unchanged=r.unchanged,
+            conflicts=r.conflicts,
         )
         if self.already_imported:
             text += " " + _("(already imported)")
@@ -64,7 +70,9 @@ def check_file(home: Path, store: Any, path: Path) -> tuple[OpenedBundle | None,
     return opened, "", ledger.imported_at(store.conn, opened.manifest.bundle_id) is not None
 
 
-def import_file(home: Path, store: Any, path: Path, dry_run: bool = False, actor: str = "") -> ImportOutcome:
+def import_file(
+    home: Path, store: Any, path: Path, dry_run: bool = False, actor: str = ""
+) -> ImportOutcome:
     """Verify and apply one bundle file; the outcome says what happened, in one line."""
     from guidecheck.storage.store import now_iso
 
@@ -94,7 +102,9 @@ def import_file(home: Path, store: Any, path: Path, dry_run: bool = False, actor
                 store.record_audit(actor, "bundle", manifest.bundle_id, "import",
                                    new={"device": manifest.device_id, **result.as_dict()})  # fmt: skip
     except _DryRun:
-        return ImportOutcome(path, True, manifest=manifest, result=result, already_imported=already, dry_run=True)
+        return ImportOutcome(
+            path, True, manifest=manifest, result=result, already_imported=already, dry_run=True
+        )
     except UserError as exc:
         return ImportOutcome(path=path, imported=False, reason=exc.message, manifest=manifest)
     except (sqlite3.Error, OSError) as exc:
@@ -102,9 +112,18 @@ def import_file(home: Path, store: Any, path: Path, dry_run: bool = False, actor
         return ImportOutcome(path=path, imported=False, reason=reason, manifest=manifest)
     except Exception:  # noqa: BLE001 - a hostile file must never stop a batch or show a traceback
         log.exception("unexpected error importing %s", path)
-        reason = _("It could not be imported because of an unexpected problem; details were written to the log.")
+        reason = _(
+            "It could not be imported because of an unexpected problem; details were written to the log."
+        )
         return ImportOutcome(path=path, imported=False, reason=reason, manifest=manifest)
-    return ImportOutcome(path, True, manifest=manifest, result=result, already_imported=already, archive_path=archived)
+    return ImportOutcome(
+        path,
+        True,
+        manifest=manifest,
+        result=result,
+        already_imported=already,
+        archive_path=archived,
+    )
 
 
 def _pin_device(conn: sqlite3.Connection, opened: OpenedBundle) -> None:
@@ -113,5 +132,11 @@ def _pin_device(conn: sqlite3.Connection, opened: OpenedBundle) -> None:
     conn.execute(
         "INSERT OR IGNORE INTO bundle_devices (device_id, public_key, fingerprint, first_bundle, first_created_at)"
         " VALUES (?, ?, ?, ?, ?)",
-        (manifest.device_id, manifest.device_key, opened.device_fingerprint, manifest.bundle_id, manifest.created_at),
+        (
+            manifest.device_id,
+            manifest.device_key,
+            opened.device_fingerprint,
+            manifest.bundle_id,
+            manifest.created_at,
+        ),
     )

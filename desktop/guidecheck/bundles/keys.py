@@ -71,10 +71,14 @@ def device_key(home: Path) -> DeviceKey:
             private = serialization.load_pem_private_key(path.read_bytes(), password=None)
         except (ValueError, TypeError) as exc:
             raise BundleRefused(
-                _("The device signing key file {path} is damaged; restore it from a backup.").format(path=path)
+                _(
+                    "The device signing key file {path} is damaged; restore it from a backup."
+                ).format(path=path)
             ) from exc
         if not isinstance(private, Ed25519PrivateKey):
-            raise BundleRefused(_("The device signing key file {path} is not an Ed25519 key.").format(path=path))
+            raise BundleRefused(
+                _("The device signing key file {path} is not an Ed25519 key.").format(path=path)
+            )
     else:
         private = Ed25519PrivateKey.generate()
         pem = private.private_bytes(
@@ -86,7 +90,9 @@ def device_key(home: Path) -> DeviceKey:
             write_atomic(path, pem, private=True)
         except FileExistsError:  # another process made it first: use theirs
             return device_key(home)
-    public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    public = private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
     return DeviceKey(private=private, public=public)
 
 
@@ -109,7 +115,9 @@ def create_district_identity(home: Path, name: str = "") -> DistrictKey:
     try:
         write_atomic(path, text.encode("ascii", "replace"), private=True)
     except FileExistsError as exc:
-        raise BundleRefused(_("This installation already has a district key; it was not replaced.")) from exc
+        raise BundleRefused(
+            _("This installation already has a district key; it was not replaced.")
+        ) from exc
     return DistrictKey(recipient=recipient, name=clean_name)
 
 
@@ -131,7 +139,9 @@ def district_identity(home: Path) -> tuple[Any, DistrictKey] | None:
         identity = pyrage.x25519.Identity.from_str(secret or "")
     except Exception as exc:  # pyrage raises its own IdentityError; the message is ours
         raise BundleRefused(
-            _("The district key file {path} is damaged; restore it from a backup.").format(path=path)
+            _("The district key file {path} is damaged; restore it from a backup.").format(
+                path=path
+            )
         ) from exc
     return identity, DistrictKey(recipient=str(identity.to_public()), name=name)
 
@@ -152,9 +162,13 @@ def district_key_file_text(keys: list[DistrictKey]) -> str:
 
 def write_district_key_file(keys: list[DistrictKey], out: Path, overwrite: bool = False) -> Path:
     try:
-        return write_atomic(Path(out), district_key_file_text(keys).encode("utf-8"), overwrite=overwrite)
+        return write_atomic(
+            Path(out), district_key_file_text(keys).encode("utf-8"), overwrite=overwrite
+        )
     except FileExistsError as exc:
-        raise BundleRefused(_("{path} already exists; choose another name.").format(path=out)) from exc
+        raise BundleRefused(
+            _("{path} already exists; choose another name.").format(path=out)
+        ) from exc
 
 
 def parse_district_key_text(text: str, source: str) -> list[DistrictKey]:
@@ -164,7 +178,9 @@ def parse_district_key_text(text: str, source: str) -> list[DistrictKey]:
     lines = [line.strip() for line in text.splitlines()]
     body = [line for line in lines if line and not line.startswith("#")]
     if not body or body[0] != KEY_FILE_HEADER:
-        raise BundleRefused(_("{source} is not a GuideCheck district key file.").format(source=source))
+        raise BundleRefused(
+            _("{source} is not a GuideCheck district key file.").format(source=source)
+        )
     keys: list[DistrictKey] = []
     name = ""
     for line in body[1:]:
@@ -176,16 +192,22 @@ def parse_district_key_text(text: str, source: str) -> list[DistrictKey]:
             try:
                 pyrage.x25519.Recipient.from_str(value)
             except Exception as exc:  # pyrage.RecipientError
-                raise BundleRefused(_("{source} holds a district key that is not valid.").format(source=source)) from exc
+                raise BundleRefused(
+                    _("{source} holds a district key that is not valid.").format(source=source)
+                ) from exc
             keys.append(DistrictKey(recipient=value, name=name))
             name = ""
         elif field == "fingerprint":
             if not keys or keys[-1].fingerprint != value:
                 raise BundleRefused(
-                    _("{source} is damaged: a key does not match its fingerprint.").format(source=source)
+                    _("{source} is damaged: a key does not match its fingerprint.").format(
+                        source=source
+                    )
                 )
         else:
-            raise BundleRefused(_("{source} is not a GuideCheck district key file.").format(source=source))
+            raise BundleRefused(
+                _("{source} is not a GuideCheck district key file.").format(source=source)
+            )
     if not keys:
         raise BundleRefused(_("{source} holds no district key.").format(source=source))
     if len(keys) > MAX_RECIPIENTS:
@@ -197,12 +219,18 @@ def read_district_key_file(path: Path) -> list[DistrictKey]:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_KEY_FILE:
-            raise BundleRefused(_("{path} is too large to be a district key file.").format(path=path))
+            raise BundleRefused(
+                _("{path} is too large to be a district key file.").format(path=path)
+            )
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BundleRefused(_("{path} is not a GuideCheck district key file.").format(path=path)) from exc
+        raise BundleRefused(
+            _("{path} is not a GuideCheck district key file.").format(path=path)
+        ) from exc
     except OSError as exc:
-        raise BundleRefused(_("{path} cannot be read: {reason}.").format(path=path, reason=exc.strerror or exc)) from exc
+        raise BundleRefused(
+            _("{path} cannot be read: {reason}.").format(path=path, reason=exc.strerror or exc)
+        ) from exc
     return parse_district_key_text(text, str(path))
 
 

@@ -45,7 +45,9 @@ def ensure_tables(conn: sqlite3.Connection) -> None:
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
     return row is not None
 
 
@@ -53,14 +55,18 @@ def pinned_key(conn: sqlite3.Connection, device_id: str) -> str | None:
     """The public key first seen for this device id, or None if the device is new here."""
     if not has_table(conn, "bundle_devices"):
         return None
-    row = conn.execute("SELECT public_key FROM bundle_devices WHERE device_id = ?", (device_id,)).fetchone()
+    row = conn.execute(
+        "SELECT public_key FROM bundle_devices WHERE device_id = ?", (device_id,)
+    ).fetchone()
     return str(row[0]) if row else None
 
 
 def imported_at(conn: sqlite3.Connection, bundle_id: str) -> str | None:
     if not has_table(conn, "bundle_imports"):
         return None
-    row = conn.execute("SELECT imported_at FROM bundle_imports WHERE bundle_id = ?", (bundle_id,)).fetchone()
+    row = conn.execute(
+        "SELECT imported_at FROM bundle_imports WHERE bundle_id = ?", (bundle_id,)
+    ).fetchone()
     return str(row[0]) if row else None
 
 
@@ -68,5 +74,7 @@ def last_export(conn: sqlite3.Connection) -> tuple[str, int] | None:
     """(created_at, audit_to_seq) of the newest export, the starting point of an incremental one."""
     if not has_table(conn, "bundle_exports"):
         return None
-    row = conn.execute("SELECT created_at, audit_to_seq FROM bundle_exports ORDER BY created_at DESC LIMIT 1").fetchone()
+    row = conn.execute(
+        "SELECT created_at, audit_to_seq FROM bundle_exports ORDER BY created_at DESC LIMIT 1"
+    ).fetchone()
     return (str(row[0]), int(row[1])) if row else None

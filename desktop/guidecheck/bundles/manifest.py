@@ -62,7 +62,11 @@ class Manifest:
             "app_version": self.app_version,
             "facility_codes": list(self.facility_codes),
             "counts": {key: int(self.counts.get(key, 0)) for key in COUNT_KEYS},
-            "payload": {"name": self.payload_name, "sha256": self.payload_sha256, "size": self.payload_size},
+            "payload": {
+                "name": self.payload_name,
+                "sha256": self.payload_sha256,
+                "size": self.payload_size,
+            },
             "encrypted_to": list(self.encrypted_to),
             "scope": self.scope,
             "since": self.since,
@@ -73,9 +77,9 @@ class Manifest:
 
 
 def canonical_json(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False).encode(
-        "ascii"
-    )
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    ).encode("ascii")
 
 
 def parse_manifest(raw: bytes) -> Manifest:
@@ -87,9 +91,9 @@ def parse_manifest(raw: bytes) -> Manifest:
     fmt = data.get("format")
     if type(fmt) is int and fmt != FORMAT_VERSION:
         raise BundleRefused(
-            _("The bundle uses format version {version}, which this version of GuideCheck cannot read.").format(
-                version=fmt
-            )
+            _(
+                "The bundle uses format version {version}, which this version of GuideCheck cannot read."
+            ).format(version=fmt)
         )
     expected = {
         "format", "kind", "bundle_id", "device_id", "device_key", "created_at", "app_version",
@@ -119,7 +123,9 @@ def parse_manifest(raw: bytes) -> Manifest:
     if not all(type(n) is int and 0 <= n <= 10_000_000 for n in data["counts"].values()):
         raise bad
     payload = data["payload"]
-    if payload["name"] not in (PAYLOAD_ENCRYPTED, PAYLOAD_PLAIN) or not _is_str(payload["sha256"], _HEX64):
+    if payload["name"] not in (PAYLOAD_ENCRYPTED, PAYLOAD_PLAIN) or not _is_str(
+        payload["sha256"], _HEX64
+    ):
         raise bad
     if type(payload["size"]) is not int or payload["size"] < 0:
         raise bad

@@ -68,17 +68,23 @@ class Payload:
 
     def to_json(self) -> bytes:
         data = {name: getattr(self, name) for name in LISTS}
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+            "utf-8"
+        )
 
 
-def collect(conn: sqlite3.Connection, since: str | None, audit_after: int, device_id: str) -> Payload:
+def collect(
+    conn: sqlite3.Connection, since: str | None, audit_after: int, device_id: str
+) -> Payload:
     """Everything changed since `since` (None = everything), with what it needs to stand alone.
 
     A changed assessment brings every revision of its lineage, and the facilities, tools and
     questionnaire versions those revisions refer to, so the hub never lacks a referenced row.
     """
     if since is None:
-        lineages = [r[0] for r in conn.execute("SELECT DISTINCT lineage_id FROM assessments ORDER BY 1")]
+        lineages = [
+            r[0] for r in conn.execute("SELECT DISTINCT lineage_id FROM assessments ORDER BY 1")
+        ]
     else:
         lineages = [r[0] for r in conn.execute(
             "SELECT DISTINCT lineage_id FROM assessments WHERE updated_at >= ?1 OR id IN"
@@ -88,7 +94,10 @@ def collect(conn: sqlite3.Connection, since: str | None, audit_after: int, devic
     answer_cols = ", ".join(COLUMNS["answers"])
     for record in assessments:
         record["origin_device"] = record["origin_device"] or device_id
-        rows = conn.execute(f"SELECT {answer_cols} FROM answers WHERE assessment_id = ? ORDER BY item_id", (record["id"],))
+        rows = conn.execute(
+            f"SELECT {answer_cols} FROM answers WHERE assessment_id = ? ORDER BY item_id",
+            (record["id"],),
+        )
         record["answers"] = [dict(zip(COLUMNS["answers"], row, strict=True)) for row in rows]
     tool_ids = sorted({a["tool_id"] for a in assessments})
     changed = "1" if since is None else "updated_at >= ?2"
@@ -101,13 +110,18 @@ def collect(conn: sqlite3.Connection, since: str | None, audit_after: int, devic
     questionnaire_versions = [
         dict(zip(COLUMNS["questionnaire_versions"], row, strict=True))
         for key in versions
-        for row in conn.execute("SELECT id, version, sha256, source FROM questionnaire_versions WHERE id = ? AND version = ?", key)
+        for row in conn.execute(
+            "SELECT id, version, sha256, source FROM questionnaire_versions WHERE id = ? AND version = ?",
+            key,
+        )
     ]
     audit = _rows(conn, "audit", "seq > ? ORDER BY seq", (audit_after,))
     return Payload(facilities, tools, questionnaire_versions, assessments, audit)
 
 
-def _rows(conn: sqlite3.Connection, table: str, where: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
+def _rows(
+    conn: sqlite3.Connection, table: str, where: str, params: tuple[Any, ...]
+) -> list[dict[str, Any]]:
     columns = list(COLUMNS[table])
     rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {where}", params)
     return [dict(zip(columns, row, strict=True)) for row in rows]
@@ -125,11 +139,17 @@ def parse_payload(raw: bytes) -> Payload:
             raise bad
     for assessment in data["assessments"]:
         answers = assessment["answers"]
-        if len(answers) > MAX_ANSWERS_PER_ASSESSMENT or len({a["item_id"] for a in answers}) != len(answers):
+        if len(answers) > MAX_ANSWERS_PER_ASSESSMENT or len({a["item_id"] for a in answers}) != len(
+            answers
+        ):
             raise bad
-        if assessment["status"] not in ("draft", "final") or not _strings(assessment["profile_json"], PROFILE_FIELDS):
+        if assessment["status"] not in ("draft", "final") or not _strings(
+            assessment["profile_json"], PROFILE_FIELDS
+        ):
             raise bad
-        if assessment["sign_off_json"] is not None and not _strings(assessment["sign_off_json"], SIGN_OFF_FIELDS, exact=True):
+        if assessment["sign_off_json"] is not None and not _strings(
+            assessment["sign_off_json"], SIGN_OFF_FIELDS, exact=True
+        ):
             raise bad
         if assessment["revision"] < 1 or assessment["superseded"] not in (0, 1):
             raise bad
@@ -160,7 +180,11 @@ def audit_chain_problem(entries: list[dict[str, Any]]) -> int | None:
     for entry in sorted(entries, key=lambda e: e["seq"]):
         if entry_hash(entry["prev_hash"], entry) != entry["hash"]:
             return int(entry["seq"])
-        if previous is not None and entry["seq"] == previous["seq"] + 1 and entry["prev_hash"] != previous["hash"]:
+        if (
+            previous is not None
+            and entry["seq"] == previous["seq"] + 1
+            and entry["prev_hash"] != previous["hash"]
+        ):
             return int(entry["seq"])
         previous = entry
     return None
@@ -195,7 +219,11 @@ def _strings(text: str, fields: tuple[str, ...], exact: bool = False) -> bool:
         data = json.loads(text, parse_constant=reject_json_constant)
     except (ValueError, RecursionError):
         return False
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()) or not _utf8(data):
+    if (
+        not isinstance(data, dict)
+        or not all(isinstance(v, str) for v in data.values())
+        or not _utf8(data)
+    ):
         return False
     return set(data) == set(fields) if exact else set(data) <= set(fields)
 
@@ -215,4 +243,3 @@ def _utf8(value: Any) -> bool:
     except (UnicodeEncodeError, RecursionError):
         return False
     return True
-

@@ -33,9 +33,13 @@ def verify_signature(public_key: bytes, manifest: bytes, signature: bytes) -> No
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, SIGNATURE_CONTEXT + manifest)
+        Ed25519PublicKey.from_public_bytes(public_key).verify(
+            signature, SIGNATURE_CONTEXT + manifest
+        )
     except (InvalidSignature, ValueError) as exc:
-        raise BundleRefused(_("The bundle's signature is not valid: it was damaged or altered.")) from exc
+        raise BundleRefused(
+            _("The bundle's signature is not valid: it was damaged or altered.")
+        ) from exc
 
 
 def compress(data: bytes) -> bytes:
@@ -74,5 +78,7 @@ def decrypt(data: bytes, identity: Any) -> bytes:
         return pyrage.decrypt(data, [identity])
     except pyrage.DecryptError as exc:
         raise BundleRefused(
-            _("The bundle cannot be decrypted with this district's key: it was written for another district.")
+            _(
+                "The bundle cannot be decrypted with this district's key: it was written for another district."
+            )
         ) from exc

@@ -35,7 +35,9 @@ class OpenedBundle:
         return bool(self.manifest.encrypted_to)
 
 
-def open_bundle(data: bytes, home: Path, conn: sqlite3.Connection | None, require_payload: bool = True) -> OpenedBundle:
+def open_bundle(
+    data: bytes, home: Path, conn: sqlite3.Connection | None, require_payload: bool = True
+) -> OpenedBundle:
     """Check a bundle's bytes; `conn` (the hub database) enables the device-key pin check."""
     box = container.unpack(data)
     manifest = parse_manifest(box.manifest)
@@ -45,16 +47,20 @@ def open_bundle(data: bytes, home: Path, conn: sqlite3.Connection | None, requir
         raise BundleRefused(_("The bundle's manifest is not valid.")) from exc
     seal.verify_signature(device_public, box.manifest, box.signature)
     if box.payload_name != manifest.payload_name or len(box.payload) != manifest.payload_size:
-        raise BundleRefused(_("The bundle's contents do not match its manifest: it was damaged or altered."))
+        raise BundleRefused(
+            _("The bundle's contents do not match its manifest: it was damaged or altered.")
+        )
     if seal.sha256_hex(box.payload) != manifest.payload_sha256:
-        raise BundleRefused(_("The bundle's contents do not match its manifest: it was damaged or altered."))
+        raise BundleRefused(
+            _("The bundle's contents do not match its manifest: it was damaged or altered.")
+        )
     if conn is not None:
         pinned = ledger.pinned_key(conn, manifest.device_id)
         if pinned is not None and pinned != manifest.device_key:
             raise BundleRefused(
-                _("The bundle claims to come from device {device}, but it is signed with a different key than that device's earlier bundles.").format(
-                    device=manifest.device_id
-                )
+                _(
+                    "The bundle claims to come from device {device}, but it is signed with a different key than that device's earlier bundles."
+                ).format(device=manifest.device_id)
             )
     payload_bytes: bytes | None = box.payload
     if box.encrypted:
@@ -78,15 +84,19 @@ def _decrypt(payload: bytes, manifest: Manifest, home: Path, required: bool) -> 
     hub = district_identity(home)
     if hub is None:
         if required:
-            raise BundleRefused(_("The bundle is encrypted for a district, and this installation holds no district key."))
+            raise BundleRefused(
+                _(
+                    "The bundle is encrypted for a district, and this installation holds no district key."
+                )
+            )
         return None
     identity, public = hub
     if public.fingerprint not in manifest.encrypted_to:
         if required:
             raise BundleRefused(
-                _("The bundle is addressed to another district (key {keys}), not to this one ({mine}).").format(
-                    keys=", ".join(manifest.encrypted_to), mine=public.fingerprint
-                )
+                _(
+                    "The bundle is addressed to another district (key {keys}), not to this one ({mine})."
+                ).format(keys=", ".join(manifest.encrypted_to), mine=public.fingerprint)
             )
         return None
     return seal.decrypt(payload, identity)

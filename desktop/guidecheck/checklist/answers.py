@@ -24,19 +24,25 @@ def normalize_value(item: Item, value: Any) -> Any:
     if kind == "compliance":
         if value not in COMPLIANCE_VALUES:
             raise AnswerError(
-                _("Item '{id}' takes one of yes, partly, no, dont_know, na, not '{value}'.").format(id=item.id, value=value)
+                _("Item '{id}' takes one of yes, partly, no, dont_know, na, not '{value}'.").format(
+                    id=item.id, value=value
+                )
             )
         return value
     if kind == "single_choice":
         if not isinstance(value, str) or item.choice(value) is None:
-            raise AnswerError(_("Item '{id}' has no choice '{value}'.").format(id=item.id, value=value))
+            raise AnswerError(
+                _("Item '{id}' has no choice '{value}'.").format(id=item.id, value=value)
+            )
         return value
     if kind == "multiple_choice":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise AnswerError(_("Item '{id}' takes a list of choices.").format(id=item.id))
         for choice_id in value:
             if item.choice(choice_id) is None:
-                raise AnswerError(_("Item '{id}' has no choice '{value}'.").format(id=item.id, value=choice_id))
+                raise AnswerError(
+                    _("Item '{id}' has no choice '{value}'.").format(id=item.id, value=choice_id)
+                )
         order = [c.id for c in item.choices]
         return sorted(set(value), key=order.index)
     if kind == "number":
@@ -46,7 +52,9 @@ def normalize_value(item: Item, value: Any) -> Any:
     if not isinstance(value, str) or not is_text(value):
         raise AnswerError(_("Item '{id}' takes text.").format(id=item.id))
     if len(value) > MAX_TEXT:
-        raise AnswerError(_("Item '{id}' takes at most {n} characters.").format(id=item.id, n=MAX_TEXT))
+        raise AnswerError(
+            _("Item '{id}' takes at most {n} characters.").format(id=item.id, n=MAX_TEXT)
+        )
     return value
 
 
@@ -72,15 +80,23 @@ def _number(item: Item, value: Any) -> int | float:
         try:
             value = float(text)
         except ValueError:
-            raise AnswerError(_("Item '{id}' takes a number, not '{value}'.").format(id=item.id, value=value.strip())) from None
+            raise AnswerError(
+                _("Item '{id}' takes a number, not '{value}'.").format(
+                    id=item.id, value=value.strip()
+                )
+            ) from None
     if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
         raise AnswerError(_("Item '{id}' takes a number.").format(id=item.id))
     if item.integer and float(value) != int(value):
         raise AnswerError(_("Item '{id}' takes a whole number.").format(id=item.id))
     if item.minimum is not None and value < item.minimum:
-        raise AnswerError(_("Item '{id}' must be at least {min:g}.").format(id=item.id, min=item.minimum))
+        raise AnswerError(
+            _("Item '{id}' must be at least {min:g}.").format(id=item.id, min=item.minimum)
+        )
     if item.maximum is not None and value > item.maximum:
-        raise AnswerError(_("Item '{id}' must be at most {max:g}.").format(id=item.id, max=item.maximum))
+        raise AnswerError(
+            _("Item '{id}' must be at most {max:g}.").format(id=item.id, max=item.maximum)
+        )
     return int(value) if item.integer or float(value).is_integer() else float(value)
 
 
@@ -92,4 +108,8 @@ def _date(item: Item, value: Any) -> str:
             return dt.date.fromisoformat(value.strip()).isoformat()
         except ValueError:
             pass
-    raise AnswerError(_("Item '{id}' takes a date written as YYYY-MM-DD, not '{value}'.").format(id=item.id, value=value))
+    raise AnswerError(
+        _("Item '{id}' takes a date written as YYYY-MM-DD, not '{value}'.").format(
+            id=item.id, value=value
+        )
+    )

@@ -41,7 +41,11 @@ class ExpressionError(UserError):
     """A condition that does not parse; `column` is 1-based."""
 
     def __init__(self, problem: str, column: int) -> None:
-        super().__init__(_("condition error at column {column}: {problem}").format(column=column, problem=problem))
+        super().__init__(
+            _("condition error at column {column}: {problem}").format(
+                column=column, problem=problem
+            )
+        )
         self.problem = problem
         self.column = column
 
@@ -149,7 +153,9 @@ class _Parser:
     def parse(self) -> Node:
         node = self.parse_or()
         if self.tok.kind != "end":
-            raise ExpressionError(_("unexpected '{text}'").format(text=self.tok.text), self.tok.column)
+            raise ExpressionError(
+                _("unexpected '{text}'").format(text=self.tok.text), self.tok.column
+            )
         return node
 
     def parse_or(self) -> Node:
@@ -228,7 +234,9 @@ class _Parser:
     def parse_ref(self) -> Ref:
         tok = self.take()
         if tok.kind != "name" or tok.text not in ("profile", "answer"):
-            raise ExpressionError(_("only 'profile.…' and 'answer.…' can be referred to"), tok.column)
+            raise ExpressionError(
+                _("only 'profile.…' and 'answer.…' can be referred to"), tok.column
+            )
         self.expect(".")
         name = self.take()
         if name.kind not in ("name", "keyword"):
@@ -236,7 +244,9 @@ class _Parser:
         if self.tok.kind == "op" and self.tok.text == ".":
             raise ExpressionError(_("attribute access is not allowed"), self.tok.column)
         if tok.text == "profile" and name.text not in PROFILE_FIELDS:
-            raise ExpressionError(_("unknown profile field '{name}'").format(name=name.text), name.column)
+            raise ExpressionError(
+                _("unknown profile field '{name}'").format(name=name.text), name.column
+            )
         return Ref(tok.text, name.text)
 
 
@@ -245,7 +255,9 @@ def parse(text: str) -> Node:
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError(_("a condition must be non-empty text"), 1)
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(_("a condition may be at most {n} characters").format(n=MAX_LENGTH), MAX_LENGTH)
+        raise ExpressionError(
+            _("a condition may be at most {n} characters").format(n=MAX_LENGTH), MAX_LENGTH
+        )
     return _Parser(text).parse()
 
 
@@ -306,7 +318,9 @@ def _value(node: Node, profile: dict[str, Any], answers: dict[str, Any]) -> Any:
             return all(_value(o, profile, answers) for o in node.operands)
         return any(_value(o, profile, answers) for o in node.operands)
     if isinstance(node, Compare):
-        return _compare(node.op, _value(node.left, profile, answers), _value(node.right, profile, answers))
+        return _compare(
+            node.op, _value(node.left, profile, answers), _value(node.right, profile, answers)
+        )
     raise TypeError(f"unknown node {node!r}")
 
 
@@ -319,9 +333,9 @@ def _compare(op: str, left: Any, right: Any) -> bool:
         found = isinstance(right, list | tuple) and left in right
         return found if op == "in" else not found
     numeric = (int, float)
-    comparable = (isinstance(left, numeric) and isinstance(right, numeric) and not isinstance(left, bool)) or (
-        isinstance(left, str) and isinstance(right, str)
-    )
+    comparable = (
+        isinstance(left, numeric) and isinstance(right, numeric) and not isinstance(left, bool)
+    ) or (isinstance(left, str) and isinstance(right, str))
     if not comparable:
         return False
     if op == "<":

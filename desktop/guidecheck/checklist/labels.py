@@ -35,7 +35,9 @@ def compliance_label(value: str) -> str:
 
 
 def priority_label(priority: str) -> str:
-    return {"critical": _("Critical"), "high": _("High"), "medium": _("Medium")}.get(priority, priority)
+    return {"critical": _("Critical"), "high": _("High"), "medium": _("Medium")}.get(
+        priority, priority
+    )
 
 
 def status_label(status: str) -> str:

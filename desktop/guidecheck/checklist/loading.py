@@ -45,7 +45,9 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
         if len(raw) > MAX_FILE_BYTES:
             raise QuestionnaireError(shown, None, _("the file is larger than 2 MB"))
     except OSError as exc:
-        raise QuestionnaireError(shown, None, _("cannot be read ({reason})").format(reason=exc.strerror or exc)) from None
+        raise QuestionnaireError(
+            shown, None, _("cannot be read ({reason})").format(reason=exc.strerror or exc)
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -201,7 +201,9 @@ class Profile:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Profile:
-        return cls(**{k: "" if data.get(k) is None else str(data[k]) for k in PROFILE_FIELDS if k in data})
+        return cls(
+            **{k: "" if data.get(k) is None else str(data[k]) for k in PROFILE_FIELDS if k in data}
+        )
 
 
 @dataclass(frozen=True)

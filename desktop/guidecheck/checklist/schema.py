@@ -55,7 +55,12 @@ class _Checker:
             values: dict[str, str] = {}
             for lang, text in value.items():
                 if not isinstance(lang, str) or not _LANG.match(lang):
-                    self.fail(line, _("'{key}' has an invalid language code '{lang}'").format(key=key, lang=lang))
+                    self.fail(
+                        line,
+                        _("'{key}' has an invalid language code '{lang}'").format(
+                            key=key, lang=lang
+                        ),
+                    )
                 elif not isinstance(text, str):
                     self.fail(line, _("'{key}.{lang}' must be text").format(key=key, lang=lang))
                 else:
@@ -79,12 +84,23 @@ class _Checker:
             return []
         return value
 
-    def number(self, owner: LocDict, key: str, default: float | None, low: float, high: float) -> float | None:
+    def number(
+        self, owner: LocDict, key: str, default: float | None, low: float, high: float
+    ) -> float | None:
         value = owner.get(key, default)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-            self.fail(owner.line_of(key), _("'{key}' must be a number from {low} to {high}").format(key=key, low=low, high=high))
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not low <= value <= high
+        ):
+            self.fail(
+                owner.line_of(key),
+                _("'{key}' must be a number from {low} to {high}").format(
+                    key=key, low=low, high=high
+                ),
+            )
             return default
         return float(value)
 
@@ -107,17 +123,43 @@ def build_questionnaire(data: Any, source: str, path: str) -> Questionnaire:
     if root is None:
         _raise(check)
     assert root is not None
-    check.unknown_keys(root, {"format", "id", "version", "title", "description", "source", "languages", "thresholds", "domains"})
+    check.unknown_keys(
+        root,
+        {
+            "format",
+            "id",
+            "version",
+            "title",
+            "description",
+            "source",
+            "languages",
+            "thresholds",
+            "domains",
+        },
+    )
     if root.get("format") not in SUPPORTED_FORMATS:
-        check.fail(root.line_of("format"), _("'format' must be one of: {known}").format(known=", ".join(map(str, SUPPORTED_FORMATS))))
+        check.fail(
+            root.line_of("format"),
+            _("'format' must be one of: {known}").format(
+                known=", ".join(map(str, SUPPORTED_FORMATS))
+            ),
+        )
     qid = root.get("id")
     if not isinstance(qid, str) or not _QID.match(qid):
         check.fail(root.line_of("id"), _("'id' must be lowercase letters, digits and '-'"))
     version = root.get("version")
-    if not isinstance(version, str | int | float) or isinstance(version, bool) or not str(version).strip():
+    if (
+        not isinstance(version, str | int | float)
+        or isinstance(version, bool)
+        or not str(version).strip()
+    ):
         check.fail(root.line_of("version"), _("'version' is missing"))
     languages = root.get("languages", ["en"])
-    if not isinstance(languages, list) or "en" not in languages or not all(isinstance(x, str) for x in languages):
+    if (
+        not isinstance(languages, list)
+        or "en" not in languages
+        or not all(isinstance(x, str) for x in languages)
+    ):
         check.fail(root.line_of("languages"), _("'languages' must be a list that includes 'en'"))
         languages = ["en"]
     thresholds = _thresholds(check, root)
@@ -182,9 +224,16 @@ def _domains(check: _Checker, root: LocDict) -> list[Domain]:
         seen_domains.add(did)
         kind = node.get("kind", "guideline")
         if kind not in DOMAIN_KINDS:
-            check.fail(node.line_of("kind"), _("'kind' must be one of: {kinds}").format(kinds=", ".join(DOMAIN_KINDS)))
+            check.fail(
+                node.line_of("kind"),
+                _("'kind' must be one of: {kinds}").format(kinds=", ".join(DOMAIN_KINDS)),
+            )
         condition = _condition(check, node, earlier_items)
-        items = [item for raw_item in check.sequence(node, "items") if (item := _item(check, raw_item, node, did, earlier_items))]
+        items = [
+            item
+            for raw_item in check.sequence(node, "items")
+            if (item := _item(check, raw_item, node, did, earlier_items))
+        ]
         domains.append(
             Domain(
                 id=did,
@@ -200,12 +249,26 @@ def _domains(check: _Checker, root: LocDict) -> list[Domain]:
 
 
 _ITEM_KEYS = {
-    "id", "type", "question", "guidance", "weight", "critical", "action", "note", "condition",
-    "choices", "min", "max", "integer", "unit",
+    "id",
+    "type",
+    "question",
+    "guidance",
+    "weight",
+    "critical",
+    "action",
+    "note",
+    "condition",
+    "choices",
+    "min",
+    "max",
+    "integer",
+    "unit",
 }
 
 
-def _item(check: _Checker, raw: Any, parent: LocDict, domain_id: str, earlier: dict[str, Item]) -> Item | None:
+def _item(
+    check: _Checker, raw: Any, parent: LocDict, domain_id: str, earlier: dict[str, Item]
+) -> Item | None:
     node = check.mapping(raw, parent.line_of("items"), _("an item"))
     if node is None:
         return None
@@ -219,23 +282,51 @@ def _item(check: _Checker, raw: Any, parent: LocDict, domain_id: str, earlier: d
         return None
     kind = node.get("type")
     if kind not in ANSWER_TYPES:
-        check.fail(node.line_of("type"), _("item '{id}': 'type' must be one of: {types}").format(id=iid, types=", ".join(ANSWER_TYPES)))
+        check.fail(
+            node.line_of("type"),
+            _("item '{id}': 'type' must be one of: {types}").format(
+                id=iid, types=", ".join(ANSWER_TYPES)
+            ),
+        )
         kind = "text"
     weight = check.number(node, "weight", 0.0, 0, 5) or 0.0
     critical = check.flag(node, "critical")
     note = node.get("note", "none")
     if note not in NOTE_RULES:
-        check.fail(node.line_of("note"), _("item '{id}': 'note' must be one of: {rules}").format(id=iid, rules=", ".join(NOTE_RULES)))
+        check.fail(
+            node.line_of("note"),
+            _("item '{id}': 'note' must be one of: {rules}").format(
+                id=iid, rules=", ".join(NOTE_RULES)
+            ),
+        )
         note = "none"
     choices = _choices(check, node, iid, kind)
     if weight > 0 and kind not in ("compliance", "single_choice"):
-        check.fail(node.line_of("weight"), _("item '{id}': only compliance and single choice items can be scored").format(id=iid))
-    if weight > 0 and kind == "single_choice" and any(c.score is None and not c.na for c in choices):
-        check.fail(node.line_of("weight"), _("item '{id}': every choice of a scored item needs a 'score' or 'na: true'").format(id=iid))
+        check.fail(
+            node.line_of("weight"),
+            _("item '{id}': only compliance and single choice items can be scored").format(id=iid),
+        )
+    if (
+        weight > 0
+        and kind == "single_choice"
+        and any(c.score is None and not c.na for c in choices)
+    ):
+        check.fail(
+            node.line_of("weight"),
+            _("item '{id}': every choice of a scored item needs a 'score' or 'na: true'").format(
+                id=iid
+            ),
+        )
     if critical and kind != "compliance":
-        check.fail(node.line_of("critical"), _("item '{id}': only compliance items can be critical").format(id=iid))
+        check.fail(
+            node.line_of("critical"),
+            _("item '{id}': only compliance items can be critical").format(id=iid),
+        )
     if critical and weight <= 0:
-        check.fail(node.line_of("critical"), _("item '{id}': a critical item needs a weight above 0").format(id=iid))
+        check.fail(
+            node.line_of("critical"),
+            _("item '{id}': a critical item needs a weight above 0").format(id=iid),
+        )
     guidance = Guidance()
     if "guidance" in node:
         g = check.mapping(node["guidance"], node.line_of("guidance"), "'guidance'")
@@ -275,7 +366,10 @@ def _item(check: _Checker, raw: Any, parent: LocDict, domain_id: str, earlier: d
 def _choices(check: _Checker, node: LocDict, iid: str, kind: Any) -> list[Choice]:
     if kind not in ("single_choice", "multiple_choice"):
         if "choices" in node:
-            check.fail(node.line_of("choices"), _("item '{id}': only choice items have 'choices'").format(id=iid))
+            check.fail(
+                node.line_of("choices"),
+                _("item '{id}': only choice items have 'choices'").format(id=iid),
+            )
         return []
     choices: list[Choice] = []
     for raw in check.sequence(node, "choices"):
@@ -285,15 +379,30 @@ def _choices(check: _Checker, node: LocDict, iid: str, kind: Any) -> list[Choice
         check.unknown_keys(cnode, {"id", "label", "score", "na"})
         cid = cnode.get("id")
         if not isinstance(cid, str) or not _ID.match(cid):
-            check.fail(cnode.line, _("item '{id}': a choice 'id' must be lowercase letters, digits and '_'").format(id=iid))
+            check.fail(
+                cnode.line,
+                _("item '{id}': a choice 'id' must be lowercase letters, digits and '_'").format(
+                    id=iid
+                ),
+            )
             continue
         if any(c.id == cid for c in choices):
-            check.fail(cnode.line_of("id"), _("item '{id}': the choice '{choice}' is listed twice").format(id=iid, choice=cid))
+            check.fail(
+                cnode.line_of("id"),
+                _("item '{id}': the choice '{choice}' is listed twice").format(id=iid, choice=cid),
+            )
             continue
         score = check.number(cnode, "score", None, 0, 1)
         if score is not None and kind != "single_choice":
-            check.fail(cnode.line_of("score"), _("item '{id}': only single choice items can score their choices").format(id=iid))
-        choices.append(Choice(id=cid, label=check.text(cnode, "label"), score=score, na=check.flag(cnode, "na")))
+            check.fail(
+                cnode.line_of("score"),
+                _("item '{id}': only single choice items can score their choices").format(id=iid),
+            )
+        choices.append(
+            Choice(
+                id=cid, label=check.text(cnode, "label"), score=score, na=check.flag(cnode, "na")
+            )
+        )
     return choices
 
 
@@ -312,13 +421,28 @@ def _condition(check: _Checker, node: LocDict, earlier: dict[str, Item]) -> str 
         return None
     for ref in expressions.references(tree):
         if ref.scope == "answer" and ref.name not in earlier:
-            check.fail(line, _("the condition refers to '{name}', which is not an earlier item").format(name=ref.name))
+            check.fail(
+                line,
+                _("the condition refers to '{name}', which is not an earlier item").format(
+                    name=ref.name
+                ),
+            )
     for ref, value in expressions.compared_values(tree):
         target = earlier.get(ref.name)
         if target is None:
             continue
         if target.type == "compliance" and value not in ("yes", "partly", "no", "dont_know", "na"):
-            check.fail(line, _("the condition compares '{name}' with '{value}', which is not a compliance answer").format(name=ref.name, value=value))
+            check.fail(
+                line,
+                _(
+                    "the condition compares '{name}' with '{value}', which is not a compliance answer"
+                ).format(name=ref.name, value=value),
+            )
         if target.choices and target.choice(value) is None:
-            check.fail(line, _("the condition uses '{value}', which is not a choice of '{name}'").format(name=ref.name, value=value))
+            check.fail(
+                line,
+                _("the condition uses '{value}', which is not a choice of '{name}'").format(
+                    name=ref.name, value=value
+                ),
+            )
     return text

@@ -34,7 +34,9 @@ def _holds(condition: str | None, profile: dict[str, Any], values: dict[str, Any
     return condition is None or expressions.evaluate(_parsed(condition), profile, values)
 
 
-def visible_items(questionnaire: Questionnaire, profile: Profile, answers: Mapping[str, Answer]) -> list[Item]:
+def visible_items(
+    questionnaire: Questionnaire, profile: Profile, answers: Mapping[str, Answer]
+) -> list[Item]:
     """Items shown for these answers, in file order. A hidden item's answer reads as null."""
     profile_values = profile.as_dict()
     values: dict[str, Any] = {}
@@ -79,7 +81,9 @@ def _priority(item: Item) -> str:
     return "high" if item.weight >= 3 else "medium"
 
 
-def score(questionnaire: Questionnaire, profile: Profile, answers: Mapping[str, Answer]) -> ScoreResult:
+def score(
+    questionnaire: Questionnaire, profile: Profile, answers: Mapping[str, Answer]
+) -> ScoreResult:
     """Everything derived from the answers; the same inputs always give the same result."""
     shown = visible_items(questionnaire, profile, answers)
     earned: dict[str, float] = {}
@@ -130,7 +134,12 @@ def score(questionnaire: Questionnaire, profile: Profile, answers: Mapping[str, 
     )
 
 
-def _verdict(questionnaire: Questionnaire, overall: float | None, domains: dict[str, float | None], flagged: bool) -> str:
+def _verdict(
+    questionnaire: Questionnaire,
+    overall: float | None,
+    domains: dict[str, float | None],
+    flagged: bool,
+) -> str:
     if flagged or overall is None:
         return "not_ready"
     limits = questionnaire.thresholds

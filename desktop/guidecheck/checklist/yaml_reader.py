@@ -36,12 +36,16 @@ class _LineLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(
-                problem=_("anchors and aliases (*name) are not allowed"), problem_mark=event.start_mark
+                problem=_("anchors and aliases (*name) are not allowed"),
+                problem_mark=event.start_mark,
             )
         self._depth = getattr(self, "_depth", 0) + 1
         try:
             if self._depth > MAX_NESTING:
-                raise yaml.MarkedYAMLError(problem=_("the file is nested too deeply"), problem_mark=self.peek_event().start_mark)
+                raise yaml.MarkedYAMLError(
+                    problem=_("the file is nested too deeply"),
+                    problem_mark=self.peek_event().start_mark,
+                )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -55,10 +59,13 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LocDict:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         if not isinstance(key, str | int | float | bool):
-            raise yaml.MarkedYAMLError(problem=_("a key must be plain text"), problem_mark=key_node.start_mark)
+            raise yaml.MarkedYAMLError(
+                problem=_("a key must be plain text"), problem_mark=key_node.start_mark
+            )
         if key in mapping:
             raise yaml.MarkedYAMLError(
-                problem=_("the key '{key}' appears twice").format(key=key), problem_mark=key_node.start_mark
+                problem=_("the key '{key}' appears twice").format(key=key),
+                problem_mark=key_node.start_mark,
             )
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_lines[key] = line
@@ -78,8 +85,12 @@ def read_yaml(text: str, path: str) -> object:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or _("the file is not valid YAML")
-        raise QuestionnaireError(path, line, _("not valid YAML: {problem}").format(problem=problem)) from None
+        raise QuestionnaireError(
+            path, line, _("not valid YAML: {problem}").format(problem=problem)
+        ) from None
     except yaml.YAMLError as exc:
-        raise QuestionnaireError(path, None, _("not valid YAML: {problem}").format(problem=exc)) from None
+        raise QuestionnaireError(
+            path, None, _("not valid YAML: {problem}").format(problem=exc)
+        ) from None
     except RecursionError:
         raise QuestionnaireError(path, None, _("the file is nested too deeply")) from None

@@ -13,19 +13,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("assessment", help=_("create, list and show assessments"))
     commands = parser.add_subparsers(dest="command", metavar="ACTION")
     commands.required = True
-    new = commands.add_parser("new", help=_("create an assessment from a JSON answers file; prints its id"))
+    new = commands.add_parser(
+        "new", help=_("create an assessment from a JSON answers file; prints its id")
+    )
     new.add_argument("--from", dest="source", required=True, metavar="FILE.json")
-    new.add_argument("--finalize", action="store_true", help=_("sign it off as final (every shown item must be answered)"))
+    new.add_argument(
+        "--finalize",
+        action="store_true",
+        help=_("sign it off as final (every shown item must be answered)"),
+    )
     new.set_defaults(handler=new_assessment)
     listing = commands.add_parser("list", help=_("the latest revision of every assessment"))
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=list_assessments)
-    show = commands.add_parser("show", help=_("one assessment with scores, verdict and action plan"))
+    show = commands.add_parser(
+        "show", help=_("one assessment with scores, verdict and action plan")
+    )
     show.add_argument("id")
     show.add_argument("--json", action="store_true")
     show.add_argument("--lang", default="en")
     show.set_defaults(handler=show_assessment)
-    revise = commands.add_parser("revise", help=_("start a new draft revision of a final assessment; prints its id"))
+    revise = commands.add_parser(
+        "revise", help=_("start a new draft revision of a final assessment; prints its id")
+    )
     revise.add_argument("id")
     revise.set_defaults(handler=revise_assessment)
 
@@ -45,10 +55,19 @@ def list_assessments(context: CommandContext, args: argparse.Namespace) -> int:
         print_json(
             [
                 {
-                    "id": r.id, "revision": r.revision, "status": r.status, "facility_code": r.facility_code,
-                    "facility_name": r.facility_name, "tool_name": r.tool_name, "date": r.date,
-                    "overall": r.overall, "verdict": r.verdict, "red_flags": r.red_flag_count,
-                    "answered": r.answered, "shown": r.shown, "updated_at": r.updated_at,
+                    "id": r.id,
+                    "revision": r.revision,
+                    "status": r.status,
+                    "facility_code": r.facility_code,
+                    "facility_name": r.facility_name,
+                    "tool_name": r.tool_name,
+                    "date": r.date,
+                    "overall": r.overall,
+                    "verdict": r.verdict,
+                    "red_flags": r.red_flag_count,
+                    "answered": r.answered,
+                    "shown": r.shown,
+                    "updated_at": r.updated_at,
                 }
                 for r in rows
             ]
@@ -57,14 +76,34 @@ def list_assessments(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.checklist.labels import status_label, verdict_label
 
     table = [
-        [r.id[:8], r.facility_name, r.tool_name, r.date, status_label(r.status), str(r.revision),
-         "-" if r.overall is None else f"{r.overall:.0f}%", verdict_label(r.verdict)]
+        [
+            r.id[:8],
+            r.facility_name,
+            r.tool_name,
+            r.date,
+            status_label(r.status),
+            str(r.revision),
+            "-" if r.overall is None else f"{r.overall:.0f}%",
+            verdict_label(r.verdict),
+        ]
         for r in rows
     ]
     if not table:
         print(_("No assessments yet. Create one with: guidecheck assessment new --from FILE.json"))
         return 0
-    print_table(table, [_("ID"), _("FACILITY"), _("AI TOOL"), _("DATE"), _("STATUS"), _("REV"), _("SCORE"), _("VERDICT")])
+    print_table(
+        table,
+        [
+            _("ID"),
+            _("FACILITY"),
+            _("AI TOOL"),
+            _("DATE"),
+            _("STATUS"),
+            _("REV"),
+            _("SCORE"),
+            _("VERDICT"),
+        ],
+    )
     return 0
 
 
@@ -79,17 +118,36 @@ def assessment_as_json(store: Any, assessment_id: str) -> dict[str, Any]:
         "revision": assessment.revision,
         "replaces": assessment.replaces,
         "status": assessment.status,
-        "questionnaire": {"id": assessment.questionnaire_id, "version": assessment.questionnaire_version},
+        "questionnaire": {
+            "id": assessment.questionnaire_id,
+            "version": assessment.questionnaire_version,
+        },
         "profile": assessment.profile.as_dict(),
         "created_at": assessment.created_at,
         "updated_at": assessment.updated_at,
         "finalized_at": assessment.finalized_at,
         "sign_off": None if assessment.sign_off is None else vars(assessment.sign_off),
-        "answers": {k: {"value": a.value, "note": a.note, "answered_at": a.answered_at, "answered_by": a.answered_by} for k, a in answers.items()},
+        "answers": {
+            k: {
+                "value": a.value,
+                "note": a.note,
+                "answered_at": a.answered_at,
+                "answered_by": a.answered_by,
+            }
+            for k, a in answers.items()
+        },
         "scores": {"overall": result.overall, "domains": dict(result.domains)},
         "verdict": result.verdict,
         "red_flags": list(result.red_flags),
-        "action_plan": [{"item": e.item_id, "domain": e.domain_id, "action": e.action.en, "priority": e.priority} for e in result.action_plan],
+        "action_plan": [
+            {
+                "item": e.item_id,
+                "domain": e.domain_id,
+                "action": e.action.en,
+                "priority": e.priority,
+            }
+            for e in result.action_plan
+        ],
         "unanswered": list(result.unanswered),
         "missing_notes": list(result.missing_notes),
     }
@@ -104,9 +162,20 @@ def show_assessment(context: CommandContext, args: argparse.Namespace) -> int:
 
     profile = data["profile"]
     overall = data["scores"]["overall"]
-    print(f"{profile['facility_name']} ({profile['facility_code']}) — {profile['tool_name']} {profile['tool_version']}".rstrip())
-    print(_("Assessment {id}, revision {rev}, {status}").format(id=data["id"], rev=data["revision"], status=status_label(data["status"])))
-    print(_("Verdict: {verdict}   Overall score: {score}").format(verdict=verdict_label(data["verdict"]), score="-" if overall is None else f"{overall:.0f}%"))
+    print(
+        f"{profile['facility_name']} ({profile['facility_code']}) — {profile['tool_name']} {profile['tool_version']}".rstrip()
+    )
+    print(
+        _("Assessment {id}, revision {rev}, {status}").format(
+            id=data["id"], rev=data["revision"], status=status_label(data["status"])
+        )
+    )
+    print(
+        _("Verdict: {verdict}   Overall score: {score}").format(
+            verdict=verdict_label(data["verdict"]),
+            score="-" if overall is None else f"{overall:.0f}%",
+        )
+    )
     for domain, value in data["scores"]["domains"].items():
         print(f"  {domain:<16} {'-' if value is None else f'{value:.0f}%'}")
     if data["red_flags"]:

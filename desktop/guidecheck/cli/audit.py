@@ -18,7 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     commands = parser.add_subparsers(dest="command", metavar="ACTION")
     commands.required = True
     verify = commands.add_parser(
-        "verify", help=_("check that no audit entry was edited, inserted or deleted; exit 0 when intact")
+        "verify",
+        help=_("check that no audit entry was edited, inserted or deleted; exit 0 when intact"),
     )
     verify.set_defaults(handler=verify_audit)
 
@@ -30,9 +31,9 @@ def verify_audit(context: CommandContext, args: argparse.Namespace) -> int:
         print(_("OK: the audit log is intact ({n} entries).").format(n=check.entries))
         return EXIT_OK
     print(
-        _("The audit log is broken at entry {seq}: {problem} ({n} entries before it are intact).").format(
-            seq=check.first_broken, problem=check.problem, n=check.entries
-        ),
+        _(
+            "The audit log is broken at entry {seq}: {problem} ({n} entries before it are intact)."
+        ).format(seq=check.first_broken, problem=check.problem, n=check.entries),
         file=sys.stderr,
     )
     return EXIT_BAD_INPUT

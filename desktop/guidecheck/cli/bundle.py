@@ -12,13 +12,24 @@ from guidecheck.i18n import _
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("bundle", help=_("sync bundles: export for the district, verify, import"))
+    parser = subparsers.add_parser(
+        "bundle", help=_("sync bundles: export for the district, verify, import")
+    )
     commands = parser.add_subparsers(dest="command", metavar="ACTION")
     commands.required = True
 
-    export = commands.add_parser("export", help=_("write a bundle of what changed since the last export"))
-    export.add_argument("--out", required=True, metavar="DIR", help=_("folder to write the bundle into (e.g. a USB stick)"))
-    export.add_argument("--full", action="store_true", help=_("include every record, not only what changed"))
+    export = commands.add_parser(
+        "export", help=_("write a bundle of what changed since the last export")
+    )
+    export.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help=_("folder to write the bundle into (e.g. a USB stick)"),
+    )
+    export.add_argument(
+        "--full", action="store_true", help=_("include every record, not only what changed")
+    )
     export.set_defaults(handler=cmd_export)
 
     verify = commands.add_parser("verify", help=_("check a bundle and print what is inside"))
@@ -33,7 +44,9 @@ def register(subparsers: Any) -> None:
     history = commands.add_parser("history", help=_("list the bundles written and imported here"))
     history.set_defaults(handler=cmd_history)
 
-    conflicts = commands.add_parser("conflicts", help=_("list assessments received in two incompatible versions"))
+    conflicts = commands.add_parser(
+        "conflicts", help=_("list assessments received in two incompatible versions")
+    )
     conflicts.set_defaults(handler=cmd_conflicts)
 
 
@@ -44,7 +57,10 @@ def cmd_export(context: Any, args: argparse.Namespace) -> int:
     if result.warning:
         print(_("Warning: {text}").format(text=result.warning), file=sys.stderr)
     if result.manifest.counts["assessments"] == 0:
-        print(_("Nothing changed since the last export: the bundle holds no assessments."), file=sys.stderr)
+        print(
+            _("Nothing changed since the last export: the bundle holds no assessments."),
+            file=sys.stderr,
+        )
     print(result.path)
     return 0
 
@@ -57,33 +73,63 @@ def cmd_verify(context: Any, args: argparse.Namespace) -> int:
     path = Path(args.file)
     store = context.store()
     try:
-        opened = open_bundle(container.read_bundle_file(path), context.home, store.conn, require_payload=False)
+        opened = open_bundle(
+            container.read_bundle_file(path), context.home, store.conn, require_payload=False
+        )
     except BundleRefused as exc:
-        raise BundleRefused(_("{name} is refused: {reason}").format(name=path.name, reason=exc.message)) from None
+        raise BundleRefused(
+            _("{name} is refused: {reason}").format(name=path.name, reason=exc.message)
+        ) from None
     m = opened.manifest
     pinned = ledger.pinned_key(store.conn, m.device_id)
     known = _("known device") if pinned else _("device not seen here before")
-    print(_("Bundle:      {id} (format {fmt}, GuideCheck {app})").format(id=m.bundle_id, fmt=m.format, app=m.app_version))
-    print(_("Written:     {at} by device {device} ({known})").format(at=m.created_at, device=m.device_id, known=known))
+    print(
+        _("Bundle:      {id} (format {fmt}, GuideCheck {app})").format(
+            id=m.bundle_id, fmt=m.format, app=m.app_version
+        )
+    )
+    print(
+        _("Written:     {at} by device {device} ({known})").format(
+            at=m.created_at, device=m.device_id, known=known
+        )
+    )
     print(_("Signature:   valid, device key {fp}").format(fp=opened.device_fingerprint))
     print(_("Facilities:  {codes}").format(codes=", ".join(m.facility_codes) or "-"))
     scope = _("full") if m.scope == "full" else _("changes since {since}").format(since=m.since)
     print(_("Contents:    {scope}").format(scope=scope))
-    print("             " + ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in m.counts.items()))
+    print(
+        "             " + ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in m.counts.items())
+    )
     if not m.encrypted_to:
         print(_("Encryption:  none (signed only)"))
     elif opened.payload is None:
-        print(_("Encryption:  for district key {fp}; not readable here").format(fp=", ".join(m.encrypted_to)))
+        print(
+            _("Encryption:  for district key {fp}; not readable here").format(
+                fp=", ".join(m.encrypted_to)
+            )
+        )
     else:
-        print(_("Encryption:  for district key {fp}; decrypted and checked").format(fp=", ".join(m.encrypted_to)))
+        print(
+            _("Encryption:  for district key {fp}; decrypted and checked").format(
+                fp=", ".join(m.encrypted_to)
+            )
+        )
     if opened.payload is not None:
         from guidecheck.bundles.payload import audit_chain_problem
 
         broken = audit_chain_problem(opened.payload.audit)
         if broken is None:
-            print(_("Clinic audit:  {n} entries, hash chain intact").format(n=len(opened.payload.audit)))
+            print(
+                _("Clinic audit:  {n} entries, hash chain intact").format(
+                    n=len(opened.payload.audit)
+                )
+            )
         else:
-            print(_("Clinic audit:  hash chain BROKEN at entry {seq}: the clinic's log was altered").format(seq=broken))
+            print(
+                _(
+                    "Clinic audit:  hash chain BROKEN at entry {seq}: the clinic's log was altered"
+                ).format(seq=broken)
+            )
     when = ledger.imported_at(store.conn, m.bundle_id)
     if when:
         print(_("Imported:    {at}").format(at=when))
@@ -100,7 +146,12 @@ def cmd_import(context: Any, args: argparse.Namespace) -> int:
         print(outcome.summary())
         failures += not outcome.imported
     if failures:
-        print(_("{n} of {total} files were refused; nothing from them was imported.").format(n=failures, total=len(args.files)), file=sys.stderr)
+        print(
+            _("{n} of {total} files were refused; nothing from them was imported.").format(
+                n=failures, total=len(args.files)
+            ),
+            file=sys.stderr,
+        )
         return 2
     return 0
 
@@ -113,15 +164,23 @@ def cmd_history(context: Any, args: argparse.Namespace) -> int:
     if not ledger.has_table(conn, "bundle_exports"):
         print(_("No bundle was written or imported here yet."))
         return 0
-    exports = conn.execute("SELECT created_at, bundle_id, scope, counts_json, path FROM bundle_exports ORDER BY created_at")
-    rows = [[at, bid[:8], scope, str(json.loads(counts)["assessments"]), path] for at, bid, scope, counts, path in exports]
+    exports = conn.execute(
+        "SELECT created_at, bundle_id, scope, counts_json, path FROM bundle_exports ORDER BY created_at"
+    )
+    rows = [
+        [at, bid[:8], scope, str(json.loads(counts)["assessments"]), path]
+        for at, bid, scope, counts, path in exports
+    ]
     if rows:
         print(_("Written here:"))
         print_table(rows, [_("time"), _("bundle"), _("scope"), _("assessments"), _("where")])
     imports = conn.execute(
         "SELECT imported_at, bundle_id, device_id, result_json, source_name FROM bundle_imports ORDER BY imported_at"
     )
-    rows = [[at, bid[:8], device[:8], _result_text(result), name] for at, bid, device, result, name in imports]
+    rows = [
+        [at, bid[:8], device[:8], _result_text(result), name]
+        for at, bid, device, result, name in imports
+    ]
     if rows:
         print(_("Imported here:"))
         print_table(rows, [_("time"), _("bundle"), _("device"), _("result"), _("file")])
@@ -148,8 +207,11 @@ def cmd_conflicts(context: Any, args: argparse.Namespace) -> int:
         print(_("No conflicts."))
         return 0
     for assessment_id, revision, facility, device in rows:
-        print(_("{facility}: assessment {id} revision {rev} (device {device})").format(
-            facility=facility, id=assessment_id[:8], rev=revision, device=device[:8]))
+        print(
+            _("{facility}: assessment {id} revision {rev} (device {device})").format(
+                facility=facility, id=assessment_id[:8], rev=revision, device=device[:8]
+            )
+        )
         current = current_sha256(conn, assessment_id)
         variants = conn.execute(
             "SELECT updated_at, status, sha256 FROM bundle_variants WHERE assessment_id = ? ORDER BY updated_at, sha256",

@@ -20,27 +20,43 @@ def _date(text: str) -> str:
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise argparse.ArgumentTypeError(_("write the date as YYYY-MM-DD, not '{value}'").format(value=text)) from None
+        raise argparse.ArgumentTypeError(
+            _("write the date as YYYY-MM-DD, not '{value}'").format(value=text)
+        ) from None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("district", help=_("district hub: consolidated figures, reports and conflicts"))
+    parser = subparsers.add_parser(
+        "district", help=_("district hub: consolidated figures, reports and conflicts")
+    )
     commands = parser.add_subparsers(dest="district_command", metavar="ACTION")
     commands.required = True
 
     report = commands.add_parser("report", help=_("write the district PDF and/or workbook"))
-    report.add_argument("--since", type=_date, metavar="DATE", help=_("only assessments dated on or after DATE (YYYY-MM-DD)"))
+    report.add_argument(
+        "--since",
+        type=_date,
+        metavar="DATE",
+        help=_("only assessments dated on or after DATE (YYYY-MM-DD)"),
+    )
     report.add_argument("--pdf", metavar="OUT.pdf", help=_("write the district PDF here"))
     report.add_argument("--xlsx", metavar="OUT.xlsx", help=_("write the district workbook here"))
     report.add_argument("--title", default="", help=_("title on the PDF's first page"))
     report.set_defaults(handler=write_report)
 
     summary = commands.add_parser("summary", help=_("print the district figures"))
-    summary.add_argument("--since", type=_date, metavar="DATE", help=_("only assessments dated on or after DATE (YYYY-MM-DD)"))
+    summary.add_argument(
+        "--since",
+        type=_date,
+        metavar="DATE",
+        help=_("only assessments dated on or after DATE (YYYY-MM-DD)"),
+    )
     summary.add_argument("--json", action="store_true", help=_("print JSON for other programs"))
     summary.set_defaults(handler=show_summary)
 
-    conflicts = commands.add_parser("conflicts", help=_("list records flagged as conflicts on import"))
+    conflicts = commands.add_parser(
+        "conflicts", help=_("list records flagged as conflicts on import")
+    )
     conflicts.set_defaults(handler=list_conflicts)
 
     resolve = commands.add_parser("resolve", help=_("let one version of a conflict stand"))
@@ -50,7 +66,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     resolve.set_defaults(handler=resolve_conflict)
 
     settings = commands.add_parser("settings", help=_("show or change the district settings"))
-    settings.add_argument("--reassess-months", type=int, metavar="N", help=_("months after an assessment when a new one is due"))
+    settings.add_argument(
+        "--reassess-months",
+        type=int,
+        metavar="N",
+        help=_("months after an assessment when a new one is due"),
+    )
     settings.set_defaults(handler=change_settings)
 
 
@@ -59,7 +80,9 @@ def write_report(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.reports.files import check_writable
 
     if not args.pdf and not args.xlsx:
-        raise UserError(_("Say where to write the district report with --pdf OUT.pdf, --xlsx OUT.xlsx or both."))
+        raise UserError(
+            _("Say where to write the district report with --pdf OUT.pdf, --xlsx OUT.xlsx or both.")
+        )
     for path in (args.pdf, args.xlsx):
         if path:
             check_writable(path)  # every target checked before anything is written
@@ -68,11 +91,19 @@ def write_report(context: CommandContext, args: argparse.Namespace) -> int:
     if args.pdf:
         from guidecheck.district.report_pdf import write_district_pdf
 
-        print(_("Wrote the district PDF: {path}").format(path=write_district_pdf(summary, args.pdf, args.title)))
+        print(
+            _("Wrote the district PDF: {path}").format(
+                path=write_district_pdf(summary, args.pdf, args.title)
+            )
+        )
     if args.xlsx:
         from guidecheck.district.report_workbook import write_district_workbook
 
-        print(_("Wrote the district workbook: {path}").format(path=write_district_workbook(store, summary, args.xlsx)))
+        print(
+            _("Wrote the district workbook: {path}").format(
+                path=write_district_workbook(store, summary, args.xlsx)
+            )
+        )
     return 0
 
 
@@ -88,13 +119,20 @@ def show_summary(context: CommandContext, args: argparse.Namespace) -> int:
         assessed=cover["facilities_assessed"], known=cover["facilities_known"], due=cover["facilities_overdue"], n=cover["assessments"]))  # fmt: skip
     print(_("Latest verdicts: {ready} ready, {conditions} ready with conditions, {not_ready} not ready.").format(
         ready=data["verdicts"]["ready"], conditions=data["verdicts"]["ready_with_conditions"], not_ready=data["verdicts"]["not_ready"]))  # fmt: skip
-    rows = [[g["item"], str(g["facilities_missing"]), str(g["facilities_asked"]), g["question"][:70]] for g in data["gaps"][:10]]
+    rows = [
+        [g["item"], str(g["facilities_missing"]), str(g["facilities_asked"]), g["question"][:70]]
+        for g in data["gaps"][:10]
+    ]
     if rows:
         print()
         print_table(rows, [_("Item"), _("Missing"), _("Asked"), _("Question")])
     if data["conflicts"]:
         print()
-        print(_("{n} conflicts wait for a decision: see `guidecheck district conflicts`.").format(n=data["conflicts"]))
+        print(
+            _("{n} conflicts wait for a decision: see `guidecheck district conflicts`.").format(
+                n=data["conflicts"]
+            )
+        )
     return 0
 
 
@@ -126,12 +164,20 @@ def resolve_conflict(context: CommandContext, args: argparse.Namespace) -> int:
     store = context.store()
     group = next((g for g in conflict_groups(store) if g.key == args.key), None)
     if group is None:
-        raise UserError(_("There is no open conflict {key}; `guidecheck district conflicts` lists them.").format(key=args.key))
+        raise UserError(
+            _(
+                "There is no open conflict {key}; `guidecheck district conflicts` lists them."
+            ).format(key=args.key)
+        )
     if not 1 <= args.option <= len(group.options):
         raise UserError(_("Choose a version from 1 to {n}.").format(n=len(group.options)))
     keep = group.options[args.option - 1]
     resolve(store, group, keep, args.actor)
-    print(_("Version {n} ({id}) stands; the others are kept, marked superseded.").format(n=args.option, id=keep.assessment_id[:8]))
+    print(
+        _("Version {n} ({id}) stands; the others are kept, marked superseded.").format(
+            n=args.option, id=keep.assessment_id[:8]
+        )
+    )
     return 0
 
 
@@ -141,5 +187,7 @@ def change_settings(context: CommandContext, args: argparse.Namespace) -> int:
     store = context.store()
     if args.reassess_months is not None:
         set_reassess_months(store, args.reassess_months)
-    print(_("Re-assessment is due {n} months after an assessment.").format(n=reassess_months(store)))
+    print(
+        _("Re-assessment is due {n} months after an assessment.").format(n=reassess_months(store))
+    )
     return 0

@@ -10,25 +10,36 @@ from guidecheck.i18n import _
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("keys", help=_("device identity and district keys for sync bundles"))
+    parser = subparsers.add_parser(
+        "keys", help=_("device identity and district keys for sync bundles")
+    )
     commands = parser.add_subparsers(dest="command", metavar="ACTION")
     commands.required = True
 
-    show = commands.add_parser("show", help=_("print the device id, key fingerprints and district status"))
+    show = commands.add_parser(
+        "show", help=_("print the device id, key fingerprints and district status")
+    )
     show.set_defaults(handler=cmd_show)
 
     init = commands.add_parser(
-        "district-init", help=_("make this installation a district hub and write the public key for clinics")
+        "district-init",
+        help=_("make this installation a district hub and write the public key for clinics"),
     )
-    init.add_argument("--out", required=True, metavar="FILE", help=_("where to write the public key (.gckey)"))
+    init.add_argument(
+        "--out", required=True, metavar="FILE", help=_("where to write the public key (.gckey)")
+    )
     init.add_argument("--name", default="", help=_("district name shown to clinics"))
     init.set_defaults(handler=cmd_district_init)
 
-    export = commands.add_parser("district-export", help=_("write this hub's public district key again"))
+    export = commands.add_parser(
+        "district-export", help=_("write this hub's public district key again")
+    )
     export.add_argument("--out", required=True, metavar="FILE")
     export.set_defaults(handler=cmd_district_export)
 
-    install = commands.add_parser("install-district", help=_("install a district's public key (.gckey file)"))
+    install = commands.add_parser(
+        "install-district", help=_("install a district's public key (.gckey file)")
+    )
     install.add_argument("file", metavar="FILE")
     install.set_defaults(handler=cmd_install_district)
 
@@ -45,7 +56,11 @@ def cmd_show(context: Any, args: argparse.Namespace) -> int:
     if hub is not None:
         _identity, public = hub
         label = f" ({public.name})" if public.name else ""
-        print(_("District hub:       yes, district key {fp}{name}").format(fp=public.fingerprint, name=label))
+        print(
+            _("District hub:       yes, district key {fp}{name}").format(
+                fp=public.fingerprint, name=label
+            )
+        )
     else:
         print(_("District hub:       no"))
     installed = keys.installed_district_keys(home)
@@ -54,7 +69,9 @@ def cmd_show(context: Any, args: argparse.Namespace) -> int:
             label = f" ({key.name})" if key.name else ""
             print(_("Bundles encrypted to: {fp}{name}").format(fp=key.fingerprint, name=label))
     else:
-        print(_("Bundles encrypted to: nobody (no district key installed: bundles are signed only)"))
+        print(
+            _("Bundles encrypted to: nobody (no district key installed: bundles are signed only)")
+        )
     return 0
 
 
@@ -71,7 +88,11 @@ def cmd_district_init(context: Any, args: argparse.Namespace) -> int:
         store.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('district_hub', '1')")
         store.record_audit("", "keys", key.fingerprint, "district-init", new={"name": key.name})
     keys.write_district_key_file([key], out)
-    print(_("This installation is now the district hub; district key {fp}.").format(fp=key.fingerprint))
+    print(
+        _("This installation is now the district hub; district key {fp}.").format(
+            fp=key.fingerprint
+        )
+    )
     print(_("Give this file to the clinics: {path}").format(path=out.resolve()))
     return 0
 
@@ -82,7 +103,9 @@ def cmd_district_export(context: Any, args: argparse.Namespace) -> int:
 
     hub = keys.district_identity(context.home)
     if hub is None:
-        raise BundleRefused(_("This installation is not a district hub; run 'guidecheck keys district-init' first."))
+        raise BundleRefused(
+            _("This installation is not a district hub; run 'guidecheck keys district-init' first.")
+        )
     path = keys.write_district_key_file([hub[1]], Path(args.out))
     print(path.resolve())
     return 0
@@ -94,8 +117,14 @@ def cmd_install_district(context: Any, args: argparse.Namespace) -> int:
     store = context.store()
     installed = keys.install_district_keys(context.home, Path(args.file))
     with store.atomic():
-        store.record_audit("", "keys", ",".join(k.fingerprint for k in installed), "install-district")
+        store.record_audit(
+            "", "keys", ",".join(k.fingerprint for k in installed), "install-district"
+        )
     for key in installed:
         label = f" ({key.name})" if key.name else ""
-        print(_("Installed district key {fp}{name}; bundles will be encrypted to it.").format(fp=key.fingerprint, name=label))
+        print(
+            _("Installed district key {fp}{name}; bundles will be encrypted to it.").format(
+                fp=key.fingerprint, name=label
+            )
+        )
     return 0

@@ -32,13 +32,17 @@ COMMAND_GROUPS: tuple[str, ...] = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="guidecheck",
-        description=_("Offline checks of an AI tool against the WHO 2025 guidance on AI in health care."),
+        description=_(
+            "Offline checks of an AI tool against the WHO 2025 guidance on AI in health care."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"guidecheck {__version__}")
     parser.add_argument(
         "--home",
         metavar="DIR",
-        help=_("data folder (database, keys, logs, archive); default: $GUIDECHECK_HOME or the user data folder"),
+        help=_(
+            "data folder (database, keys, logs, archive); default: $GUIDECHECK_HOME or the user data folder"
+        ),
     )
     subparsers = parser.add_subparsers(dest="group", metavar="COMMAND")
     subparsers.required = True

@@ -15,10 +15,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("questionnaires", help=_("list, check and show checklists"))
     commands = parser.add_subparsers(dest="command", metavar="ACTION")
     commands.required = True
-    listing = commands.add_parser("list", help=_("id, version, title and item count of each checklist"))
+    listing = commands.add_parser(
+        "list", help=_("id, version, title and item count of each checklist")
+    )
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=list_questionnaires)
-    validate = commands.add_parser("validate", help=_("check a questionnaire file; exit 0 when it is good"))
+    validate = commands.add_parser(
+        "validate", help=_("check a questionnaire file; exit 0 when it is good")
+    )
     validate.add_argument("path")
     validate.set_defaults(handler=validate_questionnaire)
     show = commands.add_parser("show", help=_("domains and items of one checklist"))
@@ -35,9 +39,17 @@ def list_questionnaires(context: CommandContext, args: argparse.Namespace) -> in
     report = shipped_questionnaires()
     for error in report.errors:
         print(_("Skipped: {error}").format(error=error.message), file=sys.stderr)
-    rows = [[q.id, q.version, q.title.en, str(len(q.items)), str(len(q.domains))] for q in report.questionnaires]
+    rows = [
+        [q.id, q.version, q.title.en, str(len(q.items)), str(len(q.domains))]
+        for q in report.questionnaires
+    ]
     if args.json:
-        print_json([dict(zip(("id", "version", "title", "items", "domains"), r, strict=True)) for r in rows])
+        print_json(
+            [
+                dict(zip(("id", "version", "title", "items", "domains"), r, strict=True))
+                for r in rows
+            ]
+        )
     else:
         print_table(rows, [_("ID"), _("VERSION"), _("TITLE"), _("ITEMS"), _("DOMAINS")])
     return 0
@@ -55,8 +67,11 @@ def validate_questionnaire(context: CommandContext, args: argparse.Namespace) ->
         return EXIT_BAD_INPUT
     print(
         _("{path}: OK ({id} version {version}, {domains} domains, {items} items)").format(
-            path=args.path, id=questionnaire.id, version=questionnaire.version,
-            domains=len(questionnaire.domains), items=len(questionnaire.items),
+            path=args.path,
+            id=questionnaire.id,
+            version=questionnaire.version,
+            domains=len(questionnaire.domains),
+            items=len(questionnaire.items),
         )
     )
     return 0
@@ -75,7 +90,9 @@ def show_questionnaire(context: CommandContext, args: argparse.Namespace) -> int
         print(f"\n{domain['title']} [{domain['id']}]")
         for item in domain["items"]:
             flag = " !" if item["critical"] else ""
-            print(f"  {item['id']}{flag} ({item['type']}, weight {item['weight']:g}) {item['question']}")
+            print(
+                f"  {item['id']}{flag} ({item['type']}, weight {item['weight']:g}) {item['question']}"
+            )
     return 0
 
 

@@ -16,7 +16,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("id", help=_("assessment id (or a unique prefix of at least 6 characters)"))
     parser.add_argument("--pdf", metavar="OUT.pdf", help=_("write the PDF report here"))
     parser.add_argument("--xlsx", metavar="OUT.xlsx", help=_("write the Excel workbook here"))
-    parser.add_argument("--lang", default="en", help=_("language of the report: questionnaire text and headings (default: en)"))
+    parser.add_argument(
+        "--lang",
+        default="en",
+        help=_("language of the report: questionnaire text and headings (default: en)"),
+    )
     parser.set_defaults(handler=write_reports)
 
 
@@ -28,10 +32,18 @@ def write_reports(context: CommandContext, args: argparse.Namespace) -> int:
 
     set_language(args.lang)
     if not args.pdf and not args.xlsx:
-        raise UserError(_("Say where to write the report with --pdf OUT.pdf, --xlsx OUT.xlsx or both."))
+        raise UserError(
+            _("Say where to write the report with --pdf OUT.pdf, --xlsx OUT.xlsx or both.")
+        )
     # Check every target before writing any, so a bad second path leaves no first file behind.
-    jobs = [(exporter, check_writable(path)) for exporter, path in
-            ((PdfExporter(args.lang), args.pdf), (WorkbookExporter(args.lang), args.xlsx)) if path]
+    jobs = [
+        (exporter, check_writable(path))
+        for exporter, path in (
+            (PdfExporter(args.lang), args.pdf),
+            (WorkbookExporter(args.lang), args.xlsx),
+        )
+        if path
+    ]
     store = context.store()
     assessment = store.find_assessment(args.id)
     data = build_report_data(store, assessment.id)

@@ -10,7 +10,8 @@ from guidecheck.i18n import _
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "selftest", help=_("check this installation end to end in temporary folders; one line per step")
+        "selftest",
+        help=_("check this installation end to end in temporary folders; one line per step"),
     )
     parser.set_defaults(handler=run_selftest)
 

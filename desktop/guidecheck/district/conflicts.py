@@ -70,7 +70,11 @@ class ConflictGroup:
         for option in self.options:
             for item_id in option.answers:
                 seen.setdefault(item_id, None)
-        return [i for i in seen if len({json.dumps(o.answers.get(i), sort_keys=True) for o in self.options}) > 1]
+        return [
+            i
+            for i in seen
+            if len({json.dumps(o.answers.get(i), sort_keys=True) for o in self.options}) > 1
+        ]
 
 
 def _bundle_columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -81,9 +85,14 @@ def _bundle_columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def _row_body(conn: Any, assessment_id: str) -> dict[str, Any]:
     rows, answers = _bundle_columns()
-    row = conn.execute(f"SELECT {', '.join(rows)} FROM assessments WHERE id = ?", (assessment_id,)).fetchone()
+    row = conn.execute(
+        f"SELECT {', '.join(rows)} FROM assessments WHERE id = ?", (assessment_id,)
+    ).fetchone()
     body = dict(zip(rows, row, strict=True))
-    found = conn.execute(f"SELECT {', '.join(answers)} FROM answers WHERE assessment_id = ? ORDER BY item_id", (assessment_id,))
+    found = conn.execute(
+        f"SELECT {', '.join(answers)} FROM answers WHERE assessment_id = ? ORDER BY item_id",
+        (assessment_id,),
+    )
     body["answers"] = [dict(zip(answers, a, strict=True)) for a in found]
     return body
 
@@ -95,13 +104,25 @@ def _sha(body: dict[str, Any]) -> str:
 
 
 def _has_table(conn: Any, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+    return (
+        conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()
+        is not None
+    )
 
 
 def _option(store: Any, body: dict[str, Any], current: bool) -> Option:
     profile = Profile.from_dict(json.loads(body["profile_json"]))
-    answers = {a["item_id"]: Answer(a["item_id"], json.loads(a["value_json"]), a["note"]) for a in body["answers"]}
-    result = score(store.stored_questionnaire(body["questionnaire_id"], body["questionnaire_version"]), profile, answers)
+    answers = {
+        a["item_id"]: Answer(a["item_id"], json.loads(a["value_json"]), a["note"])
+        for a in body["answers"]
+    }
+    result = score(
+        store.stored_questionnaire(body["questionnaire_id"], body["questionnaire_version"]),
+        profile,
+        answers,
+    )
     return Option(
         body["id"], _sha(body), current, body["status"], body["updated_at"], body["origin_device"],
         profile.assessor_name, profile.date, result.overall, result.verdict, result.red_flags,
@@ -127,7 +148,8 @@ def conflict_groups(store: Any) -> list[ConflictGroup]:
             options.append(_option(store, current, True))
             if variants:
                 for (text,) in conn.execute(
-                    "SELECT body FROM bundle_variants WHERE assessment_id = ? ORDER BY updated_at, sha256", (assessment_id,)
+                    "SELECT body FROM bundle_variants WHERE assessment_id = ? ORDER BY updated_at, sha256",
+                    (assessment_id,),
                 ):
                     body = json.loads(text)
                     if all(_sha(body) != o.sha256 for o in options):
@@ -136,7 +158,9 @@ def conflict_groups(store: Any) -> list[ConflictGroup]:
             continue
         first = options[0]
         profile = Profile.from_dict(json.loads(first.body["profile_json"]))
-        questionnaire = store.stored_questionnaire(first.body["questionnaire_id"], first.body["questionnaire_version"])
+        questionnaire = store.stored_questionnaire(
+            first.body["questionnaire_id"], first.body["questionnaire_version"]
+        )
         questions = {item.id: item.question.en for item in questionnaire.items}
         groups.append(ConflictGroup(lineage_id, revision, profile.facility_code, profile.facility_name,
                                     profile.tool_name, tuple(options), questions))  # fmt: skip
@@ -161,14 +185,28 @@ def resolve(store: Any, group: ConflictGroup, keep: Option, actor: str = "") -> 
         offered = sorted({o.sha256 for o in group.options})
         conn.execute(
             "INSERT OR REPLACE INTO district_resolutions VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (group.lineage_id, group.revision, keep.assessment_id, keep.sha256, json.dumps(offered), _now(), actor),
+            (
+                group.lineage_id,
+                group.revision,
+                keep.assessment_id,
+                keep.sha256,
+                json.dumps(offered),
+                _now(),
+                actor,
+            ),
         )
         for assessment_id in sorted({o.assessment_id for o in group.options}):
             mark = int(assessment_id != keep.assessment_id)
-            was = conn.execute("SELECT superseded FROM assessments WHERE id = ?", (assessment_id,)).fetchone()[0]
+            was = conn.execute(
+                "SELECT superseded FROM assessments WHERE id = ?", (assessment_id,)
+            ).fetchone()[0]
             if was != mark:
-                conn.execute("UPDATE assessments SET superseded = ? WHERE id = ?", (mark, assessment_id))
-                store.record_audit(actor, "assessment", assessment_id, "supersede", "superseded", was, mark)
+                conn.execute(
+                    "UPDATE assessments SET superseded = ? WHERE id = ?", (mark, assessment_id)
+                )
+                store.record_audit(
+                    actor, "assessment", assessment_id, "supersede", "superseded", was, mark
+                )
         # The same function every import runs: writes the kept content, clears (or keeps) the flags.
         for assessment_id in sorted(settle(conn, {group.lineage_id})):
             store.refresh_summary(assessment_id)
@@ -176,9 +214,19 @@ def resolve(store: Any, group: ConflictGroup, keep: Option, actor: str = "") -> 
             "SELECT COUNT(*) FROM assessments WHERE lineage_id = ? AND revision = ? AND conflict = 1",
             (group.lineage_id, group.revision),
         ).fetchone()[0]
-        if reopened:  # a version arrived after the list was shown: the officer has not seen it (rolled back)
+        if (
+            reopened
+        ):  # a version arrived after the list was shown: the officer has not seen it (rolled back)
             raise UserError(_("Another version of this record arrived meanwhile; reload the list."))
-        store.record_audit(actor, "assessment", keep.assessment_id, "resolve_conflict", "content", None, keep.sha256)
+        store.record_audit(
+            actor,
+            "assessment",
+            keep.assessment_id,
+            "resolve_conflict",
+            "content",
+            None,
+            keep.sha256,
+        )
 
 
 def _now() -> str:

@@ -32,7 +32,11 @@ class Gap:
     @property
     def share(self) -> float:
         """Share of the facilities asked that miss it, in percent (one decimal)."""
-        return round(100.0 * self.facilities_missing / self.facilities_asked, 1) if self.facilities_asked else 0.0
+        return (
+            round(100.0 * self.facilities_missing / self.facilities_asked, 1)
+            if self.facilities_asked
+            else 0.0
+        )
 
 
 def common_gaps(store: Any, scored: Iterable[Scored], limit: int | None = None) -> list[Gap]:
@@ -58,8 +62,17 @@ def common_gaps(store: Any, scored: Iterable[Scored], limit: int | None = None) 
                 item = questionnaire.item(item_id)
                 assert item is not None  # scoring only reports items of this questionnaire
                 domain = questionnaire.domain(item.domain_id)
-                position = (questionnaire.domains.index(domain) if domain else 0, questionnaire.items.index(item))
-                details[item_id] = (position, item.domain_id, domain.title.en if domain else "", item.question.en, item.critical)
+                position = (
+                    questionnaire.domains.index(domain) if domain else 0,
+                    questionnaire.items.index(item),
+                )
+                details[item_id] = (
+                    position,
+                    item.domain_id,
+                    domain.title.en if domain else "",
+                    item.question.en,
+                    item.critical,
+                )
     gaps = [
         Gap(item_id, *details[item_id][1:], len(facilities), len(asked[item_id]),
             records_missing[item_id], not_met.get(item_id, 0), records_missing[item_id] - not_met.get(item_id, 0))

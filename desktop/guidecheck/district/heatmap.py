@@ -57,7 +57,8 @@ def build_heatmap(store: Any, records: list[Record], scored: list[Scored] | None
     by_id = {s.record.id: s for s in scored}
     domains = tuple(domain_columns(store, latest))
     rows = tuple(
-        HeatRow(record, tuple(by_id[record.id].domains.get(d) for d, _t in domains)) for record in latest
+        HeatRow(record, tuple(by_id[record.id].domains.get(d) for d, _t in domains))
+        for record in latest
     )
     ready, minimum = 80.0, 50.0
     if latest:

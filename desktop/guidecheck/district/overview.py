@@ -122,4 +122,3 @@ def choices(rows: Iterable[OverviewRow]) -> dict[str, list[str]]:
         "tool": sorted({r.tool_name for r in rows if r.tool_name}),
         "use_category": sorted({r.use_category for r in rows if r.use_category}),
     }
-

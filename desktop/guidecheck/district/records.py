@@ -93,7 +93,10 @@ def latest_records(records: Iterable[Record]) -> list[Record]:
         key = (record.facility_code, record.tool_id)
         if key not in latest or _date_key(record) > _date_key(latest[key]):
             latest[key] = record
-    return sorted(latest.values(), key=lambda r: (r.facility_name.casefold(), r.facility_code, r.tool_label.casefold()))
+    return sorted(
+        latest.values(),
+        key=lambda r: (r.facility_name.casefold(), r.facility_code, r.tool_label.casefold()),
+    )
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -118,10 +121,11 @@ def load_answers(conn: Any, ids: list[str]) -> dict[str, dict[str, Answer]]:
     """Answers of many assessments in one query (chunked under SQLite's variable limit)."""
     result: dict[str, dict[str, Answer]] = {i: {} for i in ids}
     for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
+        chunk = ids[start : start + 900]
         rows = conn.execute(
             "SELECT assessment_id, item_id, value_json, note, answered_at, answered_by FROM answers"
-            f" WHERE assessment_id IN ({','.join('?' * len(chunk))})", chunk,
+            f" WHERE assessment_id IN ({','.join('?' * len(chunk))})",
+            chunk,
         )
         for row in rows:
             result[row[0]][row[1]] = Answer(row[1], json.loads(row[2]), row[3], row[4], row[5])

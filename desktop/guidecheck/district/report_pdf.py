@@ -32,7 +32,9 @@ REASONS = {
 }
 
 
-def write_district_pdf(summary: DistrictSummary, path: str | os.PathLike[str], title: str = "") -> Path:
+def write_district_pdf(
+    summary: DistrictSummary, path: str | os.PathLike[str], title: str = ""
+) -> Path:
     """Write the district PDF to `path` in one step; a UserError if it cannot be written."""
     from guidecheck.reports.files import check_writable, write_atomically
 
@@ -52,7 +54,9 @@ def _percent(value: float | None) -> str:
     return percent_text(value)
 
 
-def _table(rows: list[list[Any]], widths: list[float], tints: list[tuple[int, str]] | None = None) -> Any:
+def _table(
+    rows: list[list[Any]], widths: list[float], tints: list[tuple[int, str]] | None = None
+) -> Any:
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
@@ -100,7 +104,9 @@ def _footer(canvas: Any, document: Any) -> None:
 
     canvas.saveState()
     canvas.setFont(FONT_REGULAR, 7.5)
-    canvas.drawRightString(document.pagesize[0] - MARGIN_MM * mm, 9 * mm, _("Page {page}").format(page=document.page))
+    canvas.drawRightString(
+        document.pagesize[0] - MARGIN_MM * mm, 9 * mm, _("Page {page}").format(page=document.page)
+    )
     canvas.restoreState()
 
 
@@ -114,7 +120,9 @@ def _story(summary: DistrictSummary, width: float, title: str) -> list[Any]:
     scope = _("Generated on {day}.").format(day=summary.generated_on)
     if summary.since:
         scope += " " + _("Assessments dated from {day}.").format(day=summary.since)
-    scope += " " + _("Re-assessment is due {n} months after an assessment.").format(n=summary.reassess_months)
+    scope += " " + _("Re-assessment is due {n} months after an assessment.").format(
+        n=summary.reassess_months
+    )
     story: list[Any] = [
         _p(title or _("District report on AI tools in health care"), s.title), _p(scope, s.subtitle),
         _p(_("Coverage"), s.heading), _coverage(summary, width, s),
@@ -125,8 +133,12 @@ def _story(summary: DistrictSummary, width: float, title: str) -> list[Any]:
     heat = summary.heatmap
     if heat.domains:
         limits = Thresholds(ready=heat.ready, domain_minimum=heat.minimum)
-        chart = domain_chart_drawing([t for _d, t in heat.domains], heat.domain_averages(), width=width, thresholds=limits)
-        chart.initialFontName = styles().body.fontName  # else reportlab refers to Helvetica, not embedded
+        chart = domain_chart_drawing(
+            [t for _d, t in heat.domains], heat.domain_averages(), width=width, thresholds=limits
+        )
+        chart.initialFontName = (
+            styles().body.fontName
+        )  # else reportlab refers to Helvetica, not embedded
         story.append(chart)
     story += [CondPageBreak(140), _p(_("Most common gaps"), s.heading),
               _p(_("Items answered short of fully met, counted by facilities (any AI tool) out of the facilities where the item applied."), s.small),
@@ -159,10 +171,18 @@ def _verdicts(summary: DistrictSummary, width: float, s: Any) -> Any:
 
     counts = summary.verdict_counts()
     total = sum(counts.values())
-    rows = [[_p(_("Latest verdict"), s.cell_bold), _p(_("AI tools"), s.cell_bold), _p(_("Share"), s.cell_bold)]]
+    rows = [
+        [
+            _p(_("Latest verdict"), s.cell_bold),
+            _p(_("AI tools"), s.cell_bold),
+            _p(_("Share"), s.cell_bold),
+        ]
+    ]
     tints = []
     for verdict, n in counts.items():
-        rows.append([_p(verdict_label(verdict), s.cell), n, _percent(100.0 * n / total if total else None)])
+        rows.append(
+            [_p(verdict_label(verdict), s.cell), n, _percent(100.0 * n / total if total else None)]
+        )
         tints.append((len(rows) - 1, VERDICT_TINTS[verdict]))
     return _table(rows, [width * 0.5, width * 0.15, width * 0.15], tints)
 
@@ -170,7 +190,9 @@ def _verdicts(summary: DistrictSummary, width: float, s: Any) -> Any:
 def _gaps(summary: DistrictSummary, width: float, s: Any) -> Any:
     if not summary.gaps:
         return _p(_("No gaps: every applicable item is fully met."), s.body)
-    rows = [[_p(h, s.cell_bold) for h in (_("Item"), _("Domain"), _("Facilities missing"), _("Share"))]]
+    rows = [
+        [_p(h, s.cell_bold) for h in (_("Item"), _("Domain"), _("Facilities missing"), _("Share"))]
+    ]
     for gap in summary.gaps[:GAP_ROWS]:
         label = gap.question + (" " + _("(critical)") if gap.critical else "")
         rows.append([_p(label, s.cell), _p(gap.domain_title, s.cell),
@@ -182,8 +204,19 @@ def _attention(items: tuple[Attention, ...], width: float, s: Any) -> Any:
     from guidecheck.reports.pdf_styles import VERDICT_TINTS
 
     if not items:
-        return _p(_("None: every AI tool is assessed, ready or ready with conditions, and not due."), s.body)
-    headers = (_("Facility"), _("AI tool"), _("Date"), _("Verdict"), _("Score"), _("Why"), _("Red flags"))
+        return _p(
+            _("None: every AI tool is assessed, ready or ready with conditions, and not due."),
+            s.body,
+        )
+    headers = (
+        _("Facility"),
+        _("AI tool"),
+        _("Date"),
+        _("Verdict"),
+        _("Score"),
+        _("Why"),
+        _("Red flags"),
+    )
     rows = [[_p(h, s.cell_bold) for h in headers]]
     tints = []
     for entry in items:

@@ -28,7 +28,16 @@ from guidecheck.i18n import _
 ANSWER_HEADERS = (
     "Assessment id", "Facility code", "AI tool", "Date", "Latest", "Domain", "Item id", "Answer", "Credit", "Note",
 )  # fmt: skip
-ITEM_HEADERS = ("Questionnaire", "Version", "Item id", "Domain", "Question", "Type", "Weight", "Critical")
+ITEM_HEADERS = (
+    "Questionnaire",
+    "Version",
+    "Item id",
+    "Domain",
+    "Question",
+    "Type",
+    "Weight",
+    "Critical",
+)
 
 
 def _day(text: str) -> dt.date | None:
@@ -44,14 +53,26 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def answer_rows(store: Any, records: Iterable[Record], latest_ids: set[str]) -> Iterator[tuple[Any, ...]]:
+def answer_rows(
+    store: Any, records: Iterable[Record], latest_ids: set[str]
+) -> Iterator[tuple[Any, ...]]:
     """One tuple per assessment × answered item, in checklist order, read one assessment at a time."""
     conn = store.conn
     for record in records:
-        questionnaire = store.stored_questionnaire(record.questionnaire_id, record.questionnaire_version)
+        questionnaire = store.stored_questionnaire(
+            record.questionnaire_id, record.questionnaire_version
+        )
         position = {item.id: n for n, item in enumerate(questionnaire.items)}
-        head = (record.id, record.facility_code, record.tool_label, _day(record.date), record.id in latest_ids)
-        rows = conn.execute("SELECT item_id, value_json, note FROM answers WHERE assessment_id = ?", (record.id,)).fetchall()
+        head = (
+            record.id,
+            record.facility_code,
+            record.tool_label,
+            _day(record.date),
+            record.id in latest_ids,
+        )
+        rows = conn.execute(
+            "SELECT item_id, value_json, note FROM answers WHERE assessment_id = ?", (record.id,)
+        ).fetchall()
         rows.sort(key=lambda r: position.get(r[0], len(position)))
         for item_id, value_json, note in rows:
             value = json.loads(value_json)
@@ -68,10 +89,21 @@ def item_rows(store: Any, records: Iterable[Record]) -> Iterator[tuple[Any, ...]
     versions = sorted({(r.questionnaire_id, r.questionnaire_version) for r in records})
     for qid, version in versions:
         for item in store.stored_questionnaire(qid, version).items:
-            yield (qid, version, item.id, item.domain_id, item.question.en, item.type, item.weight, item.critical)
+            yield (
+                qid,
+                version,
+                item.id,
+                item.domain_id,
+                item.question.en,
+                item.type,
+                item.weight,
+                item.critical,
+            )
 
 
-def write_district_workbook(store: Any, summary: DistrictSummary, path: str | os.PathLike[str]) -> Path:
+def write_district_workbook(
+    store: Any, summary: DistrictSummary, path: str | os.PathLike[str]
+) -> Path:
     """Write the workbook to `path` in one step; a UserError (one sentence) if it cannot be written."""
     from guidecheck.reports.files import check_writable
 
@@ -84,7 +116,11 @@ def write_district_workbook(store: Any, summary: DistrictSummary, path: str | os
         temporary.unlink(missing_ok=True)
         from guidecheck.errors import UserError
 
-        raise UserError(_("Cannot write the workbook to {path}: {reason}.").format(path=target, reason=exc.strerror or exc)) from exc
+        raise UserError(
+            _("Cannot write the workbook to {path}: {reason}.").format(
+                path=target, reason=exc.strerror or exc
+            )
+        ) from exc
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -178,7 +214,9 @@ def _charts(book: Any, summary: DistrictSummary) -> None:
     verdicts = BarChart()
     verdicts.title = _("Latest verdicts")
     verdicts.y_axis.title = _("AI tools")
-    verdicts.add_data(Reference(sheet, min_col=2, min_row=1, max_row=1 + len(counts)), titles_from_data=True)
+    verdicts.add_data(
+        Reference(sheet, min_col=2, min_row=1, max_row=1 + len(counts)), titles_from_data=True
+    )
     verdicts.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=1 + len(counts)))
     verdicts.legend = None
     sheet.add_chart(verdicts, "D2")
@@ -189,7 +227,9 @@ def _charts(book: Any, summary: DistrictSummary) -> None:
     domains.x_axis.title = _("Domain")
     domains.y_axis.scaling.min, domains.y_axis.scaling.max = 0, 100
     last = first_domain_row + len(averages)
-    domains.add_data(Reference(sheet, min_col=2, min_row=first_domain_row, max_row=last), titles_from_data=True)
+    domains.add_data(
+        Reference(sheet, min_col=2, min_row=first_domain_row, max_row=last), titles_from_data=True
+    )
     domains.set_categories(Reference(sheet, min_col=1, min_row=first_domain_row + 1, max_row=last))
     domains.legend = None
     domains.height, domains.width = 10, 18

@@ -29,8 +29,14 @@ def reassess_months(store: Any) -> int:
 def set_reassess_months(store: Any, months: int, actor: str = "") -> None:
     """Store a new interval (1–120 months), audited like every other change."""
     if not isinstance(months, int) or not 1 <= months <= MAX_REASSESS_MONTHS:
-        raise UserError(_("The re-assessment interval must be a whole number of months from 1 to {n}.").format(n=MAX_REASSESS_MONTHS))
+        raise UserError(
+            _("The re-assessment interval must be a whole number of months from 1 to {n}.").format(
+                n=MAX_REASSESS_MONTHS
+            )
+        )
     old = reassess_months(store)
     with store.atomic():
-        store.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (REASSESS_KEY, str(months)))
+        store.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (REASSESS_KEY, str(months))
+        )
         store.record_audit(actor, "setting", REASSESS_KEY, "set", "value", old, months)

@@ -30,7 +30,9 @@ class Attention:
 
     row: OverviewRow
     red_flags: tuple[tuple[str, str], ...]  # (item id, question)
-    reasons: tuple[str, ...]  # codes: not_ready, red_flags, overdue, never_assessed, not_assessed_since, conflict
+    reasons: tuple[
+        str, ...
+    ]  # codes: not_ready, red_flags, overdue, never_assessed, not_assessed_since, conflict
 
 
 @dataclass(frozen=True)
@@ -85,25 +87,41 @@ class DistrictSummary:
             },
             "verdicts": self.verdict_counts(),
             "domain_averages": [
-                {"domain": d, "title": t, "average": a} for (d, t), a in zip(self.heatmap.domains, averages, strict=True)
+                {"domain": d, "title": t, "average": a}
+                for (d, t), a in zip(self.heatmap.domains, averages, strict=True)
             ],
             "gaps": [
-                {"item": g.item_id, "domain": g.domain_id, "question": g.question, "critical": g.critical,
-                 "facilities_missing": g.facilities_missing, "facilities_asked": g.facilities_asked,
-                 "assessments_missing": g.records_missing}
+                {
+                    "item": g.item_id,
+                    "domain": g.domain_id,
+                    "question": g.question,
+                    "critical": g.critical,
+                    "facilities_missing": g.facilities_missing,
+                    "facilities_asked": g.facilities_asked,
+                    "assessments_missing": g.records_missing,
+                }
                 for g in self.gaps
             ],  # fmt: skip
             "attention": [
-                {"facility": a.row.facility_code, "facility_name": a.row.facility_name, "tool": a.row.tool_name,
-                 "date": a.row.date or None, "verdict": a.row.verdict or None, "overall": a.row.overall,
-                 "red_flags": [i for i, _q in a.red_flags], "reasons": list(a.reasons)}
+                {
+                    "facility": a.row.facility_code,
+                    "facility_name": a.row.facility_name,
+                    "tool": a.row.tool_name,
+                    "date": a.row.date or None,
+                    "verdict": a.row.verdict or None,
+                    "overall": a.row.overall,
+                    "red_flags": [i for i, _q in a.red_flags],
+                    "reasons": list(a.reasons),
+                }
                 for a in self.attention
             ],  # fmt: skip
             "conflicts": self.conflicts,
         }
 
 
-def build_summary(store: Any, since: str | None = None, today: dt.date | None = None, gap_limit: int | None = None) -> DistrictSummary:
+def build_summary(
+    store: Any, since: str | None = None, today: dt.date | None = None, gap_limit: int | None = None
+) -> DistrictSummary:
     """Everything the district reports say, computed once."""
     today = today or dt.date.today()
     months = reassess_months(store)
@@ -112,12 +130,16 @@ def build_summary(store: Any, since: str | None = None, today: dt.date | None = 
     scored = list(score_records(store, latest_records(records)))
     heatmap = build_heatmap(store, records, scored)
     gaps = common_gaps(store, scored, gap_limit)
-    conflicts = store.conn.execute("SELECT COUNT(DISTINCT lineage_id || '#' || revision) FROM assessments WHERE conflict = 1").fetchone()[0]
+    conflicts = store.conn.execute(
+        "SELECT COUNT(DISTINCT lineage_id || '#' || revision) FROM assessments WHERE conflict = 1"
+    ).fetchone()[0]
     return DistrictSummary(today.isoformat(), since or "", months, tuple(records), tuple(overview), heatmap,
                            tuple(gaps), tuple(_attention(store, overview, scored, bool(since))), int(conflicts))  # fmt: skip
 
 
-def _attention(store: Any, overview: list[OverviewRow], scored: list[Scored], since: bool) -> list[Attention]:
+def _attention(
+    store: Any, overview: list[OverviewRow], scored: list[Scored], since: bool
+) -> list[Attention]:
     """Rows needing attention: not ready, red flags, overdue, not assessed (in the period) or in conflict."""
     from guidecheck.district.records import questionnaire_of
 
@@ -143,6 +165,19 @@ def _attention(store: Any, overview: list[OverviewRow], scored: list[Scored], si
                 reasons.append("conflict")
         if reasons:
             result.append(Attention(row, flags, tuple(reasons)))
-    severity = {"red_flags": 0, "not_ready": 1, "conflict": 2, "overdue": 3, "never_assessed": 4, "not_assessed_since": 4}
-    result.sort(key=lambda a: (min(severity[r] for r in a.reasons), -len(a.red_flags), a.row.facility_name.casefold()))
+    severity = {
+        "red_flags": 0,
+        "not_ready": 1,
+        "conflict": 2,
+        "overdue": 3,
+        "never_assessed": 4,
+        "not_assessed_since": 4,
+    }
+    result.sort(
+        key=lambda a: (
+            min(severity[r] for r in a.reasons),
+            -len(a.red_flags),
+            a.row.facility_name.casefold(),
+        )
+    )
     return result

@@ -16,7 +16,9 @@ from guidecheck.district.records import Record, domain_columns, score_records, s
 class TrendPoint:
     record: Record
     domains: tuple[float | None, ...]  # aligned with FacilityDetail.domains
-    overall_change: float | None  # against the previous point; None for the first or a missing score
+    overall_change: (
+        float | None
+    )  # against the previous point; None for the first or a missing score
     domain_changes: tuple[float | None, ...]
     red_flags: tuple[str, ...]
 
@@ -52,10 +54,18 @@ def facility_detail(store: Any, code: str, records: list[Record] | None = None) 
     from guidecheck.errors import NotFound
     from guidecheck.i18n import _
 
-    row = store.conn.execute("SELECT code, name, district, region FROM facilities WHERE code = ?", (code,)).fetchone()
+    row = store.conn.execute(
+        "SELECT code, name, district, region FROM facilities WHERE code = ?", (code,)
+    ).fetchone()
     if row is None:
-        raise NotFound(_("There is no facility with code {code} in this database.").format(code=code))
-    mine = [r for r in (records if records is not None else standing_records(store.conn)) if r.facility_code == code]
+        raise NotFound(
+            _("There is no facility with code {code} in this database.").format(code=code)
+        )
+    mine = [
+        r
+        for r in (records if records is not None else standing_records(store.conn))
+        if r.facility_code == code
+    ]
     domains = tuple(domain_columns(store, mine))
     per_tool: dict[str, list[TrendPoint]] = {}
     previous: dict[str, TrendPoint] = {}
@@ -72,7 +82,11 @@ def facility_detail(store: Any, code: str, records: list[Record] | None = None) 
         per_tool.setdefault(record.tool_id, []).append(point)
         previous[record.tool_id] = point
     tools = tuple(
-        ToolHistory(tool_id, points[-1].record.tool_label, points[-1].record.use_category, tuple(points))
-        for tool_id, points in sorted(per_tool.items(), key=lambda kv: kv[1][-1].record.tool_label.casefold())
+        ToolHistory(
+            tool_id, points[-1].record.tool_label, points[-1].record.use_category, tuple(points)
+        )
+        for tool_id, points in sorted(
+            per_tool.items(), key=lambda kv: kv[1][-1].record.tool_label.casefold()
+        )
     )
     return FacilityDetail(row[0], row[1], row[2], row[3], domains, tools)

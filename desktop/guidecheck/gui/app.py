@@ -105,7 +105,11 @@ def parse_args(argv: Sequence[str] | None) -> StartArgs:
     import argparse
 
     parser = argparse.ArgumentParser(prog="guidecheck-app", description="GuideCheck desktop app")
-    parser.add_argument("--home", metavar="DIR", help="data folder (default: $GUIDECHECK_HOME or the user data folder)")
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help="data folder (default: $GUIDECHECK_HOME or the user data folder)",
+    )
     known, _unknown = parser.parse_known_args(args)
     return StartArgs(known.home)
 
@@ -124,7 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         home = data_home(args.home)
     except OSError as error:
-        print(f"guidecheck-app: the data folder cannot be used ({error.strerror or error}).", file=sys.stderr)
+        print(
+            f"guidecheck-app: the data folder cannot be used ({error.strerror or error}).",
+            file=sys.stderr,
+        )
         return 2
     handler = crash.install(home)
     settings = AppSettings(home)

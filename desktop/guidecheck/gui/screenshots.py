@@ -50,7 +50,9 @@ def sample_answer(item, index: int):  # type: ignore[no-untyped-def]
     return "Checked with the facility's IT officer."
 
 
-def fill_sample_data(home: Path, questionnaire: Questionnaire, drafts_only: bool = False) -> list[str]:
+def fill_sample_data(
+    home: Path, questionnaire: Questionnaire, drafts_only: bool = False
+) -> list[str]:
     """Four assessments: one final, one draft half done, one just started, one complete but not
     yet signed. Returns their ids in that order."""
     from guidecheck.checklist import scoring
@@ -59,19 +61,50 @@ def fill_sample_data(home: Path, questionnaire: Questionnaire, drafts_only: bool
 
     store = Store(home / "guidecheck.db")
     profiles = [
-        Profile(facility_name="Kisumu East Health Centre", facility_code="KE-0042", district="Kisumu East",
-                region="Western", tool_name="ChestScan", tool_vendor="Acme Imaging", tool_version="2.1",
-                use_category="diagnostic_imaging", assessor_name="Amina Otieno",
-                assessor_role="Nurse in charge", date="2025-03-31"),
-        Profile(facility_name="Lwala Dispensary", facility_code="KE-0107", district="Kisumu East",
-                tool_name="TriageMate", tool_vendor="Health AI Ltd", use_category="patient_triage",
-                assessor_name="Peter Ouma", assessor_role="Clinical officer", date="2025-04-02"),
-        Profile(facility_name="Ahero Sub-County Hospital", facility_code="KE-0011", district="Nyando",
-                tool_name="StockSense", use_category="health_system_management",
-                assessor_name="Grace Achieng", date="2025-04-03"),
-        Profile(facility_name="Siaya County Referral Hospital", facility_code="KE-0203", district="Siaya",
-                tool_name="MalariaLens", tool_vendor="Afya Vision", use_category="diagnostic_imaging",
-                assessor_name="John Okoth", assessor_role="Laboratory in-charge", date="2025-04-05"),
+        Profile(
+            facility_name="Kisumu East Health Centre",
+            facility_code="KE-0042",
+            district="Kisumu East",
+            region="Western",
+            tool_name="ChestScan",
+            tool_vendor="Acme Imaging",
+            tool_version="2.1",
+            use_category="diagnostic_imaging",
+            assessor_name="Amina Otieno",
+            assessor_role="Nurse in charge",
+            date="2025-03-31",
+        ),
+        Profile(
+            facility_name="Lwala Dispensary",
+            facility_code="KE-0107",
+            district="Kisumu East",
+            tool_name="TriageMate",
+            tool_vendor="Health AI Ltd",
+            use_category="patient_triage",
+            assessor_name="Peter Ouma",
+            assessor_role="Clinical officer",
+            date="2025-04-02",
+        ),
+        Profile(
+            facility_name="Ahero Sub-County Hospital",
+            facility_code="KE-0011",
+            district="Nyando",
+            tool_name="StockSense",
+            use_category="health_system_management",
+            assessor_name="Grace Achieng",
+            date="2025-04-03",
+        ),
+        Profile(
+            facility_name="Siaya County Referral Hospital",
+            facility_code="KE-0203",
+            district="Siaya",
+            tool_name="MalariaLens",
+            tool_vendor="Afya Vision",
+            use_category="diagnostic_imaging",
+            assessor_name="John Okoth",
+            assessor_role="Laboratory in-charge",
+            date="2025-04-05",
+        ),
     ]
     ids: list[str] = []
     try:
@@ -86,11 +119,22 @@ def fill_sample_data(home: Path, questionnaire: Questionnaire, drafts_only: bool
                     if item.id in answers:
                         continue
                     value = sample_answer(item, index)
-                    note = "Seen on the vendor's sheet." if item.note in ("required", "on_unmet") else ""
+                    note = (
+                        "Seen on the vendor's sheet."
+                        if item.note in ("required", "on_unmet")
+                        else ""
+                    )
                     store.save_answer(assessment.id, item.id, value, note, profile.assessor_name)
             if number == 0 and not drafts_only:
-                store.finalize(assessment.id, SignOff(profile.assessor_name, profile.assessor_role,
-                                                      "Dr. Joseph Mwangi", "2025-03-31"))
+                store.finalize(
+                    assessment.id,
+                    SignOff(
+                        profile.assessor_name,
+                        profile.assessor_role,
+                        "Dr. Joseph Mwangi",
+                        "2025-03-31",
+                    ),
+                )
     finally:
         store.close()
     return ids
@@ -167,8 +211,13 @@ def render_screens(
         saved.append(grab(window, outdir / "review.png"))
 
         window.open_assessment(complete_id)
-        wait_until(lambda: window.assessment is not None and window.assessment.id == complete_id
-                   and window.stack.currentWidget() is window.walkthrough)
+        wait_until(
+            lambda: (
+                window.assessment is not None
+                and window.assessment.id == complete_id
+                and window.stack.currentWidget() is window.walkthrough
+            )
+        )
         window.show_review()
         saved.append(grab(window, outdir / "review-complete.png"))
         window.show_finalize()
@@ -176,11 +225,19 @@ def render_screens(
         saved.append(grab(window, outdir / "finalize.png"))
 
         window.open_assessment(final_id)
-        wait_until(lambda: window._summary is not None and window.stack.currentWidget() is window._summary
-                   and window._summary.chart.isVisible())
+        wait_until(
+            lambda: (
+                window._summary is not None
+                and window.stack.currentWidget() is window._summary
+                and window._summary.chart.isVisible()
+            )
+        )
         saved.append(grab(window, outdir / "summary.png"))
 
-        dialogs: list[tuple[str, QDialog]] = [("about.png", AboutDialog(window)), ("settings.png", SettingsDialog(window))]
+        dialogs: list[tuple[str, QDialog]] = [
+            ("about.png", AboutDialog(window)),
+            ("settings.png", SettingsDialog(window)),
+        ]
         for name, dialog in dialogs:
             dialog.show()
             wait_until(lambda: window.runner.pending == 0)

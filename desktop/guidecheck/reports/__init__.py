@@ -27,7 +27,9 @@ def write_assessment_pdf(data: ReportData, path: str | os.PathLike[str], lang: s
     return write(data, path, lang)
 
 
-def write_assessment_workbook(data: ReportData, path: str | os.PathLike[str], lang: str = "en") -> Path:
+def write_assessment_workbook(
+    data: ReportData, path: str | os.PathLike[str], lang: str = "en"
+) -> Path:
     """Write the assessment workbook (.xlsx) to `path`; a UserError if it cannot be written."""
     from guidecheck.reports.workbook import write_assessment_workbook as write
 

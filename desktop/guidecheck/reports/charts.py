@@ -59,11 +59,29 @@ def domain_chart_drawing(
     for tick in (0, 25, 50, 75, 100):
         x = x_at(tick)
         drawing.add(Line(x, 2, x, top, strokeColor=colors.HexColor(RULE), strokeWidth=0.5))
-        drawing.add(String(x, top + 5, f"{tick}%", fontName=regular, fontSize=7,
-                           fillColor=colors.HexColor(MUTED), textAnchor="middle"))
+        drawing.add(
+            String(
+                x,
+                top + 5,
+                f"{tick}%",
+                fontName=regular,
+                fontSize=7,
+                fillColor=colors.HexColor(MUTED),
+                textAnchor="middle",
+            )
+        )
     minimum_x = x_at(limits.domain_minimum)
-    drawing.add(Line(minimum_x, 2, minimum_x, top, strokeColor=colors.HexColor(INK), strokeWidth=0.8,
-                     strokeDashArray=[3, 2]))
+    drawing.add(
+        Line(
+            minimum_x,
+            2,
+            minimum_x,
+            top,
+            strokeColor=colors.HexColor(INK),
+            strokeWidth=0.8,
+            strokeDashArray=[3, 2],
+        )
+    )
 
     for index, (label, score) in enumerate(zip(labels, scores, strict=True)):
         row_top = top - index * ROW_HEIGHT
@@ -73,26 +91,66 @@ def domain_chart_drawing(
             lines = [lines[0], _ellipsize(" ".join(lines[1:]), regular, label_width)]
         first_baseline = centre + (len(lines) - 1) * FONT_SIZE * 0.6 - FONT_SIZE * 0.35
         for line_no, text in enumerate(lines):
-            drawing.add(String(label_width, first_baseline - line_no * FONT_SIZE * 1.2, text,
-                               fontName=regular, fontSize=FONT_SIZE, fillColor=colors.HexColor(INK),
-                               textAnchor="end"))
+            drawing.add(
+                String(
+                    label_width,
+                    first_baseline - line_no * FONT_SIZE * 1.2,
+                    text,
+                    fontName=regular,
+                    fontSize=FONT_SIZE,
+                    fillColor=colors.HexColor(INK),
+                    textAnchor="end",
+                )
+            )
         value_y = centre - FONT_SIZE * 0.35
         kind = band(score, limits.ready, limits.domain_minimum)
         if score is None or kind is None:
-            drawing.add(String(bar_left + 4, value_y, percent_text(None), fontName=regular,
-                               fontSize=FONT_SIZE, fillColor=colors.HexColor(MUTED)))
+            drawing.add(
+                String(
+                    bar_left + 4,
+                    value_y,
+                    percent_text(None),
+                    fontName=regular,
+                    fontSize=FONT_SIZE,
+                    fillColor=colors.HexColor(MUTED),
+                )
+            )
             continue
         end = x_at(score)
-        drawing.add(Rect(bar_left, centre - BAR_HEIGHT / 2, max(end - bar_left, 1.5), BAR_HEIGHT,
-                         fillColor=colors.HexColor(BAND_COLOURS[kind]), strokeColor=None))
+        drawing.add(
+            Rect(
+                bar_left,
+                centre - BAR_HEIGHT / 2,
+                max(end - bar_left, 1.5),
+                BAR_HEIGHT,
+                fillColor=colors.HexColor(BAND_COLOURS[kind]),
+                strokeColor=None,
+            )
+        )
         text = percent_text(score)
         if kind == "low":
             text = _("{score} – below minimum").format(score=text)
         # A white backing keeps the gridlines from striking through the score.
-        drawing.add(Rect(end + 2, centre - FONT_SIZE * 0.7, stringWidth(text, bold, FONT_SIZE) + 4,
-                         FONT_SIZE * 1.4, fillColor=colors.white, strokeColor=None))
-        drawing.add(String(end + 4, value_y, text, fontName=bold, fontSize=FONT_SIZE,
-                           fillColor=colors.HexColor(INK)))
+        drawing.add(
+            Rect(
+                end + 2,
+                centre - FONT_SIZE * 0.7,
+                stringWidth(text, bold, FONT_SIZE) + 4,
+                FONT_SIZE * 1.4,
+                fillColor=colors.white,
+                strokeColor=None,
+            )
+        )
+        drawing.add(
+            String(
+                end + 4,
+                value_y,
+                text,
+                fontName=bold,
+                fontSize=FONT_SIZE,
+                fillColor=colors.HexColor(INK),
+            )
+        )
     return drawing
 
 
@@ -113,7 +171,9 @@ def domain_chart_svg(
 def report_chart_svg(data: ReportData, lang: str = "en", width: float = 480.0) -> str:
     """The chart of one assessment as SVG, exactly as its PDF shows it (for the summary screen)."""
     chart_labels, scores = data.chart_series(lang)
-    return domain_chart_svg(chart_labels, scores, width=width, thresholds=data.questionnaire.thresholds)
+    return domain_chart_svg(
+        chart_labels, scores, width=width, thresholds=data.questionnaire.thresholds
+    )
 
 
 def _ellipsize(text: str, font: str, width: float) -> str:

@@ -37,7 +37,10 @@ def content_hash(assessment: Assessment, answers: dict[str, Answer]) -> str:
     canonical = {
         "id": assessment.id,
         "revision": assessment.revision,
-        "questionnaire": {"id": assessment.questionnaire_id, "version": assessment.questionnaire_version},
+        "questionnaire": {
+            "id": assessment.questionnaire_id,
+            "version": assessment.questionnaire_version,
+        },
         "profile": assessment.profile.as_dict(),
         "answers": {
             item_id: {"value": answer.value, "note": answer.note or ""}
@@ -68,7 +71,9 @@ class ReportData:
         answers: dict[str, Answer],
         score: ScoreResult,
     ) -> ReportData:
-        return cls(questionnaire, assessment, dict(answers), score, content_hash(assessment, answers))
+        return cls(
+            questionnaire, assessment, dict(answers), score, content_hash(assessment, answers)
+        )
 
     @property
     def short_hash(self) -> str:

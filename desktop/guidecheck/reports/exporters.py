@@ -50,8 +50,12 @@ class Exporter:
     def default_name(self, data: ReportData) -> str:
         """A file name that says what the file is: facility, tool, date and revision."""
         profile = data.assessment.profile
-        parts = [profile.facility_code or profile.facility_name, profile.tool_name, profile.date,
-                 f"r{data.assessment.revision}"]
+        parts = [
+            profile.facility_code or profile.facility_name,
+            profile.tool_name,
+            profile.date,
+            f"r{data.assessment.revision}",
+        ]
         stem = "-".join(_safe(part) for part in parts if part)
         return f"guidecheck-{stem or data.assessment.id}{self.suffix}"
 

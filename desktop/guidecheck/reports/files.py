@@ -34,7 +34,9 @@ def check_writable(path: str | os.PathLike[str]) -> Path:
 
 def _cannot_write(target: Path, exc: OSError) -> UserError:
     reason = (exc.strerror or str(exc)).lower()
-    return UserError(_("Cannot write the report to {path}: {reason}.").format(path=target, reason=reason))
+    return UserError(
+        _("Cannot write the report to {path}: {reason}.").format(path=target, reason=reason)
+    )
 
 
 def write_atomically(path: str | os.PathLike[str], content: bytes) -> Path:

@@ -45,12 +45,17 @@ def verdict_explanation(data: ReportData) -> str:
         count = len(result.red_flags)
         if count == 1:
             return _("1 red flag: the tool should not be used until it is fixed.")
-        return _("{count} red flags: the tool should not be used until they are fixed.").format(count=count)
+        return _("{count} red flags: the tool should not be used until they are fixed.").format(
+            count=count
+        )
     if result.overall is None:
         return _("Nothing has been scored yet: no scored item has an answer.")
     if result.verdict == "ready":
-        return _("Overall score at least {ready}%, every domain at least {minimum}%, no red flag.").format(
-            ready=percent_number(thresholds.ready), minimum=percent_number(thresholds.domain_minimum)
+        return _(
+            "Overall score at least {ready}%, every domain at least {minimum}%, no red flag."
+        ).format(
+            ready=percent_number(thresholds.ready),
+            minimum=percent_number(thresholds.domain_minimum),
         )
     if result.verdict == "ready_with_conditions":
         return _("The tool may be used while the actions in the plan are carried out.")

@@ -75,7 +75,9 @@ def _numbered_canvas_class() -> type:
     from reportlab.pdfgen.canvas import Canvas
 
     class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, footer: str = "", draft: bool = False, **kwargs: Any) -> None:
+        def __init__(
+            self, *args: Any, footer: str = "", draft: bool = False, **kwargs: Any
+        ) -> None:
             super().__init__(*args, **kwargs)
             self._footer = footer
             self._draft = draft
@@ -106,7 +108,9 @@ def _numbered_canvas_class() -> type:
             self.setFont(FONT_REGULAR, 7.5)
             self.drawString(MARGIN_MM * mm, y, self._footer)
             self.drawRightString(
-                width - MARGIN_MM * mm, y, _("Page {page} of {total}").format(page=number, total=total)
+                width - MARGIN_MM * mm,
+                y,
+                _("Page {page} of {total}").format(page=number, total=total),
             )
             self.restoreState()
 
@@ -123,4 +127,3 @@ def _numbered_canvas_class() -> type:
             self.restoreState()
 
     return NumberedCanvas
-

@@ -91,31 +91,59 @@ def cover(data: ReportData, lang: str, width: float) -> list[Any]:
     verdict_box = Table(
         [
             ["", Paragraph(text(_("Verdict")), s.label)],
-            ["", Paragraph(f'<font color="{VERDICT_COLOURS.get(verdict, "#555555")}">'
-                           f"{text(labels.verdict_label(verdict))}</font>", s.verdict)],
-            ["", Paragraph(text(_("Overall score: {score}").format(
-                score=labels.percent_text(data.score.overall))), s.subheading)],
+            [
+                "",
+                Paragraph(
+                    f'<font color="{VERDICT_COLOURS.get(verdict, "#555555")}">'
+                    f"{text(labels.verdict_label(verdict))}</font>",
+                    s.verdict,
+                ),
+            ],
+            [
+                "",
+                Paragraph(
+                    text(
+                        _("Overall score: {score}").format(
+                            score=labels.percent_text(data.score.overall)
+                        )
+                    ),
+                    s.subheading,
+                ),
+            ],
             ["", Paragraph(text(labels.verdict_explanation(data)), s.verdict_detail)],
         ],
         colWidths=[band_width, width - band_width],
-        style=TableStyle([
-            ("BACKGROUND", (1, 0), (-1, -1), colors.HexColor(VERDICT_TINTS.get(verdict, "#F5F5F5"))),
-            ("BACKGROUND", (0, 0), (0, -1), colour),
-            ("BOX", (0, 0), (-1, -1), 1.2, colour),
-            ("LEFTPADDING", (1, 0), (1, -1), 14),
-            ("TOPPADDING", (0, 0), (-1, 0), 10),
-            ("BOTTOMPADDING", (0, -1), (-1, -1), 10),
-        ]),
+        style=TableStyle(
+            [
+                (
+                    "BACKGROUND",
+                    (1, 0),
+                    (-1, -1),
+                    colors.HexColor(VERDICT_TINTS.get(verdict, "#F5F5F5")),
+                ),
+                ("BACKGROUND", (0, 0), (0, -1), colour),
+                ("BOX", (0, 0), (-1, -1), 1.2, colour),
+                ("LEFTPADDING", (1, 0), (1, -1), 14),
+                ("TOPPADDING", (0, 0), (-1, 0), 10),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 10),
+            ]
+        ),
     )
     facility = profile.facility_name
     if profile.facility_code:
         facility += " " + _("(code {code})").format(code=profile.facility_code)
     place = ", ".join(part for part in (profile.district, profile.region) if part)
-    tool = " · ".join(part for part in (
-        profile.tool_name,
-        profile.tool_vendor,
-        _("version {version}").format(version=profile.tool_version) if profile.tool_version else "",
-    ) if part)
+    tool = " · ".join(
+        part
+        for part in (
+            profile.tool_name,
+            profile.tool_vendor,
+            _("version {version}").format(version=profile.tool_version)
+            if profile.tool_version
+            else "",
+        )
+        if part
+    )
     assessor = ", ".join(part for part in (profile.assessor_name, profile.assessor_role) if part)
     rows = [
         (_("Facility"), facility),
@@ -126,19 +154,32 @@ def cover(data: ReportData, lang: str, width: float) -> list[Any]:
         (_("Deployed since"), profile.tool_date_deployed),
         (_("Assessor"), assessor),
         (_("Assessment date"), profile.date),
-        (_("Questionnaire"), _("{title}, version {version}").format(title=q.title.get(lang), version=q.version)),
+        (
+            _("Questionnaire"),
+            _("{title}, version {version}").format(title=q.title.get(lang), version=q.version),
+        ),
         (_("Status"), labels.status_label(data.assessment.status)),
-        (_("Assessment"), _("{id}, revision {revision}").format(
-            id=data.assessment.id, revision=data.assessment.revision)),
+        (
+            _("Assessment"),
+            _("{id}, revision {revision}").format(
+                id=data.assessment.id, revision=data.assessment.revision
+            ),
+        ),
     ]
     facts = Table(
-        [[Paragraph(text(label), s.label), Paragraph(text(value), s.body)] for label, value in rows if value],
+        [
+            [Paragraph(text(label), s.label), Paragraph(text(value), s.body)]
+            for label, value in rows
+            if value
+        ],
         colWidths=[width * 0.26, width * 0.74],
-        style=TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor(RULE)),
-            ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ]),
+        style=TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor(RULE)),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+            ]
+        ),
     )
     return [
         Paragraph(text(_("AI tool readiness assessment")), s.title),
@@ -152,14 +193,26 @@ def cover(data: ReportData, lang: str, width: float) -> list[Any]:
 def domain_chart(data: ReportData, lang: str, width: float) -> list[Any]:
     s = styles()
     chart_labels, scores = data.chart_series(lang)
-    drawing = domain_chart_drawing(chart_labels, scores, width=width, thresholds=data.questionnaire.thresholds)
+    drawing = domain_chart_drawing(
+        chart_labels, scores, width=width, thresholds=data.questionnaire.thresholds
+    )
     minimum = labels.percent_number(data.questionnaire.thresholds.domain_minimum)
-    return [KeepTogether([
-        Paragraph(text(_("Scores by domain")), s.heading),
-        drawing,
-        Paragraph(text(_("The dashed line marks the domain minimum of {minimum}%.").format(minimum=minimum)),
-                  s.small),
-    ])]
+    return [
+        KeepTogether(
+            [
+                Paragraph(text(_("Scores by domain")), s.heading),
+                drawing,
+                Paragraph(
+                    text(
+                        _("The dashed line marks the domain minimum of {minimum}%.").format(
+                            minimum=minimum
+                        )
+                    ),
+                    s.small,
+                ),
+            ]
+        )
+    ]
 
 
 def red_flags(data: ReportData, lang: str, width: float) -> list[Any]:
@@ -167,29 +220,58 @@ def red_flags(data: ReportData, lang: str, width: float) -> list[Any]:
     title = heading(_("Red flags"))
     flags = data.score.red_flags
     if not flags:
-        box = Table([[Paragraph(text(_("No red flags: no critical item is answered No or Don't know.")), s.body)]],
-                    colWidths=[width],
-                    style=TableStyle([("BOX", (0, 0), (-1, -1), 1, GREEN),
-                                      ("LEFTPADDING", (0, 0), (-1, -1), 10)]))
+        box = Table(
+            [
+                [
+                    Paragraph(
+                        text(_("No red flags: no critical item is answered No or Don't know.")),
+                        s.body,
+                    )
+                ]
+            ],
+            colWidths=[width],
+            style=TableStyle(
+                [("BOX", (0, 0), (-1, -1), 1, GREEN), ("LEFTPADDING", (0, 0), (-1, -1), 10)]
+            ),
+        )
         return [*title, box]
-    rows: list[list[Any]] = [["", Paragraph(text(_(
-        "A critical item answered No or Don't know: the tool should not be used until each is fixed.")),
-        s.cell_bold)]]
+    rows: list[list[Any]] = [
+        [
+            "",
+            Paragraph(
+                text(
+                    _(
+                        "A critical item answered No or Don't know: the tool should not be used until each is fixed."
+                    )
+                ),
+                s.cell_bold,
+            ),
+        ]
+    ]
     for item_id in flags:
         item = data.questionnaire.item(item_id)
         if item is None:
             continue
         answer = labels.answer_text(item, _value(data, item), lang)
         detail = _("{domain} · item {item} · answer: {answer}").format(
-            domain=data.domain_title(item.domain_id, lang), item=item.id, answer=answer)
-        rows.append(["", Paragraph(f"<b>{text(item.question.get(lang))}</b><br/>{text(detail)}", s.cell)])
-    box = Table(rows, colWidths=[6, width - 6], style=TableStyle([
-        ("BOX", (0, 0), (-1, -1), 1.5, RED),
-        ("BACKGROUND", (0, 0), (0, -1), RED),
-        ("BACKGROUND", (1, 0), (-1, -1), colors.HexColor(VERDICT_TINTS["not_ready"])),
-        ("LINEBELOW", (1, 0), (-1, -2), 0.3, colors.HexColor(RULE)),
-        ("LEFTPADDING", (1, 0), (-1, -1), 10),
-    ]))
+            domain=data.domain_title(item.domain_id, lang), item=item.id, answer=answer
+        )
+        rows.append(
+            ["", Paragraph(f"<b>{text(item.question.get(lang))}</b><br/>{text(detail)}", s.cell)]
+        )
+    box = Table(
+        rows,
+        colWidths=[6, width - 6],
+        style=TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.5, RED),
+                ("BACKGROUND", (0, 0), (0, -1), RED),
+                ("BACKGROUND", (1, 0), (-1, -1), colors.HexColor(VERDICT_TINTS["not_ready"])),
+                ("LINEBELOW", (1, 0), (-1, -2), 0.3, colors.HexColor(RULE)),
+                ("LEFTPADDING", (1, 0), (-1, -1), 10),
+            ]
+        ),
+    )
     return [*title, box]
 
 
@@ -199,7 +281,10 @@ def action_plan(data: ReportData, lang: str, width: float) -> list[Any]:
     entries = data.score.action_plan
     if not entries:
         return [*title, Paragraph(text(_("No actions: every scored item is fully met.")), s.body)]
-    header = [Paragraph(text(label), s.cell_bold) for label in (_("Priority"), _("Action"), _("Domain"), _("Item"))]
+    header = [
+        Paragraph(text(label), s.cell_bold)
+        for label in (_("Priority"), _("Action"), _("Domain"), _("Item"))
+    ]
     rows: list[list[Any]] = [header]
     commands: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(HEADER_FILL)),
@@ -211,18 +296,25 @@ def action_plan(data: ReportData, lang: str, width: float) -> list[Any]:
         if not action:
             item = data.questionnaire.item(entry.item_id)
             action = item.question.get(lang) if item is not None else entry.item_id
-        rows.append([
-            Paragraph(text(labels.priority_label(entry.priority)), s.cell_bold),
-            Paragraph(text(action), s.cell),
-            Paragraph(text(data.domain_title(entry.domain_id, lang)), s.cell),
-            Paragraph(text(entry.item_id), s.small),
-        ])
+        rows.append(
+            [
+                Paragraph(text(labels.priority_label(entry.priority)), s.cell_bold),
+                Paragraph(text(action), s.cell),
+                Paragraph(text(data.domain_title(entry.domain_id, lang)), s.cell),
+                Paragraph(text(entry.item_id), s.small),
+            ]
+        )
         tint = PRIORITY_TINTS.get(entry.priority)
         if tint:
             commands.append(("BACKGROUND", (0, row), (0, row), colors.HexColor(tint)))
     longest = max(len(entry.action.get(lang)) for entry in entries)
-    table = Table(rows, colWidths=[width * 0.11, width * 0.41, width * 0.19, width * 0.29],
-                  repeatRows=1, splitInRow=int(longest > SPLIT_ROW_CHARS), style=TableStyle(commands))
+    table = Table(
+        rows,
+        colWidths=[width * 0.11, width * 0.41, width * 0.19, width * 0.29],
+        repeatRows=1,
+        splitInRow=int(longest > SPLIT_ROW_CHARS),
+        style=TableStyle(commands),
+    )
     return [*title, table]
 
 
@@ -232,8 +324,12 @@ def answers_by_domain(data: ReportData, lang: str, width: float) -> list[Any]:
     red = set(data.score.red_flags)
     for domain in data.shown_domains():
         score = labels.percent_text(data.score.domains.get(domain.id))
-        story.append(Paragraph(
-            f"{text(domain.title.get(lang))} <font color='#5F6368'>· {text(score)}</font>", s.subheading))
+        story.append(
+            Paragraph(
+                f"{text(domain.title.get(lang))} <font color='#5F6368'>· {text(score)}</font>",
+                s.subheading,
+            )
+        )
         for item in data.shown_items(domain):
             story.append(_answer_row(data, item, lang, width, item.id in red))
     return story
@@ -242,8 +338,12 @@ def answers_by_domain(data: ReportData, lang: str, width: float) -> list[Any]:
 def _answer_row(data: ReportData, item: Item, lang: str, width: float, is_red_flag: bool) -> Table:
     s = styles()
     answer = data.answers.get(item.id)
-    left = [Paragraph(f"{text(item.question.get(lang))} <font size='7' color='#5F6368'>{text(item.id)}</font>",
-                      s.cell_bold)]
+    left = [
+        Paragraph(
+            f"{text(item.question.get(lang))} <font size='7' color='#5F6368'>{text(item.id)}</font>",
+            s.cell_bold,
+        )
+    ]
     if answer is not None and answer.note.strip():
         left.append(Paragraph(f"<i>{text(_('Evidence note:'))}</i> {text(answer.note)}", s.cell))
     credit = item_score(item, answer)
@@ -258,21 +358,33 @@ def _answer_row(data: ReportData, item: Item, lang: str, width: float, is_red_fl
         answer_words = _("Written answer")
     right = [Paragraph(text(answer_words), s.cell_bold)]
     if is_red_flag:
-        right.append(Paragraph(f"<font color='{VERDICT_COLOURS['not_ready']}'><b>{text(_('RED FLAG'))}</b></font>",
-                               s.cell))
+        right.append(
+            Paragraph(
+                f"<font color='{VERDICT_COLOURS['not_ready']}'><b>{text(_('RED FLAG'))}</b></font>",
+                s.cell,
+            )
+        )
     elif item.critical:
         right.append(Paragraph(text(_("Critical item")), s.small))
     # Short rows move whole to the next page; only a row that may be taller than a page (a note of
     # thousands of characters) is allowed to split.
-    size = len(item.question.get(lang)) + (len(answer.note) + len(str(answer.value)) if answer else 0)
-    return Table([[left, right]], colWidths=[width * 0.76, width * 0.24],
-                 splitInRow=int(size > SPLIT_ROW_CHARS), style=TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor(RULE)),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-    ]))
+    size = len(item.question.get(lang)) + (
+        len(answer.note) + len(str(answer.value)) if answer else 0
+    )
+    return Table(
+        [[left, right]],
+        colWidths=[width * 0.76, width * 0.24],
+        splitInRow=int(size > SPLIT_ROW_CHARS),
+        style=TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor(RULE)),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        ),
+    )
 
 
 def sign_off(data: ReportData, width: float) -> list[Any]:
@@ -295,12 +407,25 @@ def sign_off(data: ReportData, width: float) -> list[Any]:
             (_("Date"), signed.date, "", ""),
         ]
     table = Table(
-        [[Paragraph(text(a), s.label), Paragraph(text(b), s.body), Paragraph(text(c), s.label),
-          Paragraph(text(d), s.body)] for a, b, c, d in rows],
+        [
+            [
+                Paragraph(text(a), s.label),
+                Paragraph(text(b), s.body),
+                Paragraph(text(c), s.label),
+                Paragraph(text(d), s.body),
+            ]
+            for a, b, c, d in rows
+        ],
         colWidths=[width * 0.18, width * 0.37, width * 0.13, width * 0.32],
-        style=TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 12)]),
+        style=TableStyle(
+            [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 12)]
+        ),
     )
-    return [KeepTogether([Paragraph(text(_("Sign-off")), s.heading), Paragraph(text(intro), s.body), table])]
+    return [
+        KeepTogether(
+            [Paragraph(text(_("Sign-off")), s.heading), Paragraph(text(intro), s.body), table]
+        )
+    ]
 
 
 def _value(data: ReportData, item: Item) -> Any:

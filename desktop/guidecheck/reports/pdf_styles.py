@@ -45,7 +45,9 @@ def register_fonts() -> tuple[str, str]:
         try:
             pdfmetrics.registerFont(TTFont(name, str(path)))
         except (OSError, TTFError) as exc:
-            raise UserError(_("The report font {path} is missing or damaged.").format(path=path)) from exc
+            raise UserError(
+                _("The report font {path} is missing or damaged.").format(path=path)
+            ) from exc
     # Lets <b> inside a Paragraph switch to the bold face.
     addMapping(FONT_REGULAR, 0, 0, FONT_REGULAR)
     addMapping(FONT_REGULAR, 1, 0, FONT_BOLD)
@@ -80,17 +82,37 @@ def styles() -> Styles:
     muted = colors.HexColor(MUTED)
     base = ParagraphStyle("gc-body", fontName=regular, fontSize=9.5, leading=12.5, textColor=ink)
     return Styles(
-        title=ParagraphStyle("gc-title", parent=base, fontName=bold, fontSize=20, leading=25, spaceAfter=4),
-        subtitle=ParagraphStyle("gc-subtitle", parent=base, fontSize=11, leading=14, textColor=muted,
-                                spaceAfter=12),
-        heading=ParagraphStyle("gc-heading", parent=base, fontName=bold, fontSize=14, leading=18,
-                               spaceBefore=14, spaceAfter=6),
-        subheading=ParagraphStyle("gc-subheading", parent=base, fontName=bold, fontSize=11.5, leading=15,
-                                  spaceBefore=10, spaceAfter=4, keepWithNext=1),
+        title=ParagraphStyle(
+            "gc-title", parent=base, fontName=bold, fontSize=20, leading=25, spaceAfter=4
+        ),
+        subtitle=ParagraphStyle(
+            "gc-subtitle", parent=base, fontSize=11, leading=14, textColor=muted, spaceAfter=12
+        ),
+        heading=ParagraphStyle(
+            "gc-heading",
+            parent=base,
+            fontName=bold,
+            fontSize=14,
+            leading=18,
+            spaceBefore=14,
+            spaceAfter=6,
+        ),
+        subheading=ParagraphStyle(
+            "gc-subheading",
+            parent=base,
+            fontName=bold,
+            fontSize=11.5,
+            leading=15,
+            spaceBefore=10,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),
         body=base,
         small=ParagraphStyle("gc-small", parent=base, fontSize=8, leading=10, textColor=muted),
         cell=ParagraphStyle("gc-cell", parent=base, fontSize=8.5, leading=11),
-        cell_bold=ParagraphStyle("gc-cell-bold", parent=base, fontName=bold, fontSize=8.5, leading=11),
+        cell_bold=ParagraphStyle(
+            "gc-cell-bold", parent=base, fontName=bold, fontSize=8.5, leading=11
+        ),
         label=ParagraphStyle("gc-label", parent=base, fontSize=8.5, leading=11, textColor=muted),
         verdict=ParagraphStyle("gc-verdict", parent=base, fontName=bold, fontSize=24, leading=30),
         verdict_detail=ParagraphStyle("gc-verdict-detail", parent=base, fontSize=10.5, leading=14),

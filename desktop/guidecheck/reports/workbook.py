@@ -24,7 +24,9 @@ from guidecheck.reports.pdf_styles import HEADER_FILL, VERDICT_COLOURS, VERDICT_
 WRAP_WIDTH = 60  # columns at least this wide wrap their text
 
 
-def write_assessment_workbook(data: ReportData, path: str | os.PathLike[str], lang: str = "en") -> Path:
+def write_assessment_workbook(
+    data: ReportData, path: str | os.PathLike[str], lang: str = "en"
+) -> Path:
     """Write the workbook to `path` (replacing it in one step); a UserError if it cannot be written."""
     target = check_writable(path)
     return write_atomically(target, render_workbook(data, lang))
@@ -80,7 +82,10 @@ def _summary_rows(data: ReportData, lang: str) -> list[tuple[str, Any]]:
         (_("Tool version"), profile.tool_version),
         (_("Intended use"), profile.tool_intended_use),
         (_("Use category"), labels.use_category_label(profile.use_category)),
-        (_("Deployed since"), labels.iso_date(profile.tool_date_deployed) or profile.tool_date_deployed),
+        (
+            _("Deployed since"),
+            labels.iso_date(profile.tool_date_deployed) or profile.tool_date_deployed,
+        ),
         (_("Assessor"), profile.assessor_name),
         (_("Assessor role"), profile.assessor_role),
         (_("Assessment date"), labels.iso_date(profile.date) or profile.date),
@@ -119,11 +124,21 @@ def _summary_sheet(sheet: Any, data: ReportData, lang: str) -> None:
     sheet.auto_filter.ref = f"A1:B{len(rows) + 1}"
 
     # Domain scores beside the fields, sharing the frozen header row.
-    _header(sheet, [_("Domain"), _("Domain id"), _("Score (%)"), _("Answered"), _("Shown")], first_column=4)
+    _header(
+        sheet,
+        [_("Domain"), _("Domain id"), _("Score (%)"), _("Answered"), _("Shown")],
+        first_column=4,
+    )
     domains = data.shown_domains()
     for row, domain in enumerate(domains, start=2):
         answered, shown = data.score.domain_progress.get(domain.id, (0, 0))
-        values = [domain.title.get(lang), domain.id, _number(data.score.domains.get(domain.id)), answered, shown]
+        values = [
+            domain.title.get(lang),
+            domain.id,
+            _number(data.score.domains.get(domain.id)),
+            answered,
+            shown,
+        ]
         for column, value in enumerate(values, start=4):
             _set(sheet.cell(row=row, column=column), value)
     _widths(sheet, {"A": 24, "B": 46, "C": 3, "D": 40, "E": 18, "F": 11, "G": 10, "H": 9})
@@ -139,36 +154,74 @@ def _summary_sheet(sheet: Any, data: ReportData, lang: str) -> None:
         chart.x_axis.scaling.orientation = "maxMin"  # first domain on top, as in the PDF
         chart.x_axis.delete = False
         chart.y_axis.delete = False
-        chart.add_data(Reference(sheet, min_col=6, min_row=1, max_row=len(domains) + 1), titles_from_data=True)
+        chart.add_data(
+            Reference(sheet, min_col=6, min_row=1, max_row=len(domains) + 1), titles_from_data=True
+        )
         chart.set_categories(Reference(sheet, min_col=4, min_row=2, max_row=len(domains) + 1))
         chart.height = max(6.0, 1.0 * len(domains) + 2)
         chart.width = 18
         sheet.add_chart(chart, f"D{len(domains) + 4}")
 
 
-def _answer_rows(data: ReportData, lang: str) -> tuple[list[str], list[list[Any]], dict[str, float]]:
-    headers = [_("Domain"), _("Domain id"), _("Item"), _("Question"), _("Answer"), _("Value"), _("Note"),
-               _("Weight"), _("Critical"), _("Met"), _("Score"), _("Red flag"), _("Answered at"),
-               _("Answered by")]
+def _answer_rows(
+    data: ReportData, lang: str
+) -> tuple[list[str], list[list[Any]], dict[str, float]]:
+    headers = [
+        _("Domain"),
+        _("Domain id"),
+        _("Item"),
+        _("Question"),
+        _("Answer"),
+        _("Value"),
+        _("Note"),
+        _("Weight"),
+        _("Critical"),
+        _("Met"),
+        _("Score"),
+        _("Red flag"),
+        _("Answered at"),
+        _("Answered by"),
+    ]
     red = set(data.score.red_flags)
     rows = []
     for domain in data.shown_domains():
         for item in data.shown_items(domain):
             answer = data.answers.get(item.id)
             credit = item_score(item, answer)
-            rows.append([
-                domain.title.get(lang), domain.id, item.id, item.question.get(lang),
-                labels.answer_text(item, answer.value if answer else None, lang),
-                _typed_value(item, answer_value_code(answer)),
-                answer.note if answer else "",
-                _number(item.weight), item.critical,
-                None if credit is None else credit >= 1,
-                _number(credit), item.id in red,
-                _timestamp(answer.answered_at) if answer else None,
-                answer.answered_by if answer else "",
-            ])
-    widths = {"A": 28, "B": 14, "C": 22, "D": 60, "E": 22, "F": 16, "G": 60, "H": 8, "I": 9, "J": 7,
-              "K": 7, "L": 9, "M": 18, "N": 16}
+            rows.append(
+                [
+                    domain.title.get(lang),
+                    domain.id,
+                    item.id,
+                    item.question.get(lang),
+                    labels.answer_text(item, answer.value if answer else None, lang),
+                    _typed_value(item, answer_value_code(answer)),
+                    answer.note if answer else "",
+                    _number(item.weight),
+                    item.critical,
+                    None if credit is None else credit >= 1,
+                    _number(credit),
+                    item.id in red,
+                    _timestamp(answer.answered_at) if answer else None,
+                    answer.answered_by if answer else "",
+                ]
+            )
+    widths = {
+        "A": 28,
+        "B": 14,
+        "C": 22,
+        "D": 60,
+        "E": 22,
+        "F": 16,
+        "G": 60,
+        "H": 8,
+        "I": 9,
+        "J": 7,
+        "K": 7,
+        "L": 9,
+        "M": 18,
+        "N": 16,
+    }
     return headers, rows, widths
 
 
@@ -180,21 +233,29 @@ def _typed_value(item: Item, value: Any) -> Any:
     return value
 
 
-def _action_rows(data: ReportData, lang: str) -> tuple[list[str], list[list[Any]], dict[str, float]]:
+def _action_rows(
+    data: ReportData, lang: str
+) -> tuple[list[str], list[list[Any]], dict[str, float]]:
     headers = [_("Priority"), _("Action"), _("Domain"), _("Item"), _("Question"), _("Answer")]
     rows = []
     for entry in data.score.action_plan:
         item = data.questionnaire.item(entry.item_id)
-        rows.append([
-            labels.priority_label(entry.priority), entry.action.get(lang),
-            data.domain_title(entry.domain_id, lang), entry.item_id,
-            item.question.get(lang) if item else "",
-            labels.answer_text(item, entry.answer, lang) if item else str(entry.answer),
-        ])
+        rows.append(
+            [
+                labels.priority_label(entry.priority),
+                entry.action.get(lang),
+                data.domain_title(entry.domain_id, lang),
+                entry.item_id,
+                item.question.get(lang) if item else "",
+                labels.answer_text(item, entry.answer, lang) if item else str(entry.answer),
+            ]
+        )
     return headers, rows, {"A": 10, "B": 60, "C": 28, "D": 22, "E": 60, "F": 16}
 
 
-def _red_flag_rows(data: ReportData, lang: str) -> tuple[list[str], list[list[Any]], dict[str, float]]:
+def _red_flag_rows(
+    data: ReportData, lang: str
+) -> tuple[list[str], list[list[Any]], dict[str, float]]:
     headers = [_("Domain"), _("Item"), _("Question"), _("Answer"), _("Note"), _("Action")]
     rows = []
     for item_id in data.score.red_flags:
@@ -202,15 +263,22 @@ def _red_flag_rows(data: ReportData, lang: str) -> tuple[list[str], list[list[An
         if item is None:
             continue
         answer = data.answers.get(item_id)
-        rows.append([
-            data.domain_title(item.domain_id, lang), item.id, item.question.get(lang),
-            labels.answer_text(item, answer.value if answer else None, lang),
-            answer.note if answer else "", item.action.get(lang),
-        ])
+        rows.append(
+            [
+                data.domain_title(item.domain_id, lang),
+                item.id,
+                item.question.get(lang),
+                labels.answer_text(item, answer.value if answer else None, lang),
+                answer.note if answer else "",
+                item.action.get(lang),
+            ]
+        )
     return headers, rows, {"A": 28, "B": 22, "C": 60, "D": 14, "E": 60, "F": 60}
 
 
-def _table_sheet(sheet: Any, headers: list[str], rows: list[list[Any]], widths: dict[str, float]) -> None:
+def _table_sheet(
+    sheet: Any, headers: list[str], rows: list[list[Any]], widths: dict[str, float]
+) -> None:
     from openpyxl.utils import get_column_letter
 
     _header(sheet, headers)

@@ -29,13 +29,19 @@ def read_answers_file(path: str | Path) -> dict[str, Any]:
             raise UserError(_("{path} is larger than 5 MB.").format(path=path))
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise UserError(_("{path} cannot be read ({reason}).").format(path=path, reason=exc.strerror or exc)) from None
+        raise UserError(
+            _("{path} cannot be read ({reason}).").format(path=path, reason=exc.strerror or exc)
+        ) from None
     except UnicodeDecodeError:
         raise UserError(_("{path} is not UTF-8 text.").format(path=path)) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UserError(_("{path}, line {line}: not valid JSON ({problem}).").format(path=path, line=exc.lineno, problem=exc.msg)) from None
+        raise UserError(
+            _("{path}, line {line}: not valid JSON ({problem}).").format(
+                path=path, line=exc.lineno, problem=exc.msg
+            )
+        ) from None
     except RecursionError:
         raise UserError(_("{path} is nested too deeply.").format(path=path)) from None
     if not isinstance(data, dict):
@@ -50,16 +56,24 @@ def create_from_data(store: Store, data: dict[str, Any], finalize: bool = False)
         raise UserError(_("Unknown field '{field}' in the answers file.").format(field=unknown[0]))
     questionnaire_id = data.get("questionnaire")
     if not isinstance(questionnaire_id, str):
-        raise UserError(_("The answers file must name its questionnaire ('questionnaire').").format())
+        raise UserError(
+            _("The answers file must name its questionnaire ('questionnaire').").format()
+        )
     version = data.get("questionnaire_version")
-    questionnaire = find_questionnaire(questionnaire_id, str(version) if version is not None else None, store)
+    questionnaire = find_questionnaire(
+        questionnaire_id, str(version) if version is not None else None, store
+    )
     profile = _profile(data.get("profile"))
     check_profile(profile)
     answers = _answers(questionnaire, data.get("answers", {}))
     shown = {item.id for item in visible_items(questionnaire, profile, answers)}
     for item_id in answers:
         if item_id not in shown:
-            raise AnswerError(_("Item '{id}' is hidden by skip logic for these answers, so it cannot be answered.").format(id=item_id))
+            raise AnswerError(
+                _(
+                    "Item '{id}' is hidden by skip logic for these answers, so it cannot be answered."
+                ).format(id=item_id)
+            )
     sign_off = _sign_off(data.get("sign_off"), profile) if finalize else None
     actor = profile.assessor_name
     with store.atomic():
@@ -95,7 +109,11 @@ def _answers(questionnaire: Any, raw: Any) -> dict[str, Answer]:
         if isinstance(entry, dict):
             extra = set(entry) - {"value", "note"}
             if extra or "value" not in entry:
-                raise AnswerError(_("The answer to '{id}' must be a value or {{\"value\": …, \"note\": …}}.").format(id=item_id))
+                raise AnswerError(
+                    _(
+                        'The answer to \'{id}\' must be a value or {{"value": …, "note": …}}.'
+                    ).format(id=item_id)
+                )
             value = entry["value"]
             note = entry.get("note") or ""
             if not isinstance(note, str):

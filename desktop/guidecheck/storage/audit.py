@@ -14,7 +14,18 @@ from typing import Any
 from guidecheck.i18n import _
 
 GENESIS = "0" * 64
-_FIELDS = ("seq", "at", "actor", "device_id", "entity", "entity_id", "action", "field", "old", "new")
+_FIELDS = (
+    "seq",
+    "at",
+    "actor",
+    "device_id",
+    "entity",
+    "entity_id",
+    "action",
+    "field",
+    "old",
+    "new",
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +53,9 @@ class AuditCheck:
 
 
 def entry_hash(prev_hash: str, values: dict[str, Any]) -> str:
-    payload = json.dumps([prev_hash] + [values.get(k) for k in _FIELDS], ensure_ascii=False, separators=(",", ":"))
+    payload = json.dumps(
+        [prev_hash] + [values.get(k) for k in _FIELDS], ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -105,23 +118,41 @@ def verify(conn: sqlite3.Connection) -> AuditCheck:
     prev = GENESIS
     expected_seq = 1
     count = 0
-    for row in conn.execute(f"SELECT {', '.join(_FIELDS)}, prev_hash, hash FROM audit ORDER BY seq"):
+    for row in conn.execute(
+        f"SELECT {', '.join(_FIELDS)}, prev_hash, hash FROM audit ORDER BY seq"
+    ):
         values = dict(zip(_FIELDS, row[: len(_FIELDS)], strict=True))
         prev_hash, digest = row[-2], row[-1]
         seq = values["seq"]
         if seq != expected_seq:
-            return AuditCheck(False, count, expected_seq, _("entry {seq} is missing").format(seq=expected_seq))
+            return AuditCheck(
+                False, count, expected_seq, _("entry {seq} is missing").format(seq=expected_seq)
+            )
         if prev_hash != prev:
-            return AuditCheck(False, count, seq, _("entry {seq} does not follow the entry before it").format(seq=seq))
+            return AuditCheck(
+                False,
+                count,
+                seq,
+                _("entry {seq} does not follow the entry before it").format(seq=seq),
+            )
         if entry_hash(prev, values) != digest:
-            return AuditCheck(False, count, seq, _("entry {seq} was changed after it was written").format(seq=seq))
+            return AuditCheck(
+                False, count, seq, _("entry {seq} was changed after it was written").format(seq=seq)
+            )
         prev = digest
         expected_seq += 1
         count += 1
     head_hash, head_count = _head(conn)
     if count > head_count:
         seq = head_count + 1
-        return AuditCheck(False, head_count, seq, _("entry {seq} was added after the last recorded entry").format(seq=seq))
+        return AuditCheck(
+            False,
+            head_count,
+            seq,
+            _("entry {seq} was added after the last recorded entry").format(seq=seq),
+        )
     if head_count != count or head_hash != prev:
-        return AuditCheck(False, count, count + 1, _("entries after {seq} were removed").format(seq=count))
+        return AuditCheck(
+            False, count, count + 1, _("entries after {seq} were removed").format(seq=count)
+        )
     return AuditCheck(True, count)

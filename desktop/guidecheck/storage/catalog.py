@@ -23,7 +23,9 @@ def shipped_questionnaires(folder: Path | None = None) -> LoadReport:
     return _shipped((folder or questionnaires_dir()).resolve())
 
 
-def find_questionnaire(questionnaire_id: str, version: str | None = None, store: StoreBase | None = None) -> Questionnaire:
+def find_questionnaire(
+    questionnaire_id: str, version: str | None = None, store: StoreBase | None = None
+) -> Questionnaire:
     """A questionnaire by id (newest shipped version unless `version` is given; stored copies count)."""
     candidates = [q for q in shipped_questionnaires().questionnaires if q.id == questionnaire_id]
     if version is not None:
@@ -32,11 +34,18 @@ def find_questionnaire(questionnaire_id: str, version: str | None = None, store:
                 return q
         if store is not None:
             return store.stored_questionnaire(questionnaire_id, version)
-        raise NotFound(_("Questionnaire {id} version {version} is not available.").format(id=questionnaire_id, version=version))
+        raise NotFound(
+            _("Questionnaire {id} version {version} is not available.").format(
+                id=questionnaire_id, version=version
+            )
+        )
     if not candidates:
         raise NotFound(_("There is no questionnaire with id {id}.").format(id=questionnaire_id))
     return max(candidates, key=lambda q: _version_key(q.version))
 
 
 def _version_key(version: str) -> tuple[tuple[int, str], ...]:
-    return tuple((int(part), "") if part.isdigit() else (-1, part) for part in version.replace("-", ".").split("."))
+    return tuple(
+        (int(part), "") if part.isdigit() else (-1, part)
+        for part in version.replace("-", ".").split(".")
+    )

@@ -81,12 +81,20 @@ class StoreBase:
             if existed and check:
                 result = self.conn.execute("PRAGMA quick_check").fetchone()[0]
                 if result != "ok":
-                    raise UserError(_("The database {path} is damaged ({detail}).").format(path=self.path, detail=result))
+                    raise UserError(
+                        _("The database {path} is damaged ({detail}).").format(
+                            path=self.path, detail=result
+                        )
+                    )
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
-            raise UserError(_("The file {path} is not a GuideCheck database ({detail}).").format(path=self.path, detail=exc)) from None
+            raise UserError(
+                _("The file {path} is not a GuideCheck database ({detail}).").format(
+                    path=self.path, detail=exc
+                )
+            ) from None
         self._migrate(existed)
         self.device_id = self._ensure_device_id()
 
@@ -134,11 +142,16 @@ class StoreBase:
                 yield self.conn
         except sqlite3.OperationalError as exc:
             text = str(exc).lower()
-            if "disk is full" in text or "disk i/o" in text or "readonly" in text or "read-only" in text:
+            if (
+                "disk is full" in text
+                or "disk i/o" in text
+                or "readonly" in text
+                or "read-only" in text
+            ):
                 raise UserError(
-                    _("Nothing was saved: the disk holding {path} is full or cannot be written ({detail}).").format(
-                        path=self.path, detail=exc
-                    )
+                    _(
+                        "Nothing was saved: the disk holding {path} is full or cannot be written ({detail})."
+                    ).format(path=self.path, detail=exc)
                 ) from None
             raise
 
@@ -150,17 +163,38 @@ class StoreBase:
 
     def set_meta(self, key: str, value: str) -> None:
         with self.atomic():
-            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
+            )
 
-    def record_audit(self, actor: str, entity: str, entity_id: str, action: str, field: str = "", old: Any = None, new: Any = None) -> None:
+    def record_audit(
+        self,
+        actor: str,
+        entity: str,
+        entity_id: str,
+        action: str,
+        field: str = "",
+        old: Any = None,
+        new: Any = None,
+    ) -> None:
         """Append to the audit chain; call inside the transaction that makes the change."""
         audit.append(
-            self.conn, at=now_iso(), actor=actor or "", device_id=self.device_id, entity=entity,
-            entity_id=entity_id, action=action, field=field, old=old, new=new,
+            self.conn,
+            at=now_iso(),
+            actor=actor or "",
+            device_id=self.device_id,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            field=field,
+            old=old,
+            new=new,
         )
 
     def audit_entries(self) -> list[audit.AuditEntry]:
-        rows = self.conn.execute("SELECT seq, at, actor, device_id, entity, entity_id, action, field, old, new, prev_hash, hash FROM audit ORDER BY seq")
+        rows = self.conn.execute(
+            "SELECT seq, at, actor, device_id, entity, entity_id, action, field, old, new, prev_hash, hash FROM audit ORDER BY seq"
+        )
         return [audit.AuditEntry(*row) for row in rows]
 
     def verify_audit(self) -> audit.AuditCheck:
@@ -182,21 +216,28 @@ class StoreBase:
             )
         elif row[0] != digest:
             raise UserError(
-                _("Questionnaire {id} version {version} differs from the copy already used here; give the changed file a new version.").format(
-                    id=questionnaire.id, version=questionnaire.version
-                )
+                _(
+                    "Questionnaire {id} version {version} differs from the copy already used here; give the changed file a new version."
+                ).format(id=questionnaire.id, version=questionnaire.version)
             )
 
     def stored_questionnaire(self, questionnaire_id: str, version: str) -> Questionnaire:
         row = self.conn.execute(
-            "SELECT source FROM questionnaire_versions WHERE id = ? AND version = ?", (questionnaire_id, version)
+            "SELECT source FROM questionnaire_versions WHERE id = ? AND version = ?",
+            (questionnaire_id, version),
         ).fetchone()
         if row is None:
-            raise NotFound(_("Questionnaire {id} version {version} is not in this database.").format(id=questionnaire_id, version=version))
+            raise NotFound(
+                _("Questionnaire {id} version {version} is not in this database.").format(
+                    id=questionnaire_id, version=version
+                )
+            )
         return _parse_cached(row[0], f"{questionnaire_id} {version} (stored copy)")
 
     def questionnaire_for(self, assessment: Assessment) -> Questionnaire:
-        return self.stored_questionnaire(assessment.questionnaire_id, assessment.questionnaire_version)
+        return self.stored_questionnaire(
+            assessment.questionnaire_id, assessment.questionnaire_version
+        )
 
     # --- facilities and tools ------------------------------------------------------------------
 
@@ -209,18 +250,31 @@ class StoreBase:
             " region = excluded.region, updated_at = excluded.updated_at",
             (profile.facility_code, profile.facility_name, profile.district, profile.region, stamp),
         )
-        tool_id = tool_id_for(profile.facility_code, profile.tool_name, profile.tool_vendor, profile.tool_version)
+        tool_id = tool_id_for(
+            profile.facility_code, profile.tool_name, profile.tool_vendor, profile.tool_version
+        )
         self.conn.execute(
             "INSERT INTO tools (id, facility_code, name, vendor, version, intended_use, date_deployed, use_category, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET intended_use = excluded.intended_use,"
             " date_deployed = excluded.date_deployed, use_category = excluded.use_category, updated_at = excluded.updated_at",
-            (tool_id, profile.facility_code, profile.tool_name, profile.tool_vendor, profile.tool_version,
-             profile.tool_intended_use, profile.tool_date_deployed, profile.use_category, stamp),
+            (
+                tool_id,
+                profile.facility_code,
+                profile.tool_name,
+                profile.tool_vendor,
+                profile.tool_version,
+                profile.tool_intended_use,
+                profile.tool_date_deployed,
+                profile.use_category,
+                stamp,
+            ),
         )
         return tool_id
 
     def facilities(self) -> list[Facility]:
-        rows = self.conn.execute("SELECT code, name, district, region FROM facilities ORDER BY name, code")
+        rows = self.conn.execute(
+            "SELECT code, name, district, region FROM facilities ORDER BY name, code"
+        )
         return [Facility(*row) for row in rows]
 
     def tools(self, facility_code: str | None = None) -> list[Tool]:
@@ -234,7 +288,9 @@ class StoreBase:
     # --- reading assessments -------------------------------------------------------------------
 
     def get_assessment(self, assessment_id: str) -> Assessment:
-        row = self.conn.execute(f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE id = ?", (assessment_id,)).fetchone()
+        row = self.conn.execute(
+            f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE id = ?", (assessment_id,)
+        ).fetchone()
         if row is None:
             raise NotFound(_("There is no assessment with id {id}.").format(id=assessment_id))
         return assessment_from_row(row)
@@ -242,7 +298,10 @@ class StoreBase:
     def find_assessment(self, id_or_prefix: str) -> Assessment:
         """An assessment by full id or a unique prefix of at least 6 characters (as the CLI shows)."""
         if len(id_or_prefix) >= 6:
-            rows = self.conn.execute("SELECT id FROM assessments WHERE id LIKE ? LIMIT 2", (id_or_prefix.replace("%", "") + "%",)).fetchall()
+            rows = self.conn.execute(
+                "SELECT id FROM assessments WHERE id LIKE ? LIMIT 2",
+                (id_or_prefix.replace("%", "") + "%",),
+            ).fetchall()
             if len(rows) == 1:
                 return self.get_assessment(rows[0][0])
         return self.get_assessment(id_or_prefix)
@@ -256,7 +315,8 @@ class StoreBase:
 
     def revisions(self, lineage_id: str) -> list[Assessment]:
         rows = self.conn.execute(
-            f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE lineage_id = ? ORDER BY revision, created_at", (lineage_id,)
+            f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE lineage_id = ? ORDER BY revision, created_at",
+            (lineage_id,),
         )
         return [assessment_from_row(row) for row in rows]
 
@@ -288,11 +348,24 @@ _ASSESSMENT_COLUMNS = (
 def assessment_from_row(row: tuple[Any, ...]) -> Assessment:
     sign_off = json.loads(row[12]) if row[12] else None
     return Assessment(
-        id=row[0], lineage_id=row[1], revision=row[2], replaces=row[3], questionnaire_id=row[4],
-        questionnaire_version=row[5], status=row[6], profile=Profile.from_dict(json.loads(row[7])),
-        created_at=row[8], updated_at=row[9], facility_code=row[10], tool_id=row[11],
-        sign_off=SignOff(**sign_off) if sign_off else None, finalized_at=row[13], current_domain=row[14],
-        origin_device=row[15], superseded=bool(row[16]), conflict=bool(row[17]),
+        id=row[0],
+        lineage_id=row[1],
+        revision=row[2],
+        replaces=row[3],
+        questionnaire_id=row[4],
+        questionnaire_version=row[5],
+        status=row[6],
+        profile=Profile.from_dict(json.loads(row[7])),
+        created_at=row[8],
+        updated_at=row[9],
+        facility_code=row[10],
+        tool_id=row[11],
+        sign_off=SignOff(**sign_off) if sign_off else None,
+        finalized_at=row[13],
+        current_domain=row[14],
+        origin_device=row[15],
+        superseded=bool(row[16]),
+        conflict=bool(row[17]),
     )
 
 

@@ -78,7 +78,7 @@ def m001_initial(db: Database) -> None:
             action TEXT NOT NULL, field TEXT NOT NULL DEFAULT '', old TEXT, new TEXT,
             prev_hash TEXT NOT NULL, hash TEXT NOT NULL
         );
-        """
+        """,
     )
 
 
@@ -114,10 +114,14 @@ STEPS: tuple[Callable[[Database], None], ...] = (
 
 def pending_names(conn: sqlite3.Connection) -> list[str]:
     """Names of the steps not yet applied to this database, without importing sqlite-utils."""
-    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (BOOKKEEPING_TABLE,)).fetchone()
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (BOOKKEEPING_TABLE,)
+    ).fetchone()
     applied: set[str] = set()
     if exists:
-        rows = conn.execute(f"SELECT name FROM {BOOKKEEPING_TABLE} WHERE migration_set = ?", (SET_NAME,))
+        rows = conn.execute(
+            f"SELECT name FROM {BOOKKEEPING_TABLE} WHERE migration_set = ?", (SET_NAME,)
+        )
         applied = {row[0] for row in rows}
     return [step.__name__ for step in STEPS if step.__name__ not in applied]
 

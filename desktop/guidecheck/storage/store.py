@@ -46,12 +46,22 @@ def check_profile(profile: Profile) -> None:
             raise UserError(_("The profile needs a {field}.").format(field=names[field]))
     for field in PROFILE_FIELDS:
         if not is_text(getattr(profile, field)):
-            raise UserError(_("The profile field {field} holds characters that are not valid text.").format(field=field))
+            raise UserError(
+                _("The profile field {field} holds characters that are not valid text.").format(
+                    field=field
+                )
+            )
         if len(getattr(profile, field)) > MAX_FIELD:
-            raise UserError(_("The profile field {field} is longer than {n} characters.").format(field=field, n=MAX_FIELD))
+            raise UserError(
+                _("The profile field {field} is longer than {n} characters.").format(
+                    field=field, n=MAX_FIELD
+                )
+            )
     if profile.use_category not in USE_CATEGORIES:
         raise UserError(
-            _("The use category must be one of {choices}, not '{value}'.").format(choices=", ".join(USE_CATEGORIES), value=profile.use_category)
+            _("The use category must be one of {choices}, not '{value}'.").format(
+                choices=", ".join(USE_CATEGORIES), value=profile.use_category
+            )
         )
     import datetime as dt
 
@@ -61,13 +71,19 @@ def check_profile(profile: Profile) -> None:
             try:
                 dt.date.fromisoformat(value)
             except ValueError:
-                raise UserError(_("The profile field {field} must be a date written as YYYY-MM-DD.").format(field=field)) from None
+                raise UserError(
+                    _("The profile field {field} must be a date written as YYYY-MM-DD.").format(
+                        field=field
+                    )
+                ) from None
 
 
 class Store(StoreBase):
     """The GuideCheck database with the operations that change assessments."""
 
-    def new_assessment(self, questionnaire: Questionnaire, profile: Profile, actor: str = "") -> Assessment:
+    def new_assessment(
+        self, questionnaire: Questionnaire, profile: Profile, actor: str = ""
+    ) -> Assessment:
         """Create a draft (revision 1) for this questionnaire version and profile."""
         check_profile(profile)
         assessment_id = str(uuid.uuid4())
@@ -81,8 +97,19 @@ class Store(StoreBase):
                 "INSERT INTO assessments (id, lineage_id, revision, replaces, questionnaire_id, questionnaire_version,"
                 " status, profile_json, facility_code, tool_id, created_at, updated_at, current_domain, origin_device)"
                 " VALUES (?, ?, 1, NULL, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?)",
-                (assessment_id, assessment_id, questionnaire.id, questionnaire.version, _profile_json(profile),
-                 profile.facility_code, tool_id, stamp, stamp, first_domain, self.device_id),
+                (
+                    assessment_id,
+                    assessment_id,
+                    questionnaire.id,
+                    questionnaire.version,
+                    _profile_json(profile),
+                    profile.facility_code,
+                    tool_id,
+                    stamp,
+                    stamp,
+                    first_domain,
+                    self.device_id,
+                ),
             )
             self._refresh_summary(assessment_id, questionnaire, profile)
             self.record_audit(actor, "assessment", assessment_id, "create", new=profile.as_dict())
@@ -98,11 +125,19 @@ class Store(StoreBase):
                 (_profile_json(profile), profile.facility_code, tool_id, now_iso(), assessment_id),
             )
             self._refresh_summary(assessment_id, self.questionnaire_for(assessment), profile)
-            self.record_audit(actor or profile.assessor_name, "assessment", assessment_id, "update_profile",
-                              old=assessment.profile.as_dict(), new=profile.as_dict())
+            self.record_audit(
+                actor or profile.assessor_name,
+                "assessment",
+                assessment_id,
+                "update_profile",
+                old=assessment.profile.as_dict(),
+                new=profile.as_dict(),
+            )
         return self.get_assessment(assessment_id)
 
-    def save_answer(self, assessment_id: str, item_id: str, value: Any, note: str | None = None, actor: str = "") -> None:
+    def save_answer(
+        self, assessment_id: str, item_id: str, value: Any, note: str | None = None, actor: str = ""
+    ) -> None:
         """Validate and commit one answer (None clears it); `note=None` keeps the current note."""
         assessment = self._draft(assessment_id)
         questionnaire = self.questionnaire_for(assessment)
@@ -111,12 +146,19 @@ class Store(StoreBase):
             raise AnswerError(_("The questionnaire has no item '{id}'.").format(id=item_id))
         value = normalize_value(item, value)
         if note is not None and not is_text(note):
-            raise AnswerError(_("The note for item '{id}' holds characters that are not valid text.").format(id=item_id))
+            raise AnswerError(
+                _("The note for item '{id}' holds characters that are not valid text.").format(
+                    id=item_id
+                )
+            )
         if note is not None and len(note) > 10_000:
-            raise AnswerError(_("The note for item '{id}' is longer than 10,000 characters.").format(id=item_id))
+            raise AnswerError(
+                _("The note for item '{id}' is longer than 10,000 characters.").format(id=item_id)
+            )
         actor = actor or assessment.profile.assessor_name
         old = self.conn.execute(
-            "SELECT value_json, note FROM answers WHERE assessment_id = ? AND item_id = ?", (assessment_id, item_id)
+            "SELECT value_json, note FROM answers WHERE assessment_id = ? AND item_id = ?",
+            (assessment_id, item_id),
         ).fetchone()
         old_value = json.loads(old[0]) if old else None
         old_note = old[1] if old else ""
@@ -126,68 +168,103 @@ class Store(StoreBase):
         stamp = now_iso()
         with self.atomic():
             if value is None and not new_note:
-                self.conn.execute("DELETE FROM answers WHERE assessment_id = ? AND item_id = ?", (assessment_id, item_id))
+                self.conn.execute(
+                    "DELETE FROM answers WHERE assessment_id = ? AND item_id = ?",
+                    (assessment_id, item_id),
+                )
             else:
                 self.conn.execute(
                     "INSERT INTO answers (assessment_id, item_id, value_json, note, answered_at, answered_by)"
                     " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(assessment_id, item_id) DO UPDATE SET"
                     " value_json = excluded.value_json, note = excluded.note, answered_at = excluded.answered_at,"
                     " answered_by = excluded.answered_by",
-                    (assessment_id, item_id, json.dumps(value, ensure_ascii=False), new_note, stamp, actor),
+                    (
+                        assessment_id,
+                        item_id,
+                        json.dumps(value, ensure_ascii=False),
+                        new_note,
+                        stamp,
+                        actor,
+                    ),
                 )
-            self.conn.execute("UPDATE assessments SET updated_at = ? WHERE id = ?", (stamp, assessment_id))
+            self.conn.execute(
+                "UPDATE assessments SET updated_at = ? WHERE id = ?", (stamp, assessment_id)
+            )
             self._refresh_summary(assessment_id, questionnaire, assessment.profile)
             if old_value != value:
-                self.record_audit(actor, "answer", f"{assessment_id}/{item_id}", "set", "value", old_value, value)
+                self.record_audit(
+                    actor, "answer", f"{assessment_id}/{item_id}", "set", "value", old_value, value
+                )
             if old_note != new_note:
-                self.record_audit(actor, "answer", f"{assessment_id}/{item_id}", "set", "note", old_note, new_note)
+                self.record_audit(
+                    actor, "answer", f"{assessment_id}/{item_id}", "set", "note", old_note, new_note
+                )
 
     def set_current_domain(self, assessment_id: str, domain_id: str) -> None:
         """Remember where the person is, so reopening resumes there (not audited: no data changes)."""
         with self.atomic():
-            self.conn.execute("UPDATE assessments SET current_domain = ? WHERE id = ?", (domain_id, assessment_id))
+            self.conn.execute(
+                "UPDATE assessments SET current_domain = ? WHERE id = ?", (domain_id, assessment_id)
+            )
 
     def result(self, assessment_id: str) -> ScoreResult:
         assessment = self.get_assessment(assessment_id)
-        return score(self.questionnaire_for(assessment), assessment.profile, self.answers(assessment_id))
+        return score(
+            self.questionnaire_for(assessment), assessment.profile, self.answers(assessment_id)
+        )
 
     def finalize(self, assessment_id: str, sign_off: SignOff, actor: str = "") -> Assessment:
         """Sign off a complete draft; it becomes read-only."""
         self._draft(assessment_id)
-        for value, label in ((sign_off.assessor_name, _("assessor name")), (sign_off.date, _("date"))):
+        for value, label in (
+            (sign_off.assessor_name, _("assessor name")),
+            (sign_off.date, _("date")),
+        ):
             if not value.strip():
                 raise UserError(_("The sign-off needs the {field}.").format(field=label))
         result = self.result(assessment_id)
         if not result.complete:
             first = (result.unanswered + result.missing_notes)[0]
             raise FinalizeBlocked(
-                _("The assessment cannot be finalized yet: {n} questions are unanswered and {m} notes are missing (first: {item}).").format(
-                    n=len(result.unanswered), m=len(result.missing_notes), item=first
-                ),
+                _(
+                    "The assessment cannot be finalized yet: {n} questions are unanswered and {m} notes are missing (first: {item})."
+                ).format(n=len(result.unanswered), m=len(result.missing_notes), item=first),
                 result.unanswered,
                 result.missing_notes,
             )
         stamp = now_iso()
         sign_off_data = {
-            "assessor_name": sign_off.assessor_name, "assessor_role": sign_off.assessor_role,
-            "facility_head_name": sign_off.facility_head_name, "date": sign_off.date,
+            "assessor_name": sign_off.assessor_name,
+            "assessor_role": sign_off.assessor_role,
+            "facility_head_name": sign_off.facility_head_name,
+            "date": sign_off.date,
         }
         with self.atomic():
             self.conn.execute(
                 "UPDATE assessments SET status = 'final', sign_off_json = ?, finalized_at = ?, updated_at = ? WHERE id = ?",
                 (json.dumps(sign_off_data, ensure_ascii=False), stamp, stamp, assessment_id),
             )
-            self.record_audit(actor or sign_off.assessor_name, "assessment", assessment_id, "finalize", new=sign_off_data)
+            self.record_audit(
+                actor or sign_off.assessor_name,
+                "assessment",
+                assessment_id,
+                "finalize",
+                new=sign_off_data,
+            )
         return self.get_assessment(assessment_id)
 
     def revise(self, assessment_id: str, actor: str = "") -> Assessment:
         """Start a new draft revision of a final assessment, with its answers copied."""
         assessment = self.get_assessment(assessment_id)
         if not assessment.is_final:
-            raise UserError(_("Only a finalized assessment can be revised; this one is still a draft."))
+            raise UserError(
+                _("Only a finalized assessment can be revised; this one is still a draft.")
+            )
         latest = max(r.revision for r in self.revisions(assessment.lineage_id))
         if assessment.revision != latest:
-            raise UserError(_("A newer revision of this assessment exists; revise that one instead."))
+            raise UserError(
+                _("A newer revision of this assessment exists; revise that one instead.")
+            )
         new_id = str(uuid.uuid4())
         stamp = now_iso()
         with self.atomic():
@@ -204,7 +281,13 @@ class Store(StoreBase):
                 (new_id, assessment_id),
             )
             self._refresh_summary(new_id, self.questionnaire_for(assessment), assessment.profile)
-            self.record_audit(actor or assessment.profile.assessor_name, "assessment", new_id, "revise", old=assessment_id)
+            self.record_audit(
+                actor or assessment.profile.assessor_name,
+                "assessment",
+                new_id,
+                "revise",
+                old=assessment_id,
+            )
         return self.get_assessment(new_id)
 
     def refresh_summary(self, assessment_id: str) -> None:
@@ -212,19 +295,29 @@ class Store(StoreBase):
         assessment = self.get_assessment(assessment_id)
         self._refresh_summary(assessment_id, self.questionnaire_for(assessment), assessment.profile)
 
-    def _refresh_summary(self, assessment_id: str, questionnaire: Questionnaire, profile: Profile) -> None:
+    def _refresh_summary(
+        self, assessment_id: str, questionnaire: Questionnaire, profile: Profile
+    ) -> None:
         result = score(questionnaire, profile, self.answers(assessment_id))
         self.conn.execute(
             "UPDATE assessments SET overall_score = ?, verdict = ?, red_flag_count = ?, answered_count = ?, shown_count = ?"
             " WHERE id = ?",
-            (result.overall, result.verdict, len(result.red_flags), len(result.visible_items) - len(result.unanswered),
-             len(result.visible_items), assessment_id),
+            (
+                result.overall,
+                result.verdict,
+                len(result.red_flags),
+                len(result.visible_items) - len(result.unanswered),
+                len(result.visible_items),
+                assessment_id,
+            ),
         )
 
     def _draft(self, assessment_id: str) -> Assessment:
         assessment = self.get_assessment(assessment_id)
         if assessment.is_final:
-            raise ReadOnlyError(_("This assessment is finalized and read-only; make a revision to change it."))
+            raise ReadOnlyError(
+                _("This assessment is finalized and read-only; make a revision to change it.")
+            )
         return assessment
 
 

@@ -45,7 +45,9 @@ class AssessmentFlow:
 
         def loaded(result: tuple[Any, list[Any], list[Any]]) -> None:
             report, facilities, tools = result
-            self.new_screen.set_questionnaires(report.questionnaires, [str(e) for e in report.errors])
+            self.new_screen.set_questionnaires(
+                report.questionnaires, [str(e) for e in report.errors]
+            )
             self.new_screen.set_known(facilities, tools)
 
         self.runner.task(work).success(loaded).failure(self._failed).run()
@@ -60,8 +62,9 @@ class AssessmentFlow:
             else:
                 self.show_error(error)
 
-        self.runner.task(lambda c: c.store.new_assessment(questionnaire, profile, profile.assessor_name)).success(
-            lambda assessment: self.open_assessment(assessment.id)).failure(failed).run()
+        self.runner.task(
+            lambda c: c.store.new_assessment(questionnaire, profile, profile.assessor_name)
+        ).success(lambda assessment: self.open_assessment(assessment.id)).failure(failed).run()
 
     # -- an assessment -------------------------------------------------------------------------------
     def open_assessment(self, assessment_id: str, screen: str = "") -> None:
@@ -82,7 +85,9 @@ class AssessmentFlow:
                 self.binder.deleteLater()
             from guidecheck.gui.assessment.binding import AnswerBinder
 
-            self.binder = AnswerBinder(self.runner, assessment.id, answers, assessment.profile.assessor_name, self)
+            self.binder = AnswerBinder(
+                self.runner, assessment.id, answers, assessment.profile.assessor_name, self
+            )
             self.binder.read_only = assessment.is_final
             self.binder.saving_changed.connect(self.set_saving)
             self.binder.save_failed.connect(self.show_error)
@@ -93,7 +98,10 @@ class AssessmentFlow:
                 self.show_screen(self.walkthrough)
                 self.walkthrough.focus_first_question()
                 self.save_indicator.setText(
-                    self.tr("🔒 Final: read-only") if assessment.is_final else self.tr("✔ All changes saved"))
+                    self.tr("🔒 Final: read-only")
+                    if assessment.is_final
+                    else self.tr("✔ All changes saved")
+                )
             self.assessment_opened.emit(assessment.id)
 
         self.runner.task(work).success(loaded).failure(self._failed).run()
@@ -103,12 +111,18 @@ class AssessmentFlow:
         if assessment is None or assessment.is_final:
             return
         assessment_id = assessment.id
-        self.runner.run(lambda c: c.store.set_current_domain(assessment_id, domain_id), failure=self.show_error)
+        self.runner.run(
+            lambda c: c.store.set_current_domain(assessment_id, domain_id), failure=self.show_error
+        )
 
     def current_result(self) -> Any:
         from guidecheck.checklist import scoring
 
-        assert self.questionnaire is not None and self.assessment is not None and self.binder is not None
+        assert (
+            self.questionnaire is not None
+            and self.assessment is not None
+            and self.binder is not None
+        )
         return scoring.score(self.questionnaire, self.assessment.profile, self.binder.answers)
 
     def show_review(self) -> None:
@@ -150,8 +164,9 @@ class AssessmentFlow:
                 self.show_error(error)
 
         # Wait for queued answers: the worker runs tasks in order, so finalize sees them all.
-        self.runner.task(lambda c: c.store.finalize(assessment_id, sign_off, sign_off.assessor_name)).success(
-            lambda _a: self.open_assessment(assessment_id)).failure(failed).run()
+        self.runner.task(
+            lambda c: c.store.finalize(assessment_id, sign_off, sign_off.assessor_name)
+        ).success(lambda _a: self.open_assessment(assessment_id)).failure(failed).run()
 
     def show_summary(self) -> None:
         if self.assessment is None or self.questionnaire is None:
@@ -173,4 +188,5 @@ class AssessmentFlow:
         self._leave_assessment()
         self.set_busy(self.tr("Making a new revision…"))
         self.runner.task(lambda c: c.store.revise(assessment_id, "")).success(
-            lambda assessment: self.open_assessment(assessment.id, "walkthrough")).failure(self._failed).run()
+            lambda assessment: self.open_assessment(assessment.id, "walkthrough")
+        ).failure(self._failed).run()

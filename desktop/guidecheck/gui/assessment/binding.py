@@ -82,9 +82,9 @@ class AnswerBinder(QObject):
             self.answer_changed.emit(item_id)
             self.save_failed.emit(error)
 
-        self.runner.task(work).success(lambda _r: self.saved.emit(item_id)).failure(failed).finished(
-            self._done
-        ).run()
+        self.runner.task(work).success(lambda _r: self.saved.emit(item_id)).failure(
+            failed
+        ).finished(self._done).run()
 
     def _done(self) -> None:
         self.in_flight -= 1

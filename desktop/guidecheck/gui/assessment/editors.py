@@ -98,7 +98,9 @@ class ChoiceButtonsEditor(AnswerEditor):
             layout.addWidget(button)
             button.clicked.connect(lambda _checked=False, v=value: self.committed.emit(v))
             if compliance:
-                button.toggled.connect(lambda on, b=button, text=label: b.setText(f"✔ {text}" if on else text))
+                button.toggled.connect(
+                    lambda on, b=button, text=label: b.setText(f"✔ {text}" if on else text)
+                )
             if len(key) == 1 and key.isdigit():
                 self._shortcut(key, value)
             if alt:
@@ -218,7 +220,9 @@ class CheckedLineEditor(AnswerEditor):
 class NumberEditor(CheckedLineEditor):
     def __init__(self, item: Item, parent: QWidget | None = None) -> None:
         super().__init__(item, parent)
-        self.field.setPlaceholderText(self.tr("a whole number") if item.integer else self.tr("a number"))
+        self.field.setPlaceholderText(
+            self.tr("a whole number") if item.integer else self.tr("a number")
+        )
 
     def parse(self, text: str) -> int | float:
         try:
@@ -298,7 +302,9 @@ class TextEditor(AnswerEditor):
         self.field = PausedTextEdit(self)
         self.field.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
         layout.addWidget(self.field)
-        self.field.text_ready.connect(lambda text: self.committed.emit(text if text.strip() else None))
+        self.field.text_ready.connect(
+            lambda text: self.committed.emit(text if text.strip() else None)
+        )
 
     def set_value(self, value: Any) -> None:
         self.field.set_text_quietly("" if value is None else str(value))

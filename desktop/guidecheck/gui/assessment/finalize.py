@@ -33,10 +33,14 @@ class FinalizeScreen(QWidget):
         self.title = QLabel(self.tr("Finalize and sign"), self)
         set_scaled_font(self.title, 1.35, bold=True)
         outer.addWidget(self.title)
-        explain = QLabel(self.tr(
-            "Signing makes this assessment final: its answers can no longer be changed, and it can be "
-            "printed and sent to the district. If something changes later, use “Revise” on the home "
-            "screen to make a new revision; the signed one is kept."), self)
+        explain = QLabel(
+            self.tr(
+                "Signing makes this assessment final: its answers can no longer be changed, and it can be "
+                "printed and sent to the district. If something changes later, use “Revise” on the home "
+                "screen to make a new revision; the signed one is kept."
+            ),
+            self,
+        )
         explain.setWordWrap(True)
         outer.addWidget(explain)
         self.result_line = QLabel(self)
@@ -84,10 +88,20 @@ class FinalizeScreen(QWidget):
     def set_assessment(self, assessment: Assessment, result: ScoreResult | None = None) -> None:
         profile = assessment.profile
         if result is not None:
-            self.result_line.setText(self.tr("You are signing: {verdict}, overall score {score}, red flags: {flags}.").format(
-                verdict=verdict_text(result.verdict), score=score_text(result.overall), flags=len(result.red_flags)))
-        self.title.setText(self.tr("Finalize and sign — {facility}, {tool}").format(
-            facility=profile.facility_name, tool=profile.tool_name))
+            self.result_line.setText(
+                self.tr(
+                    "You are signing: {verdict}, overall score {score}, red flags: {flags}."
+                ).format(
+                    verdict=verdict_text(result.verdict),
+                    score=score_text(result.overall),
+                    flags=len(result.red_flags),
+                )
+            )
+        self.title.setText(
+            self.tr("Finalize and sign — {facility}, {tool}").format(
+                facility=profile.facility_name, tool=profile.tool_name
+            )
+        )
         self.assessor_name.setText(profile.assessor_name)
         self.assessor_role.setText(profile.assessor_role)
         self.head_name.clear()
@@ -102,7 +116,9 @@ class FinalizeScreen(QWidget):
         try:
             date_text = dt.date.fromisoformat(date_text).isoformat()
         except ValueError:
-            self.date_message.setText(self.tr("Please write the date as year-month-day, for example 2025-03-31."))
+            self.date_message.setText(
+                self.tr("Please write the date as year-month-day, for example 2025-03-31.")
+            )
             return
         if not self.assessor_name.text().strip():
             self.message.setText(self.tr("Please type the assessor's name."))
@@ -110,12 +126,14 @@ class FinalizeScreen(QWidget):
         if not self.head_name.text().strip():
             self.message.setText(self.tr("Please type the name of the facility head."))
             return
-        self.sign_requested.emit(SignOff(
-            assessor_name=self.assessor_name.text().strip(),
-            assessor_role=self.assessor_role.text().strip(),
-            facility_head_name=self.head_name.text().strip(),
-            date=date_text,
-        ))
+        self.sign_requested.emit(
+            SignOff(
+                assessor_name=self.assessor_name.text().strip(),
+                assessor_role=self.assessor_role.text().strip(),
+                facility_head_name=self.head_name.text().strip(),
+                date=date_text,
+            )
+        )
 
     def show_problem(self, text: str) -> None:
         self.message.setText(text)

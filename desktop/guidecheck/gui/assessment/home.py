@@ -73,7 +73,13 @@ class HomeScreen(QWidget):
         self.export_button = QPushButton(self.tr("&Export for district…"), self)
         self.revise_button = QPushButton(self.tr("Re&vise"), self)
         self.new_button.setDefault(True)
-        for button in (self.new_button, self.continue_button, self.report_button, self.export_button, self.revise_button):
+        for button in (
+            self.new_button,
+            self.continue_button,
+            self.report_button,
+            self.export_button,
+            self.revise_button,
+        ):
             button.setMinimumHeight(34)
             actions.addWidget(button)
         actions.addStretch(1)
@@ -99,7 +105,9 @@ class HomeScreen(QWidget):
         self.new_button.clicked.connect(self.new_requested)
         self.continue_button.clicked.connect(lambda: self._emit_selected(self.continue_requested))
         self.report_button.clicked.connect(lambda: self._emit_selected(self.report_requested))
-        self.export_button.clicked.connect(lambda: self.export_requested.emit(self.selected_id() or ""))
+        self.export_button.clicked.connect(
+            lambda: self.export_requested.emit(self.selected_id() or "")
+        )
         self.revise_button.clicked.connect(lambda: self._emit_selected(self.revise_requested))
         self._update_buttons()
 
@@ -168,8 +176,12 @@ class HomeScreen(QWidget):
         header.setSectionResizeMode(COL_TOOL, QHeaderView.ResizeMode.Stretch)
         # Fixed columns are sized from the font, so 125% and 150% text still fits without cutting.
         digits = self.fontMetrics().horizontalAdvance("2025-12-31") + 28
-        for column, width in ((COL_DATE, digits), (COL_STATUS, digits * 2.3), (COL_SCORE, digits * 0.75),
-                              (COL_VERDICT, digits * 2.5)):
+        for column, width in (
+            (COL_DATE, digits),
+            (COL_STATUS, digits * 2.3),
+            (COL_SCORE, digits * 0.75),
+            (COL_VERDICT, digits * 2.5),
+        ):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, int(width))
         table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -265,10 +277,16 @@ class HomeScreen(QWidget):
         if not self.export_available:
             self.export_button.setToolTip(self.export_unavailable_reason)
         else:
-            self.export_button.setToolTip(self.tr(
-                "Save a sealed file with every change since the last export, for the district health office."))
+            self.export_button.setToolTip(
+                self.tr(
+                    "Save a sealed file with every change since the last export, for the district health office."
+                )
+            )
         self.revise_button.setEnabled(bool(final))
         self.revise_button.setToolTip(
-            self.tr("Make a new draft revision of this final assessment.") if final
-            else self.tr("Only a final assessment can be revised; a draft can still be changed directly.")
+            self.tr("Make a new draft revision of this final assessment.")
+            if final
+            else self.tr(
+                "Only a final assessment can be revised; a draft can still be changed directly."
+            )
         )

@@ -61,7 +61,10 @@ def status_cell(summary: AssessmentSummary) -> str:
     revision = tr(" · revision {n}").format(n=summary.revision) if summary.revision > 1 else ""
     if summary.status == "final":
         return status_text("final") + revision
-    return tr("Draft, {done}/{total} answered").format(done=summary.answered, total=summary.shown) + revision
+    return (
+        tr("Draft, {done}/{total} answered").format(done=summary.answered, total=summary.shown)
+        + revision
+    )
 
 
 def verdict_cell(summary: AssessmentSummary) -> str:
@@ -98,7 +101,9 @@ class AssessmentTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else COLUMN_COUNT
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE
+    ) -> Any:
         from PySide6.QtCore import Qt  # built by now: Qt passed `orientation` as a Qt enum
 
         if orientation == Qt.Orientation.Horizontal and role == DISPLAY_ROLE:
@@ -179,5 +184,9 @@ class VerdictBadgeDelegate(QStyledItemDelegate):
         painter.setBrush(QColor(background))
         painter.drawRoundedRect(rect, 5, 5)
         painter.setPen(QColor(foreground))
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width()) - 8))
+        painter.drawText(
+            rect,
+            int(Qt.AlignmentFlag.AlignCenter),
+            metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width()) - 8),
+        )
         painter.restore()

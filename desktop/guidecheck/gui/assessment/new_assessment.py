@@ -94,16 +94,22 @@ class NewAssessmentScreen(QWidget):
         for questionnaire in questionnaires:
             count = len(questionnaire.items)
             text = self.tr("{title}\nversion {version} · {count} questions · {source}").format(
-                title=questionnaire.title.en, version=questionnaire.version, count=count,
-                source=questionnaire.guidance_source or questionnaire.id)
+                title=questionnaire.title.en,
+                version=questionnaire.version,
+                count=count,
+                source=questionnaire.guidance_source or questionnaire.id,
+            )
             row = QListWidgetItem(text)
             row.setToolTip(questionnaire.description.en)
             self.questionnaire_list.addItem(row)
         if questionnaires:
             self.questionnaire_list.setCurrentRow(0)
         self.picker_problems.setText(
-            self.tr("Some checklist files could not be used: {problems}").format(problems="; ".join(problems))
-            if problems else ""
+            self.tr("Some checklist files could not be used: {problems}").format(
+                problems="; ".join(problems)
+            )
+            if problems
+            else ""
         )
 
     def selected_questionnaire(self) -> Questionnaire | None:
@@ -243,8 +249,16 @@ class NewAssessmentScreen(QWidget):
 
     # -- flow --------------------------------------------------------------------------------------
     def reset(self) -> None:
-        for field in (self.facility_code, self.district, self.region, self.tool_vendor, self.tool_version,
-                      self.tool_use, self.tool_deployed, self.assessor_role):
+        for field in (
+            self.facility_code,
+            self.district,
+            self.region,
+            self.tool_vendor,
+            self.tool_version,
+            self.tool_use,
+            self.tool_deployed,
+            self.assessor_role,
+        ):
             field.clear()
         self.facility_name.setEditText("")
         self.tool_name.setEditText("")
@@ -262,14 +276,18 @@ class NewAssessmentScreen(QWidget):
             self.next_button.setText(self.tr("Ne&xt →"))
             self.questionnaire_list.setFocus()
         else:
-            self.heading.setText(self.tr("New assessment — step 2 of 2: the facility and the AI tool"))
+            self.heading.setText(
+                self.tr("New assessment — step 2 of 2: the facility and the AI tool")
+            )
             self.next_button.setText(self.tr("&Start assessment"))
             self.facility_name.setFocus()
 
     def _next(self) -> None:
         if self.steps.currentIndex() == 0:
             if self.selected_questionnaire() is None:
-                self.message.setText(self.tr("There is no checklist to choose; ask your district office for one."))
+                self.message.setText(
+                    self.tr("There is no checklist to choose; ask your district office for one.")
+                )
                 return
             self.show_step(1)
             return

@@ -50,7 +50,9 @@ class QuestionCard(QFrame):
         if item.critical:
             tag = QLabel(self.tr("⚠ Critical"), self)
             tag.setToolTip(self.tr("A 'No' or 'Don't know' here is a red flag."))
-            tag.setStyleSheet("color:#7a1108; border:1px solid #7a1108; border-radius:3px; padding:1px 6px;")
+            tag.setStyleSheet(
+                "color:#7a1108; border:1px solid #7a1108; border-radius:3px; padding:1px 6px;"
+            )
             top.addWidget(tag, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
 
@@ -72,7 +74,9 @@ class QuestionCard(QFrame):
         self.guidance.setObjectName("guidancePanel")
         self.guidance.setStyleSheet("background:#eef3f8; border-radius:4px; padding:8px;")
         self.guidance.setVisible(False)
-        has_guidance = any(t.en for t in (item.guidance.why, item.guidance.evidence, item.guidance.example))
+        has_guidance = any(
+            t.en for t in (item.guidance.why, item.guidance.evidence, item.guidance.example)
+        )
         self.guidance_toggle.setVisible(has_guidance)
         layout.addWidget(self.guidance_toggle, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.guidance)
@@ -100,7 +104,9 @@ class QuestionCard(QFrame):
 
     def _toggle_guidance(self, shown: bool) -> None:
         self.guidance.setVisible(shown)
-        self.guidance_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.guidance_toggle.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
 
     def _on_value(self, value: Any) -> None:
         self.value = value
@@ -134,8 +140,11 @@ class QuestionCard(QFrame):
         )
 
     def note_needed_and_empty(self) -> bool:
-        return (note_required(self.item, self.value) and self.note.isEnabled()
-                and not self.note.toPlainText().strip())
+        return (
+            note_required(self.item, self.value)
+            and self.note.isEnabled()
+            and not self.note.toPlainText().strip()
+        )
 
     def set_read_only(self, read_only: bool) -> None:
         self._read_only = read_only

@@ -80,18 +80,33 @@ class ReviewScreen(QWidget):
         self.back_button.clicked.connect(self.back_requested)
         self.finalize_button.clicked.connect(self.finalize_requested)
 
-    def set_data(self, questionnaire: Questionnaire, assessment: Assessment, result: ScoreResult) -> None:
+    def set_data(
+        self, questionnaire: Questionnaire, assessment: Assessment, result: ScoreResult
+    ) -> None:
         profile = assessment.profile
-        self.title.setText(self.tr("Review — {facility}, {tool}").format(
-            facility=profile.facility_name, tool=profile.tool_name))
-        self.verdict.setText(verdict_text(result.verdict if result.overall is not None or result.red_flags else None))
+        self.title.setText(
+            self.tr("Review — {facility}, {tool}").format(
+                facility=profile.facility_name, tool=profile.tool_name
+            )
+        )
+        self.verdict.setText(
+            verdict_text(result.verdict if result.overall is not None or result.red_flags else None)
+        )
         self.verdict.setStyleSheet(badge_style(result.verdict))
-        self.score.setText(self.tr("Overall score {score}").format(score=score_text(result.overall)))
+        self.score.setText(
+            self.tr("Overall score {score}").format(score=score_text(result.overall))
+        )
         answered = len(result.visible_items) - len(result.unanswered)
-        self.summary.setText(self.tr(
-            "{answered} of {total} questions answered · evidence notes missing: {notes} · red flags: {flags}."
-        ).format(answered=answered, total=len(result.visible_items), notes=len(result.missing_notes),
-                 flags=len(result.red_flags)))
+        self.summary.setText(
+            self.tr(
+                "{answered} of {total} questions answered · evidence notes missing: {notes} · red flags: {flags}."
+            ).format(
+                answered=answered,
+                total=len(result.visible_items),
+                notes=len(result.missing_notes),
+                flags=len(result.red_flags),
+            )
+        )
         self.tree.clear()
 
         def question_text(item_id: str) -> str:
@@ -104,7 +119,11 @@ class ReviewScreen(QWidget):
         # Red flags and missing notes first (few, and they matter most); unanswered questions
         # are grouped by domain so a long list never pushes the rest off the screen.
         groups = [
-            (self.tr("Red flags: critical items answered No or Don't know ({n})"), result.red_flags, "⚠ "),
+            (
+                self.tr("Red flags: critical items answered No or Don't know ({n})"),
+                result.red_flags,
+                "⚠ ",
+            ),
             (self.tr("Evidence note needed ({n})"), result.missing_notes, "✎ "),
             (self.tr("Not answered yet ({n})"), result.unanswered, "○ "),
         ]
@@ -127,18 +146,26 @@ class ReviewScreen(QWidget):
             value = result.domains.get(domain.id)
             below = value is not None and value < minimum
             text = self.tr("{title}: {score}{below} — {done}/{total} answered").format(
-                title=domain.title.en, score=score_text(value),
+                title=domain.title.en,
+                score=score_text(value),
                 below=self.tr(" (below the {m:g}% minimum)").format(m=minimum) if below else "",
-                done=done, total=total)
+                done=done,
+                total=total,
+            )
             self._line(scores, text, domain_id=domain.id)
         scores.setExpanded(True)
         self.finalize_button.setEnabled(result.complete and not assessment.is_final)
         if assessment.is_final:
             self.finalize_button.setToolTip(self.tr("This assessment is already final."))
         elif not result.complete:
-            self.finalize_button.setToolTip(self.tr("Answer every question and add the needed notes first."))
-            self.summary.setText(self.summary.text() + " " + self.tr(
-                "Answer every question and add the needed notes, then you can finalize."))
+            self.finalize_button.setToolTip(
+                self.tr("Answer every question and add the needed notes first.")
+            )
+            self.summary.setText(
+                self.summary.text()
+                + " "
+                + self.tr("Answer every question and add the needed notes, then you can finalize.")
+            )
         else:
             self.finalize_button.setToolTip("")
         first = self._first_line()
@@ -153,8 +180,14 @@ class ReviewScreen(QWidget):
         group.setFont(0, font)
         return group
 
-    def _by_domain(self, group: QTreeWidgetItem, questionnaire: Questionnaire, ids: tuple[str, ...], mark: str,
-                   question_text: Callable[[str], str]) -> None:
+    def _by_domain(
+        self,
+        group: QTreeWidgetItem,
+        questionnaire: Questionnaire,
+        ids: tuple[str, ...],
+        mark: str,
+        question_text: Callable[[str], str],
+    ) -> None:
         """One collapsed line per domain ("Equity and inclusion: 4 not answered"), opening to
         its questions; Enter on the domain line goes to its first unanswered question."""
         by_domain: dict[str, list[str]] = {}
@@ -164,13 +197,18 @@ class ReviewScreen(QWidget):
         for domain_id, items in by_domain.items():
             domain = questionnaire.domain(domain_id)
             title = domain.title.en if domain else domain_id
-            line = self._line(group, self.tr("{title}: {n} not answered").format(title=title, n=len(items)),
-                              item_id=items[0])
+            line = self._line(
+                group,
+                self.tr("{title}: {n} not answered").format(title=title, n=len(items)),
+                item_id=items[0],
+            )
             for item_id in items:
                 self._line(line, mark + question_text(item_id), item_id=item_id)
 
     @staticmethod
-    def _line(parent: QTreeWidget | QTreeWidgetItem, text: str, item_id: str = "", domain_id: str = "") -> QTreeWidgetItem:
+    def _line(
+        parent: QTreeWidget | QTreeWidgetItem, text: str, item_id: str = "", domain_id: str = ""
+    ) -> QTreeWidgetItem:
         line = QTreeWidgetItem(parent, [text])
         line.setToolTip(0, text)  # the full line when large text makes the view shorten it
         line.setData(0, ITEM_ROLE, item_id)

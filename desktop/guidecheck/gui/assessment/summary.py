@@ -42,7 +42,9 @@ def screen_svg(svg: str) -> str:
     return svg.replace("clip-path: url(#clip)", "")
 
 
-def chart_inputs(questionnaire: Questionnaire, result: ScoreResult) -> tuple[list[str], list[float | None]]:
+def chart_inputs(
+    questionnaire: Questionnaire, result: ScoreResult
+) -> tuple[list[str], list[float | None]]:
     """Domain titles and scores for the chart: shown domains only, in questionnaire order."""
     labels: list[str] = []
     scores: list[float | None] = []
@@ -101,7 +103,9 @@ class SummaryScreen(QWidget):
         palette = self.chart.palette()
         palette.setColor(self.chart.backgroundRole(), Qt.GlobalColor.white)
         self.chart.setPalette(palette)
-        chart_column.addWidget(self.chart, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        chart_column.addWidget(
+            self.chart, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
+        )
         chart_column.addStretch(1)
         body.addLayout(chart_column, 3)
         plan_column = QVBoxLayout()
@@ -125,7 +129,12 @@ class SummaryScreen(QWidget):
         self.revise_button = QPushButton(self.tr("Re&vise"), self)
         buttons.addWidget(self.home_button)
         buttons.addStretch(1)
-        for button in (self.answers_button, self.report_button, self.export_button, self.revise_button):
+        for button in (
+            self.answers_button,
+            self.report_button,
+            self.export_button,
+            self.revise_button,
+        ):
             buttons.addWidget(button)
         outer.addLayout(buttons)
         self.home_button.clicked.connect(self.home_requested)
@@ -138,35 +147,65 @@ class SummaryScreen(QWidget):
         if self.assessment is not None:
             signal.emit(self.assessment.id)  # type: ignore[attr-defined]
 
-    def set_data(self, questionnaire: Questionnaire, assessment: Assessment, result: ScoreResult) -> None:
+    def set_data(
+        self, questionnaire: Questionnaire, assessment: Assessment, result: ScoreResult
+    ) -> None:
         self.assessment = assessment
         profile = assessment.profile
-        self.title.setText(self.tr("Result — {facility}, {tool}").format(
-            facility=profile.facility_name, tool=profile.tool_name))
+        self.title.setText(
+            self.tr("Result — {facility}, {tool}").format(
+                facility=profile.facility_name, tool=profile.tool_name
+            )
+        )
         if assessment.is_final and assessment.sign_off is not None:
             sign = assessment.sign_off
-            self.status.setText(self.tr(
-                "Final (revision {rev}). Signed on {date} by {assessor} and {head} (facility head)."
-            ).format(rev=assessment.revision, date=sign.date, assessor=sign.assessor_name, head=sign.facility_head_name))
+            self.status.setText(
+                self.tr(
+                    "Final (revision {rev}). Signed on {date} by {assessor} and {head} (facility head)."
+                ).format(
+                    rev=assessment.revision,
+                    date=sign.date,
+                    assessor=sign.assessor_name,
+                    head=sign.facility_head_name,
+                )
+            )
         else:
-            self.status.setText(self.tr("Draft (revision {rev}): the result may still change.").format(rev=assessment.revision))
+            self.status.setText(
+                self.tr("Draft (revision {rev}): the result may still change.").format(
+                    rev=assessment.revision
+                )
+            )
         self.verdict.setText(verdict_text(result.verdict))
         self.verdict.setStyleSheet(badge_style(result.verdict))
-        self.score.setText(self.tr("Overall score {score}").format(score=score_text(result.overall)))
+        self.score.setText(
+            self.tr("Overall score {score}").format(score=score_text(result.overall))
+        )
         labels, scores = chart_inputs(questionnaire, result)
         # The chart's numbers as text for screen readers (the picture itself also prints them).
         self.chart.setAccessibleDescription(
-            "; ".join(f"{label}: {score_text(value)}" for label, value in zip(labels, scores, strict=True)))
+            "; ".join(
+                f"{label}: {score_text(value)}" for label, value in zip(labels, scores, strict=True)
+            )
+        )
         self.chart.load(QByteArray())
         self.chart.setVisible(False)
         self.plan.clear()
         for entry in result.action_plan:
             item = questionnaire.item(entry.item_id)
-            answer = compliance_label(entry.answer) if isinstance(entry.answer, str) else str(entry.answer)
-            priority = {"critical": self.tr("Critical"), "high": self.tr("High"), "medium": self.tr("Medium")}.get(
-                entry.priority, entry.priority)
+            answer = (
+                compliance_label(entry.answer)
+                if isinstance(entry.answer, str)
+                else str(entry.answer)
+            )
+            priority = {
+                "critical": self.tr("Critical"),
+                "high": self.tr("High"),
+                "medium": self.tr("Medium"),
+            }.get(entry.priority, entry.priority)
             question = item.question.en if item else entry.item_id
-            self.plan.addItem(f"[{priority}] {entry.action.en or question}\n   ({question} — {answer})")
+            self.plan.addItem(
+                f"[{priority}] {entry.action.en or question}\n   ({question} — {answer})"
+            )
         if not result.action_plan:
             self.plan.addItem(self.tr("Nothing to do: every scored item is fully met."))
         self.revise_button.setEnabled(assessment.is_final)
@@ -180,7 +219,9 @@ class SummaryScreen(QWidget):
             scale = CHART_SCALE * self.logicalDpiY() / 96.0 * self.font().pointSizeF() / 9.0
             # never more than ~55% of the window, so the action plan keeps room at large text
             scale = min(scale, 0.55 * max(self.window().width(), 800) / size.width())
-            self.chart.setFixedSize(QSize(round(size.width() * scale), round(size.height() * scale)))
+            self.chart.setFixedSize(
+                QSize(round(size.width() * scale), round(size.height() * scale))
+            )
         self.chart.setVisible(True)
 
     def set_export_available(self, available: bool, reason: str) -> None:

@@ -106,15 +106,25 @@ class WalkthroughScreen(QWidget):
         self.domain_info.setWordWrap(True)
         right.addWidget(self.domain_title)
         right.addWidget(self.domain_info)
-        self.read_only_note = QLabel(self.tr("🔒 This assessment is final and cannot be changed. "
-                                             "Use “Revise” on the home screen to make a new revision."), self)
+        self.read_only_note = QLabel(
+            self.tr(
+                "🔒 This assessment is final and cannot be changed. "
+                "Use “Revise” on the home screen to make a new revision."
+            ),
+            self,
+        )
         self.read_only_note.setWordWrap(True)
         self.read_only_note.setStyleSheet("background:#fff4d6; padding:6px; border-radius:4px;")
         right.addWidget(self.read_only_note)
         self.stack = QStackedWidget(self)
         right.addWidget(self.stack, 1)
-        self.hint = QLabel(self.tr("Keys: 1 Yes · 2 Partly · 3 No · 4 Don't know · 5 Not applicable "
-                                   "(or Alt+Y/P/N/D/A) · Ctrl+→ next page · Ctrl+← previous page"), self)
+        self.hint = QLabel(
+            self.tr(
+                "Keys: 1 Yes · 2 Partly · 3 No · 4 Don't know · 5 Not applicable "
+                "(or Alt+Y/P/N/D/A) · Ctrl+→ next page · Ctrl+← previous page"
+            ),
+            self,
+        )
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color:#4a4f55;")
         right.addWidget(self.hint)
@@ -147,7 +157,9 @@ class WalkthroughScreen(QWidget):
                 shortcut.activated.connect(slot)
 
     # -- opening --------------------------------------------------------------------------------
-    def open(self, questionnaire: Questionnaire, assessment: Assessment, binder: AnswerBinder) -> None:
+    def open(
+        self, questionnaire: Questionnaire, assessment: Assessment, binder: AnswerBinder
+    ) -> None:
         self.questionnaire = questionnaire
         self.assessment = assessment
         self.binder = binder
@@ -218,9 +230,14 @@ class WalkthroughScreen(QWidget):
                 self.shown_domains.append(domain_id)
             mark = "✔ " if total and done == total else ""
             title = domain.title.en if domain else domain_id
-            entry.setText(self.tr("{mark}{title}  ({done}/{total})").format(
-                mark=mark, title=title, done=done, total=total))
-            entry.setToolTip(self.tr("{done} of {total} questions answered").format(done=done, total=total))
+            entry.setText(
+                self.tr("{mark}{title}  ({done}/{total})").format(
+                    mark=mark, title=title, done=done, total=total
+                )
+            )
+            entry.setToolTip(
+                self.tr("{done} of {total} questions answered").format(done=done, total=total)
+            )
         answered = len(result.visible_items) - len(result.unanswered)
         total = len(result.visible_items)
         self.progress.setMaximum(max(total, 1))
@@ -236,11 +253,16 @@ class WalkthroughScreen(QWidget):
         if domain is None:
             return
         position = self.shown_domains.index(domain_id) + 1 if domain_id in self.shown_domains else 0
-        self.domain_title.setText(self.tr("Part {n} of {count}: {title}").format(
-            n=position, count=len(self.shown_domains), title=domain.title.en))
+        self.domain_title.setText(
+            self.tr("Part {n} of {count}: {title}").format(
+                n=position, count=len(self.shown_domains), title=domain.title.en
+            )
+        )
         done, total = self.result.domain_progress.get(domain_id, (0, 0))
         info = domain.description.en
-        progress = self.tr("{done} of {total} answered on this page.").format(done=done, total=total)
+        progress = self.tr("{done} of {total} answered on this page.").format(
+            done=done, total=total
+        )
         self.domain_info.setText(f"{info}  {progress}" if info else progress)
         self.back_button.setEnabled(position > 1)
         last = position == len(self.shown_domains)

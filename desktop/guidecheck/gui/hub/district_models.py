@@ -38,7 +38,11 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 BAND_ROLE = Qt.ItemDataRole.UserRole + 3
 
 # Light fills with dark text (contrast above 4.5:1), matching the verdict badges.
-BAND_COLOURS = {"good": ("#cdebd3", "#0d4f1f"), "fair": ("#fbe7b5", "#5c3d00"), "low": ("#f6c9c4", "#7a1108")}
+BAND_COLOURS = {
+    "good": ("#cdebd3", "#0d4f1f"),
+    "fair": ("#fbe7b5", "#5c3d00"),
+    "low": ("#f6c9c4", "#7a1108"),
+}
 BAND_SYMBOLS = {"good": "✔", "fair": "▲", "low": "✖"}
 DIFFERS = "#fff3c4"
 
@@ -76,7 +80,11 @@ class _Table(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._titles)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _Display) -> Any:
-        if role == _Display and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._titles):
+        if (
+            role == _Display
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self._titles)
+        ):
             return self._titles[section]
         return None
 
@@ -91,7 +99,19 @@ class _Table(QAbstractTableModel):
 
 
 # --- overview -----------------------------------------------------------------------------------
-(O_FACILITY, O_CODE, O_DISTRICT, O_REGION, O_TOOL, O_CATEGORY, O_DATE, O_VERDICT, O_SCORE, O_FLAGS, O_DUE) = range(11)
+(
+    O_FACILITY,
+    O_CODE,
+    O_DISTRICT,
+    O_REGION,
+    O_TOOL,
+    O_CATEGORY,
+    O_DATE,
+    O_VERDICT,
+    O_SCORE,
+    O_FLAGS,
+    O_DUE,
+) = range(11)
 
 
 class OverviewModel(_Table):
@@ -106,7 +126,10 @@ class OverviewModel(_Table):
 
     def set_rows(self, rows: Sequence[OverviewRow]) -> None:
         # Texts and sort keys are made once here: sorting 1,000 rows asks for them ~20,000 times.
-        self._cache = [([self._display(r, c) for c in range(11)], [self._sort_key(r, c) for c in range(11)]) for r in rows]
+        self._cache = [
+            ([self._display(r, c) for c in range(11)], [self._sort_key(r, c) for c in range(11)])
+            for r in rows
+        ]
         self._reset(rows)
 
     def data(self, index: _Index, role: int = _Display) -> Any:
@@ -120,7 +143,11 @@ class OverviewModel(_Table):
             return self._cache[index.row()][0][column]
         if role == SORT_ROLE:
             return self._cache[index.row()][1][column]
-        if column == O_VERDICT and row.verdict and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+        if (
+            column == O_VERDICT
+            and row.verdict
+            and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole)
+        ):
             background, foreground = VERDICT_COLOURS[row.verdict]
             return QColor(background if role == Qt.ItemDataRole.BackgroundRole else foreground)
         if column == O_DUE and row.due and role == Qt.ItemDataRole.ForegroundRole:
@@ -139,7 +166,11 @@ class OverviewModel(_Table):
         if column == O_DUE:
             if not row.assessed:
                 return tr("Due now")
-            return tr("Due since {day}").format(day=row.due_date) if row.due else tr("Due {day}").format(day=row.due_date)
+            return (
+                tr("Due since {day}").format(day=row.due_date)
+                if row.due
+                else tr("Due {day}").format(day=row.due_date)
+            )
         values = {O_FACILITY: row.facility_name, O_CODE: row.facility_code, O_DISTRICT: row.district,
                   O_REGION: row.region, O_TOOL: f"{row.tool_name} {row.tool_version}".strip(),
                   O_CATEGORY: categories.get(row.use_category, row.use_category), O_DATE: row.date or "–",
@@ -204,7 +235,11 @@ class HeatMapModel(_Table):
         column = index.column()
         if column < self.LABEL_COLUMNS:
             value = row.record.facility_name if column == 0 else row.record.tool_label
-            return value if role in (_Display, SORT_ROLE) else (row.record if role == ROW_ROLE else None)
+            return (
+                value
+                if role in (_Display, SORT_ROLE)
+                else (row.record if role == ROW_ROLE else None)
+            )
         score = row.cells[column - self.LABEL_COLUMNS]
         band = self.heat.band(score)
         if role == _Display:
@@ -229,7 +264,14 @@ G_QUESTION, G_DOMAIN, G_MISSING, G_SHARE, G_NOT_MET, G_PARTLY = range(6)
 
 class GapsModel(_Table):
     def titles(self) -> list[str]:
-        return [tr("Item"), tr("Domain"), tr("Facilities missing"), tr("Share"), tr("Not met"), tr("Partly met")]
+        return [
+            tr("Item"),
+            tr("Domain"),
+            tr("Facilities missing"),
+            tr("Share"),
+            tr("Not met"),
+            tr("Partly met"),
+        ]
 
     def set_gaps(self, gaps: Sequence[Gap]) -> None:
         self._reset(gaps)
@@ -265,9 +307,18 @@ class TrendModel(_Table):
         self.domains: tuple[tuple[str, str], ...] = ()
 
     def titles(self) -> list[str]:
-        return [tr("Date"), tr("Revision"), tr("Verdict"), tr("Overall"), tr("Change"), *[t for _d, t in self.domains]]
+        return [
+            tr("Date"),
+            tr("Revision"),
+            tr("Verdict"),
+            tr("Overall"),
+            tr("Change"),
+            *[t for _d, t in self.domains],
+        ]
 
-    def set_history(self, history: ToolHistory | None, domains: tuple[tuple[str, str], ...]) -> None:
+    def set_history(
+        self, history: ToolHistory | None, domains: tuple[tuple[str, str], ...]
+    ) -> None:
         self.beginResetModel()
         self.domains = domains
         self._rows = list(history.points) if history else []
@@ -285,10 +336,17 @@ class TrendModel(_Table):
             if column >= 5:
                 n = column - 5
                 change = change_text(point.domain_changes[n])
-                return f"{percent(point.domains[n])} ({change})" if change else percent(point.domains[n])
+                return (
+                    f"{percent(point.domains[n])} ({change})"
+                    if change
+                    else percent(point.domains[n])
+                )
             return [point.record.date, str(point.record.revision), verdict_text(point.record.verdict),
                     percent(point.record.overall), change_text(point.overall_change) or "–"][column]  # fmt: skip
-        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and column == T_VERDICT:
+        if (
+            role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole)
+            and column == T_VERDICT
+        ):
             background, foreground = VERDICT_COLOURS[point.record.verdict]
             return QColor(background if role == Qt.ItemDataRole.BackgroundRole else foreground)
         return None
@@ -313,17 +371,32 @@ class ConflictCompareModel(_Table):
         self.beginResetModel()
         self.group = group
         self._differing = set(group.differing_items()) if group else set()
-        facts = ["status", "updated_at", "origin_device", "assessor", "date", "overall", "verdict", "red_flags"]
+        facts = [
+            "status",
+            "updated_at",
+            "origin_device",
+            "assessor",
+            "date",
+            "overall",
+            "verdict",
+            "red_flags",
+        ]
         items: list[str] = []
         for option in group.options if group else ():
             items += [i for i in option.answers if i not in items]
-        items.sort(key=lambda i: i not in self._differing)  # differences first, then the rest in order
+        items.sort(
+            key=lambda i: i not in self._differing
+        )  # differences first, then the rest in order
         self._rows = [("fact", f) for f in facts] + [("item", i) for i in items] if group else []
         self._titles = self.titles()
         self.endResetModel()
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _Display) -> Any:
-        if orientation == Qt.Orientation.Vertical and role == _Display and 0 <= section < len(self._rows):
+        if (
+            orientation == Qt.Orientation.Vertical
+            and role == _Display
+            and 0 <= section < len(self._rows)
+        ):
             kind, key = self._rows[section]
             names = {"status": tr("Status"), "updated_at": tr("Last changed"), "origin_device": tr("Laptop"),
                      "assessor": tr("Assessor"), "date": tr("Assessment date"), "overall": tr("Score"),
@@ -342,14 +415,21 @@ class ConflictCompareModel(_Table):
         if role == _Display:
             if kind == "item":
                 value, note = option.answers.get(key, (None, ""))
-                text = "–" if value is None else (", ".join(value) if isinstance(value, list) else str(value))
+                text = (
+                    "–"
+                    if value is None
+                    else (", ".join(value) if isinstance(value, list) else str(value))
+                )
                 return f"{text} — {note}" if note else text
             facts = {"status": status_text(option.status), "updated_at": option.updated_at, "origin_device": option.origin_device[:8],
                      "assessor": option.assessor, "date": option.date, "overall": percent(option.overall),
                      "verdict": verdict_text(option.verdict), "red_flags": ", ".join(option.red_flags) or "–"}  # fmt: skip
             return facts[key]
         if role == Qt.ItemDataRole.BackgroundRole:
-            values = {json.dumps(self.data(self.index(index.row(), c)), sort_keys=True) for c in range(self.columnCount())}
+            values = {
+                json.dumps(self.data(self.index(index.row(), c)), sort_keys=True)
+                for c in range(self.columnCount())
+            }
             if len(values) > 1:
                 return QColor(DIFFERS)
         return None

@@ -80,9 +80,13 @@ class FacilityPanel(QWidget):
         self.model = TrendModel(self)
         self.view = _view(self.model, self)
         layout.addWidget(self.view, 1)
-        self.facility_box.activated.connect(lambda _i: self.show_facility(self.facility_box.currentData()))
+        self.facility_box.activated.connect(
+            lambda _i: self.show_facility(self.facility_box.currentData())
+        )
         self.tool_box.currentIndexChanged.connect(self._show_tool)
-        self.view.selectionModel().selectionChanged.connect(lambda *_a: self.report_button.setEnabled(self._selected() is not None))
+        self.view.selectionModel().selectionChanged.connect(
+            lambda *_a: self.report_button.setEnabled(self._selected() is not None)
+        )
         self.report_button.clicked.connect(self.save_report)
 
     def set_facilities(self, facilities: list[tuple[str, str]]) -> None:
@@ -120,7 +124,11 @@ class FacilityPanel(QWidget):
 
     def _show_tool(self) -> None:
         detail = self.detail
-        history = detail.tools[self.tool_box.currentIndex()] if detail and detail.tools and self.tool_box.currentIndex() >= 0 else None
+        history = (
+            detail.tools[self.tool_box.currentIndex()]
+            if detail and detail.tools and self.tool_box.currentIndex() >= 0
+            else None
+        )
         self.model.set_history(history, detail.domains if detail else ())
         self.view.resizeColumnsToContents()
         if history is None:
@@ -131,7 +139,9 @@ class FacilityPanel(QWidget):
             n=len(history.points), day=latest.record.date, verdict=verdict_text(latest.record.verdict),
             score=percent(latest.record.overall))  # fmt: skip
         if latest.overall_change is not None:
-            text += " " + tr("({change} points since the round before)").format(change=change_text(latest.overall_change))
+            text += " " + tr("({change} points since the round before)").format(
+                change=change_text(latest.overall_change)
+            )
         self.trend_text.setText(text)
 
     def _selected(self) -> Any:
@@ -144,7 +154,9 @@ class FacilityPanel(QWidget):
             return
         record = point.record
         name = f"{record.facility_code}-{record.tool_name}-{record.date}.pdf".replace(" ", "_")
-        path, _filter = QFileDialog.getSaveFileName(self, tr("Save the assessment report"), str(Path.home() / name), tr("PDF (*.pdf)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            self, tr("Save the assessment report"), str(Path.home() / name), tr("PDF (*.pdf)")
+        )
         if not path:
             return
 
@@ -192,7 +204,10 @@ class ConflictsPanel(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for group in groups:
-            item = QListWidgetItem(f"{group.facility_name} · {group.tool_name} · " + tr("revision {n}").format(n=group.revision))
+            item = QListWidgetItem(
+                f"{group.facility_name} · {group.tool_name} · "
+                + tr("revision {n}").format(n=group.revision)
+            )
             self.list.addItem(item)
         self.list.blockSignals(False)
         if not groups:
@@ -209,8 +224,12 @@ class ConflictsPanel(QWidget):
         self.stand_buttons = []
         for number, option in enumerate(group.options if group else (), start=1):
             button = QPushButton(tr("Version {n} stands").format(n=number), self)
-            button.setAccessibleDescription(tr("Keep version {n}; mark the others superseded").format(n=number))
-            button.clicked.connect(lambda _c=False, g=group, o=option, n=number: self.let_stand(g, o, n))
+            button.setAccessibleDescription(
+                tr("Keep version {n}; mark the others superseded").format(n=number)
+            )
+            button.clicked.connect(
+                lambda _c=False, g=group, o=option, n=number: self.let_stand(g, o, n)
+            )
             self.buttons.addWidget(button)
             self.stand_buttons.append(button)
 

@@ -83,7 +83,9 @@ def table_view(model: Any, parent: QWidget, sortable: bool = True) -> QTableView
     view.verticalHeader().setVisible(False)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setResizeContentsPrecision(200)  # measure 200 rows, not 1,000, to fit columns
+    view.horizontalHeader().setResizeContentsPrecision(
+        200
+    )  # measure 200 rows, not 1,000, to fit columns
     return view
 
 
@@ -96,7 +98,9 @@ class DistrictHub(QWidget):
     export_finished = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, database: Any, parent: QWidget | None = None, runner: TaskRunner | None = None) -> None:
+    def __init__(
+        self, database: Any, parent: QWidget | None = None, runner: TaskRunner | None = None
+    ) -> None:
         super().__init__(parent)
         path = Path(getattr(database, "path", database))
         self._own_runner = runner is None
@@ -142,7 +146,9 @@ class DistrictHub(QWidget):
         self.heat_model = HeatMapModel(self)
         self.heat_view = table_view(self._sorted(self.heat_model), self)
         header = self.heat_view.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value))
+        header.setDefaultAlignment(
+            Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value)
+        )
         header.setStretchLastSection(False)
         header.setMinimumHeight(46)
         self.tabs.addTab(self._with_legend(self.heat_view), tr("Heat map"))
@@ -215,7 +221,9 @@ class DistrictHub(QWidget):
         for band, text in words.items():
             chip = QLabel(text, page)
             background, foreground = BAND_COLOURS[band]
-            chip.setStyleSheet(f"background:{background}; color:{foreground}; padding:2px 6px; border-radius:3px;")
+            chip.setStyleSheet(
+                f"background:{background}; color:{foreground}; padding:2px 6px; border-radius:3px;"
+            )
             legend.addWidget(chip)
         legend.addStretch(1)
         layout.addLayout(legend)
@@ -257,10 +265,17 @@ class DistrictHub(QWidget):
         self._fill_filters()
         self.facility.set_facilities([(r.facility_code, r.facility_name) for r in summary.overview])
         self.conflicts.set_groups(data.conflicts)
-        self.tabs.setTabText(4, tr("Conflicts ({n})").format(n=len(data.conflicts)) if data.conflicts else tr("Conflicts"))
+        self.tabs.setTabText(
+            4,
+            tr("Conflicts ({n})").format(n=len(data.conflicts))
+            if data.conflicts
+            else tr("Conflicts"),
+        )
         for view in (self.overview_view, self.heat_view, self.gaps_view):
             view.resizeColumnsToContents()
-        self.gaps_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # questions are long
+        self.gaps_view.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch
+        )  # questions are long
         for column in range(HeatMapModel.LABEL_COLUMNS, self.heat_model.columnCount()):
             self.heat_view.setColumnWidth(column, 112)  # nine domains fit 1366 px; titles wrap
         self.status.setText(tr("{assessed} of {known} facilities assessed · {due} with a re-assessment due · {n} final assessments").format(
@@ -331,8 +346,13 @@ class DistrictHub(QWidget):
         self.runner.run(work, lambda _r: self.reload(), self.show_failure)
 
     def export(self, kind: str) -> None:
-        suffix = {"pdf": ("district-report.pdf", tr("PDF (*.pdf)")), "xlsx": ("district-workbook.xlsx", tr("Excel workbook (*.xlsx)"))}[kind]
-        path, _filter = QFileDialog.getSaveFileName(self, tr("Save the district report"), str(Path.home() / suffix[0]), suffix[1])
+        suffix = {
+            "pdf": ("district-report.pdf", tr("PDF (*.pdf)")),
+            "xlsx": ("district-workbook.xlsx", tr("Excel workbook (*.xlsx)")),
+        }[kind]
+        path, _filter = QFileDialog.getSaveFileName(
+            self, tr("Save the district report"), str(Path.home() / suffix[0]), suffix[1]
+        )
         if not path:
             return
         self.status.setText(tr("Writing {name}…").format(name=Path(path).name))
@@ -362,7 +382,11 @@ class DistrictHub(QWidget):
     def show_failure(self, error: BaseException) -> None:
         from guidecheck.errors import UserError
 
-        message = error.message if isinstance(error, UserError) else tr("Something went wrong; details are in the log.")
+        message = (
+            error.message
+            if isinstance(error, UserError)
+            else tr("Something went wrong; details are in the log.")
+        )
         if not isinstance(error, UserError):
             import logging
 
@@ -381,7 +405,9 @@ class DistrictHub(QWidget):
             self.runner.shutdown()
 
 
-def open_district_view(parent: QWidget | None, home: Path | str, runner: TaskRunner | None = None) -> DistrictHub:
+def open_district_view(
+    parent: QWidget | None, home: Path | str, runner: TaskRunner | None = None
+) -> DistrictHub:
     """The hub screen for the installation in `home` (its guidecheck.db)."""
     from guidecheck.paths import database_path
 

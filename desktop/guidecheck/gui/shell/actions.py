@@ -55,7 +55,8 @@ class ReportActions(QObject):
         filters = [exporter.file_filter for exporter in exporters]
         default = documents_dir() / exporters[0].default_name(data)
         path_text, chosen_filter = QFileDialog.getSaveFileName(
-            window, self.tr("Save the report"), str(default), ";;".join(filters))
+            window, self.tr("Save the report"), str(default), ";;".join(filters)
+        )
         if not path_text:
             return
         exporter = exporters[filters.index(chosen_filter)] if chosen_filter in filters else None
@@ -70,7 +71,9 @@ class ReportActions(QObject):
             window.set_busy("")
             window.show_error(error)
 
-        window.runner.task(lambda _c: exporter.export(data, path)).success(self._offer_open).failure(failed).run()
+        window.runner.task(lambda _c: exporter.export(data, path)).success(
+            self._offer_open
+        ).failure(failed).run()
 
     def _offer_open(self, path: Path) -> None:
         self.window.set_busy("")
@@ -90,8 +93,11 @@ class ReportActions(QObject):
             from guidecheck.gui.sync import bundle_dialogs  # type: ignore[attr-defined]
         except ImportError:
             QMessageBox.information(
-                self.window, self.tr("Export for district"),
-                self.tr("Export for district is not available in this version yet."))
+                self.window,
+                self.tr("Export for district"),
+                self.tr("Export for district is not available in this version yet."),
+            )
             return
         bundle_dialogs.open_export_dialog(
-            self.window, self.window.home_dir, self.window.runner, assessment_id=assessment_id)
+            self.window, self.window.home_dir, self.window.runner, assessment_id=assessment_id
+        )

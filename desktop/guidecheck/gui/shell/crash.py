@@ -57,7 +57,11 @@ class CrashHandler:
     def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
         # Worker-thread errors are logged; the task helper reports them on the GUI thread.
         self.ensure_logging()
-        log.error("error in thread %s", args.thread, exc_info=(args.exc_type, args.exc_value, args.exc_traceback))  # type: ignore[arg-type]
+        log.error(
+            "error in thread %s",
+            args.thread,
+            exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+        )  # type: ignore[arg-type]
 
     def handle(
         self,

@@ -36,17 +36,26 @@ class AboutDialog(QDialog):
         self.setWindowTitle(self.tr("About GuideCheck"))
         layout = QHBoxLayout(self)
         icon = QLabel(self)
-        icon.setPixmap(QPixmap(str(asset_path("guidecheck.png"))).scaled(
-            96, 96, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+        icon.setPixmap(
+            QPixmap(str(asset_path("guidecheck.png"))).scaled(
+                96,
+                96,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
         layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         column = QVBoxLayout()
-        self.text = QLabel(self.tr(
-            "<h2>GuideCheck {version}</h2>"
-            "<p>An offline checklist that walks a clinic through checking one AI tool it uses.</p>"
-            "<p>Based on: <b>{guidance}</b>.</p>"
-            "<p>Everything stays on this computer. Nothing is sent over the internet; results reach "
-            "the district only in files you export yourself.</p>"
-        ).format(version=__version__, guidance=GUIDANCE), self)
+        self.text = QLabel(
+            self.tr(
+                "<h2>GuideCheck {version}</h2>"
+                "<p>An offline checklist that walks a clinic through checking one AI tool it uses.</p>"
+                "<p>Based on: <b>{guidance}</b>.</p>"
+                "<p>Everything stays on this computer. Nothing is sent over the internet; results reach "
+                "the district only in files you export yourself.</p>"
+            ).format(version=__version__, guidance=GUIDANCE),
+            self,
+        )
         self.text.setWordWrap(True)
         self.text.setMinimumWidth(420)
         column.addWidget(self.text)
@@ -89,8 +98,13 @@ class SettingsDialog(QDialog):
             self.language.setToolTip(self.tr("Only English is available in this version."))
         form.addRow(self.tr("&Language"), self.language)
         layout.addLayout(form)
-        key_title = QLabel(self.tr("<b>District key</b> — the district office gives you this file so that "
-                                   "the results you export can only be opened by them."), self)
+        key_title = QLabel(
+            self.tr(
+                "<b>District key</b> — the district office gives you this file so that "
+                "the results you export can only be opened by them."
+            ),
+            self,
+        )
         key_title.setWordWrap(True)
         self.key_status = QLabel(self)
         self.key_status.setWordWrap(True)
@@ -105,7 +119,8 @@ class SettingsDialog(QDialog):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -122,18 +137,29 @@ class SettingsDialog(QDialog):
 
         self.key_status.setText(self.tr("Checking…"))
         self.window_.runner.task(work).success(self._show_keys).failure(
-            lambda _e: self.key_status.setText(self.tr("District keys cannot be read on this computer."))).run()
+            lambda _e: self.key_status.setText(
+                self.tr("District keys cannot be read on this computer.")
+            )
+        ).run()
 
     def _show_keys(self, keys: list[Any]) -> None:
         if not keys:
-            self.key_status.setText(self.tr("No district key installed: exports cannot be sealed yet."))
+            self.key_status.setText(
+                self.tr("No district key installed: exports cannot be sealed yet.")
+            )
         else:
-            names = ", ".join(f"{getattr(k, 'name', '') or ''} ({k.fingerprint})".strip() for k in keys)
+            names = ", ".join(
+                f"{getattr(k, 'name', '') or ''} ({k.fingerprint})".strip() for k in keys
+            )
             self.key_status.setText(self.tr("Installed: {names}").format(names=names))
 
     def install_key(self) -> None:
         path_text, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("Choose the district key file"), "", self.tr("District key (*.txt *.key *.pub);;All files (*)"))
+            self,
+            self.tr("Choose the district key file"),
+            "",
+            self.tr("District key (*.txt *.key *.pub);;All files (*)"),
+        )
         if not path_text:
             return
         home = self.window_.home_dir

@@ -64,7 +64,9 @@ class MainWindow(AssessmentFlow, QMainWindow):
     home_loaded = Signal(int)  # number of rows
     screen_changed = Signal(str)
 
-    def __init__(self, home: Path, questionnaires_folder: Path | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, home: Path, questionnaires_folder: Path | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.home_dir = home
         self.questionnaires_folder = questionnaires_folder
@@ -144,7 +146,9 @@ class MainWindow(AssessmentFlow, QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.new_action = QAction(self.tr("&New assessment"), self)
-        _set_shortcut(self.new_action, "Ctrl+N")  # StandardKey.New on every platform (Cmd+N on macOS)
+        _set_shortcut(
+            self.new_action, "Ctrl+N"
+        )  # StandardKey.New on every platform (Cmd+N on macOS)
         self.new_action.triggered.connect(self.start_new)
         self.home_action = QAction(self.tr("&Home"), self)
         _set_shortcut(self.home_action, "Ctrl+H")
@@ -213,7 +217,9 @@ class MainWindow(AssessmentFlow, QMainWindow):
             from guidecheck.gui.assessment.walkthrough import WalkthroughScreen
 
             self._walkthrough = screen = WalkthroughScreen(self)
-            screen.setStyleSheet(STYLE_SHEET)  # only here: a window-wide style sheet slows every widget
+            screen.setStyleSheet(
+                STYLE_SHEET
+            )  # only here: a window-wide style sheet slows every widget
             self._add_screen(screen)
             screen.home_requested.connect(self.show_home)
             screen.review_requested.connect(self.show_review)
@@ -261,7 +267,9 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self.stack.setEnabled(not (text and block))
 
     def set_saving(self, saving: bool) -> None:
-        self.save_indicator.setText(self.tr("Saving…") if saving else self.tr("✔ All changes saved"))
+        self.save_indicator.setText(
+            self.tr("Saving…") if saving else self.tr("✔ All changes saved")
+        )
 
     @property
     def summary(self) -> SummaryScreen:
@@ -296,14 +304,20 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self.set_busy(self.tr("Opening the list of assessments…"), block=False)
 
         # Coming back from an assessment selects it, so Open report / Revise apply to it at once.
-        chosen = select_id if isinstance(select_id, str) else (self.assessment.id if self.assessment else None)
+        chosen = (
+            select_id
+            if isinstance(select_id, str)
+            else (self.assessment.id if self.assessment else None)
+        )
 
         def loaded(rows: list[Any]) -> None:
             self.set_busy("")
             self.home.set_rows(rows, chosen)
             self.home_loaded.emit(len(rows))
 
-        self.runner.task(lambda c: c.store.list_assessments()).success(loaded).failure(self._failed).run()
+        self.runner.task(lambda c: c.store.list_assessments()).success(loaded).failure(
+            self._failed
+        ).run()
 
     def _failed(self, error: BaseException) -> None:
         self.set_busy("")

@@ -57,9 +57,16 @@ def removable_drives() -> list[Drive]:
             continue
         root = volume.rootPath()
         fs = bytes(volume.fileSystemType()).decode(errors="replace").lower()
-        if root in SYSTEM_ROOTS or root == system or fs in ("tmpfs", "devtmpfs", "overlay", "squashfs", "proc"):
+        if (
+            root in SYSTEM_ROOTS
+            or root == system
+            or fs in ("tmpfs", "devtmpfs", "overlay", "squashfs", "proc")
+        ):
             continue
-        if not (root.startswith(("/media/", "/run/media/", "/mnt/", "/Volumes/")) or (len(root) <= 3 and root[1:2] == ":")):
+        if not (
+            root.startswith(("/media/", "/run/media/", "/mnt/", "/Volumes/"))
+            or (len(root) <= 3 and root[1:2] == ":")
+        ):
             continue
         name = volume.displayName() or volume.name() or root
         drives.append(Drive(name=name, path=Path(root), free_bytes=int(volume.bytesAvailable())))
@@ -69,7 +76,9 @@ def removable_drives() -> list[Drive]:
 def _error_text(widget: QWidget, error: BaseException) -> str:
     if isinstance(error, UserError):
         return error.message
-    return widget.tr("Something went wrong that GuideCheck did not expect; details were written to the log.")
+    return widget.tr(
+        "Something went wrong that GuideCheck did not expect; details were written to the log."
+    )
 
 
 class _PlacePicker(QWidget):
@@ -100,10 +109,14 @@ class _PlacePicker(QWidget):
     def refresh(self) -> None:
         self.list.clear()
         for drive in removable_drives():
-            text = self.tr("{name} — {free} free").format(name=drive.name, free=describe_free_space(drive.free_bytes))
+            text = self.tr("{name} — {free} free").format(
+                name=drive.name, free=describe_free_space(drive.free_bytes)
+            )
             self._add(text, drive.path)
         if self.list.count() == 0:
-            placeholder = QListWidgetItem(self.tr("No USB drive found: plug one in, or choose a folder."))
+            placeholder = QListWidgetItem(
+                self.tr("No USB drive found: plug one in, or choose a folder.")
+            )
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(placeholder)
         self.place_changed.emit()
@@ -149,7 +162,9 @@ class ExportDialog(QDialog):
         self.key_label = QLabel(self)
         self.key_label.setWordWrap(True)
         self.places = _PlacePicker(self, self.tr("Choose where to write the bundle"))
-        self.full = QCheckBox(self.tr("Include everything, not only what changed since the last export"), self)
+        self.full = QCheckBox(
+            self.tr("Include everything, not only what changed since the last export"), self
+        )
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 100)
         self.progress.setVisible(False)
@@ -157,7 +172,9 @@ class ExportDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QDialogButtonBox(self)
-        self.export_button = self.buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button = self.buttons.addButton(
+            self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.key_label)
@@ -182,15 +199,26 @@ class ExportDialog(QDialog):
             keys = []
             self.message.setText(error.message)
         if keys:
-            names = ", ".join(f"{k.name} ({k.fingerprint})" if k.name else k.fingerprint for k in keys)
-            self.key_label.setText(self.tr("The bundle will be encrypted for the district: {names}.").format(names=names))
+            names = ", ".join(
+                f"{k.name} ({k.fingerprint})" if k.name else k.fingerprint for k in keys
+            )
+            self.key_label.setText(
+                self.tr("The bundle will be encrypted for the district: {names}.").format(
+                    names=names
+                )
+            )
         else:
-            self.key_label.setText(self.tr(
-                "Warning: no district key is installed. The bundle will be signed but NOT encrypted; anyone "
-                "with the file can read it. Install the district key in Settings first if you can."))
+            self.key_label.setText(
+                self.tr(
+                    "Warning: no district key is installed. The bundle will be signed but NOT encrypted; anyone "
+                    "with the file can read it. Install the district key in Settings first if you can."
+                )
+            )
 
     def _update_buttons(self) -> None:
-        self.export_button.setEnabled(self.places.folder() is not None and not self.progress.isVisible())
+        self.export_button.setEnabled(
+            self.places.folder() is not None and not self.progress.isVisible()
+        )
 
     def start_export(self) -> None:
         folder = self.places.folder()
@@ -208,7 +236,9 @@ class ExportDialog(QDialog):
             return export_bundle(home, context.store, folder, full=full,
                                  progress=lambda percent, text: context.progress(percent, 100, text))  # fmt: skip
 
-        self.runner.task(work).progress(self._on_progress).success(self._on_done).failure(self._on_failed).run()
+        self.runner.task(work).progress(self._on_progress).success(self._on_done).failure(
+            self._on_failed
+        ).run()
 
     def _on_progress(self, done: int, total: int, label: str) -> None:
         self.progress.setValue(int(done * 100 / max(total, 1)))
@@ -218,10 +248,13 @@ class ExportDialog(QDialog):
     def _on_done(self, result: Any) -> None:
         self.progress.setVisible(False)
         self.written = result.path
-        text = self.tr("Bundle written: {name}\nin {folder}. Give it to the district officer.").format(
-            name=result.path.name, folder=result.path.parent)
+        text = self.tr(
+            "Bundle written: {name}\nin {folder}. Give it to the district officer."
+        ).format(name=result.path.name, folder=result.path.parent)
         if result.manifest.counts.get("assessments", 0) == 0:
-            text += "\n" + self.tr("Nothing changed since the last export: the bundle holds no assessments.")
+            text += "\n" + self.tr(
+                "Nothing changed since the last export: the bundle holds no assessments."
+            )
         if result.warning:
             text += "\n" + self.tr("Warning: the bundle is signed but not encrypted.")
         self.message.setText(text)
@@ -267,7 +300,9 @@ class ImportDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QDialogButtonBox(self)
-        self.import_button = self.buttons.addButton(self.tr("Import selected"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = self.buttons.addButton(
+            self.tr("Import selected"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("Look for bundles in:"), self))
@@ -295,7 +330,11 @@ class ImportDialog(QDialog):
             from guidecheck.bundles.container import SUFFIX
             from guidecheck.bundles.importer import check_file
 
-            paths = sorted(p for p in folder.iterdir() if p.name.endswith(SUFFIX) and not p.name.startswith("."))
+            paths = sorted(
+                p
+                for p in folder.iterdir()
+                if p.name.endswith(SUFFIX) and not p.name.startswith(".")
+            )
             listed = []
             for n, path in enumerate(paths[:MAX_SCAN]):
                 context.progress(n, len(paths), path.name)
@@ -313,9 +352,17 @@ class ImportDialog(QDialog):
     def _show_scan(self, listed: list[_Listed]) -> None:
         self.listed = listed
         self.files.clear()
-        words = {"new": self.tr("new"), "imported": self.tr("already imported"), "invalid": self.tr("invalid")}
+        words = {
+            "new": self.tr("new"),
+            "imported": self.tr("already imported"),
+            "invalid": self.tr("invalid"),
+        }
         for entry in listed:
-            detail = entry.reason if entry.status == "invalid" else self.tr("{info} assessments").format(info=entry.label)
+            detail = (
+                entry.reason
+                if entry.status == "invalid"
+                else self.tr("{info} assessments").format(info=entry.label)
+            )
             item = QListWidgetItem(f"{entry.path.name} — {words[entry.status]}: {detail}")
             item.setData(Qt.ItemDataRole.UserRole, str(entry.path))
             if entry.status == "invalid":
@@ -326,16 +373,23 @@ class ImportDialog(QDialog):
                 item.setCheckState(Qt.CheckState.Checked if new else Qt.CheckState.Unchecked)
             self.files.addItem(item)
         counts = {s: sum(1 for e in listed if e.status == s) for s in words}
-        self.message.setText(self.tr("{n} bundles found: {new} new, {old} already imported, {bad} invalid.").format(
-            n=len(listed), new=counts["new"], old=counts["imported"], bad=counts["invalid"]))
+        self.message.setText(
+            self.tr("{n} bundles found: {new} new, {old} already imported, {bad} invalid.").format(
+                n=len(listed), new=counts["new"], old=counts["imported"], bad=counts["invalid"]
+            )
+        )
         self.scan_button.setEnabled(True)
         self.import_button.setEnabled(any(e.status != "invalid" for e in listed))
         self.scan_finished.emit(len(listed))
 
     def chosen(self) -> list[Path]:
         rows = (self.files.item(i) for i in range(self.files.count()))
-        return [Path(item.data(Qt.ItemDataRole.UserRole)) for item in rows
-                if item.flags() & Qt.ItemFlag.ItemIsUserCheckable and item.checkState() == Qt.CheckState.Checked]
+        return [
+            Path(item.data(Qt.ItemDataRole.UserRole))
+            for item in rows
+            if item.flags() & Qt.ItemFlag.ItemIsUserCheckable
+            and item.checkState() == Qt.CheckState.Checked
+        ]
 
     def import_selected(self) -> None:
         paths = self.chosen()
@@ -357,7 +411,9 @@ class ImportDialog(QDialog):
                 outcomes.append(import_file(home, context.store, path))
             return outcomes
 
-        self.runner.task(work).progress(self._on_progress).success(self._show_summary).failure(self._on_failed).run()
+        self.runner.task(work).progress(self._on_progress).success(self._show_summary).failure(
+            self._on_failed
+        ).run()
 
     def _on_progress(self, done: int, total: int, label: str) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -378,7 +434,9 @@ class ImportDialog(QDialog):
         self.message.setText(_error_text(self, error))
 
 
-def open_export_dialog(parent: QWidget | None, home: Path, runner: Any, assessment_id: str = "") -> ExportDialog:
+def open_export_dialog(
+    parent: QWidget | None, home: Path, runner: Any, assessment_id: str = ""
+) -> ExportDialog:
     """Show "Export for district" (non-modal); returns the dialog. `assessment_id` is accepted for the
     caller's convenience: a bundle always holds everything that changed, not one assessment."""
     dialog = ExportDialog(parent, home, runner)
