@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 
 from guidecheck.errors import UserError
 from guidecheck.gui import app as app_module
-from guidecheck.gui.shell.single_instance import REQUEST_NAME, SingleInstance
+from guidecheck.gui.shell.single_instance import LOCK_NAME, REQUEST_NAME, SingleInstance
 from guidecheck.gui.shell.tasks import TaskRunner
 from guidecheck.paths import database_path
 from guidecheck.storage.store import Store
@@ -44,6 +45,8 @@ def test_a_second_copy_brings_the_first_forward(qtbot, tmp_path: Path):
     assert first.acquire()
     raised: list[bool] = []
     first.listen(lambda: raised.append(True))
+    old = time.time() - 3600  # the first copy has been open for an hour: its lock still holds
+    os.utime(home / LOCK_NAME, (old, old))
     second = SingleInstance(home)
     assert not second.acquire()
     answered: list[bool] = []  # the second copy waits in its own process; here in a thread

@@ -29,6 +29,9 @@ class SingleInstance(QObject):
         super().__init__(parent)
         self.home = Path(home)
         self.lock = QLockFile(str(self.home / LOCK_NAME))
+        # Never stale by age: Qt would otherwise take over a running copy's lock after 30 s. A dead
+        # copy's lock on this computer is still taken over (its process id is checked).
+        self.lock.setStaleLockTime(0)
         self.request = self.home / REQUEST_NAME
         self._watcher: QFileSystemWatcher | None = None
         self._on_request: Callable[[], None] | None = None
