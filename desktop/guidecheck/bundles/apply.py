@@ -26,6 +26,7 @@ from guidecheck.bundles.ledger import ensure_tables, has_table
 from guidecheck.bundles.manifest import Manifest
 from guidecheck.bundles.payload import COLUMNS, Payload
 from guidecheck.i18n import _
+from guidecheck.monitoring import bundle as monitoring
 
 # Carried by the payload format but decided by the hub alone: ignored on import, never in a variant.
 HUB_COLUMNS: tuple[str, ...] = ("superseded",)
@@ -45,6 +46,7 @@ class ApplyResult:
         0  # facilities, tools, questionnaire versions and audit entries added or changed
     )
     changed_ids: list[str] = field(default_factory=list)
+    monitoring: int = 0  # monitoring events and tallies added or changed (also in other_records)
 
     @property
     def changed(self) -> bool:
@@ -104,6 +106,10 @@ def apply_payload(store: Any, manifest: Manifest, payload: Payload) -> ApplyResu
         result.changed_ids = sorted(changed | {i for i, sha in before.items() if sha is None})
         result.conflicts = len(_flagged(conn, lineages) - flagged_before)
         result.other_records += _apply_audit(conn, manifest.device_id, payload.audit)
+        result.monitoring = monitoring.apply(
+            conn, manifest.device_id, payload.monitoring_events, payload.monitoring_tallies
+        )
+        result.other_records += result.monitoring
     except sqlite3.IntegrityError as exc:
         raise BundleRefused(
             _(

@@ -21,7 +21,8 @@ from guidecheck.bundles.errors import BundleRefused
 from guidecheck.i18n import _
 
 MAGIC = b"GCBUNDLE"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: monitoring records in the payload (see monitoring/bundle.py)
+OLDEST_FORMAT = 1  # older bundles are still read: a newer hub takes what older clinics write
 SUFFIX = ".gcbundle"
 MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "manifest.sig"
@@ -47,6 +48,7 @@ class Container:
     signature: bytes
     payload_name: str
     payload: bytes
+    format: int = FORMAT_VERSION
 
     @property
     def encrypted(self) -> bool:
@@ -74,12 +76,7 @@ def unpack(data: bytes) -> Container:
     if len(data) < _HEADER.size or data[: len(MAGIC)] != MAGIC:
         raise BundleRefused(_("The file is not a GuideCheck bundle."))
     _magic, version, count = _HEADER.unpack_from(data, 0)
-    if version != FORMAT_VERSION:
-        raise BundleRefused(
-            _(
-                "The bundle uses format version {version}, which this version of GuideCheck cannot read."
-            ).format(version=version)
-        )
+    check_format(version)
     if count != 3:
         raise BundleRefused(_("The bundle does not have exactly the three expected parts."))
     offset = _HEADER.size
@@ -113,8 +110,22 @@ def unpack(data: bytes) -> Container:
     if len(signature) != SIGNATURE_SIZE:
         raise BundleRefused(_("The bundle's signature has the wrong length."))
     return Container(
-        manifest=manifest, signature=signature, payload_name=payload_name, payload=payload
+        manifest=manifest,
+        signature=signature,
+        payload_name=payload_name,
+        payload=payload,
+        format=version,
     )
+
+
+def check_format(version: int) -> None:
+    """Refuse a format this GuideCheck cannot read, naming it and the formats it can."""
+    if not OLDEST_FORMAT <= version <= FORMAT_VERSION:
+        raise BundleRefused(
+            _(
+                "The bundle uses format version {version}, but this version of GuideCheck reads formats {oldest} to {newest}; a newer GuideCheck is needed to import it."
+            ).format(version=version, oldest=OLDEST_FORMAT, newest=FORMAT_VERSION)
+        )
 
 
 def _read_name(data: bytes, offset: int) -> tuple[str, int]:

@@ -79,7 +79,8 @@ def export_bundle(home: Path, store: Any, out_dir: Path, full: bool = False, act
     if districts:
         stored = seal.encrypt(stored, [d.recipient for d in districts])
     bundle_id = uuid.uuid4().hex
-    codes = sorted({a["facility_code"] for a in payload.assessments} or {f["code"] for f in payload.facilities}
+    codes = sorted({a["facility_code"] for a in payload.assessments + payload.monitoring_events}
+                   or {f["code"] for f in payload.facilities}
                    or {f.code for f in store.facilities()})  # fmt: skip
     manifest = Manifest(
         bundle_id=bundle_id, device_id=store.device_id, device_key=device.public_hex, created_at=created_at,

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from guidecheck.bundles.container import FORMAT_VERSION
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.manifest import reject_json_constant, strict_json
 from guidecheck.checklist.model import PROFILE_FIELDS
 from guidecheck.i18n import _
+from guidecheck.monitoring import bundle as monitoring
 
 SIGN_OFF_FIELDS: tuple[str, ...] = ("assessor_name", "assessor_role", "facility_head_name", "date")
 
@@ -40,6 +42,7 @@ COLUMNS: dict[str, dict[str, tuple[type, bool]]] = {
               "entity": (str, False), "entity_id": (str, False), "action": (str, False), "field": (str, False),
               "old": (str, True), "new": (str, True), "prev_hash": (str, False), "hash": (str, False)},
 }  # fmt: skip
+COLUMNS.update(monitoring.COLUMNS)  # format 2 added the monitoring log
 LISTS: tuple[str, ...] = ("facilities", "tools", "questionnaire_versions", "assessments", "audit")
 MAX_TEXT = 200_000
 MAX_SOURCE = 2 * 1024 * 1024  # the questionnaire loader's own limit
@@ -55,9 +58,13 @@ class Payload:
     questionnaire_versions: list[dict[str, Any]]
     assessments: list[dict[str, Any]]
     audit: list[dict[str, Any]]
+    monitoring_events: list[dict[str, Any]] = field(default_factory=list)
+    monitoring_tallies: list[dict[str, Any]] = field(default_factory=list)
+    format: int = FORMAT_VERSION
 
     def counts(self) -> dict[str, int]:
-        return {
+        extra = {name: len(getattr(self, name)) for name in monitoring.lists_for(self.format)}
+        return extra | {
             "facilities": len(self.facilities),
             "tools": len(self.tools),
             "assessments": len(self.assessments),
@@ -67,7 +74,7 @@ class Payload:
         }
 
     def to_json(self) -> bytes:
-        data = {name: getattr(self, name) for name in LISTS}
+        data = {name: getattr(self, name) for name in LISTS + monitoring.lists_for(self.format)}
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
             "utf-8"
         )
@@ -99,11 +106,17 @@ def collect(
             (record["id"],),
         )
         record["answers"] = [dict(zip(COLUMNS["answers"], row, strict=True)) for row in rows]
-    tool_ids = sorted({a["tool_id"] for a in assessments})
+    events, tallies = monitoring.collect(conn, since, device_id)
+    monitored_tools, monitored_codes = monitoring.referenced(events, tallies)
+    tool_ids = sorted({a["tool_id"] for a in assessments} | monitored_tools)
     changed = "1" if since is None else "updated_at >= ?2"
     tools = _rows(conn, "tools", f"(id IN (SELECT value FROM json_each(?1)) OR {changed}) ORDER BY id",
                   (json.dumps(tool_ids),) + (() if since is None else (since,)))  # fmt: skip
-    codes = sorted({a["facility_code"] for a in assessments} | {t["facility_code"] for t in tools})
+    codes = sorted(
+        {a["facility_code"] for a in assessments}
+        | {t["facility_code"] for t in tools}
+        | monitored_codes
+    )
     facilities = _rows(conn, "facilities", f"(code IN (SELECT value FROM json_each(?1)) OR {changed}) ORDER BY code",
                        (json.dumps(codes),) + (() if since is None else (since,)))  # fmt: skip
     versions = sorted({(a["questionnaire_id"], a["questionnaire_version"]) for a in assessments})
@@ -116,7 +129,7 @@ def collect(
         )
     ]
     audit = _rows(conn, "audit", "seq > ? ORDER BY seq", (audit_after,))
-    return Payload(facilities, tools, questionnaire_versions, assessments, audit)
+    return Payload(facilities, tools, questionnaire_versions, assessments, audit, events, tallies)
 
 
 def _rows(
@@ -127,13 +140,14 @@ def _rows(
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
-def parse_payload(raw: bytes) -> Payload:
+def parse_payload(raw: bytes, bundle_format: int = FORMAT_VERSION) -> Payload:
     """Decode and check a received payload's shape; references are checked when it is applied."""
     bad = BundleRefused(_("The bundle's records are not in the expected form."))
     data = strict_json(raw, "utf-8", bad)
-    if not isinstance(data, dict) or set(data) != set(LISTS) or not _utf8(data):
+    extra = monitoring.lists_for(bundle_format)
+    if not isinstance(data, dict) or set(data) != set(LISTS + extra) or not _utf8(data):
         raise bad
-    for name in LISTS:
+    for name in LISTS + extra:
         records = data[name]
         if not isinstance(records, list) or not all(_valid(name, r) for r in records):
             raise bad
@@ -165,7 +179,9 @@ def parse_payload(raw: bytes) -> Payload:
     for version in data["questionnaire_versions"]:
         if source_sha256(version["source"]) != version["sha256"]:
             raise bad
-    return Payload(*(data[name] for name in LISTS))
+    if extra and not monitoring.valid(data):
+        raise bad
+    return Payload(*(data[name] for name in LISTS + extra), format=bundle_format)
 
 
 def audit_chain_problem(entries: list[dict[str, Any]]) -> int | None:

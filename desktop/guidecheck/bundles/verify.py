@@ -41,6 +41,8 @@ def open_bundle(
     """Check a bundle's bytes; `conn` (the hub database) enables the device-key pin check."""
     box = container.unpack(data)
     manifest = parse_manifest(box.manifest)
+    if manifest.format != box.format:
+        raise BundleRefused(_("The bundle's manifest is not valid."))
     try:
         device_public = bytes.fromhex(manifest.device_key)
     except ValueError as exc:  # parse_manifest already checked the hex; kept for safety
@@ -68,7 +70,7 @@ def open_bundle(
     payload = None
     if payload_bytes is not None:
         raw = seal.decompress(payload_bytes, container.MAX_PAYLOAD_JSON)
-        payload = parse_payload(raw)
+        payload = parse_payload(raw, manifest.format)
         if payload.counts() != manifest.counts:
             raise BundleRefused(_("The bundle's records do not match the counts in its manifest."))
     return OpenedBundle(

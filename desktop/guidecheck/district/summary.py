@@ -46,6 +46,7 @@ class DistrictSummary:
     gaps: tuple[Gap, ...]
     attention: tuple[Attention, ...]
     conflicts: int
+    monitoring: Any = None  # monitoring.district.DistrictMonitoring: the clinics' monitoring logs
 
     @property
     def facilities_known(self) -> int:
@@ -119,6 +120,12 @@ class DistrictSummary:
         }
 
 
+def district_monitoring(conn: Any, since: str | None) -> Any:
+    from guidecheck.monitoring.district import district_monitoring as build
+
+    return build(conn, since)
+
+
 def build_summary(
     store: Any, since: str | None = None, today: dt.date | None = None, gap_limit: int | None = None
 ) -> DistrictSummary:
@@ -134,7 +141,8 @@ def build_summary(
         "SELECT COUNT(DISTINCT lineage_id || '#' || revision) FROM assessments WHERE conflict = 1"
     ).fetchone()[0]
     return DistrictSummary(today.isoformat(), since or "", months, tuple(records), tuple(overview), heatmap,
-                           tuple(gaps), tuple(_attention(store, overview, scored, bool(since))), int(conflicts))  # fmt: skip
+                           tuple(gaps), tuple(_attention(store, overview, scored, bool(since))), int(conflicts),
+                           district_monitoring(store.conn, since))  # fmt: skip
 
 
 def _attention(

@@ -81,6 +81,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self._review: ReviewScreen | None = None
         self._finalize: FinalizeScreen | None = None
         self._actions: Any = None
+        self._monitoring: Any = None
         self._district: QWidget | None = None
         self._first_show = True
         self.setWindowTitle(self.tr("GuideCheck — WHO guidance on AI in health care"))
@@ -158,7 +159,13 @@ class MainWindow(AssessmentFlow, QMainWindow):
         quit_action = QAction(self.tr("&Quit"), self)
         _set_shortcut(quit_action, "Ctrl+Q")
         quit_action.triggered.connect(self.close)
-        for action in (self.new_action, self.home_action, self.settings_action):
+        self.log_action = QAction(self.tr("&Log an observation…"), self)
+        _set_shortcut(self.log_action, "Ctrl+L")
+        self.log_action.triggered.connect(self.log_observation)
+        self.tally_action = QAction(self.tr("Monthly &counts for a tool…"), self)
+        self.tally_action.triggered.connect(self.record_tally)
+        for action in (self.new_action, self.home_action, self.log_action, self.tally_action,
+                       self.settings_action):  # fmt: skip
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -194,6 +201,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self.home.report_requested.connect(self.save_report)
         self.home.export_requested.connect(self.export_for_district)
         self.home.revise_requested.connect(self.revise)
+        self.home.log_requested.connect(self.log_observation)
 
     # -- screens, each built on first use ----------------------------------------------------------
     def _add_screen(self, screen: QWidget) -> None:
@@ -334,6 +342,20 @@ class MainWindow(AssessmentFlow, QMainWindow):
 
     def export_for_district(self, assessment_id: str) -> None:
         self.actions_helper.export_for_district(assessment_id)
+
+    @property
+    def monitoring_actions(self) -> Any:
+        if self._monitoring is None:
+            from guidecheck.gui.assessment.monitoring_form import MonitoringActions
+
+            self._monitoring = MonitoringActions(self)
+        return self._monitoring
+
+    def log_observation(self) -> None:
+        self.monitoring_actions.log_observation()
+
+    def record_tally(self) -> None:
+        self.monitoring_actions.record_tally()
 
     def open_settings(self) -> None:
         from guidecheck.gui.shell.dialogs import SettingsDialog
