@@ -38,8 +38,14 @@ def answer(qtbot: Any, window: MainWindow, item_id: str, value: str) -> None:
 
 
 def wait_saved(qtbot: Any, window: MainWindow) -> None:
-    qtbot.waitUntil(lambda: window.runner.pending == 0, timeout=10_000)
-    assert window.save_indicator.text().endswith("All changes saved")
+    """Wait until every answer and typed note is committed and the status bar says so."""
+    qtbot.waitUntil(
+        lambda: (
+            window.runner.pending == 0
+            and window.save_indicator.text().endswith("All changes saved")
+        ),
+        timeout=10_000,
+    )
 
 
 def type_note(qtbot: Any, window: MainWindow, item_id: str, text: str) -> None:

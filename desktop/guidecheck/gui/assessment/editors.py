@@ -11,8 +11,8 @@ import datetime as dt
 import math
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 
 from guidecheck.checklist.model import Item
 from guidecheck.gui.shell.labels import compliance_options
+from guidecheck.gui.shell.theme import themed
 
-TYPING_PAUSE_MS = 700  # free text is saved this long after the last key press, or on leaving
+TYPING_PAUSE_MS = 500  # free text is saved this long after the last key press, or on leaving
 
 
 class AnswerEditor(QWidget):
@@ -39,6 +40,7 @@ class AnswerEditor(QWidget):
 
     committed = Signal(object)
     answered_by_key = Signal()
+    answered_by_click = Signal()
 
     def __init__(self, item: Item, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,8 +63,10 @@ class AnswerEditor(QWidget):
 class ChoiceButtonsEditor(AnswerEditor):
     """Large checkable buttons (compliance scale) or radio buttons (single choice), with keys.
 
-    Keys work while focus is inside this question: 1–9, and Alt+letter for the compliance scale.
-    The shortcuts are scoped to the question so the same key on another question never clashes.
+    Keys (1–9, and Alt+letter for the compliance scale) act only while the keyboard focus is on
+    one of this question's buttons. They are read from the buttons' own key events, not from
+    shortcuts: a shortcut scoped to the question also fired while typing in its note box, so the
+    "3" of "3 of 4 registers" re-answered the question as No.
     """
 
     def __init__(self, item: Item, parent: QWidget | None = None) -> None:
@@ -70,6 +74,7 @@ class ChoiceButtonsEditor(AnswerEditor):
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.buttons: dict[str, QAbstractButton] = {}
+        self._keys: dict[tuple[int, bool], str] = {}  # (Qt key, with Alt) -> value
         compliance = item.type == "compliance"
         layout: QHBoxLayout | QVBoxLayout = QHBoxLayout(self) if compliance else QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -93,23 +98,44 @@ class ChoiceButtonsEditor(AnswerEditor):
             button.setToolTip(hint)
             button.setAccessibleDescription(hint)
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            button.installEventFilter(self)
             self.group.addButton(button)
             self.buttons[value] = button
             layout.addWidget(button)
-            button.clicked.connect(lambda _checked=False, v=value: self.committed.emit(v))
+            button.clicked.connect(lambda _checked=False, v=value: self._clicked(v))
             if compliance:
                 button.toggled.connect(
                     lambda on, b=button, text=label: b.setText(f"✔ {text}" if on else text)
                 )
             if len(key) == 1 and key.isdigit():
-                self._shortcut(key, value)
+                self._keys[(Qt.Key.Key_0.value + int(key), False)] = value
             if alt:
-                self._shortcut(f"Alt+{alt}", value)
+                self._keys[(ord(alt.upper()), True)] = value
 
-    def _shortcut(self, sequence: str, value: str) -> None:
-        shortcut = QShortcut(QKeySequence(sequence), self.parentWidget() or self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(lambda v=value: self.choose_by_key(v))
+    def _key_value(self, event: QKeyEvent) -> str | None:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        alt = modifiers == Qt.KeyboardModifier.AltModifier
+        if modifiers and not alt:
+            return None
+        return self._keys.get((int(event.key()), alt))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Answer keys on this question's own buttons; everything else passes through."""
+        kind = event.type()
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and isinstance(
+            event, QKeyEvent
+        ):
+            value = self._key_value(event)
+            if value is not None and watched in self.buttons.values():
+                event.accept()  # an override claims the key before any window shortcut
+                if kind == QEvent.Type.KeyPress:
+                    self.choose_by_key(value)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _clicked(self, value: str) -> None:
+        self.committed.emit(value)
+        self.answered_by_click.emit()
 
     def choose_by_key(self, value: str) -> None:
         button = self.buttons[value]
@@ -176,7 +202,7 @@ class CheckedLineEditor(AnswerEditor):
         self.unit.setVisible(bool(item.unit.en))
         self.message = QLabel(self)
         self.message.setObjectName("fieldMessage")
-        self.message.setStyleSheet("color:#8a1c0f;")
+        themed(self.message, "color:{error};")
         self.message.setWordWrap(True)
         layout.addWidget(self.message, 1)
         self._last: Any = None
@@ -264,6 +290,7 @@ class PausedTextEdit(QPlainTextEdit):
     """Multi-line text that reports its text after a typing pause or when focus leaves it."""
 
     text_ready = Signal(str)
+    pending_changed = Signal(bool)  # True from the first unsaved key press until text_ready
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -273,7 +300,17 @@ class PausedTextEdit(QPlainTextEdit):
         self._timer.setInterval(TYPING_PAUSE_MS)
         self._timer.timeout.connect(self.flush)
         self._last = ""
-        self.textChanged.connect(self._timer.start)
+        self.pending = False
+        self.textChanged.connect(self._typed)
+
+    def _typed(self) -> None:
+        self._timer.start()
+        self._set_pending(self.toPlainText() != self._last)
+
+    def _set_pending(self, pending: bool) -> None:
+        if pending != self.pending:
+            self.pending = pending
+            self.pending_changed.emit(pending)
 
     def flush(self) -> None:
         self._timer.stop()
@@ -281,6 +318,7 @@ class PausedTextEdit(QPlainTextEdit):
         if text != self._last:
             self._last = text
             self.text_ready.emit(text)
+        self._set_pending(False)
 
     def set_text_quietly(self, text: str) -> None:
         self.blockSignals(True)
@@ -288,6 +326,7 @@ class PausedTextEdit(QPlainTextEdit):
         self.blockSignals(False)
         self._timer.stop()
         self._last = text
+        self._set_pending(False)
 
     def focusOutEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.flush()

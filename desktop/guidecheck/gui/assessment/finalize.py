@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from guidecheck.checklist.model import Assessment, ScoreResult, SignOff
 from guidecheck.gui.shell.labels import score_text, set_scaled_font, verdict_text
+from guidecheck.gui.shell.theme import themed
 
 
 class FinalizeScreen(QWidget):
@@ -56,7 +57,7 @@ class FinalizeScreen(QWidget):
         self.date = QLineEdit(box)
         self.date.setPlaceholderText(self.tr("YYYY-MM-DD"))
         self.date_message = QLabel(box)
-        self.date_message.setStyleSheet("color:#8a1c0f;")
+        themed(self.date_message, "color:{error};")
         date_row = QHBoxLayout()
         date_row.addWidget(self.date)
         date_row.addWidget(self.date_message, 1)
@@ -70,7 +71,7 @@ class FinalizeScreen(QWidget):
         outer.addWidget(box)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color:#8a1c0f;")
+        themed(self.message, "color:{error};")
         outer.addWidget(self.message)
         outer.addStretch(1)
         buttons = QHBoxLayout()

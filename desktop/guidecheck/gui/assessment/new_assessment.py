@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from guidecheck.checklist.model import Facility, Profile, Questionnaire, Tool
 from guidecheck.errors import UserError
 from guidecheck.gui.shell.labels import set_scaled_font, use_category_options
+from guidecheck.gui.shell.theme import themed
 from guidecheck.storage.store import check_profile
 
 
@@ -52,7 +53,7 @@ class NewAssessmentScreen(QWidget):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setObjectName("formMessage")
-        self.message.setStyleSheet("color:#8a1c0f;")
+        themed(self.message, "color:{error};")
         outer.addWidget(self.message)
         buttons = QHBoxLayout()
         self.cancel_button = QPushButton(self.tr("Cancel"), self)

@@ -44,6 +44,7 @@ from guidecheck.gui.hub.district_models import (
 from guidecheck.gui.hub.district_panels import ConflictsPanel, FacilityPanel
 from guidecheck.gui.shell.labels import set_scaled_font, tr, use_category_options, verdict_text
 from guidecheck.gui.shell.tasks import TaskContext, TaskRunner
+from guidecheck.gui.shell.theme import themed
 
 
 @dataclass(frozen=True)
@@ -310,7 +311,7 @@ class DistrictHub(QWidget):
                 valid = dt.date.fromisoformat(text).isoformat() if text else ""
             except ValueError:
                 valid = ""
-            edit.setStyleSheet("" if valid or not text else "border: 2px solid #7a1108;")
+            themed(edit, "" if valid or not text else "border: 2px solid {critical};")
             return valid
 
         return OverviewFilter(self.district_filter.currentData() or "", self.tool_filter.currentData() or "",

@@ -10,8 +10,8 @@ import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QShowEvent
+from PySide6.QtCore import QEvent, QRect, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget, QWidget
 
 from guidecheck.gui.assessment.assessment_flow import AssessmentFlow
@@ -20,6 +20,7 @@ from guidecheck.gui.shell import crash
 from guidecheck.gui.shell.labels import refresh_scaled_fonts
 from guidecheck.gui.shell.settings import AppSettings
 from guidecheck.gui.shell.tasks import TaskContext, TaskRunner
+from guidecheck.gui.shell.theme import restyle, themed
 from guidecheck.paths import asset_path, database_path
 
 if TYPE_CHECKING:  # the other screens and the core load on first use, after the window is up
@@ -31,18 +32,25 @@ if TYPE_CHECKING:  # the other screens and the core load on first use, after the
     from guidecheck.gui.assessment.summary import SummaryScreen
     from guidecheck.gui.assessment.walkthrough import WalkthroughScreen
 
-WINDOW_SIZE = (1366, 768)
+WINDOW_SIZE = (1366, 768)  # the largest first size; a smaller screen gets 95% of its free area
 
 # A chosen answer must stand out without relying on colour alone: it is also bold and its text
-# gains a check mark (editors.py). Dark fill with white text keeps contrast high.
+# gains a check mark (editors.py). Fill and text are set as a pair (theme.py), so the contrast
+# holds on light, dark and high-contrast palettes; the card takes the palette's own colours.
 STYLE_SHEET = """
-QPushButton[answerButton="true"] { padding: 6px 10px; }
-QPushButton[answerButton="true"]:checked {
-    background: #1f5fa8; color: white; font-weight: bold; border: 2px solid #0d3d73; border-radius: 4px;
-}
-QPushButton[answerButton="true"]:checked:disabled { background: #5d7fa6; color: white; }
-QPushButton[answerButton="true"]:focus { border: 2px solid #e08a00; }
-QFrame#questionCard { background: #ffffff; border: 1px solid #c9ced3; border-radius: 6px; }
+QPushButton[answerButton="true"] {{ padding: 6px 10px; }}
+QPushButton[answerButton="true"]:checked {{
+    background: {chosen_bg}; color: {chosen_fg}; font-weight: bold;
+    border: 2px solid palette(window-text); border-radius: 4px;
+}}
+QPushButton[answerButton="true"]:checked:disabled {{
+    background: {chosen_off_bg}; color: {chosen_off_fg};
+}}
+QPushButton[answerButton="true"]:focus {{ border: 2px solid {focus}; }}
+QFrame#questionCard {{
+    background: palette(base); color: palette(text); border: 1px solid palette(mid);
+    border-radius: 6px;
+}}
 """
 
 
@@ -86,7 +94,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self.setWindowTitle(self.tr("GuideCheck — WHO guidance on AI in health care"))
         # PNG, not SVG: reading it needs no image plugin, which keeps start-up quick.
         self.setWindowIcon(QIcon(str(asset_path("guidecheck.png"))))
-        self.resize(*WINDOW_SIZE)
+        self.fit_to_screen()
 
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
@@ -99,12 +107,60 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self.home.set_export_available(not reason, reason)
         self.home.show_loading()
 
+    def fit_to_screen(self) -> None:
+        """Open at the last size when it fits this screen, else at most the free screen area.
+
+        `restoreGeometry` refuses a geometry saved on another screen size (it returns False and
+        leaves a tiny window), so its result is checked; either way the window is then clamped
+        into the screen's available area (taskbar excluded)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen is not None else QRect(0, 0, *WINDOW_SIZE)
+        saved = self.settings.window_geometry
+        restored = bool(saved) and self.restoreGeometry(saved)
+        if not restored or self.width() < 400 or self.height() < 300:
+            self.resize(
+                min(WINDOW_SIZE[0], int(area.width() * 0.95)),
+                min(WINDOW_SIZE[1], int(area.height() * 0.95)),
+            )
+            self.move(
+                area.left() + (area.width() - self.width()) // 2,
+                area.top() + (area.height() - self.height()) // 2,
+            )
+        self.clamp_to_screen()
+
+    def clamp_to_screen(self) -> None:
+        """Shrink and move the window so all of it lies in the screen's available area."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra_w = max(0, frame.width() - self.width())
+        extra_h = max(0, frame.height() - self.height())
+        width = min(self.width(), area.width() - extra_w)
+        height = min(self.height(), area.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        frame = self.frameGeometry()
+        left = min(max(frame.left(), area.left()), area.right() - frame.width() + 1)
+        top = min(max(frame.top(), area.top()), area.bottom() - frame.height() + 1)
+        if (left, top) != (frame.left(), frame.top()):
+            self.move(left, top)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Dark mode switched on or off while running: palette() in style sheets is resolved when
+        # a sheet is set, so set the themed ones again.
+        if event.type() in (QEvent.Type.ApplicationPaletteChange, QEvent.Type.PaletteChange):
+            restyle(self)
+        super().changeEvent(event)
+
     def showEvent(self, event: QShowEvent) -> None:
         # The list is read after the window is up: opening the database (and importing the store)
         # happens in the worker while the person already sees the window and a "loading" line.
         super().showEvent(event)
         if self._first_show:
             self._first_show = False
+            self.clamp_to_screen()
             QTimer.singleShot(0, self.show_home)
             QTimer.singleShot(0, crash.finish_setup)
             QTimer.singleShot(0, self._check_district_hub)
@@ -217,9 +273,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
             from guidecheck.gui.assessment.walkthrough import WalkthroughScreen
 
             self._walkthrough = screen = WalkthroughScreen(self)
-            screen.setStyleSheet(
-                STYLE_SHEET
-            )  # only here: a window-wide style sheet slows every widget
+            themed(screen, STYLE_SHEET)  # only here: a window-wide style sheet slows every widget
             self._add_screen(screen)
             screen.home_requested.connect(self.show_home)
             screen.review_requested.connect(self.show_review)
@@ -339,8 +393,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
         from guidecheck.gui.shell.dialogs import SettingsDialog
 
         dialog = SettingsDialog(self)
-        if dialog.exec():
-            refresh_scaled_fonts(self)
+        dialog.exec()
 
     def open_about(self) -> None:
         from guidecheck.gui.shell.dialogs import AboutDialog
@@ -352,6 +405,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
         """Save text still waiting for its typing pause, finish queued writes, close the database."""
         if self.binder is not None:
             self.binder.flush()
+        self.settings.window_geometry = self.saveGeometry()
         self.runner.shutdown()
         event.accept()
 
