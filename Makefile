@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
+	@$(BIN)/python -m guidecheck.gui.shell.platform_check
 	$(BIN)/guidecheck-app
 
 test: $(STAMP)

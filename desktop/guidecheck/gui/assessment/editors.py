@@ -11,11 +11,12 @@ import datetime as dt
 import math
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
+    QCalendarWidget,
     QCheckBox,
     QHBoxLayout,
     QLabel,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -272,10 +274,49 @@ class NumberEditor(CheckedLineEditor):
         return "" if value is None else str(value)
 
 
+class CalendarButton(QToolButton):
+    """A small button beside a date field that opens a calendar; the picked day is written into
+    the field as YYYY-MM-DD and `picked` is emitted. Typing the date stays possible."""
+
+    picked = Signal(str)
+
+    def __init__(self, field: QLineEdit, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = field
+        self.setText("📅")
+        self.setToolTip(self.tr("Pick the date from a calendar"))
+        self.setAccessibleName(self.tr("Pick the date from a calendar"))
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field; type instead
+        self.popup = QCalendarWidget()
+        self.popup.setWindowFlags(Qt.WindowType.Popup)
+        self.popup.setGridVisible(True)
+        self.popup.clicked.connect(self._chosen)
+        self.popup.activated.connect(self._chosen)
+        self.clicked.connect(self.open_calendar)
+        self.destroyed.connect(self.popup.deleteLater)
+
+    def open_calendar(self) -> None:
+        current = QDate.fromString(self.field.text().strip(), "yyyy-MM-dd")
+        self.popup.setSelectedDate(current if current.isValid() else QDate.currentDate())
+        self.popup.adjustSize()
+        self.popup.move(self.mapToGlobal(self.rect().bottomLeft()))
+        self.popup.show()
+        self.popup.setFocus()
+
+    def _chosen(self, date: QDate) -> None:
+        self.popup.hide()
+        text = date.toString("yyyy-MM-dd")
+        self.field.setText(text)
+        self.picked.emit(text)
+
+
 class DateEditor(CheckedLineEditor):
     def __init__(self, item: Item, parent: QWidget | None = None) -> None:
         super().__init__(item, parent)
         self.field.setPlaceholderText(self.tr("YYYY-MM-DD"))
+        self.calendar = CalendarButton(self.field, self)
+        self.layout().insertWidget(1, self.calendar)
+        self.calendar.picked.connect(lambda _text: self.flush())
 
     def parse(self, text: str) -> str:
         try:

@@ -69,7 +69,7 @@ class HomeScreen(QWidget):
         actions = QHBoxLayout()
         self.new_button = QPushButton(self.tr("&New assessment"), self)
         self.continue_button = QPushButton(self.tr("&Continue"), self)
-        self.report_button = QPushButton(self.tr("Open &report…"), self)
+        self.report_button = QPushButton(self.tr("Save &report…"), self)
         self.export_button = QPushButton(self.tr("&Export for district…"), self)
         self.revise_button = QPushButton(self.tr("Re&vise"), self)
         self.new_button.setDefault(True)

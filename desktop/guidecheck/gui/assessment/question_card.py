@@ -78,6 +78,7 @@ class QuestionCard(QFrame):
 
         top = QHBoxLayout()
         self.question = QLabel(f"{number}. {item.question.en}", self)
+        self.number = str(number)
         self.question.setWordWrap(True)
         set_scaled_font(self.question, 1.1, bold=True)
         self.question.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -139,6 +140,12 @@ class QuestionCard(QFrame):
         layout.addWidget(self.note)
         self._read_only = False
         self._update_note()
+
+    def set_number(self, number: str) -> None:
+        """Number the question as shown (part.question): hidden questions take no number."""
+        if number != self.number:
+            self.number = number
+            self.question.setText(f"{number} {self.item.question.en}")
 
     def _guidance_html(self) -> str:
         parts = []

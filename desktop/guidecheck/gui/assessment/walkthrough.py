@@ -205,6 +205,19 @@ class WalkthroughScreen(QWidget):
             visible = set(self.result.visible_items)
             for card in new_cards:
                 card.setVisible(card.item.id in visible)
+            self._number_cards()
+
+    def _number_cards(self) -> None:
+        """Number the shown questions per part (2.3 = part 2, third shown question), so numbers
+        never jump over hidden questions; the PDF report numbers them the same way."""
+        visible = set(self.result.visible_items) if self.result else set()
+        for domain_id, page in self.pages.items():
+            if not page.built:
+                continue
+            part = self.shown_domains.index(domain_id) + 1 if domain_id in self.shown_domains else 0
+            shown = [card for card in page.cards if card.item.id in visible]
+            for number, card in enumerate(shown, start=1):
+                card.set_number(f"{part}.{number}")
 
     def card_for(self, item_id: str) -> QuestionCard | None:
         """The card of a question, building its page if it was not shown yet."""
@@ -236,8 +249,8 @@ class WalkthroughScreen(QWidget):
             mark = "✔ " if total and done == total else ""
             title = domain.title.en if domain else domain_id
             entry.setText(
-                self.tr("{mark}{title}  ({done}/{total})").format(
-                    mark=mark, title=title, done=done, total=total
+                self.tr("{mark}{part}. {title}  ({done}/{total})").format(
+                    mark=mark, part=len(self.shown_domains), title=title, done=done, total=total
                 )
             )
             entry.setToolTip(
@@ -248,6 +261,7 @@ class WalkthroughScreen(QWidget):
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(answered)
         self.progress.setFormat(self.tr("%v of %m questions answered"))
+        self._number_cards()
         self._update_header()
 
     def _update_header(self) -> None:

@@ -177,6 +177,10 @@ class MainWindow(AssessmentFlow, QMainWindow):
 
         self.runner.task(work).success(self._on_district_checked).failure(self.show_error).run()
 
+    def refresh_district_mode(self) -> None:
+        """After this computer became the district hub (Settings): show the District menu."""
+        self._check_district_hub()
+
     def _on_district_checked(self, is_hub: bool) -> None:
         """A district hub opens in district mode: the overview first, the home list one click away."""
         self.district_menu.menuAction().setVisible(is_hub)
@@ -193,10 +197,17 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self._leave_assessment()
         self.show_screen(self._district)
 
-    def import_bundles(self) -> None:
+    def import_bundles(self) -> Any:
         from guidecheck.gui.sync.bundle_dialogs import open_import_dialog
 
-        open_import_dialog(self, self.home_dir, self.runner)
+        dialog = open_import_dialog(self, self.home_dir, self.runner)
+        # The hub's figures follow at once: no "Reload" needed after an import.
+        dialog.import_finished.connect(self._reload_district)
+        return dialog
+
+    def _reload_district(self, *_outcomes: object) -> None:
+        if self._district is not None and hasattr(self._district, "reload"):
+            self._district.reload()
 
     # -- building ----------------------------------------------------------------------------------
     def _build_menus(self) -> None:
