@@ -31,6 +31,7 @@ soak: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m guidecheck.gui.screenshots docs/screenshots test-output/screenshots
+	$(BIN)/python -m guidecheck.gui.help.build .
 
 package: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,package]'

@@ -283,7 +283,7 @@ class CalendarButton(QToolButton):
     def __init__(self, field: QLineEdit, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.field = field
-        self.setText("📅")
+        self.setText(self.tr("Calendar…"))
         self.setToolTip(self.tr("Pick the date from a calendar"))
         self.setAccessibleName(self.tr("Pick the date from a calendar"))
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field; type instead

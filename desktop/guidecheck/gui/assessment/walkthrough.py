@@ -261,6 +261,8 @@ class WalkthroughScreen(QWidget):
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(answered)
         self.progress.setFormat(self.tr("%v of %m questions answered"))
+        words = self.tr("{done} of {total} questions answered").format(done=answered, total=total)
+        self.progress.setMinimumWidth(self.progress.fontMetrics().horizontalAdvance(words) + 48)
         self._number_cards()
         self._update_header()
 

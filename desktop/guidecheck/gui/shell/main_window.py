@@ -90,6 +90,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self._finalize: FinalizeScreen | None = None
         self._actions: Any = None
         self._district: QWidget | None = None
+        self._guide: Any = None
         self._first_show = True
         self.setWindowTitle(self.tr("GuideCheck — WHO guidance on AI in health care"))
         # PNG, not SVG: reading it needs no image plugin, which keeps start-up quick.
@@ -239,6 +240,10 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self.district_menu.addAction(overview_action)
         self.district_menu.addAction(import_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.guide_action = QAction(self.tr("&User guide"), self)
+        _set_shortcut(self.guide_action, "F1")
+        self.guide_action.triggered.connect(lambda: self.open_guide())
+        help_menu.addAction(self.guide_action)
         about_action = QAction(self.tr("&About GuideCheck"), self)
         about_action.triggered.connect(self.open_about)
         help_menu.addAction(about_action)
@@ -251,6 +256,10 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self.busy.setMaximumWidth(160)
         self.busy.setVisible(False)
         self.busy_label = QLabel(self)
+        # Each screen's help line: a link to its part of the user guide (F1 does the same).
+        self.help_link = QLabel(self)
+        self.help_link.linkActivated.connect(lambda _link: self.open_guide())
+        self.statusBar().addWidget(self.help_link)
         self.statusBar().addWidget(self.busy_label, 1)
         self.statusBar().addPermanentWidget(self.busy)
         self.statusBar().addPermanentWidget(self.save_indicator)
@@ -258,6 +267,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
     def _connect(self) -> None:
         self.home.new_requested.connect(self.start_new)
         self.home.continue_requested.connect(self.open_assessment)
+        self.home.resume_requested.connect(self.open_assessment)
         self.home.report_requested.connect(self.save_report)
         self.home.export_requested.connect(self.export_for_district)
         self.home.revise_requested.connect(self.revise)
@@ -319,7 +329,29 @@ class MainWindow(AssessmentFlow, QMainWindow):
     # -- helpers -------------------------------------------------------------------------------------
     def show_screen(self, screen: QWidget) -> None:
         self.stack.setCurrentWidget(screen)
+        self._update_help_link()
         self.screen_changed.emit(type(screen).__name__)
+
+    def _update_help_link(self) -> None:
+        from guidecheck.gui.help.parts import part_title
+
+        title = part_title(type(self.stack.currentWidget()).__name__)
+        self.help_link.setText(
+            self.tr('Help: <a href="guide">{part}</a> (F1)').format(
+                part=title or self.tr("user guide")
+            )
+        )
+
+    def open_guide(self, screen: str = "") -> Any:
+        """Help › User guide (F1): the offline guide, at the part for the current screen."""
+        from guidecheck.gui.help.guide import GuideWindow, part_title
+
+        if self._guide is None:
+            self._guide = GuideWindow(self)
+        self._guide.show()
+        self._guide.raise_()
+        self._guide.show_part(part_title(screen or type(self.stack.currentWidget()).__name__))
+        return self._guide
 
     def show_error(self, error: BaseException) -> None:
         crash.show_error(self, error)
