@@ -6,7 +6,7 @@ import it into a second (district) database, then start Qt offscreen and draw a 
 app that lost a module, a data file or a Qt plugin fails here instead of in front of a nurse.
 
 One line per step, "OK <step>" or "FAILED <step>: <one sentence>"; exit status 0 only when every
-step passed. Qt is imported inside the Qt steps only: the rest is core code.
+step passed.
 """
 
 from __future__ import annotations
@@ -225,61 +225,6 @@ def step_data_folder(ws: Workspace) -> None:
             path=home, reason=exc.strerror or exc)) from None  # fmt: skip
 
 
-# --- Qt steps (PySide6 is imported here only) ---------------------------------------------------
-
-
-def _qt_app() -> Any:
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication([sys.argv[0] if sys.argv else "guidecheck", "-platform", "offscreen"])
-    return app
-
-
-def step_qt(ws: Workspace) -> None:
-    from PySide6.QtGui import QIcon, QImage
-    from PySide6.QtWidgets import QLabel
-
-    from guidecheck.paths import asset_path
-
-    app = _qt_app()
-    label = QLabel("GuideCheck self-test")
-    label.resize(320, 80)
-    label.show()
-    app.processEvents()
-    shot = label.grab()
-    label.close()
-    if shot.isNull() or shot.width() < 1:
-        raise StepFailed(_("Qt could not draw a window offscreen."))
-    icon = QIcon(str(asset_path("guidecheck.svg"))).pixmap(64, 64)
-    if icon.isNull():
-        raise StepFailed(_("The app icon (SVG) cannot be drawn: Qt's SVG support is missing."))
-    image = QImage(str(asset_path("guidecheck.png")))
-    if image.isNull():
-        raise StepFailed(_("The app icon (PNG) cannot be read."))
-
-
-def step_main_window(ws: Workspace) -> None:
-    from guidecheck.gui.shell.main_window import MainWindow
-
-    app = _qt_app()
-    home = ws.root / "window-home"
-    home.mkdir()
-    window = MainWindow(home)
-    try:
-        window.show()
-        app.processEvents()
-        shot = window.grab()
-        if shot.isNull():
-            raise StepFailed(_("The main window could not be drawn."))
-    finally:
-        window.runner.shutdown()
-        window.close()
-        window.deleteLater()
-        app.processEvents()
-
-
 def _need(value: Any, step: str) -> Any:
     if not value:
         raise StepFailed(_("The step '{step}' before this one did not succeed.").format(step=step))
@@ -295,16 +240,31 @@ STEPS: tuple[tuple[str, Callable[[Workspace], None]], ...] = (
     ("bundle export", step_bundle_export),
     ("bundle import", step_bundle_import),
     ("data folder", step_data_folder),
-    ("qt offscreen", step_qt),
-    ("main window", step_main_window),
 )
 
+# The Qt steps live under gui/ (the only place Qt is imported) and are found by this module name,
+# so the core never imports the GUI; an installation without the GUI modules runs the core steps.
+GUI_STEPS_MODULE = "guidecheck.gui.selftest_steps"
 
-def run(
-    out: TextIO | None = None, steps: tuple[tuple[str, Callable[[Workspace], None]], ...] = STEPS
-) -> int:
-    """Run every step, print one line each; 0 when all passed, 1 otherwise. Never raises."""
+Step = tuple[str, Callable[[Workspace], None]]
+
+
+def all_steps() -> tuple[Step, ...]:
+    """The core steps, then the GUI's (`STEPS` of GUI_STEPS_MODULE) when the GUI is installed."""
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec(GUI_STEPS_MODULE) is None:
+        return STEPS
+    gui_steps: tuple[Step, ...] = importlib.import_module(GUI_STEPS_MODULE).STEPS
+    return STEPS + gui_steps
+
+
+def run(out: TextIO | None = None, steps: tuple[Step, ...] | None = None) -> int:
+    """Run every step (all_steps() by default), print one line each; 0 when all passed, 1 otherwise.
+    Never raises."""
     out = out or sys.stdout
+    steps = all_steps() if steps is None else steps
     failed = 0
     with tempfile.TemporaryDirectory(prefix="guidecheck-selftest-") as folder:
         root = Path(folder)

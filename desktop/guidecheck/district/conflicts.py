@@ -22,14 +22,6 @@ from guidecheck.checklist.scoring import score
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
 
-RESOLUTIONS = """
-CREATE TABLE IF NOT EXISTS district_resolutions (
-    lineage_id TEXT NOT NULL, revision INTEGER NOT NULL, kept_id TEXT NOT NULL, kept_sha256 TEXT NOT NULL,
-    options_json TEXT NOT NULL, resolved_at TEXT NOT NULL, actor TEXT NOT NULL,
-    PRIMARY KEY (lineage_id, revision)
-)
-"""
-
 
 @dataclass(frozen=True)
 class Option:
@@ -181,7 +173,6 @@ def resolve(store: Any, group: ConflictGroup, keep: Option, actor: str = "") -> 
         ).fetchone()[0]
         if not still:
             raise UserError(_("This conflict was already resolved; reload the list."))
-        conn.execute(RESOLUTIONS)
         offered = sorted({o.sha256 for o in group.options})
         conn.execute(
             "INSERT OR REPLACE INTO district_resolutions VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -91,10 +91,17 @@ def m002_bundles(db: Database) -> None:
 
 
 def m003_district_resolutions(db: Database) -> None:
-    """The district officer's decisions on import conflicts (see district/conflicts.py)."""
-    from guidecheck.district.conflicts import RESOLUTIONS
-
-    _run(db, RESOLUTIONS)
+    """The district officer's decisions on import conflicts (read and written by district/conflicts.py)."""
+    _run(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS district_resolutions (
+            lineage_id TEXT NOT NULL, revision INTEGER NOT NULL, kept_id TEXT NOT NULL,
+            kept_sha256 TEXT NOT NULL, options_json TEXT NOT NULL, resolved_at TEXT NOT NULL,
+            actor TEXT NOT NULL, PRIMARY KEY (lineage_id, revision)
+        )
+        """,
+    )
 
 
 def m004_variants_clinic_content(db: Database) -> None:
