@@ -68,7 +68,7 @@ def step_database(ws: Workspace) -> None:
     from guidecheck.storage.store import Store
 
     ws.clinic = Store(database_path(ws.clinic_home))
-    if ws.clinic.conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+    if ws.clinic.integrity_check() != "ok":
         raise StepFailed(_("The new database fails SQLite's integrity check."))
     if not ws.clinic.device_id:
         raise StepFailed(_("The new database has no device id."))

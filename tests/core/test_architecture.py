@@ -146,3 +146,8 @@ def test_the_core_never_imports_the_gui():
         if edge == "guidecheck.gui" or edge.startswith("guidecheck.gui.")
     ]
     assert offenders == []
+
+
+def test_migrations_carry_their_own_sql():
+    """A shipped step must not change when live code changes: migrations import none of our modules."""
+    assert import_graph()["guidecheck.storage.migrations"] == set()

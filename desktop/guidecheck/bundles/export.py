@@ -107,7 +107,6 @@ def export_bundle(home: Path, store: Any, out_dir: Path, full: bool = False, act
     report(85, _("Checking the written file"))
     _read_back(target, data, home)
     with store.atomic():
-        ledger.ensure_tables(conn)
         conn.execute(
             "INSERT INTO bundle_exports (bundle_id, sha256, created_at, path, scope, since, audit_to_seq, counts_json, encrypted_to)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

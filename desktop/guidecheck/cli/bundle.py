@@ -161,12 +161,10 @@ def cmd_history(context: Any, args: argparse.Namespace) -> int:
     from guidecheck.cli.common import print_table
 
     conn = context.store().conn
-    if not ledger.has_table(conn, "bundle_exports"):
+    exports, imports = ledger.exports(conn), ledger.imports(conn)
+    if not exports and not imports:
         print(_("No bundle was written or imported here yet."))
         return 0
-    exports = conn.execute(
-        "SELECT created_at, bundle_id, scope, counts_json, path FROM bundle_exports ORDER BY created_at"
-    )
     rows = [
         [at, bid[:8], scope, str(json.loads(counts)["assessments"]), path]
         for at, bid, scope, counts, path in exports
@@ -174,9 +172,6 @@ def cmd_history(context: Any, args: argparse.Namespace) -> int:
     if rows:
         print(_("Written here:"))
         print_table(rows, [_("time"), _("bundle"), _("scope"), _("assessments"), _("where")])
-    imports = conn.execute(
-        "SELECT imported_at, bundle_id, device_id, result_json, source_name FROM bundle_imports ORDER BY imported_at"
-    )
     rows = [
         [at, bid[:8], device[:8], _result_text(result), name]
         for at, bid, device, result, name in imports
@@ -197,12 +192,7 @@ def cmd_conflicts(context: Any, args: argparse.Namespace) -> int:
     from guidecheck.bundles.apply import current_sha256
 
     conn = context.store().conn
-    if not ledger.has_table(conn, "bundle_variants"):
-        print(_("No conflicts."))
-        return 0
-    rows = conn.execute(
-        "SELECT id, revision, facility_code, origin_device FROM assessments WHERE conflict = 1 ORDER BY facility_code, lineage_id, revision"
-    ).fetchall()
+    rows = ledger.flagged_assessments(conn)
     if not rows:
         print(_("No conflicts."))
         return 0
@@ -213,11 +203,7 @@ def cmd_conflicts(context: Any, args: argparse.Namespace) -> int:
             )
         )
         current = current_sha256(conn, assessment_id)
-        variants = conn.execute(
-            "SELECT updated_at, status, sha256 FROM bundle_variants WHERE assessment_id = ? ORDER BY updated_at, sha256",
-            (assessment_id,),
-        )
-        for updated_at, status, sha in variants:
+        for updated_at, status, sha in ledger.variants_of(conn, assessment_id):
             mark = "*" if sha == current else " "
             print(f"  {mark} {updated_at}  {status:5}  {sha[:12]}")
     print(_("* = the version shown in reports; the others are kept in bundle_variants."))

@@ -85,7 +85,7 @@ def cmd_district_init(context: Any, args: argparse.Namespace) -> int:
     store = context.store()
     key = keys.create_district_identity(context.home, args.name)
     with store.atomic():
-        store.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('district_hub', '1')")
+        store.set_meta("district_hub", "1")
         store.record_audit("", "keys", key.fingerprint, "district-init", new={"name": key.name})
     keys.write_district_key_file([key], out)
     print(

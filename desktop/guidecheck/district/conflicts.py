@@ -95,15 +95,6 @@ def _sha(body: dict[str, Any]) -> str:
     return body_sha256(body)
 
 
-def _has_table(conn: Any, name: str) -> bool:
-    return (
-        conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-        ).fetchone()
-        is not None
-    )
-
-
 def _option(store: Any, body: dict[str, Any], current: bool) -> Option:
     profile = Profile.from_dict(json.loads(body["profile_json"]))
     answers = {
@@ -128,7 +119,6 @@ def conflict_groups(store: Any) -> list[ConflictGroup]:
     keys = conn.execute(
         "SELECT DISTINCT lineage_id, revision FROM assessments WHERE conflict = 1 ORDER BY lineage_id, revision"
     ).fetchall()
-    variants = _has_table(conn, "bundle_variants")
     groups = []
     for lineage_id, revision in keys:
         ids = [r[0] for r in conn.execute(
@@ -138,14 +128,13 @@ def conflict_groups(store: Any) -> list[ConflictGroup]:
         for assessment_id in ids:
             current = _row_body(conn, assessment_id)
             options.append(_option(store, current, True))
-            if variants:
-                for (text,) in conn.execute(
-                    "SELECT body FROM bundle_variants WHERE assessment_id = ? ORDER BY updated_at, sha256",
-                    (assessment_id,),
-                ):
-                    body = json.loads(text)
-                    if all(_sha(body) != o.sha256 for o in options):
-                        options.append(_option(store, body, False))
+            for (text,) in conn.execute(
+                "SELECT body FROM bundle_variants WHERE assessment_id = ? ORDER BY updated_at, sha256",
+                (assessment_id,),
+            ):
+                body = json.loads(text)
+                if all(_sha(body) != o.sha256 for o in options):
+                    options.append(_option(store, body, False))
         if not options:
             continue
         first = options[0]

@@ -36,7 +36,5 @@ def set_reassess_months(store: Any, months: int, actor: str = "") -> None:
         )
     old = reassess_months(store)
     with store.atomic():
-        store.conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (REASSESS_KEY, str(months))
-        )
+        store.set_meta(REASSESS_KEY, str(months))
         store.record_audit(actor, "setting", REASSESS_KEY, "set", "value", old, months)

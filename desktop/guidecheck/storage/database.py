@@ -1,8 +1,13 @@
-"""The local SQLite database: opening, migrating, and reading the records every other part uses.
+"""The local SQLite database: opening, migrating, reading, and the writes every store needs.
+
+`StoreBase` opens and migrates the file and holds the reads plus the small writes any part may make
+(meta keys, audit entries, questionnaire copies, facility and tool records); `Store` (store.py) adds
+the changes to assessments. Core tables are written only through these two classes; the bundle
+tables through bundles/ledger.py and bundles/apply.py; district modules read the hub's tables.
 
 Durability: WAL with `synchronous=FULL`, so a transaction that returned is on disk even through a
 power cut; every answer is its own transaction. The file is copied before a migration and checked
-(`quick_check`) on open. Changes to assessments live in `store.py` (`Store`).
+(`quick_check`) on open.
 """
 
 from __future__ import annotations
@@ -154,6 +159,10 @@ class StoreBase:
                     ).format(path=self.path, detail=exc)
                 ) from None
             raise
+
+    def integrity_check(self) -> str:
+        """SQLite's full integrity check: "ok", or the first problem it found."""
+        return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
 
     # --- meta --------------------------------------------------------------------------------
 
