@@ -2,7 +2,7 @@
 
   GuideCheck                 the desktop app (guidecheck.gui.app.main; `--home DIR` works)
   GuideCheck --version       prints "GuideCheck <version>"
-  GuideCheck --self-test     checks the installation end to end, one line per step (guidecheck.selftest)
+  GuideCheck --self-test     checks the installation end to end, one line per step (guidecheck.gui.selftest)
   GuideCheck --cli ARGS...   the `guidecheck` command line (e.g. `--cli assessment list`)
 
 On Windows and macOS the executable is built windowed (no console pops up for nurses), so for the
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if "--self-test" in args:
         _attach_console()
-        from guidecheck import selftest
+        from guidecheck.gui import selftest
 
         return selftest.run()
     from guidecheck.gui.app import main as gui_main

@@ -231,7 +231,7 @@ def _need(value: Any, step: str) -> Any:
     return value
 
 
-STEPS: tuple[tuple[str, Callable[[Workspace], None]], ...] = (
+STEPS: tuple[tuple[str, Callable[[Workspace], None]], ...] = (  # the core's steps
     ("database", step_database),
     ("questionnaires", step_questionnaires),
     ("assessment", step_assessment),
@@ -242,29 +242,12 @@ STEPS: tuple[tuple[str, Callable[[Workspace], None]], ...] = (
     ("data folder", step_data_folder),
 )
 
-# The Qt steps live under gui/ (the only place Qt is imported) and are found by this module name,
-# so the core never imports the GUI; an installation without the GUI modules runs the core steps.
-GUI_STEPS_MODULE = "guidecheck.gui.selftest_steps"
-
 Step = tuple[str, Callable[[Workspace], None]]
 
 
-def all_steps() -> tuple[Step, ...]:
-    """The core steps, then the GUI's (`STEPS` of GUI_STEPS_MODULE) when the GUI is installed."""
-    import importlib
-    import importlib.util
-
-    if importlib.util.find_spec(GUI_STEPS_MODULE) is None:
-        return STEPS
-    gui_steps: tuple[Step, ...] = importlib.import_module(GUI_STEPS_MODULE).STEPS
-    return STEPS + gui_steps
-
-
-def run(out: TextIO | None = None, steps: tuple[Step, ...] | None = None) -> int:
-    """Run every step (all_steps() by default), print one line each; 0 when all passed, 1 otherwise.
-    Never raises."""
+def run(out: TextIO | None = None, steps: tuple[Step, ...] = STEPS) -> int:
+    """Run every step, print one line each; 0 when all passed, 1 otherwise. Never raises."""
     out = out or sys.stdout
-    steps = all_steps() if steps is None else steps
     failed = 0
     with tempfile.TemporaryDirectory(prefix="guidecheck-selftest-") as folder:
         root = Path(folder)

@@ -38,8 +38,8 @@ def _ours(name: str) -> str | None:
 
 
 def _imports(path: Path, package: str) -> list[tuple[str, int]]:
-    """Every absolute name imported by the file, with its line (a submodule's parent package is not
-    counted: importing any submodule runs it, and our package `__init__` files import nothing back)."""
+    """Every absolute name the file imports, with its line, including `importlib.import_module` of a
+    literal name. A submodule's parent package is not counted as an edge of its own."""
     names: list[tuple[str, int]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -54,6 +54,16 @@ def _imports(path: Path, package: str) -> list[tuple[str, int]]:
                 (f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base, node.lineno)
                 for alias in node.names
             ]
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module"
+            and node.args
+        ):  # importlib.import_module("guidecheck.x") or f"guidecheck.cli.{name}": an edge too
+            arg = node.args[0]
+            if isinstance(arg, ast.JoinedStr) and arg.values:
+                arg = arg.values[0]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                names.append((arg.value.rstrip("."), node.lineno))
     return names
 
 

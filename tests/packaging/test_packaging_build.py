@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from packaging_helpers import PACKAGING, clean_env, run, step_lines
 
-from guidecheck import __version__, selftest
+from guidecheck import __version__
+from guidecheck.gui import selftest
 
 pytestmark = [
     pytest.mark.packaging,
@@ -64,7 +65,7 @@ def test_version_and_self_test_of_the_built_app(built, tmp_path):
     version = run([str(exe), "--version"], env)
     assert version.returncode == 0 and version.stdout.strip() == f"GuideCheck {__version__}"
     result = run([str(exe), "--self-test"], env)
-    assert step_lines(result.stdout) == [f"OK {name}" for name, _step in selftest.all_steps()], (
+    assert step_lines(result.stdout) == [f"OK {name}" for name, _step in selftest.STEPS], (
         result.stdout + result.stderr
     )
     assert result.returncode == 0

@@ -1,4 +1,4 @@
-"""`guidecheck selftest`: run the installation self-test (the same as the frozen app's --self-test)."""
+"""`guidecheck selftest`: the installation self-test's core steps (the app's --self-test adds Qt's)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "selftest",
         help=_("check this installation end to end in temporary folders; one line per step"),
+        description=_(
+            "The app's --self-test runs the same steps, then draws its window offscreen."
+        ),
     )
     parser.set_defaults(handler=run_selftest)
 

@@ -88,8 +88,9 @@ def install_language(app: QApplication, lang: str) -> None:
 class StartArgs:
     """The app's own command-line options."""
 
-    def __init__(self, home: str | None) -> None:
+    def __init__(self, home: str | None, self_test: bool = False) -> None:
         self.home = home
+        self.self_test = self_test
 
 
 def parse_args(argv: Sequence[str] | None) -> StartArgs:
@@ -110,12 +111,21 @@ def parse_args(argv: Sequence[str] | None) -> StartArgs:
         metavar="DIR",
         help="data folder (default: $GUIDECHECK_HOME or the user data folder)",
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation end to end (core and Qt offscreen), one line per step",
+    )
     known, _unknown = parser.parse_known_args(args)
-    return StartArgs(known.home)
+    return StartArgs(known.home, known.self_test)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        from guidecheck.gui import selftest
+
+        return selftest.run()
     from guidecheck.gui.shell import crash
     from guidecheck.gui.shell.settings import AppSettings, apply_text_scale
     from guidecheck.paths import asset_path, data_home

@@ -1,7 +1,8 @@
-"""The self-test's Qt steps: start Qt offscreen, draw a label and the app icons, then the main window.
+"""The app's `--self-test`: the core's steps (`guidecheck.selftest`), then start Qt offscreen, draw
+a label and the app icons, then the main window.
 
-`guidecheck.selftest` runs them after its core steps (it finds this module by name, so the core
-never imports the GUI).
+The Qt steps live here because only gui/ imports Qt; `guidecheck selftest` (the CLI) runs the
+core's steps alone.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from guidecheck import selftest
 from guidecheck.i18n import _
 from guidecheck.selftest import StepFailed, Workspace
 
@@ -66,7 +68,12 @@ def step_main_window(ws: Workspace) -> None:
         app.processEvents()
 
 
-STEPS: tuple[tuple[str, Callable[[Workspace], None]], ...] = (
+STEPS: tuple[tuple[str, Callable[[Workspace], None]], ...] = selftest.STEPS + (
     ("qt offscreen", step_qt),
     ("main window", step_main_window),
 )
+
+
+def run() -> int:
+    """Every step, one line each; 0 when all passed, 1 otherwise."""
+    return selftest.run(steps=STEPS)
