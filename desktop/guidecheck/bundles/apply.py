@@ -14,7 +14,6 @@ Call `apply_payload` inside `store.atomic()`: the caller's transaction makes it 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from typing import Any
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.manifest import Manifest
 from guidecheck.bundles.payload import COLUMNS, Payload
+from guidecheck.canonical import canonical_json, canonical_sha256
 from guidecheck.i18n import _
 
 # Carried by the payload format but decided by the hub alone: ignored on import, never in a variant.
@@ -66,8 +66,7 @@ class Variant:
 
 
 def body_sha256(body: dict[str, Any]) -> str:
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return canonical_sha256(body)
 
 
 def apply_payload(store: Any, manifest: Manifest, payload: Payload) -> ApplyResult:
@@ -276,7 +275,7 @@ def _remember(conn: sqlite3.Connection, assessment_id: str, body: dict[str, Any]
     conn.execute(
         "INSERT OR IGNORE INTO bundle_variants (assessment_id, sha256, updated_at, status, body) VALUES (?, ?, ?, ?, ?)",
         (assessment_id, body_sha256(body), body["updated_at"], body["status"],
-         json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)),
+         canonical_json(body).decode("utf-8")),
     )  # fmt: skip
 
 

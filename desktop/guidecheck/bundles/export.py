@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from guidecheck import __version__
+from guidecheck.atomic import write_atomic
 from guidecheck.bundles import container, keys, ledger, seal
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.manifest import Manifest
 from guidecheck.bundles.payload import collect
-from guidecheck.bundles.safefile import write_atomic
 from guidecheck.bundles.verify import open_bundle
 from guidecheck.i18n import _
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from guidecheck import limits
+from guidecheck.atomic import write_atomic
 from guidecheck.bundles.errors import BundleRefused
-from guidecheck.bundles.safefile import write_atomic
 from guidecheck.i18n import _
 from guidecheck.paths import keys_dir
 
@@ -21,7 +22,7 @@ DEVICE_KEY_FILE = "device-signing.pem"
 DISTRICT_IDENTITY_FILE = "district-identity.age"
 INSTALLED_DISTRICT_FILE = "district.gckey"
 KEY_FILE_HEADER = "guidecheck-district-key 1"
-MAX_KEY_FILE = 16 * 1024
+MAX_KEY_FILE = limits.KEY_FILE_BYTES
 MAX_RECIPIENTS = 8
 
 

@@ -18,12 +18,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from guidecheck import limits
 from guidecheck.checklist.model import PROFILE_FIELDS
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
 
-MAX_LENGTH = 500
-MAX_DEPTH = 32
+MAX_LENGTH = limits.EXPRESSION_LENGTH
+MAX_DEPTH = limits.EXPRESSION_DEPTH
 
 _TOKEN = re.compile(
     r"""\s*(?:

@@ -105,15 +105,14 @@ def write_district_workbook(
     store: Any, summary: DistrictSummary, path: str | os.PathLike[str]
 ) -> Path:
     """Write the workbook to `path` in one step; a UserError (one sentence) if it cannot be written."""
+    from guidecheck.atomic import atomic_path
     from guidecheck.reports.files import check_writable
 
     target = check_writable(path)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        _write(store, summary, temporary)
-        os.replace(temporary, target)
+        with atomic_path(target) as temporary:
+            _write(store, summary, temporary)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
         from guidecheck.errors import UserError
 
         raise UserError(
@@ -121,9 +120,6 @@ def write_district_workbook(
                 path=target, reason=exc.strerror or exc
             )
         ) from exc
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
     return target
 
 

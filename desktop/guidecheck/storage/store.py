@@ -10,6 +10,7 @@ import json
 import uuid
 from typing import Any
 
+from guidecheck import limits
 from guidecheck.checklist.answers import is_text, normalize_value
 from guidecheck.checklist.model import (
     PROFILE_FIELDS,
@@ -28,7 +29,7 @@ from guidecheck.storage.database import AssessmentSummary, StoreBase, now_iso, t
 
 __all__ = ["AssessmentSummary", "Store", "check_profile", "now_iso", "tool_id_for"]
 
-MAX_FIELD = 500
+MAX_FIELD = limits.PROFILE_FIELD
 
 
 def check_profile(profile: Profile) -> None:
