@@ -1,4 +1,4 @@
-"""The home list's table model (STYLE.md pattern 8): named columns, display and sort roles.
+"""The home list's table model (tested without widgets; CONTRIBUTING.md, Patterns): named columns, display and sort roles.
 
 Tested without widgets. Rows are `AssessmentSummary` records from `store.list_assessments()`;
 the verdict column carries its colours as roles, and a delegate paints them as a badge whose text

@@ -1,4 +1,4 @@
-"""Table models of the district hub (STYLE.md pattern 8): overview, heat map, gaps, trend, conflicts.
+"""Table models of the district hub (tested without widgets): overview, heat map, gaps, trend, conflicts.
 
 Each model holds plain core objects (guidecheck.district.*), names its columns, and answers the
 display, sort, colour and tooltip roles; tested without widgets. Colour is never the only carrier:

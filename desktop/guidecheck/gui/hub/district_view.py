@@ -2,7 +2,7 @@
 
 Shown by the main window when the installation is a district hub (guidecheck.bundles.keys.
 is_district_hub). Every database read and every export runs on the task runner's single worker
-(STYLE.md pattern 6); the screen only shows what comes back. Entry point: `DistrictHub(database,
+(gui/shell/tasks.py); the screen only shows what comes back. Entry point: `DistrictHub(database,
 parent, runner=None)`, or `open_district_view(parent, home)`.
 """
 

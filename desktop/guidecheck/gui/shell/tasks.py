@@ -1,4 +1,4 @@
-"""The one way the desktop app runs work off the GUI thread (STYLE.md pattern 6).
+"""The one way the desktop app runs work off the GUI thread.
 
 A single worker thread owns the database connection (SQLite connections belong to the thread that
 opened them), so every database call is queued there in order and no two writes ever race.
