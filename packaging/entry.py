@@ -22,7 +22,7 @@ def _attach_console() -> None:
 
     attach_parent_process = -1
     if ctypes.windll.kernel32.AttachConsole(attach_parent_process):  # type: ignore[attr-defined]
-        sys.stdout = open("CONOUT$", "w", encoding="utf-8", errors="replace")  # noqa: SIM115 - lives as long as the process
+        sys.stdout = open("CONOUT$", "w", encoding="utf-8", errors="replace")
         sys.stderr = sys.stdout
     else:  # started from Explorer: nowhere to print; keep print() from failing
         import io

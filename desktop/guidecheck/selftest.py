@@ -18,10 +18,15 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
+
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
+
+T = TypeVar("T")
 
 SELF_TEST_DATE = "2026-01-15"
 DEFAULT_QUESTIONNAIRE = "who-ai-health-2025"
@@ -38,8 +43,8 @@ class Workspace:
     root: Path
     clinic_home: Path
     hub_home: Path
-    clinic: Any = None  # guidecheck.storage.store.Store
-    hub: Any = None
+    clinic: Store | None = None
+    hub: Store | None = None
     questionnaires: list[Any] = field(default_factory=list)
     assessment_id: str = ""
     bundle_path: Path | None = None
@@ -202,7 +207,7 @@ def step_bundle_import(ws: Workspace) -> None:
     outcome = import_file(ws.hub_home, ws.hub, bundle, actor="self-test")
     if not outcome.imported:
         raise StepFailed(outcome.reason or _("The district database refused the bundle."))
-    clinic_result = ws.clinic.result(ws.assessment_id)
+    clinic_result = _need(ws.clinic, "database").result(ws.assessment_id)
     hub_result = ws.hub.result(ws.assessment_id)
     if (
         ws.hub.get_assessment(ws.assessment_id).status != "final"
@@ -225,7 +230,7 @@ def step_data_folder(ws: Workspace) -> None:
             path=home, reason=exc.strerror or exc)) from None  # fmt: skip
 
 
-def _need(value: Any, step: str) -> Any:
+def _need(value: T | None, step: str) -> T:
     if not value:
         raise StepFailed(_("The step '{step}' before this one did not succeed.").format(step=step))
     return value

@@ -375,10 +375,11 @@ def settle(
                 found = variants[assessment_id]
                 if (
                     decided
+                    and decision is not None
                     and assessment_id == decision.kept_id
                     and decision.kept_sha256 in versions
                 ):
-                    target = decision.kept_sha256
+                    target: str | None = decision.kept_sha256
                 else:
                     target = max(found, key=lambda v: v.rank).sha256 if found else None
                 current = known.get(assessment_id) or current_sha256(conn, assessment_id)

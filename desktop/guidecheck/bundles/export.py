@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from guidecheck import __version__
 from guidecheck.atomic import write_atomic
@@ -22,6 +22,9 @@ from guidecheck.bundles.manifest import Manifest
 from guidecheck.bundles.payload import collect
 from guidecheck.bundles.verify import open_bundle
 from guidecheck.i18n import _
+
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
 
 Progress = Callable[[int, str], None]  # percent, what is happening
 
@@ -48,7 +51,7 @@ def bundle_file_name(facility: str, created_at: str, bundle_id: str) -> str:
     return f"guidecheck-{code}-{stamp}-{bundle_id[:8]}{container.SUFFIX}"
 
 
-def export_bundle(home: Path, store: Any, out_dir: Path, full: bool = False, actor: str = "",
+def export_bundle(home: Path, store: Store, out_dir: Path, full: bool = False, actor: str = "",
                   progress: Progress | None = None) -> ExportResult:  # fmt: skip
     """Write one bundle into `out_dir` and return where; raises UserError with one sentence on failure."""
     from guidecheck.storage.store import now_iso

@@ -203,9 +203,9 @@ def _valid(table: str, record: Any) -> bool:
         if value is None:
             if not nullable:
                 return False
-        elif type(value) is not kind or (kind is str and len(value) > limit):
+        elif type(value) is not kind or (isinstance(value, str) and len(value) > limit):
             return False
-        elif kind is int and not -(2**62) < value < 2**62:
+        elif isinstance(value, int) and not -(2**62) < value < 2**62:
             return False
     if table == "assessments":
         answers = record["answers"]

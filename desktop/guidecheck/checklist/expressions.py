@@ -327,9 +327,9 @@ def _value(node: Node, profile: dict[str, Any], answers: dict[str, Any]) -> Any:
 
 def _compare(op: str, left: Any, right: Any) -> bool:
     if op == "==":
-        return left == right
+        return bool(left == right)
     if op == "!=":
-        return left != right
+        return bool(left != right)
     if op in ("in", "not in"):
         found = isinstance(right, list | tuple) and left in right
         return found if op == "in" else not found
@@ -340,9 +340,9 @@ def _compare(op: str, left: Any, right: Any) -> bool:
     if not comparable:
         return False
     if op == "<":
-        return left < right
+        return bool(left < right)
     if op == "<=":
-        return left <= right
+        return bool(left <= right)
     if op == ">":
-        return left > right
-    return left >= right
+        return bool(left > right)
+    return bool(left >= right)

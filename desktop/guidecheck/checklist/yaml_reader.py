@@ -7,6 +7,8 @@ QuestionnaireError naming the file and line.
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 
 from guidecheck import limits
@@ -14,7 +16,7 @@ from guidecheck.errors import QuestionnaireError
 from guidecheck.i18n import _
 
 
-class LocDict(dict):
+class LocDict(dict[Any, Any]):
     """A YAML mapping that remembers the line of itself and of each key."""
 
     line: int = 0
@@ -32,7 +34,7 @@ class _LineLoader(yaml.SafeLoader):
 
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
                 problem=_("anchors and aliases (*name) are not allowed"),
                 problem_mark=event.start_mark,
@@ -42,7 +44,7 @@ class _LineLoader(yaml.SafeLoader):
             if self._depth > limits.YAML_NESTING:
                 raise yaml.MarkedYAMLError(
                     problem=_("the file is nested too deeply"),
-                    problem_mark=self.peek_event().start_mark,
+                    problem_mark=self.peek_event().start_mark,  # type: ignore[no-untyped-call]
                 )
             return super().compose_node(parent, index)
         finally:

@@ -8,7 +8,7 @@ import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
@@ -16,6 +16,9 @@ from guidecheck.i18n import _
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_BAD_INPUT = 2
+
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
 
 log = logging.getLogger("guidecheck.cli")
 
@@ -26,7 +29,7 @@ class CommandContext:
 
     home_arg: str | None = None
     _home: Path | None = field(default=None, repr=False)
-    _store: Any = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
 
     @property
     def home(self) -> Path:
@@ -38,8 +41,8 @@ class CommandContext:
             setup_logging(self._home)
         return self._home
 
-    def store(self) -> Any:
-        """The installation's `Store` (guidecheck.storage.store.Store)."""
+    def store(self) -> Store:
+        """The installation's `Store`, opened on first use."""
         if self._store is None:
             from guidecheck.paths import database_path
             from guidecheck.storage.store import Store
@@ -65,7 +68,7 @@ def run_command(context: CommandContext, args: argparse.Namespace) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_ERROR
-    except Exception:  # noqa: BLE001 - the last line of defence: log it, never show a traceback
+    except Exception:
         log.exception("unexpected error in %s", getattr(args, "group", "?"))
         where = context._home / "logs" / "guidecheck.log" if context._home else None
         message = _("Something went wrong that GuideCheck did not expect.")

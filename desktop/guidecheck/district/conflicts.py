@@ -14,13 +14,17 @@ same bundles leaves the decision standing, and only a version the officer has no
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidecheck.checklist.model import Answer, Profile
 from guidecheck.checklist.scoring import score
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
+
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ def _bundle_columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return ROW_COLUMNS, ANSWER_COLUMNS
 
 
-def _row_body(conn: Any, assessment_id: str) -> dict[str, Any]:
+def _row_body(conn: sqlite3.Connection, assessment_id: str) -> dict[str, Any]:
     rows, answers = _bundle_columns()
     row = conn.execute(
         f"SELECT {', '.join(rows)} FROM assessments WHERE id = ?", (assessment_id,)
@@ -95,7 +99,7 @@ def _sha(body: dict[str, Any]) -> str:
     return body_sha256(body)
 
 
-def _option(store: Any, body: dict[str, Any], current: bool) -> Option:
+def _option(store: Store, body: dict[str, Any], current: bool) -> Option:
     profile = Profile.from_dict(json.loads(body["profile_json"]))
     answers = {
         a["item_id"]: Answer(a["item_id"], json.loads(a["value_json"]), a["note"])
@@ -113,7 +117,7 @@ def _option(store: Any, body: dict[str, Any], current: bool) -> Option:
     )  # fmt: skip
 
 
-def conflict_groups(store: Any) -> list[ConflictGroup]:
+def conflict_groups(store: Store) -> list[ConflictGroup]:
     """Every flagged lineage revision with its options, oldest facility name first."""
     conn = store.conn
     keys = conn.execute(
@@ -148,7 +152,7 @@ def conflict_groups(store: Any) -> list[ConflictGroup]:
     return sorted(groups, key=lambda g: (g.facility_name.casefold(), g.key))
 
 
-def resolve(store: Any, group: ConflictGroup, keep: Option, actor: str = "") -> None:
+def resolve(store: Store, group: ConflictGroup, keep: Option, actor: str = "") -> None:
     """Let `keep` stand; every other row of the group is kept but marked superseded."""
     from guidecheck.bundles.apply import settle
 

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidecheck.checklist.loading import parse_questionnaire_text, source_sha256
 from guidecheck.checklist.model import (
@@ -37,6 +37,9 @@ from guidecheck.checklist.model import (
 from guidecheck.errors import NotFound, UserError
 from guidecheck.i18n import _
 from guidecheck.storage import audit, migrations
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 TOOL_NAMESPACE = uuid.UUID("6f1c2a3e-9b7d-4c55-8e0a-3f1d2b4c5a6e")
 
@@ -104,7 +107,7 @@ class StoreBase:
         self.device_id = self._ensure_device_id()
 
     @cached_property
-    def db(self) -> Any:
+    def db(self) -> Database:
         """The connection as a `sqlite_utils.Database`, made on first use (keeps start-up light)."""
         from sqlite_utils import Database
 

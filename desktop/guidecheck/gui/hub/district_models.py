@@ -202,7 +202,7 @@ class OverviewFilterModel(QSortFilterProxyModel):
         self.how = how
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802 - Qt's name
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         row = self.sourceModel().index(source_row, 0, source_parent).data(ROW_ROLE)
         return row is not None and self.how.accepts(row)
 

@@ -394,7 +394,7 @@ class DistrictHub(QWidget):
         self.status.setText(message)
         self.failed.emit(message)
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: Any) -> None:
         self.shutdown()
         super().closeEvent(event)
 

@@ -236,7 +236,7 @@ class TaskRunner(QObject):
             result = self._call(task)
         except TaskCancelled:
             self._post(lambda: self._complete(task, None, None, cancelled=True))
-        except BaseException as error:  # handed to the GUI thread, never lost in the worker
+        except BaseException as error:  # noqa: BLE001 - handed to the GUI thread, never lost
             self._post(lambda failure=error: self._complete(task, None, failure))
         else:
             self._post(lambda: self._complete(task, result, None))
