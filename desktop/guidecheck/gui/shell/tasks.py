@@ -24,6 +24,8 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
 
+    from guidecheck.storage.store import Store
+
 log = logging.getLogger(__name__)
 
 
@@ -129,7 +131,7 @@ class TaskRunner(QObject):
     ) -> None:
         super().__init__(parent)
         self._store_factory = store_factory
-        self._store: Any = None
+        self._store: Store | None = None
         self._unhandled = unhandled
         self._pool: ThreadPoolExecutor | None = None  # started by the first task (_executor)
         self._pending = 0
