@@ -161,3 +161,30 @@ def test_the_core_never_imports_the_gui():
 def test_migrations_carry_their_own_sql():
     """A shipped step must not change when live code changes: migrations import none of our modules."""
     assert import_graph()["guidecheck.storage.migrations"] == set()
+
+
+# The stack of docs/architecture.md, top first; a module imports only from its row or rows below.
+LAYERS = (
+    ("gui",),
+    ("cli", "selftest"),
+    ("district",),
+    ("reports", "bundles"),
+    ("storage",),
+    ("checklist",),
+    ("atomic", "canonical", "limits", "errors", "i18n", "paths", "logs", ""),
+)
+
+
+def _layer(module: str) -> int:
+    part = module.split(".")[1] if "." in module else ""
+    return next(n for n, row in enumerate(LAYERS) if part in row)
+
+
+def test_imports_go_down_the_stack_only():
+    upward = [
+        f"{name} -> {edge}"
+        for name, edges in import_graph().items()
+        for edge in edges
+        if _layer(edge) < _layer(name)
+    ]
+    assert upward == []
