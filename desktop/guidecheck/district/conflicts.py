@@ -180,17 +180,7 @@ def resolve(store: Store, group: ConflictGroup, keep: Option, actor: str = "") -
             ),
         )
         for assessment_id in sorted({o.assessment_id for o in group.options}):
-            mark = int(assessment_id != keep.assessment_id)
-            was = conn.execute(
-                "SELECT superseded FROM assessments WHERE id = ?", (assessment_id,)
-            ).fetchone()[0]
-            if was != mark:
-                conn.execute(
-                    "UPDATE assessments SET superseded = ? WHERE id = ?", (mark, assessment_id)
-                )
-                store.record_audit(
-                    actor, "assessment", assessment_id, "supersede", "superseded", was, mark
-                )
+            store.set_superseded(assessment_id, assessment_id != keep.assessment_id, actor)
         # The same function every import runs: writes the kept content, clears (or keeps) the flags.
         for assessment_id in sorted(settle(conn, {group.lineage_id})):
             store.refresh_summary(assessment_id)

@@ -2,8 +2,8 @@
 
 `StoreBase` opens and migrates the file and holds the reads plus the small writes any part may make
 (meta keys, audit entries, questionnaire copies, facility and tool records); `Store` (store.py) adds
-the changes to assessments. Core tables are written only through these two classes; the bundle
-tables through bundles/ledger.py and bundles/apply.py; district modules read the hub's tables.
+the changes to assessments. Outside storage/, bundles/ writes its own bookkeeping tables and (in
+apply.py) the records a hub receives; district/conflicts.py records the officer's decisions.
 
 Durability: WAL with `synchronous=FULL`, so a transaction that returned is on disk even through a
 power cut; every answer is its own transaction. The file is copied before a migration and checked

@@ -291,6 +291,21 @@ class Store(StoreBase):
             )
         return self.get_assessment(new_id)
 
+    def set_superseded(self, assessment_id: str, superseded: bool, actor: str = "") -> None:
+        """Mark (or unmark) a hub's row as superseded by an officer's decision, audited."""
+        mark = int(superseded)
+        with self.atomic():
+            was = self.conn.execute(
+                "SELECT superseded FROM assessments WHERE id = ?", (assessment_id,)
+            ).fetchone()[0]
+            if was != mark:
+                self.conn.execute(
+                    "UPDATE assessments SET superseded = ? WHERE id = ?", (mark, assessment_id)
+                )
+                self.record_audit(
+                    actor, "assessment", assessment_id, "supersede", "superseded", was, mark
+                )
+
     def refresh_summary(self, assessment_id: str) -> None:
         """Recompute the stored score, verdict and counts (after records were written directly)."""
         assessment = self.get_assessment(assessment_id)
