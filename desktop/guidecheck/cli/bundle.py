@@ -6,12 +6,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from guidecheck.i18n import _
 
+if TYPE_CHECKING:
+    from guidecheck.cli.common import CommandContext
 
-def register(subparsers: Any) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "bundle", help=_("sync bundles: export for the district, verify, import")
     )
@@ -50,7 +53,7 @@ def register(subparsers: Any) -> None:
     conflicts.set_defaults(handler=cmd_conflicts)
 
 
-def cmd_export(context: Any, args: argparse.Namespace) -> int:
+def cmd_export(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.bundles.export import export_bundle
 
     result = export_bundle(context.home, context.store(), Path(args.out), full=args.full)
@@ -65,7 +68,7 @@ def cmd_export(context: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_verify(context: Any, args: argparse.Namespace) -> int:
+def cmd_verify(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.bundles import container, ledger
     from guidecheck.bundles.errors import BundleRefused
     from guidecheck.bundles.verify import open_bundle
@@ -136,7 +139,7 @@ def cmd_verify(context: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import(context: Any, args: argparse.Namespace) -> int:
+def cmd_import(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.bundles.importer import import_file
 
     store = context.store()
@@ -156,7 +159,7 @@ def cmd_import(context: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_history(context: Any, args: argparse.Namespace) -> int:
+def cmd_history(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.bundles import ledger
     from guidecheck.cli.common import print_table
 
@@ -187,7 +190,7 @@ def _result_text(result_json: str) -> str:
     return _("{new} new, {updated} updated, {conflicts} conflicts").format(**r)
 
 
-def cmd_conflicts(context: Any, args: argparse.Namespace) -> int:
+def cmd_conflicts(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.bundles import ledger
     from guidecheck.bundles.apply import current_sha256
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING
 
 from guidecheck.i18n import _
 
+if TYPE_CHECKING:
+    from guidecheck.cli.common import CommandContext
 
-def register(subparsers: Any) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "selftest",
         help=_("check this installation end to end in temporary folders; one line per step"),
@@ -19,7 +22,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run_selftest)
 
 
-def run_selftest(context: Any, args: argparse.Namespace) -> int:
+def run_selftest(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck import selftest
 
     return selftest.run()
