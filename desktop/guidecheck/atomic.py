@@ -1,6 +1,7 @@
 """Crash-safe file writes: the one helper every writer uses.
 
-A temporary name beside the target, write, flush, fsync the file, `os.replace` onto the real name,
+A temporary name beside the target, write, flush, fsync the file, `os.replace` onto the real name
+(retried while Windows reports the file in use, `fileops.replace_with_retry`),
 fsync the folder. A power cut or a USB stick pulled mid-write never leaves a half file under the
 real name: the name holds the old file or the complete new one. Bundles, archive copies, key files,
 report PDFs and workbooks are all written this way.
@@ -13,6 +14,8 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+
+from guidecheck.fileops import replace_with_retry
 
 TEMP_SUFFIX = ".partial"
 
@@ -69,7 +72,7 @@ def _temp_name(target: Path) -> Path:
 def _rename(temp: Path, target: Path, overwrite: bool) -> None:
     if not overwrite and target.exists():
         raise FileExistsError(str(target))
-    os.replace(temp, target)
+    replace_with_retry(temp, target)  # Windows: a scanner may hold the new file for a moment
     _sync_folder(target.parent)
 
 

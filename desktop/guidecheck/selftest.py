@@ -2,11 +2,13 @@
 
 It walks the path a clinic takes, in throw-away data folders: create a database, load every shipped
 checklist, fill and finalize an assessment, write its PDF and workbook, export a sync bundle and
-import it into a second (district) database, then start Qt offscreen and draw a window. A frozen
-app that lost a module, a data file or a Qt plugin fails here instead of in front of a nurse.
+import it into a second (district) database. These core steps are `guidecheck selftest`; the app's
+`--self-test` (gui/selftest.py) runs them and then the Qt steps: Qt offscreen, the main window and
+a window on the real screen. A frozen app that lost a module, a data file or a Qt plugin fails here
+instead of in front of a nurse.
 
-One line per step, "OK <step>" or "FAILED <step>: <one sentence>"; exit status 0 only when every
-step passed.
+One line per step, "OK <step>" or "FAILED <step>: <one sentence>" ("SKIPPED <step>: <why>" for a
+step this session cannot take); exit status 0 only when no step failed.
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ DEFAULT_QUESTIONNAIRE = "who-ai-health-2025"
 
 class StepFailed(UserError):
     """A step's check did not hold; the message is the one sentence printed after FAILED."""
+
+
+class StepSkipped(UserError):
+    """A step this session cannot take (no screen); printed as "SKIPPED <step>: <why>"."""
 
 
 @dataclass
@@ -263,6 +269,8 @@ def run(out: TextIO | None = None, steps: tuple[Step, ...] = STEPS) -> int:
             for name, step in steps:
                 try:
                     step(ws)
+                except StepSkipped as skipped:
+                    print(f"SKIPPED {name}: {skipped.message}", file=out, flush=True)
                 except Exception as exc:  # noqa: BLE001 - every failure becomes one line
                     failed += 1
                     print(f"FAILED {name}: {one_sentence(exc)}", file=out, flush=True)

