@@ -33,7 +33,7 @@ class FileViewer(QObject):
         self.opened = opened
 
     @Slot("QUrl")
-    def open_url(self, url) -> None:  # noqa: ANN001 - Qt's signature
+    def open_url(self, url) -> None:
         self.opened.append(url.toLocalFile())
 
 

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from guidecheck.bundles.safefile import write_atomic
+from guidecheck.atomic import write_atomic
 
 FACILITIES_FILE = "district-facilities.json"
 MAX_FACILITIES = 5000

@@ -34,7 +34,7 @@ from guidecheck.reports.pdf_styles import (
 )
 
 
-class Paragraph(_Paragraph):
+class Paragraph(_Paragraph):  # type: ignore[misc]  # reportlab ships no type hints
     """A Paragraph that remembers its last layout.
 
     Tables wrap each cell once to measure it and again to draw it; line breaking is most of the
@@ -43,11 +43,11 @@ class Paragraph(_Paragraph):
 
     _wrapped_for: float | None = None
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # reportlab deletes blPara when a split gives up; then the layout must be redone.
         if self._wrapped_for == availWidth and "blPara" in self.__dict__:
             return self.width, self.height
-        result = super().wrap(availWidth, availHeight)
+        result: tuple[float, float] = super().wrap(availWidth, availHeight)
         self._wrapped_for = availWidth
         return result
 

@@ -28,7 +28,7 @@ from guidecheck.gui.shell.settings import TEXT_SCALES, apply_text_scale
 from guidecheck.paths import asset_path
 
 if TYPE_CHECKING:
-    from guidecheck.gui.shell.main_window import MainWindow
+    from guidecheck.gui.shell.host import ShellHost
 
 
 class AboutDialog(QDialog):
@@ -60,6 +60,14 @@ class AboutDialog(QDialog):
         self.text.setWordWrap(True)
         self.text.setMinimumWidth(420)
         column.addWidget(self.text)
+        home = getattr(parent, "home_dir", None)
+        if home is not None:  # portable or not: say where the records really are
+            self.data_place = QLabel(
+                self.tr("Your data is kept in: {path}").format(path=home), self
+            )
+            self.data_place.setWordWrap(True)
+            self.data_place.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            column.addWidget(self.data_place)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
@@ -78,7 +86,7 @@ def available_languages() -> list[tuple[str, str]]:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: ShellHost) -> None:
         super().__init__(window)
         self.window_ = window
         self.settings = window.settings
