@@ -77,3 +77,31 @@ def test_without_a_list_the_facility_is_typed(qtbot, home, checklists):
     qtbot.keyClick(screen.questionnaire_list, Qt.Key.Key_Return)
     assert screen.facility_name.count() == 0
     assert not screen.facility_hint.isVisible()
+
+
+def test_dates_come_from_a_calendar(qtbot, home, checklists, mini):
+    from gui_helpers import card, sample_profile, stored, wait_saved
+    from PySide6.QtCore import QDate
+
+    from guidecheck.gui.assessment.editors import CalendarButton
+    from guidecheck.storage.store import Store
+
+    with Store(home / "guidecheck.db") as store:
+        assessment = store.new_assessment(mini, sample_profile(), "Amina Otieno")
+    window = open_window(qtbot, home, checklists)
+    with qtbot.waitSignal(window.assessment_opened, timeout=10_000):
+        window.open_assessment(assessment.id)
+    window.walkthrough.show_domain("safety")
+    editor = card(window, "saf_last_audit").editor
+    button = editor.calendar
+    assert isinstance(button, CalendarButton)
+    click(qtbot, button)
+    assert button.popup.isVisible()
+    button.popup.clicked.emit(QDate(2025, 1, 20))  # a day clicked in the calendar
+    assert not button.popup.isVisible()
+    wait_saved(qtbot, window)
+    assert stored(home)["saf_last_audit"] == ("2025-01-20", "")
+    # the profile's date of assessment is a date edit with a calendar pop-up
+    window.start_new()
+    assert window.new_screen.date.calendarPopup()
+    assert window.finalize_screen.calendar.field is window.finalize_screen.date
