@@ -12,9 +12,11 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from guidecheck import limits
 from guidecheck.bundles.container import FORMAT_VERSION
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.manifest import reject_json_constant, strict_json
+from guidecheck.canonical import canonical_json
 from guidecheck.checklist.model import PROFILE_FIELDS
 from guidecheck.i18n import _
 from guidecheck.monitoring import bundle as monitoring
@@ -44,9 +46,9 @@ COLUMNS: dict[str, dict[str, tuple[type, bool]]] = {
 }  # fmt: skip
 COLUMNS.update(monitoring.COLUMNS)  # format 2 added the monitoring log
 LISTS: tuple[str, ...] = ("facilities", "tools", "questionnaire_versions", "assessments", "audit")
-MAX_TEXT = 200_000
-MAX_SOURCE = 2 * 1024 * 1024  # the questionnaire loader's own limit
-MAX_ANSWERS_PER_ASSESSMENT = 5000
+MAX_TEXT = limits.BUNDLE_TEXT
+MAX_SOURCE = limits.QUESTIONNAIRE_BYTES  # the questionnaire loader's own limit
+MAX_ANSWERS_PER_ASSESSMENT = limits.BUNDLE_ANSWERS_PER_ASSESSMENT
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,7 @@ class Payload:
 
     def to_json(self) -> bytes:
         data = {name: getattr(self, name) for name in LISTS + monitoring.lists_for(self.format)}
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-            "utf-8"
-        )
+        return canonical_json(data)
 
 
 def collect(
@@ -181,7 +181,8 @@ def parse_payload(raw: bytes, bundle_format: int = FORMAT_VERSION) -> Payload:
             raise bad
     if extra and not monitoring.valid(data):
         raise bad
-    return Payload(*(data[name] for name in LISTS + extra), format=bundle_format)
+    records = {name: data[name] for name in LISTS + extra}
+    return Payload(**records, format=bundle_format)
 
 
 def audit_chain_problem(entries: list[dict[str, Any]]) -> int | None:
@@ -219,9 +220,9 @@ def _valid(table: str, record: Any) -> bool:
         if value is None:
             if not nullable:
                 return False
-        elif type(value) is not kind or (kind is str and len(value) > limit):
+        elif type(value) is not kind or (isinstance(value, str) and len(value) > limit):
             return False
-        elif kind is int and not -(2**62) < value < 2**62:
+        elif isinstance(value, int) and not -(2**62) < value < 2**62:
             return False
     if table == "assessments":
         answers = record["answers"]

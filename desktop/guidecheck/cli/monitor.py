@@ -12,7 +12,7 @@ from guidecheck.cli.common import CommandContext, print_json, print_table
 from guidecheck.i18n import _
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "monitor", help=_("log what the AI tool does between assessments")
     )

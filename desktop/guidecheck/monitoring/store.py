@@ -15,6 +15,7 @@ import uuid
 from dataclasses import asdict, replace
 from typing import Any
 
+from guidecheck import limits
 from guidecheck.checklist.answers import is_text
 from guidecheck.checklist.model import Tool
 from guidecheck.errors import UserError
@@ -22,10 +23,8 @@ from guidecheck.i18n import _
 from guidecheck.monitoring.identifiers import identifier_sentence
 from guidecheck.monitoring.model import KINDS, SEVERITIES, Observation, Tally
 
-MAX_TEXT = (
-    2000  # a few paragraphs: enough to say what happened, short enough to read at the district
-)
-MAX_COUNT = 1_000_000
+MAX_TEXT = limits.MONITORING_TEXT  # a few paragraphs, short enough to read at the district
+MAX_COUNT = limits.MONITORING_COUNT
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
 
@@ -49,7 +48,7 @@ def action_taken_label() -> str:
 
 def find_tool(store: Any, facility_code: str, tool: str) -> Tool:
     """The tool registered at this facility with this id or name (one sentence if none or several)."""
-    tools = store.tools(facility_code)
+    tools: list[Tool] = store.tools(facility_code)
     if not store.conn.execute(
         "SELECT 1 FROM facilities WHERE code = ?", (facility_code,)
     ).fetchone():
