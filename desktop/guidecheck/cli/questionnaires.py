@@ -31,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--json", action="store_true")
     show.add_argument("--lang", default="en")
     show.set_defaults(handler=show_questionnaire)
+    register_xlsform(commands)
 
 
 def list_questionnaires(context: CommandContext, args: argparse.Namespace) -> int:
@@ -130,3 +131,55 @@ def questionnaire_as_json(questionnaire: Questionnaire, lang: str = "en") -> dic
             for domain in questionnaire.domains
         ],
     }
+
+
+def register_xlsform(commands: argparse._SubParsersAction) -> None:
+    """`import-xlsform FORM.xlsx [--out FILE.yaml] [--skip-unsupported]` and `export-xlsform ID OUT.xlsx`."""
+    imp = commands.add_parser(
+        "import-xlsform",
+        help=_("turn an XLSForm (Excel, as used by ODK and KoboToolbox) into a checklist"),
+    )
+    imp.add_argument("form", metavar="FORM.xlsx")
+    imp.add_argument(
+        "--out", metavar="FILE.yaml", help=_("write the checklist here (default: print it)")
+    )
+    imp.add_argument(
+        "--skip-unsupported",
+        action="store_true",
+        help=_("leave out rows GuideCheck cannot represent, listing them"),
+    )
+    imp.set_defaults(handler=import_xlsform)
+    exp = commands.add_parser("export-xlsform", help=_("write a checklist as an XLSForm workbook"))
+    exp.add_argument("id")
+    exp.add_argument("out", metavar="OUT.xlsx")
+    exp.add_argument("--version", dest="qversion")
+    exp.set_defaults(handler=export_xlsform)
+
+
+def import_xlsform(context: CommandContext, args: argparse.Namespace) -> int:
+    from guidecheck.interop.xlsform_import import import_xlsform as run
+    from guidecheck.reports.files import write_atomically
+
+    result = run(args.form, args.skip_unsupported)
+    for dropped in result.dropped:
+        print(_("Left out: {row}").format(row=dropped.sentence()), file=sys.stderr)
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    if args.out:
+        path = write_atomically(args.out, result.yaml_text.encode("utf-8"))
+        print(_("Wrote the checklist {id} version {version} to {path}.").format(
+            id=result.data["id"], version=result.data["version"], path=path))  # fmt: skip
+    else:
+        sys.stdout.write(result.yaml_text)
+    return 0
+
+
+def export_xlsform(context: CommandContext, args: argparse.Namespace) -> int:
+    from guidecheck.interop.xlsform_export import export_xlsform as run
+    from guidecheck.storage.catalog import find_questionnaire
+
+    questionnaire = find_questionnaire(args.id, args.qversion)
+    path = run(questionnaire, args.out)
+    print(_("Wrote {id} version {version} as an XLSForm: {path}").format(
+        id=questionnaire.id, version=questionnaire.version, path=path))  # fmt: skip
+    return 0
