@@ -182,3 +182,35 @@ def test_broken_files_are_one_sentence(tmp_path, capsys):
     survey = [["select_one nolist", "q", "Question?"]]
     assert run("import-xlsform", str(write_form(tmp_path / "nolist.xlsx", survey))) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_cross_field_constraint_imports_as_format_2(tmp_path, capsys):
+    header = [
+        "type",
+        "name",
+        EN,
+        "constraint",
+        "constraint_message::English (en)",
+        "basis::English (en)",
+        "na_allowed",
+    ]
+    survey = [
+        ["integer", "staff", "How many staff use the tool?", "", "", "Good practice: staffing"],
+        ["integer", "trained", "How many of them are trained?", ". <= ${staff}", "Cannot be more than the staff.", "WHO 2025 guidance, area 5"],
+    ]  # fmt: skip
+    out = tmp_path / "c.yaml"
+    assert (
+        run(
+            "import-xlsform",
+            str(write_form(tmp_path / "c.xlsx", survey, header)),
+            "--out",
+            str(out),
+        )
+        == 0
+    ), capsys.readouterr().err
+    q = load_questionnaire(out)
+    trained = q.item("trained")
+    assert q.format == 2
+    assert trained.constraint == "value <= answer.staff"
+    assert trained.constraint_message.en == "Cannot be more than the staff."
+    assert trained.basis.en == "WHO 2025 guidance, area 5"

@@ -16,6 +16,7 @@ from typing import Any
 
 from guidecheck.checklist.model import (
     COMPLIANCE_VALUES,
+    PHASES,
     PROFILE_FIELDS,
     USE_CATEGORIES,
     Item,
@@ -144,10 +145,10 @@ class _Writer:
                 f"label::{language_header('en')}": _PROFILE_LABELS.get(name, name),
                 "required": "yes",
             }
-            if name == "use_category":
-                row["type"] = "select_one use_category"
-                for category in USE_CATEGORIES:
-                    self.choices.add({"list_name": "use_category", "name": category,
+            if name in ("use_category", "phase"):
+                row["type"] = f"select_one {name}"
+                for category in USE_CATEGORIES if name == "use_category" else PHASES:
+                    self.choices.add({"list_name": name, "name": category,
                                       f"label::{language_header('en')}": category.replace("_", " ")})  # fmt: skip
             elif name in ("date", "tool_date_deployed"):
                 row["type"] = "date"
@@ -236,10 +237,19 @@ class _Writer:
             "clean_text_values": "no",
             "gc_languages": " ".join(q.languages),
             "source": q.guidance_source,
-            "ready": _num(q.thresholds.ready),
-            "ready_with_conditions": _num(q.thresholds.ready_with_conditions),
-            "domain_minimum": _num(q.thresholds.domain_minimum),
         }
+        if q.format >= 2:
+            rules = q.scoring
+            settings.update({"gc_format": str(q.format), "level": q.level,
+                             "rules_version": str(rules.rules_version), "ready": _num(rules.ready),
+                             "ready_with_conditions": _num(rules.ready_with_conditions),
+                             "domain_minimum": _num(rules.domain_minimum), "domain_floor": _num(rules.domain_floor),
+                             "na_share_max": _num(rules.na_share_max), "critical_partly": rules.critical_partly,
+                             "na_needs_note": "yes" if rules.na_needs_note else "no"})  # fmt: skip
+        else:
+            settings.update({"ready": _num(q.thresholds.ready),
+                             "ready_with_conditions": _num(q.thresholds.ready_with_conditions),
+                             "domain_minimum": _num(q.thresholds.domain_minimum)})  # fmt: skip
         self.text(
             settings, "gc_title", Text({k: v for k, v in q.title.values.items() if k != "en"})
         )

@@ -195,7 +195,7 @@ def to_native(text: str, resolve: Resolver, allow_self: bool = False) -> str:
     """An XLSForm expression in GuideCheck's condition language (checked by its parser)."""
     native = _ToNative(text, resolve, allow_self).run()
     try:
-        ex.parse(_SELF_WORD.sub("answer.value", native) if allow_self else native)
+        ex.parse(native, allow_value=allow_self)
     except ex.ExpressionError as exc:
         raise Untranslatable(exc.problem) from None
     return native
@@ -274,12 +274,4 @@ def _xpath(node: ex.Node, top: bool = False) -> str:
 
 def to_xpath(native: str, self_name: str | None = None) -> str:
     """A GuideCheck condition (or, with `self_name`, a constraint using `value`) as XLSForm."""
-    source = native
-    if self_name is not None:
-        source = _SELF_WORD.sub("answer.value", native)
-    tree = ex.parse(source)
-    _SELF[0] = self_name is not None
-    try:
-        return _xpath(tree, top=True)
-    finally:
-        _SELF[0] = False
+    return _xpath(ex.parse(native, allow_value=self_name is not None), top=True)

@@ -434,17 +434,28 @@ class _Mapper:
             data["source"] = s[("source", None)]
         declared = str(s.get(("gc_languages", None), "")).split()
         data["languages"] = declared or ["en"] + sorted(self.languages - {"en"})
-        limits = {
-            k: _number(s[(k, None)], "settings", k)
-            for k in ("ready", "ready_with_conditions", "domain_minimum")
-            if s.get((k, None))
-        }
-        if limits:
-            data["thresholds"] = limits
-        data["domains"] = domains
         format2 = ("basis", "na_allowed", "constraint")
-        if any(key in item for d in domains for item in d["items"] for key in format2):
+        uses2 = any(key in item for d in domains for item in d["items"] for key in format2)
+        if uses2 or str(s.get(("gc_format", None), "1")).strip() == "2" or s.get(("level", None)):
             data["format"] = 2
+        if s.get(("level", None)):
+            data["level"] = s[("level", None)]
+        keys: tuple[str, ...] = ("ready", "ready_with_conditions", "domain_minimum")
+        if data["format"] == 2:
+            keys = ("rules_version", *keys, "domain_floor", "na_share_max")
+        limits: dict[str, Any] = {
+            k: _number(s[(k, None)], "settings", k) for k in keys if s.get((k, None))
+        }
+        if data["format"] == 2:
+            if s.get(("critical_partly", None)):
+                limits["critical_partly"] = s[("critical_partly", None)]
+            if s.get(("na_needs_note", None)):
+                limits["na_needs_note"] = _flag(
+                    s[("na_needs_note", None)], "settings", "na_needs_note"
+                )
+        if limits:
+            data["thresholds" if data["format"] == 1 else "scoring"] = limits
+        data["domains"] = domains
         return data
 
     def domain(self, node: dict[str, Any]) -> dict[str, Any]:
