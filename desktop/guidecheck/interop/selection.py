@@ -23,10 +23,15 @@ class Exported:
 
 
 def select_assessments(
-    store: Any, ids: Sequence[str] = (), everything: bool = False, since: str | None = None
+    store: Any,
+    ids: Sequence[str] = (),
+    everything: bool = False,
+    since: str | None = None,
+    until: str | None = None,
 ) -> list[Exported]:
     """The named assessments (id or unique prefix), or the latest revision of every assessment
-    (drafts included) when `everything` or `since` (assessment date on or after, ISO) is given."""
+    (drafts included) when `everything` or `since` (assessment date on or after, ISO) is given;
+    `until` keeps dates on or before it."""
     if ids and (everything or since):
         raise UserError(_("Name assessments or use --all / --since, not both."))
     if not ids and not everything and not since:
@@ -37,6 +42,8 @@ def select_assessments(
         chosen = [store.get_assessment(s.id) for s in store.list_assessments()]
         if since:
             chosen = [a for a in chosen if a.profile.date >= since]
+        if until:
+            chosen = [a for a in chosen if a.profile.date[:10] <= until]
     if not chosen:
         raise UserError(_("There is no assessment to export."))
     lineages: dict[str, str] = {}
