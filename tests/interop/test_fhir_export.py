@@ -137,3 +137,38 @@ def test_checks_catch_what_the_models_miss(hub):
     )
     response["item"][0]["item"][0]["answer"][0]["valueCoding"]["code"] = "maybe"
     assert any("'maybe'" in p for p in bundle_problems(coded))
+
+
+def test_every_answer_type_maps_to_its_fhir_value(tmp_path):
+    from pathlib import Path
+
+    from guidecheck.checklist.loading import load_questionnaire
+    from guidecheck.checklist.model import Profile
+    from guidecheck.paths import database_path
+    from guidecheck.storage.store import Store
+
+    mini = load_questionnaire(Path(__file__).parent.parent / "core" / "data" / "mini.yaml")
+    profile = Profile(facility_name="Clinic M", facility_code="M01", tool_name="ChestScan",
+                      use_category="diagnostic_imaging", assessor_name="Amina", date="2026-02-03")  # fmt: skip
+    answers = {"a_review": "partly", "a_storage": "shelf", "a_staff": 12, "b_places": ["local", "cloud"],
+               "b_cloud_safe": "yes", "b_reviewed_on": "2026-01-15", "b_remarks": "fine"}  # fmt: skip
+    with Store(database_path(tmp_path)) as store:
+        assessment = store.new_assessment(mini, profile)
+        for item_id, value in answers.items():
+            store.save_answer(assessment.id, item_id, value)
+        bundle = bundle_of(select_assessments(store, everything=True))
+    resources = {e["resource"]["resourceType"]: e["resource"] for e in bundle["entry"]}
+    questionnaire = resources["Questionnaire"]
+    kinds = {i["linkId"]: i for g in questionnaire["item"] for i in g["item"]}
+    assert kinds["a_staff"]["type"] == "integer" and kinds["b_places"]["repeats"] is True
+    assert kinds["b_reviewed_on"]["type"] == "date" and kinds["b_remarks"]["type"] == "string"
+    response = resources["QuestionnaireResponse"]
+    assert response["status"] == "in-progress"
+    given = {i["linkId"]: i["answer"] for g in response["item"] for i in g["item"]}
+    assert given["a_staff"] == [{"valueInteger": 12}]
+    assert [a["valueCoding"]["code"] for a in given["b_places"]] == ["local", "cloud"]
+    assert given["a_storage"][0]["valueCoding"]["code"] == "shelf"
+    assert given["b_reviewed_on"] == [{"valueDate": "2026-01-15"}]
+    assert given["b_remarks"] == [{"valueString": "fine"}]
+    assert "a_poster" not in given  # unanswered items are left out
+    assert resources["Observation"]["status"] == "preliminary"

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from pyxform.xls2xform import convert
 
-from guidecheck.checklist.loading import load_all, parse_questionnaire_text
+from guidecheck.checklist.loading import load_all, load_questionnaire, parse_questionnaire_text
 from guidecheck.checklist.model import Questionnaire
 from guidecheck.interop.xlsform_export import export_xlsform
 from guidecheck.interop.xlsform_import import import_xlsform
 
 SHIPPED = load_all().questionnaires
+TESTS = Path(__file__).parent.parent
+# The test checklists too: format 2 (scoring block, basis, na_allowed, a constraint with `value`),
+# every answer type, scored choices with `na`, conditions on choices and on the profile.
+FIXTURES = [load_questionnaire(TESTS / p) for p in ("core/data/v2-verdicts.yaml", "core/data/mini.yaml",
+                                                      "district/data/district.yaml", "gui/mini-checklist.yaml")]  # fmt: skip
 
 
 def comparable(questionnaire: Questionnaire) -> dict:
@@ -28,7 +34,7 @@ def comparable(questionnaire: Questionnaire) -> dict:
     return strip(dataclasses.asdict(questionnaire))
 
 
-@pytest.mark.parametrize("questionnaire", SHIPPED, ids=lambda q: f"{q.id}-{q.version}")
+@pytest.mark.parametrize("questionnaire", SHIPPED + FIXTURES, ids=lambda q: f"{q.id}-{q.version}")
 def test_round_trip_is_identical_and_pyxform_converts(questionnaire, tmp_path):
     out = export_xlsform(questionnaire, tmp_path / "form.xlsx")
     warnings: list[str] = []

@@ -59,9 +59,21 @@ class FhirCheckError(UserError):
 
 
 def _model(resource_type: str) -> Any:
-    from fhir.resources.R4B import get_fhir_model_class
-
-    return get_fhir_model_class(resource_type)
+    """The R4B model class; imported by name here (not looked up at run time) so the packaged app
+    carries exactly these modules."""
+    if resource_type == "Bundle":
+        from fhir.resources.R4B.bundle import Bundle as model
+    elif resource_type == "CodeSystem":
+        from fhir.resources.R4B.codesystem import CodeSystem as model
+    elif resource_type == "Questionnaire":
+        from fhir.resources.R4B.questionnaire import Questionnaire as model
+    elif resource_type == "QuestionnaireResponse":
+        from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as model
+    elif resource_type == "Observation":
+        from fhir.resources.R4B.observation import Observation as model
+    else:
+        raise KeyError(resource_type)
+    return model
 
 
 def model_problems(resource: dict[str, Any]) -> list[str]:

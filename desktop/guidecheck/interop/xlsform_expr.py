@@ -223,13 +223,9 @@ def _quote(value: object) -> str:
 
 def _ref(node: ex.Node) -> str:
     assert isinstance(node, ex.Ref)
-    return (
-        "." if node.scope == "answer" and node.name == "value" and _SELF[0] else f"${{{node.name}}}"
-    )
+    return "." if node.scope == "value" else f"${{{node.name}}}"
 
 
-_SELF = [False]
-_SELF_WORD = re.compile(r"(?<![\w.'\"])value(?![\w'\"])")
 _XPATH_OP = {"==": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 

@@ -1,16 +1,14 @@
 """`guidecheck questionnaires import-xlsform FORM.xlsx`: an XLSForm as a GuideCheck checklist.
 
-pyxform reads the workbook (its reader keeps blank rows, so row numbers are the spreadsheet's)
-and converts it, which checks names, types, choice lists and `${}` references. Rows GuideCheck
-cannot represent (repeats, calculate, geopoints, media, choice_filter, or_other, *_from_file,
-other question types, expressions outside the supported subset) are refused in one sentence
-naming sheet, row and feature, or dropped and listed with `skip_unsupported`. Texts are taken
-from the cells themselves, so nothing pyxform normalises (quotes, spaces) is lost.
+`xlsform_read` reads, screens and converts the workbook with pyxform; this module maps what is
+left: groups to domains, rows to items, `relevant`/`constraint` to native expressions (an
+expression outside the subset leaves its row out, or refuses the form), the extra columns to
+the fields XLSForm lacks. Texts are taken from the cells themselves, so nothing pyxform
+normalises (quotes, spaces) is lost. The result is checked by the checklist loader.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,37 +17,21 @@ from typing import Any
 from guidecheck.checklist.model import COMPLIANCE_VALUES, PROFILE_FIELDS
 from guidecheck.errors import QuestionnaireError, UserError
 from guidecheck.i18n import _
-from guidecheck.interop.xlsform_columns import COMPLIANCE_LIST, language_code, split_header
+from guidecheck.interop.xlsform_columns import COMPLIANCE_LIST, language_code
 from guidecheck.interop.xlsform_expr import Untranslatable, to_native
+from guidecheck.interop.xlsform_read import (
+    MEDIA_COLUMNS,
+    PROFILE_GROUP,
+    Dropped,
+    Reader,
+    columns_of,
+    norm_type,
+    texts_of,
+)
 
-PROFILE_GROUP = "profile"
-_SUPPORTED = {"select_one", "select_multiple", "integer", "decimal", "date", "text", "note"}
-_GEO = {"geopoint", "geotrace", "geoshape"}
-_MEDIA = {"image", "audio", "video", "file", "background-audio", "background-video", "photo"}
-_MEDIA_COLUMNS = {
-    "image",
-    "audio",
-    "video",
-    "big-image",
-    "media::image",
-    "media::audio",
-    "media::video",
-}
 _YES = {"yes", "true", "1", "true()"}
 _NO = {"no", "false", "0", "false()", ""}
 _RANGE = re.compile(r"^\s*\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?)\s*$")
-
-
-@dataclass
-class Dropped:
-    sheet: str
-    row: int
-    feature: str
-
-    def sentence(self) -> str:
-        return _("sheet '{sheet}', row {row}: {feature}").format(
-            sheet=self.sheet, row=self.row, feature=self.feature
-        )
 
 
 @dataclass
@@ -59,186 +41,6 @@ class ImportResult:
     dropped: list[Dropped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unscored: bool = False
-
-
-def _norm_type(raw: str) -> tuple[str, str, bool]:
-    """(type word, list name, or_other) from `select_one list or_other`, `begin group`, …"""
-    words = raw.strip().split()
-    if not words:
-        return "", "", False
-    head = words[0].lower()
-    if head in ("begin", "end") and len(words) > 1:
-        return f"{head}_{words[1].lower()}", "", False
-    if head in ("select", "select_one", "select_multiple") or head.startswith("select_"):
-        if head == "select" and len(words) > 1:
-            head = "select_one" if words[1].lower() == "one" else f"select_{words[1].lower()}"
-            words = words[1:]
-        rest = words[1:]
-        or_other = bool(rest) and rest[-1].lower() == "or_other"
-        return head, (rest[0] if rest else ""), or_other
-    return head, "", False
-
-
-def _columns(row: dict[str, str]) -> dict[tuple[str, str | None], str]:
-    return {split_header(k): v for k, v in row.items() if isinstance(k, str)}
-
-
-def _texts(
-    cols: dict[tuple[str, str | None], str], column: str, default_code: str
-) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for (name, language), text in cols.items():
-        if name != column or not str(text).strip():
-            continue
-        code = default_code if language is None else language_code(language)
-        if code is None:
-            raise UserError(
-                _("The column '{column}::{language}' needs a language code, as in '{column}::{language} (xx)'.").format(
-                    column=column, language=language
-                )
-            )  # fmt: skip
-        values[code] = str(text)
-    return values
-
-
-class _Reader:
-    def __init__(self, path: Path, skip: bool) -> None:
-        self.path = path
-        self.skip = skip
-        self.dropped: list[Dropped] = []
-        self.notes: list[str] = []
-        self.languages: list[str] = []
-        self.default_code = "en"
-
-    # -- step 1: read the sheets with pyxform's reader ------------------------------------
-    def read(self) -> Any:
-        from pyxform.errors import PyXFormError
-        from pyxform.xls2json_backends import get_xlsform
-
-        try:
-            return get_xlsform(str(self.path))
-        except PyXFormError as exc:
-            raise UserError(
-                _("{path} cannot be read as an XLSForm: {reason}").format(
-                    path=self.path.name, reason=exc
-                )
-            ) from None
-        except Exception as exc:  # noqa: BLE001 - any reader failure is one sentence, never a traceback
-            raise UserError(
-                _("{path} cannot be read as an XLSForm ({reason}).").format(
-                    path=self.path.name, reason=type(exc).__name__
-                )
-            ) from None
-
-    def unsupported(self, sheet: str, row: int, feature: str) -> None:
-        found = Dropped(sheet, row, feature)
-        if not self.skip:
-            raise UserError(
-                _("{path}: sheet '{sheet}', row {row} uses {feature}, which GuideCheck cannot represent; fix that row or import with --skip-unsupported to leave it out.").format(
-                    path=self.path.name, sheet=sheet, row=row, feature=feature
-                )
-            )  # fmt: skip
-        self.dropped.append(found)
-
-    # -- step 2: find and drop what cannot be represented ---------------------------------
-    def screen(self, survey: list[dict[str, str]]) -> list[dict[str, str]]:
-        kept: list[dict[str, str]] = []
-        repeat_depth = 0
-        names: dict[str, str] = {}
-        for index, row in enumerate(survey):
-            number = index + 2
-            cols = _columns(row)
-            kind, list_name, or_other = _norm_type(cols.get(("type", None), ""))
-            if repeat_depth:
-                if kind == "begin_repeat":
-                    repeat_depth += 1
-                elif kind == "end_repeat":
-                    repeat_depth -= 1
-                kept.append({})
-                continue
-            feature = self.feature_of(kind, list_name, or_other, cols)
-            if feature:
-                self.unsupported("survey", number, feature)
-                if kind == "begin_repeat":
-                    repeat_depth = 1
-                kept.append({})
-                continue
-            name = cols.get(("name", None), "")
-            if name:
-                names[name] = kind
-            kept.append(row)
-        # rows whose expressions use something dropped or untranslatable go too
-        dropped_names = {
-            (_columns(r).get(("name", None)) or "")
-            for r, k in zip(survey, kept, strict=True)
-            if r and not k
-        }
-        dropped_names.discard("")
-        for index, row in enumerate(kept):
-            if not row:
-                continue
-            cols = _columns(row)
-            for column in ("relevant", "constraint"):
-                expression = cols.get((column, None), "")
-                if not expression:
-                    continue
-                refs = set(re.findall(r"\$\{\s*([^}\s]+)\s*\}", expression))
-                gone = sorted(refs & dropped_names)
-                if gone:
-                    self.unsupported(
-                        "survey",
-                        index + 2,
-                        _("'{column}' on the left-out row '{name}'").format(
-                            column=column, name=gone[0]
-                        ),
-                    )
-                    kept[index] = {}
-                    break
-        return kept
-
-    def feature_of(
-        self, kind: str, list_name: str, or_other: bool, cols: dict[tuple[str, str | None], str]
-    ) -> str:
-        if kind in ("begin_repeat", "end_repeat", "repeat"):
-            return _("a repeat (begin_repeat)")
-        if kind == "calculate" or cols.get(("calculation", None)):
-            return _("calculate")
-        if kind in _GEO:
-            return _("a geopoint ({kind})").format(kind=kind)
-        if kind in _MEDIA:
-            return _("a media question ({kind})").format(kind=kind)
-        if kind.endswith("_from_file"):
-            return _("{kind}").format(kind=kind)
-        if or_other:
-            return _("or_other")
-        if cols.get(("choice_filter", None)):
-            return _("choice_filter")
-        for (name, language), value in cols.items():
-            key = name if language is None else f"{name}::{language.lower()}"
-            if value and (name in _MEDIA_COLUMNS or key.startswith("media::")):
-                return _("media ({column})").format(column=name)
-        if kind and kind not in _SUPPORTED and kind not in ("begin_group", "end_group"):
-            return _("the question type '{kind}'").format(kind=kind)
-        return ""
-
-    # -- step 3: convert with pyxform (names, lists, references) ---------------------------
-    def convert(self, data: Any, survey: list[dict[str, str]]) -> dict[str, Any]:
-        from pyxform.errors import PyXFormError
-        from pyxform.xls2xform import convert
-
-        fields = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
-        fields["survey"] = survey
-        warnings: list[str] = []
-        try:
-            return convert(fields, warnings=warnings)._pyxform
-        except PyXFormError as exc:
-            raise UserError(f"{self.path.name}: {exc}") from None
-        except Exception as exc:  # noqa: BLE001 - pyxform failing on odd input is one sentence
-            raise UserError(
-                _("{path} cannot be converted as an XLSForm ({reason}).").format(
-                    path=self.path.name, reason=type(exc).__name__
-                )
-            ) from None
 
 
 def _flag(value: str, where: str, column: str) -> bool:
@@ -271,13 +73,13 @@ def import_xlsform(path: str | Path, skip_unsupported: bool = False) -> ImportRe
     path = Path(path)
     if not path.is_file():
         raise UserError(_("There is no file {path}.").format(path=path))
-    reader = _Reader(path, skip_unsupported)
+    reader = Reader(path, skip_unsupported)
     data = reader.read()
     survey = reader.screen(list(data.survey or []))
     for index, row in enumerate(data.choices or []):
-        cols = _columns(row)
+        cols = columns_of(row)
         for (name, _language), value in cols.items():
-            if value and name in _MEDIA_COLUMNS | {"media"}:
+            if value and name in MEDIA_COLUMNS | {"media"}:
                 reader.unsupported("choices", index + 2, _("media ({column})").format(column=name))
     tree = reader.convert(data, survey)
     return _Mapper(reader, data, survey, tree).build()
@@ -289,21 +91,21 @@ class _Drop(Exception):
 
 class _Mapper:
     def __init__(
-        self, reader: _Reader, data: Any, survey: list[dict[str, str]], tree: dict[str, Any]
+        self, reader: Reader, data: Any, survey: list[dict[str, str]], tree: dict[str, Any]
     ) -> None:
         self.reader = reader
-        self.settings = _columns((data.settings or [{}])[0]) if data.settings else {}
+        self.settings = columns_of((data.settings or [{}])[0]) if data.settings else {}
         default = self.settings.get(("default_language", None), "")
         self.default_code = (language_code(default) if default else None) or "en"
         self.rows: dict[str, tuple[int, dict[tuple[str, str | None], str]]] = {}
         for index, row in enumerate(survey):
-            cols = _columns(row)
+            cols = columns_of(row)
             name = cols.get(("name", None))
             if name:
                 self.rows[name] = (index + 2, cols)
         self.choice_rows: dict[tuple[str, str], dict[tuple[str, str | None], str]] = {}
         for row in data.choices or []:
-            cols = _columns(row)
+            cols = columns_of(row)
             self.choice_rows[(cols.get(("list_name", None), ""), cols.get(("name", None), ""))] = (
                 cols
             )
@@ -314,7 +116,7 @@ class _Mapper:
         self.pending_notes: list[dict[str, str]] = []
 
     def text(self, cols: dict[tuple[str, str | None], str], column: str) -> dict[str, str] | None:
-        values = _texts(cols, column, self.default_code)
+        values = texts_of(cols, column, self.default_code)
         if not values:
             return None
         self.languages.update(values)
@@ -424,7 +226,7 @@ class _Mapper:
         }
         title = {"en": str(s.get(("form_title", None)) or self.tree.get("title") or qid)}
         title.update(
-            {k: v for k, v in _texts(s, "gc_title", self.default_code).items() if k != "en"}
+            {k: v for k, v in texts_of(s, "gc_title", self.default_code).items() if k != "en"}
         )
         data["title"] = title
         description = self.text(s, "description")
@@ -496,7 +298,7 @@ class _Mapper:
     def item(self, node: dict[str, Any], domain_id: str) -> dict[str, Any] | None:
         name = node["name"]
         row, cols = self.rows.get(name, (0, {}))
-        kind, list_name, _other = _norm_type(cols.get(("type", None), ""))
+        kind, list_name, _other = norm_type(cols.get(("type", None), ""))
         if kind == "note":
             text = self.text(cols, "label") or self.text(cols, "hint")
             if text:
