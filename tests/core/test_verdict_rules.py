@@ -258,3 +258,17 @@ def test_cached_verdict_from_other_rules_is_recomputed_on_open(home: Path, tmp_p
         )
     listed = json.loads(run(home, "assessment", "list", "--json").stdout)
     assert (listed[0]["verdict"], listed[0]["overall"]) == ("not_ready", data["scores"]["overall"])
+
+
+def test_one_percent_formatter_cuts_never_rounds_up() -> None:
+    from guidecheck.checklist.labels import cut_percent, format_percent
+    from guidecheck.reports.labels import percent_text
+
+    assert [format_percent(v) for v in (79.96, 80.0, 0, 28.999999999999996, None)] == [
+        "79.9%",
+        "80%",
+        "0%",
+        "29%",
+        "–",
+    ]
+    assert percent_text(79.96) == "79.9%" and cut_percent(79.96) == 79.9

@@ -9,6 +9,15 @@ from guidecheck.checklist.model import Item
 from guidecheck.i18n import _
 
 
+def cut_percent(value: float | None) -> float | None:
+    """A score as a number cut to one decimal (79.96 -> 79.9), for spreadsheets and averages;
+    float noise such as 28.999999 counts as 29."""
+    if value is None:
+        return None
+    tenths = math.floor(round(float(value) * 10, 6))
+    return tenths // 10 if tenths % 10 == 0 else tenths / 10
+
+
 def format_percent(value: float | None, missing: str = "–") -> str:
     """The one way a score is written, everywhere: cut (never rounded up) to one decimal, so
     79.96 reads "79.9%" and never "80%"; whole numbers drop the ".0" ("80%")."""

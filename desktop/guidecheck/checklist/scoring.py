@@ -11,13 +11,13 @@ by `checklist.reasons`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 from guidecheck.checklist import expressions
 from guidecheck.checklist.answers import is_na
+from guidecheck.checklist.labels import cut_percent
 from guidecheck.checklist.model import (
     COMPLIANCE_SCORES,
     ActionEntry,
@@ -92,7 +92,7 @@ def _priority(item: Item) -> str:
 
 def floor1(value: float) -> float:
     """Cut to one decimal, never up: 79.96 -> 79.9 (the float noise of 28.999999 counts as 29)."""
-    return math.floor(round(value * 10, 6)) / 10
+    return float(cut_percent(value) or 0.0)
 
 
 def score(
