@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from guidecheck.checklist.labels import cut_percent
 from guidecheck.cli.main import main
 from guidecheck.interop.fhir_checks import FhirCheckError, bundle_problems, check_bundle
 from guidecheck.interop.fhir_export import bundle_of
@@ -77,8 +78,8 @@ def test_response_status_answers_and_scores(hub):
     stored = hub.store.get_assessment(hub.ids["b"])
     result = hub.store.result(stored.id)
     components = {c["code"]["coding"][0]["code"]: c for c in obs_b["component"]}
-    assert components["overall-score"]["valueQuantity"]["value"] == result.overall
-    assert components["care"]["valueQuantity"]["value"] == result.domains["care"]
+    assert components["overall-score"]["valueQuantity"]["value"] == cut_percent(result.overall)
+    assert components["care"]["valueQuantity"]["value"] == cut_percent(result.domains["care"])
     assert components["red-flag-count"]["valueInteger"] == len(result.red_flags) == 1
 
 
@@ -172,3 +173,25 @@ def test_every_answer_type_maps_to_its_fhir_value(tmp_path):
     assert given["b_remarks"] == [{"valueString": "fine"}]
     assert "a_poster" not in given  # unanswered items are left out
     assert resources["Observation"]["status"] == "preliminary"
+
+
+def test_an_unscored_survey_exports_answers_without_an_observation(tmp_path):
+    from guidecheck.checklist.loading import parse_questionnaire_text
+    from guidecheck.checklist.model import Profile
+    from guidecheck.paths import database_path
+    from guidecheck.storage.store import Store
+
+    survey = parse_questionnaire_text(
+        "format: 1\nid: beds-survey\nversion: '1'\ntitle: {en: Beds}\ndomains:\n"
+        "  - id: main\n    title: {en: Main}\n    items:\n"
+        "      - {id: beds, type: number, question: {en: 'Beds?'}, integer: true}\n",
+        "survey",
+    )
+    profile = Profile(facility_name="Clinic S", facility_code="S01", tool_name="Bot",
+                      use_category="other", assessor_name="Amina", date="2026-02-03")  # fmt: skip
+    with Store(database_path(tmp_path)) as store:
+        assessment = store.new_assessment(survey, profile)
+        store.save_answer(assessment.id, "beds", 40)
+        bundle = bundle_of(select_assessments(store, everything=True))
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert "Observation" not in kinds and kinds.count("QuestionnaireResponse") == 1

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from guidecheck.checklist.labels import cut_percent
 from guidecheck.district.overview import build_overview
 from guidecheck.district.records import Record, latest_records, score_records, standing_records
 from guidecheck.errors import UserError
@@ -60,7 +61,9 @@ def tool_option(mapping: Dhis2Mapping, name: str, vendor: str, version: str) -> 
 
 
 def _number(value: float) -> str:
-    return f"{value:g}" if abs(value) < 1e15 else str(value)
+    """A score as DHIS2 text, cut to one decimal like every score GuideCheck shows (79.96 -> 79.9)."""
+    cut = cut_percent(value)
+    return f"{cut:g}" if cut is not None else ""
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ def build_payloads(
                 elements[domain_id] = element
                 if result.domains.get(domain_id) is not None:
                     add(element, _number(result.domains[domain_id]))
-            if record.verdict:
+            if record.verdict in mapping.verdict_values:  # a survey has no verdict
                 add(mapping.figures["verdict"], str(mapping.verdict_values[record.verdict]))
             add(mapping.figures["red_flags"], str(len(result.red_flags)))
             add(mapping.figures["assessed"], "1")

@@ -15,6 +15,7 @@ import re
 import uuid
 from typing import Any
 
+from guidecheck.checklist.labels import cut_percent
 from guidecheck.checklist.model import COMPLIANCE_VALUES, Item, Questionnaire
 from guidecheck.interop.selection import Exported
 
@@ -258,7 +259,13 @@ def response_resource(base: str, exported: Exported) -> dict[str, Any]:
 
 
 def _percent(value: float) -> dict[str, Any]:
-    return {"value": value, "unit": "%", "system": "http://unitsofmeasure.org", "code": "%"}
+    """A score as a UCUM percentage, cut to one decimal like every score GuideCheck shows."""
+    return {
+        "value": cut_percent(value),
+        "unit": "%",
+        "system": "http://unitsofmeasure.org",
+        "code": "%",
+    }
 
 
 def observation_resource(
