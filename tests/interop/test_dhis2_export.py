@@ -14,7 +14,6 @@ from guidecheck.cli.main import main
 from guidecheck.interop.dhis2_export import build_payloads, tool_option
 from guidecheck.interop.dhis2_mapping import load_mapping
 from guidecheck.interop.periods import parse_period, periods_of
-from guidecheck.paths import questionnaires_dir
 
 HERE = Path(__file__).parent
 MAPPING = """\
@@ -202,10 +201,54 @@ def test_bad_period_no_data_and_missing_mapping_are_one_sentence(hub, tmp_path, 
 def test_shipped_mappings_cover_every_shipped_checklist_version():
     report = load_all()
     assert report.errors == []  # mapping files beside the checklists are not read as checklists
-    shipped = [
-        q for q in report.questionnaires if (questionnaires_dir() / f"{q.id}.dhis2.yaml").exists()
-    ]
-    assert any(q.id == "who-ai-health-2025" for q in shipped)
-    for questionnaire in shipped:
+    assert any(q.id == "who-ai-health-2025" for q in report.questionnaires)
+    for questionnaire in report.questionnaires:
         mapping = load_mapping(questionnaire.id)
         assert set(mapping.domain_elements(questionnaire)) == {d.id for d in questionnaire.domains}
+
+
+def _answer_everything(store, questionnaire, profile) -> str:
+    """A final assessment of a real checklist: every shown question answered plausibly."""
+    from guidecheck.checklist.model import SignOff
+
+    assessment = store.new_assessment(questionnaire, profile)
+    for _round in range(5):  # answers can show more questions
+        result = store.result(assessment.id)
+        if not result.unanswered:
+            break
+        for item_id in result.unanswered:
+            item = questionnaire.item(item_id)
+            value = {"compliance": "yes", "date": "2026-01-05", "text": "seen"}.get(item.type)
+            if item.type == "number":
+                value = 1 if item.minimum is None else item.minimum
+            elif item.type == "single_choice":
+                value = item.choices[0].id
+            elif item.type == "multiple_choice":
+                value = [item.choices[0].id]
+            store.save_answer(assessment.id, item_id, value, note="Checked on site.")
+    store.finalize(assessment.id, SignOff("Amina", "Nurse", "Head", profile.date))
+    return assessment.id
+
+
+def test_the_shipped_checklist_exports_with_its_shipped_mapping(tmp_path):
+    from guidecheck.checklist.model import Profile
+    from guidecheck.paths import database_path
+    from guidecheck.storage.catalog import find_questionnaire
+    from guidecheck.storage.store import Store
+
+    questionnaire = find_questionnaire("who-ai-health-2025")
+    profile = Profile(facility_name="Kisumu East HC", facility_code="KE-0042", tool_name="ChestScan",
+                      tool_vendor="Acme", tool_version="2.1", use_category="diagnostic_imaging",
+                      assessor_name="Amina", date="2026-11-14", phase="pilot")  # fmt: skip
+    with Store(database_path(tmp_path)) as store:
+        result = store.result(_answer_everything(store, questionnaire, profile))
+        payload = build_payloads(store, "2026Q4")[0]
+    assert list(_validator("dhis2_datavalueset.schema.json").iter_errors(payload.data_values)) == []
+    assert list(_validator("dhis2_metadata.schema.json").iter_errors(payload.metadata)) == []
+    values = {v["dataElement"]: v["value"] for v in payload.data_values["dataValues"]}
+    assert float(values["GC_WHOAI_OVERALL"]) == cut_percent(result.overall)
+    assert float(values["GC_WHOAI_D_ETHICS"]) == cut_percent(result.domains["ethics"])
+    verdict_codes = {"not_ready": "0", "ready_with_conditions": "1", "ready": "2"}
+    assert values["GC_WHOAI_VERDICT"] == verdict_codes[result.verdict]
+    assert values["GC_WHOAI_RED_FLAGS"] == "0" and values["GC_WHOAI_ASSESSED"] == "1"
+    assert {v["orgUnit"] for v in payload.data_values["dataValues"]} == {"KE-0042"}
