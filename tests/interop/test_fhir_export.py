@@ -173,6 +173,16 @@ def test_every_answer_type_maps_to_its_fhir_value(tmp_path):
     assert given["b_remarks"] == [{"valueString": "fine"}]
     assert "a_poster" not in given  # unanswered items are left out
     assert resources["Observation"]["status"] == "preliminary"
+    # skip logic travels as enableWhen; the profile fields it uses are a `profile` group
+    assert kinds["b_cloud_safe"]["enableWhen"] == [{"question": "b_places", "operator": "=", "answerCoding":
+                                                    given["b_places"][1]["valueCoding"]}]  # fmt: skip
+    on_profile = kinds["b_imaging"]["enableWhen"][0]
+    assert (on_profile["question"], on_profile["answerCoding"]["code"]) == (
+        "profile.use_category",
+        "diagnostic_imaging",
+    )
+    profile_group = next(g for g in response["item"] if g["linkId"] == "profile")
+    assert profile_group["item"][0]["answer"][0]["valueCoding"]["code"] == "diagnostic_imaging"
 
 
 def test_an_unscored_survey_exports_answers_without_an_observation(tmp_path):
@@ -195,3 +205,13 @@ def test_an_unscored_survey_exports_answers_without_an_observation(tmp_path):
         bundle = bundle_of(select_assessments(store, everything=True))
     kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
     assert "Observation" not in kinds and kinds.count("QuestionnaireResponse") == 1
+
+
+def test_checks_catch_enable_when_that_names_nothing(hub):
+    bundle = bundle_of(select_assessments(hub.store, everything=True))
+    questionnaire = next(
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Questionnaire"
+    )
+    enabled = next(i for g in questionnaire["item"] for i in g["item"] if i.get("enableWhen"))
+    enabled["enableWhen"][0]["question"] = "gone"
+    assert any("is enabled by 'gone', which is not in it" in p for p in bundle_problems(bundle))

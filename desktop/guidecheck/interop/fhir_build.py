@@ -16,7 +16,16 @@ import uuid
 from typing import Any
 
 from guidecheck.checklist.labels import cut_percent
-from guidecheck.checklist.model import COMPLIANCE_VALUES, Item, Questionnaire
+from guidecheck.checklist.model import (
+    COMPLIANCE_VALUES,
+    PHASES,
+    USE_CATEGORIES,
+    Choice,
+    Item,
+    Questionnaire,
+    Text,
+)
+from guidecheck.interop.fhir_enable import enable_when
 from guidecheck.interop.selection import Exported
 
 DEFAULT_BASE = "http://guidecheck.example.org/fhir"
@@ -143,25 +152,89 @@ def _options(base: str, questionnaire: Questionnaire, item: Item) -> list[dict[s
     return [{"valueCoding": _coding(system, c.id, c.label.en)} for c in item.choices]
 
 
+PROFILE_GROUP = "profile"
+_PROFILE_TEXT = {
+    "facility_name": "Facility name", "facility_code": "Facility code", "district": "District",
+    "region": "Region", "tool_name": "AI tool name", "tool_vendor": "AI tool vendor",
+    "tool_version": "AI tool version", "tool_intended_use": "Intended use of the AI tool",
+    "tool_date_deployed": "Date the AI tool was deployed", "use_category": "Use category",
+    "phase": "Implementation phase", "assessor_name": "Assessor name",
+    "assessor_role": "Assessor role", "date": "Date of the assessment",
+}  # fmt: skip
+
+
+def profile_items(questionnaire: Questionnaire) -> list[Item]:
+    """The profile fields the checklist's conditions use, as items of a `profile` group (linkId
+    `profile.<field>`), so `enableWhen` can name them and each response carries their answers."""
+    from guidecheck.checklist import expressions
+
+    used: list[str] = []
+    conditions = [d.condition for d in questionnaire.domains] + [
+        i.condition for i in questionnaire.items
+    ]
+    for condition in filter(None, conditions):
+        for ref in expressions.references(expressions.parse(condition)):
+            if ref.scope == "profile" and ref.name not in used:
+                used.append(ref.name)
+    items = []
+    for name in used:
+        values = {"use_category": USE_CATEGORIES, "phase": PHASES}.get(name, ())
+        kind = (
+            "single_choice"
+            if values
+            else ("date" if name in ("date", "tool_date_deployed") else "text")
+        )
+        items.append(Item(
+            id=f"{PROFILE_GROUP}.{name}", type=kind, question=Text({"en": _PROFILE_TEXT.get(name, name)}),
+            domain_id=PROFILE_GROUP,
+            choices=tuple(Choice(v, Text({"en": v.replace("_", " ")})) for v in values),
+        ))  # fmt: skip
+    return items
+
+
+def _item_entry(base: str, questionnaire: Questionnaire, item: Item) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "linkId": item.id,
+        "text": item.question.en,
+        "type": fhir_item_type(item),
+    }
+    if entry["type"] == "choice":
+        entry["answerOption"] = _options(base, questionnaire, item)
+    if item.type == "multiple_choice":
+        entry["repeats"] = True
+    return entry
+
+
 def questionnaire_resource(base: str, questionnaire: Questionnaire) -> dict[str, Any]:
-    """One checklist version as a Questionnaire: a group per domain, an item per question."""
+    """One checklist version as a Questionnaire: a group per domain, an item per question, and
+    `enableWhen` where FHIR can say the condition (fhir_enable)."""
+
+    def coder(item: Item, code: str) -> dict[str, str]:
+        if item.type == "compliance":
+            return _coding(
+                system_url(base, "guidecheck-compliance"), code, COMPLIANCE_DISPLAY.get(code, "")
+            )
+        choice = item.choice(code)
+        return _coding(
+            choice_system(base, questionnaire, item), code, choice.label.en if choice else ""
+        )
+
+    profile = {item.id: item for item in profile_items(questionnaire)}
     groups = []
+    if profile:
+        entries = [_item_entry(base, questionnaire, item) for item in profile.values()]
+        groups.append(
+            {"linkId": PROFILE_GROUP, "text": "Profile", "type": "group", "item": entries}
+        )
     for domain in questionnaire.domains:
         items = []
         for item in domain.items:
-            entry: dict[str, Any] = {
-                "linkId": item.id,
-                "text": item.question.en,
-                "type": fhir_item_type(item),
-            }
-            if entry["type"] == "choice":
-                entry["answerOption"] = _options(base, questionnaire, item)
-            if item.type == "multiple_choice":
-                entry["repeats"] = True
+            entry = _item_entry(base, questionnaire, item)
+            entry.update(enable_when(item.condition, questionnaire, coder, profile))
             items.append(entry)
-        groups.append(
-            {"linkId": domain.id, "text": domain.title.en, "type": "group", "item": items}
-        )
+        group = {"linkId": domain.id, "text": domain.title.en, "type": "group", "item": items}
+        group.update(enable_when(domain.condition, questionnaire, coder, profile))
+        groups.append(group)
     resource: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "id": questionnaire_resource_id(questionnaire),
@@ -227,6 +300,14 @@ def response_resource(base: str, exported: Exported) -> dict[str, Any]:
     assessment = exported.assessment
     shown = set(exported.result.visible_items)
     groups = []
+    profile_answers = []
+    for item in profile_items(questionnaire):
+        value = getattr(assessment.profile, item.id.split(".", 1)[1], "")
+        if value:
+            profile_answers.append({"linkId": item.id, "text": item.question.en,
+                                    "answer": _answers(base, questionnaire, item, value)})  # fmt: skip
+    if profile_answers:
+        groups.append({"linkId": PROFILE_GROUP, "text": "Profile", "item": profile_answers})
     for domain in questionnaire.domains:
         items = []
         for item in domain.items:

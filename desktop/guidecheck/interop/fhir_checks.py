@@ -117,9 +117,47 @@ def _references(node: Any) -> Iterator[str]:
 
 
 def questionnaire_problems(questionnaire: dict[str, Any]) -> list[str]:
+    """Unique linkIds, known item types, and every enableWhen naming an item with an answer of
+    that item's type (a coding among its options)."""
     problems = []
     seen: set[str] = set()
+    by_link = {
+        item.get("linkId"): item for _path, item in _walk_items(questionnaire.get("item", []))
+    }
+    where = f"Questionnaire/{questionnaire.get('id')}"
     for _path, item in _walk_items(questionnaire.get("item", [])):
+        for rule in item.get("enableWhen", []):
+            target = by_link.get(rule.get("question"))
+            given = [key for key in rule if key.startswith("answer")]
+            if target is None:
+                problems.append(
+                    f"{where}: item '{item.get('linkId')}' is enabled by '{rule.get('question')}', which is not in it"
+                )
+                continue
+            expected = (
+                "answerBoolean"
+                if rule.get("operator") == "exists"
+                else _VALUE_FOR_TYPE.get(target.get("type"), "").replace("value", "answer")
+            )
+            if given != [expected]:
+                problems.append(
+                    f"{where}: item '{item.get('linkId')}' is enabled by {', '.join(given)}, not {expected}"
+                )
+            elif expected == "answerCoding":
+                coding = rule["answerCoding"]
+                options = [
+                    (o["valueCoding"].get("system"), o["valueCoding"].get("code"))
+                    for o in target.get("answerOption", [])
+                    if "valueCoding" in o
+                ]
+                if (coding.get("system"), coding.get("code")) not in options:
+                    problems.append(
+                        f"{where}: item '{item.get('linkId')}' is enabled by '{coding.get('code')}', not an option of '{target.get('linkId')}'"
+                    )
+        if len(item.get("enableWhen", [])) > 1 and item.get("enableBehavior") not in ("all", "any"):
+            problems.append(
+                f"{where}: item '{item.get('linkId')}' has several enableWhen but no enableBehavior"
+            )
         link = item.get("linkId")
         if link in seen:
             problems.append(
