@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "district"))
+sys.path.insert(0, str(Path(__file__).parent.parent / "windows"))
 
 from hub_builder import build_hub  # noqa: E402
 
