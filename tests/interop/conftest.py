@@ -10,7 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent.parent / "district"))
 sys.path.insert(0, str(Path(__file__).parent.parent / "windows"))
 
-from hub_builder import build_hub  # noqa: E402
+from hub_builder import build_hub
 
 
 @pytest.fixture

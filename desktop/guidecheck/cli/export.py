@@ -14,7 +14,7 @@ from guidecheck.cli.district import _date
 from guidecheck.i18n import _
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("export", help=_("results for national systems (FHIR, DHIS2)"))
     commands = parser.add_subparsers(dest="export_command", metavar="FORMAT")
     commands.required = True

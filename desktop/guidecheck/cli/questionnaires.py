@@ -11,7 +11,7 @@ from guidecheck.cli.common import EXIT_BAD_INPUT, CommandContext, print_json, pr
 from guidecheck.i18n import _
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("questionnaires", help=_("list, check and show checklists"))
     commands = parser.add_subparsers(dest="command", metavar="ACTION")
     commands.required = True
@@ -103,7 +103,7 @@ def questionnaire_as_json(questionnaire: Questionnaire, lang: str = "en") -> dic
     rules = questionnaire.scoring
 
     def text(value: Any) -> str:
-        return value.get(lang)
+        return str(value.get(lang))
 
     return {
         "id": questionnaire.id,
@@ -174,7 +174,7 @@ def _item_json(item: Any, text: Any) -> dict[str, Any]:
     }
 
 
-def register_xlsform(commands: argparse._SubParsersAction) -> None:
+def register_xlsform(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`import-xlsform FORM.xlsx [--out FILE.yaml] [--skip-unsupported]` and `export-xlsform ID OUT.xlsx`."""
     imp = commands.add_parser(
         "import-xlsform",

@@ -139,8 +139,9 @@ def build_payloads(
                 add(mapping.figures["overall"], _number(record.overall))
             for domain_id, element in domain_elements.items():
                 elements[domain_id] = element
-                if result.domains.get(domain_id) is not None:
-                    add(element, _number(result.domains[domain_id]))
+                score = result.domains.get(domain_id)
+                if score is not None:
+                    add(element, _number(score))
             if record.verdict in mapping.verdict_values:  # a survey has no verdict
                 add(mapping.figures["verdict"], str(mapping.verdict_values[record.verdict]))
             add(mapping.figures["red_flags"], str(len(result.red_flags)))

@@ -70,7 +70,7 @@ def system_url(base: str, name: str) -> str:
 
 def code_systems(base: str) -> list[dict[str, Any]]:
     """GuideCheck's own code systems: compliance answers, verdicts and the measures reported."""
-    systems = []
+    systems: list[dict[str, Any]] = []
     for name, title, concepts in (
         ("guidecheck-compliance", "GuideCheck compliance answers", COMPLIANCE_DISPLAY),
         ("guidecheck-verdict", "GuideCheck readiness verdicts", VERDICT_DISPLAY),
@@ -89,8 +89,7 @@ def code_systems(base: str) -> list[dict[str, Any]]:
                 "concept": [{"code": code, "display": text} for code, text in concepts.items()],
             }
         )
-    compliance = systems[0]
-    for concept in compliance["concept"]:
+    for concept in systems[0]["concept"]:
         if concept["code"] != "na":  # the share of the item met, as scoring counts it
             weight = {"yes": 1.0, "partly": 0.5}.get(concept["code"], 0.0)
             concept["extension"] = [

@@ -62,18 +62,26 @@ def _model(resource_type: str) -> Any:
     """The R4B model class; imported by name here (not looked up at run time) so the packaged app
     carries exactly these modules."""
     if resource_type == "Bundle":
-        from fhir.resources.R4B.bundle import Bundle as model
-    elif resource_type == "CodeSystem":
-        from fhir.resources.R4B.codesystem import CodeSystem as model
-    elif resource_type == "Questionnaire":
-        from fhir.resources.R4B.questionnaire import Questionnaire as model
-    elif resource_type == "QuestionnaireResponse":
-        from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as model
-    elif resource_type == "Observation":
-        from fhir.resources.R4B.observation import Observation as model
-    else:
-        raise KeyError(resource_type)
-    return model
+        from fhir.resources.R4B.bundle import Bundle
+
+        return Bundle
+    if resource_type == "CodeSystem":
+        from fhir.resources.R4B.codesystem import CodeSystem
+
+        return CodeSystem
+    if resource_type == "Questionnaire":
+        from fhir.resources.R4B.questionnaire import Questionnaire
+
+        return Questionnaire
+    if resource_type == "QuestionnaireResponse":
+        from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+        return QuestionnaireResponse
+    if resource_type == "Observation":
+        from fhir.resources.R4B.observation import Observation
+
+        return Observation
+    raise KeyError(resource_type)
 
 
 def model_problems(resource: dict[str, Any]) -> list[str]:
@@ -137,7 +145,7 @@ def questionnaire_problems(questionnaire: dict[str, Any]) -> list[str]:
             expected = (
                 "answerBoolean"
                 if rule.get("operator") == "exists"
-                else _VALUE_FOR_TYPE.get(target.get("type"), "").replace("value", "answer")
+                else _VALUE_FOR_TYPE.get(str(target.get("type")), "").replace("value", "answer")
             )
             if given != [expected]:
                 problems.append(
@@ -158,7 +166,7 @@ def questionnaire_problems(questionnaire: dict[str, Any]) -> list[str]:
             problems.append(
                 f"{where}: item '{item.get('linkId')}' has several enableWhen but no enableBehavior"
             )
-        link = item.get("linkId")
+        link = str(item.get("linkId"))
         if link in seen:
             problems.append(
                 f"Questionnaire/{questionnaire.get('id')}: linkId '{link}' is used twice"
@@ -191,7 +199,7 @@ def response_problems(response: dict[str, Any], questionnaire: dict[str, Any]) -
             problems.append(
                 f"{where}: item '{path[-1]}' has {len(answers)} answers but does not repeat"
             )
-        expected = _VALUE_FOR_TYPE.get(kind)
+        expected = _VALUE_FOR_TYPE.get(str(kind))
         options = [
             (o["valueCoding"].get("system"), o["valueCoding"].get("code"))
             for o in definition.get("answerOption", [])

@@ -333,13 +333,13 @@ class _Mapper:
         else:
             item["type"] = kind  # date, text
         item["question"] = self.text(cols, "label") or self.text(cols, "hint") or {"en": name}
-        guidance = {}
+        guidance: dict[str, dict[str, str]] = {}
         why = self.text(cols, "hint")
         if self.pending_notes:
             joined: dict[str, str] = {}
             for note in [*self.pending_notes, *([why] if why else [])]:
-                for code, text in note.items():
-                    joined[code] = f"{joined[code]}\n\n{text}" if code in joined else text
+                for code, note_text in note.items():
+                    joined[code] = f"{joined[code]}\n\n{note_text}" if code in joined else note_text
             why, self.pending_notes = joined, []
         for key, value in (
             ("why", why),

@@ -215,7 +215,8 @@ class Reader:
         fields["survey"] = survey
         warnings: list[str] = []
         try:
-            return convert(fields, warnings=warnings)._pyxform
+            tree: dict[str, Any] = convert(fields, warnings=warnings)._pyxform
+            return tree
         except PyXFormError as exc:
             raise UserError(f"{self.path.name}: {exc}") from None
         except Exception as exc:  # noqa: BLE001 - pyxform failing on odd input is one sentence

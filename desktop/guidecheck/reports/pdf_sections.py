@@ -34,7 +34,7 @@ from guidecheck.reports.pdf_styles import (
 )
 
 
-class Paragraph(_Paragraph):
+class Paragraph(_Paragraph):  # type: ignore[misc]  # reportlab ships no type hints
     """A Paragraph that remembers its last layout.
 
     Tables wrap each cell once to measure it and again to draw it; line breaking is most of the
@@ -43,11 +43,11 @@ class Paragraph(_Paragraph):
 
     _wrapped_for: float | None = None
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # reportlab deletes blPara when a split gives up; then the layout must be redone.
         if self._wrapped_for == availWidth and "blPara" in self.__dict__:
             return self.width, self.height
-        result = super().wrap(availWidth, availHeight)
+        result: tuple[float, float] = super().wrap(availWidth, availHeight)
         self._wrapped_for = availWidth
         return result
 
@@ -86,7 +86,7 @@ def cover(data: ReportData, lang: str, width: float) -> list[Any]:
     profile = data.assessment.profile
     q = data.questionnaire
     verdict = data.score.verdict
-    colour = colors.HexColor(VERDICT_COLOURS.get(verdict, "#555555"))
+    colour = colors.HexColor(VERDICT_COLOURS.get(verdict or "", "#555555"))
     band_width = 9
     verdict_box = Table(
         [
@@ -94,7 +94,7 @@ def cover(data: ReportData, lang: str, width: float) -> list[Any]:
             [
                 "",
                 Paragraph(
-                    f'<font color="{VERDICT_COLOURS.get(verdict, "#555555")}">'
+                    f'<font color="{VERDICT_COLOURS.get(verdict or "", "#555555")}">'
                     f"{text(labels.verdict_label(verdict))}</font>",
                     s.verdict,
                 ),
@@ -119,7 +119,7 @@ def cover(data: ReportData, lang: str, width: float) -> list[Any]:
                     "BACKGROUND",
                     (1, 0),
                     (-1, -1),
-                    colors.HexColor(VERDICT_TINTS.get(verdict, "#F5F5F5")),
+                    colors.HexColor(VERDICT_TINTS.get(verdict or "", "#F5F5F5")),
                 ),
                 ("BACKGROUND", (0, 0), (0, -1), colour),
                 ("BOX", (0, 0), (-1, -1), 1.2, colour),
