@@ -65,3 +65,16 @@ def test_new_assessment_asks_the_phase_for_format2(qtbot) -> None:
     screen._next()
     assert started and started[0].phase == "pilot"
     assert started[0].use_category == "chatbot_generative"
+
+
+def test_question_card_shows_basis_and_hides_na_on_critical_items(qtbot) -> None:
+    from guidecheck.gui.assessment.question_card import QuestionCard
+
+    critical = QuestionCard(V2.item("eth_informed"), 1)
+    allowed = QuestionCard(V2.item("gov_agreement"), 2)
+    for card in (critical, allowed):
+        qtbot.addWidget(card)
+    assert "na" not in critical.editor.buttons and "na" in allowed.editor.buttons
+    assert (
+        "Based on:" in critical.guidance.text() and "WHO 2025 guidance" in critical.guidance.text()
+    )
