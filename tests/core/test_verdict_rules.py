@@ -289,3 +289,10 @@ def test_migration_adds_rules_version_and_recomputes_old_caches(home: Path, tmp_
     assert (home / "guidecheck.db.before-m005_scores_rules_version").exists()
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT rules_version FROM assessments").fetchone() == (2,)
+
+
+def test_reasons_are_translated(home: Path, tmp_path: Path) -> None:
+    made, data = assess(home, tmp_path, answers(eqt_groups="no", eqt_language="no"))
+    shown = run(home, "assessment", "show", data["id"], "--json", env={"GUIDECHECK_LANG": "fr"})
+    reasons = json.loads(shown.stdout)["verdict_reasons"]
+    assert reasons == ["Equity and inclusion est à 0%, sous le plancher de 25%."]
