@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guidecheck.gui.shell.theme import themed
 from guidecheck.monitoring.identifiers import identifier_sentence
 from guidecheck.monitoring.model import (
     KINDS,
@@ -37,10 +38,9 @@ from guidecheck.monitoring.model import (
     severity_label,
 )
 
-WARNING_STYLE = "background:#fff4d6; color:#3d2c00; padding:6px; border-radius:4px;"
-PROBLEM_STYLE = (
-    "background:#fdecea; color:#7f1d1d; padding:6px; border-radius:4px; font-weight:bold;"
-)
+# Tone templates (gui/shell/theme.py): text and fill follow a light, dark or high-contrast palette.
+WARNING_STYLE = "background:{warning_bg}; color:{warning_fg}; padding:6px; border-radius:4px;"
+PROBLEM_STYLE = "color:{error}; padding:4px; font-weight:bold;"
 
 
 def tool_choices(tools: list[Any], facilities: list[Any]) -> list[tuple[str, str, str]]:
@@ -66,7 +66,7 @@ def _tool_combo(parent: QWidget, choices: list[tuple[str, str, str]]) -> QComboB
 def _problem_label(parent: QWidget) -> QLabel:
     label = QLabel(parent)
     label.setWordWrap(True)
-    label.setStyleSheet(PROBLEM_STYLE)
+    themed(label, PROBLEM_STYLE)
     label.setAccessibleName(parent.tr("Problem"))
     label.hide()
     return label
@@ -125,7 +125,7 @@ class ObservationDialog(QDialog):
             self,
         )
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(WARNING_STYLE)
+        themed(self.warning, WARNING_STYLE)
         layout.addWidget(self.warning)
         self.what_label = QLabel(self.tr("What &happened?"), self)
         self.what = QPlainTextEdit(self)
@@ -296,7 +296,7 @@ class MonitoringSincePanel(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setStyleSheet(WARNING_STYLE)
+        themed(self, WARNING_STYLE)
         self.setAccessibleName(self.tr("Monitoring log since the last assessment"))
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hide()
