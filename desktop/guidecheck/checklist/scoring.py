@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from guidecheck.checklist import expressions
+from guidecheck.checklist.answers import is_na
 from guidecheck.checklist.model import (
     COMPLIANCE_SCORES,
     ActionEntry,
@@ -68,6 +69,8 @@ def item_credit(item: Item, value: Any) -> float | None:
 
 def note_required(item: Item, value: Any) -> bool:
     if item.note == "required":
+        return True
+    if item.na_needs_note and is_na(item, value):
         return True
     if item.note == "on_unmet":
         credit = item_credit(item, value)
