@@ -182,6 +182,21 @@ def test_risk_measures_are_always_asked_and_yes_is_good(path: Path) -> None:
             assert item["type"] in ("compliance", "text"), item["id"]
 
 
+@pytest.mark.parametrize("path", _format2(), ids=lambda p: p.name)
+def test_monitoring_questions_live_in_a_guideline_area(path: Path) -> None:
+    """No "monitoring" kind: `mon_` items sit in the guideline area they belong to."""
+    kinds = {d["kind"] for d in _data(path)["domains"]}
+    assert kinds <= {"guideline", "phase", "risk", "benefit"}
+    monitoring = [
+        (domain["kind"], item["id"])
+        for domain in _data(path)["domains"]
+        for item in domain["items"]
+        if item["id"].startswith("mon_")
+    ]
+    assert len(monitoring) >= 6
+    assert all(kind == "guideline" for kind, _id in monitoring), monitoring
+
+
 def test_the_clinic_checklist_covers_the_issues_topics() -> None:
     data = _data(FOLDER / "who-ai-health-2025.yaml")
     assert (data["format"], data["version"], data["level"]) == (2, "2.0.0", "clinic")
@@ -190,12 +205,12 @@ def test_the_clinic_checklist_covers_the_issues_topics() -> None:
     items = {i["id"]: i for i in _items(data)}
     critical = {i for i, item in items.items() if item.get("critical")}
     assert {"prv_authorised_only", "saf_positive_confirmed", "trn_trained_before_use"} <= critical
-    assert {"eth_intended_use_only", "saf_error_report_way"} <= critical
+    assert {"eth_intended_use_only", "mon_error_report_way"} <= critical
     assert "prv_access_password" not in critical and items["prv_access_password"]["weight"] > 0
     # A clinic still preparing is not asked for an error logbook; a pilot is asked to track.
-    assert "preparing" in items["saf_error_report_way"]["condition"]
+    assert "preparing" in items["mon_error_report_way"]["condition"]
     assert "pilot" in items["imp_performance_tracked"]["condition"]
-    assert "pilot" in items["imp_feedback_way"]["condition"]
+    assert "pilot" in items["mon_feedback_way"]["condition"]
     chatbot = [i for i, item in items.items() if "chatbot_generative" in item.get("condition", "")]
     assert len(chatbot) >= 4
     assert "answer.trn_staff_using_count" in items["trn_staff_trained_count"]["constraint"]

@@ -74,7 +74,7 @@ def _show(home: Path, capsys, assessment_id: str) -> dict[str, Any]:
 def test_a_clinic_still_preparing_is_not_asked_for_an_error_logbook(tmp_path: Path, capsys) -> None:
     preparing = PROFILE | {"phase": "preparing"}
     answers = _all_answers(CLINIC, preparing)
-    assert "saf_error_report_way" not in answers and "saf_error_plan_ready" in answers
+    assert "mon_error_report_way" not in answers and "saf_error_plan_ready" in answers
     assert "imp_performance_tracked" not in answers
     code, assessment_id = _new(
         tmp_path / "home",
@@ -86,7 +86,7 @@ def test_a_clinic_still_preparing_is_not_asked_for_an_error_logbook(tmp_path: Pa
     assert (shown["questionnaire"]["version"], shown["verdict"]) == ("2.0.0", "ready")
     assert shown["status"] == "final"
     # The logbook question cannot even be answered while preparing.
-    answers["saf_error_report_way"] = {"value": "no", "note": "Not started yet."}
+    answers["mon_error_report_way"] = {"value": "no", "note": "Not started yet."}
     code, error = _new(
         tmp_path / "home2",
         capsys,
@@ -97,8 +97,8 @@ def test_a_clinic_still_preparing_is_not_asked_for_an_error_logbook(tmp_path: Pa
 
 def test_a_pilot_is_asked_about_tracking_and_feedback(tmp_path: Path, capsys) -> None:
     pilot = _all_answers(CLINIC, PROFILE | {"phase": "pilot"})
-    assert {"imp_performance_tracked", "imp_feedback_way", "imp_pilot_plan"} <= set(pilot)
-    assert "saf_error_report_way" in pilot
+    assert {"imp_performance_tracked", "mon_feedback_way", "imp_pilot_plan"} <= set(pilot)
+    assert "mon_error_report_way" in pilot
 
 
 def test_a_positive_reading_left_unconfirmed_is_a_red_flag_that_suspends_use(
@@ -154,7 +154,7 @@ def test_chatbots_are_asked_about_disclosure_hand_over_and_identifiers() -> None
         "trp_chatbot_disclosed",
         "saf_chatbot_handover",
         "prv_chatbot_no_identifiers",
-        "saf_chatbot_answers_checked",
+        "mon_chatbot_answers_checked",
     }
     assert chat_items <= set(chatbot) and not chat_items & set(imaging)
     # The measures against bias and loss of oversight are asked for every tool.
@@ -165,7 +165,7 @@ def test_chatbots_are_asked_about_disclosure_hand_over_and_identifiers() -> None
 def test_the_district_checklist_finalizes_and_checks_its_counts(tmp_path: Path, capsys) -> None:
     office = PROFILE | {"facility_name": "Kisumu County Health Office", "facility_code": "KE-KSM"}
     answers = _all_answers(
-        DISTRICT, office, pol_facilities_using_ai=17, dmo_facilities_reporting=12
+        DISTRICT, office, pol_facilities_using_ai=17, mon_facilities_reporting=12
     )
     code, assessment_id = _new(
         tmp_path / "home",
@@ -174,7 +174,7 @@ def test_the_district_checklist_finalizes_and_checks_its_counts(tmp_path: Path, 
     )
     assert code == 0, assessment_id
     assert _show(tmp_path / "home", capsys, assessment_id)["verdict"] == "ready"
-    answers["dmo_facilities_reporting"] = {"value": 18, "note": "Counted."}
+    answers["mon_facilities_reporting"] = {"value": 18, "note": "Counted."}
     code, error = _new(
         tmp_path / "home2",
         capsys,
