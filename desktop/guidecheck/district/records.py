@@ -159,6 +159,23 @@ def questionnaire_of(store: Any, record: Record) -> Questionnaire:
     return store.stored_questionnaire(record.questionnaire_id, record.questionnaire_version)
 
 
+def split_by_level(store: Any, records: Iterable[Record]) -> tuple[list[Record], list[Record]]:
+    """(clinic records, district-level records): assessments made with a `level: district`
+    checklist (district and national teams) are reported apart from the clinics' figures."""
+    levels: dict[tuple[str, str], str] = {}
+    clinic: list[Record] = []
+    district: list[Record] = []
+    for record in records:
+        key = (record.questionnaire_id, record.questionnaire_version)
+        if key not in levels:
+            try:
+                levels[key] = questionnaire_of(store, record).level
+            except Exception:  # noqa: BLE001 - an unreadable copy counts as a clinic checklist
+                levels[key] = "clinic"
+        (district if levels[key] == "district" else clinic).append(record)
+    return clinic, district
+
+
 def domain_columns(store: Any, records: Iterable[Record]) -> list[tuple[str, str]]:
     """(domain id, title) across every questionnaire version in use, newest version's order first."""
     versions: dict[tuple[str, str], int] = {}

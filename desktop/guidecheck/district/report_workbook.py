@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from guidecheck.checklist.labels import use_category_label, verdict_label
+from guidecheck.checklist.labels import cut_percent, use_category_label, verdict_label
 from guidecheck.checklist.scoring import item_credit
 from guidecheck.district.records import Record
 from guidecheck.district.summary import DistrictSummary
@@ -45,6 +45,15 @@ def _day(text: str) -> dt.date | None:
         return dt.date.fromisoformat(text[:10])
     except (TypeError, ValueError):
         return None
+
+
+def _text(sheet: Any, value: str) -> Any:
+    """Text typed by people as a plain text cell: "=..." stays text, never a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _cell_value(value: Any) -> Any:
@@ -167,9 +176,19 @@ def _write(store: Any, summary: DistrictSummary, target: Path) -> None:
         r = row.record
         view = overview[(r.facility_code, r.tool_id)]
         sheet.append([r.facility_code, r.facility_name, r.district, r.region, r.tool_label,
-                      use_category_label(r.use_category), _day(r.date), verdict_label(r.verdict), r.overall,
-                      *row.cells, r.red_flag_count, _day(view.due_date), view.due, r.conflict, r.id])  # fmt: skip
+                      use_category_label(r.use_category), _day(r.date), verdict_label(r.verdict), cut_percent(r.overall),
+                      *map(cut_percent, row.cells), r.red_flag_count, _day(view.due_date), view.due, r.conflict, r.id])  # fmt: skip
     _finish(sheet, len(headers), len(heat.rows))
+
+    if summary.district_level:  # district-level checklists: apart from the clinics' figures
+        team_headers = ["Team or office code", "Team or office", "AI tool", "Checklist", "Date",
+                        "Verdict", "Overall score", "Red flags", "Assessment id"]  # fmt: skip
+        sheet = _sheet(book, _("District-level"), team_headers)
+        for r in summary.district_level:
+            sheet.append([_text(sheet, r.facility_code), _text(sheet, r.facility_name), _text(sheet, r.tool_label),
+                          f"{r.questionnaire_id} {r.questionnaire_version}", _day(r.date),
+                          verdict_label(r.verdict or None), cut_percent(r.overall), r.red_flag_count, r.id])  # fmt: skip
+        _finish(sheet, len(team_headers), len(summary.district_level))
 
     sheet = _sheet(book, _("Answers"), ANSWER_HEADERS)
     count = 0

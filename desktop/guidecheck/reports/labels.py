@@ -5,13 +5,13 @@ Kept apart from the writers so the PDF, the workbook and the tests print exactly
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import date
 
 from guidecheck.checklist.labels import (
     answer_text,
     compliance_label,
+    format_percent,
     priority_label,
     status_label,
     use_category_label,
@@ -38,8 +38,23 @@ __all__ = [
 
 
 def verdict_explanation(data: ReportData) -> str:
-    """One sentence saying why the verdict is what it is."""
+    """One sentence saying why the verdict is what it is. Rules version 2 and surveys: the most
+    important reason (all of them follow in the "How the verdict was decided" box); a ready
+    verdict says what it means instead."""
     result = data.score
+    if result.rules_version >= 2 or result.verdict is None:
+        from guidecheck.checklist.labels import verdict_explanation as meaning
+        from guidecheck.checklist.reasons import reason_text
+
+        if result.verdict in (None, "ready") or not result.reasons:
+            return meaning(result.verdict)
+        more = len(result.reasons) - 1
+        first = reason_text(result.reasons[0], data.questionnaire)
+        if more:
+            return _("{reason} (and {n} more: see How the verdict was decided)").format(
+                reason=first, n=more
+            )
+        return first
     thresholds = data.questionnaire.thresholds
     if result.red_flags:
         count = len(result.red_flags)
@@ -65,16 +80,14 @@ def verdict_explanation(data: ReportData) -> str:
 
 
 def percent_number(value: float) -> str:
-    """A percentage without a needless '.0', rounded down so 79.96 never reads as 80."""
-    floored = math.floor(value * 10 + 1e-9) / 10
-    return f"{floored:.0f}" if floored == int(floored) else f"{floored:.1f}"
+    """A percentage without a needless '.0' or '%', cut so 79.96 never reads as 80 (the core's
+    one formatter, `checklist.labels.format_percent`)."""
+    return format_percent(value).removesuffix("%")
 
 
 def percent_text(value: float | None) -> str:
     """'72.5%' or 'no score' for a domain with nothing to score."""
-    if value is None:
-        return _("no score")
-    return f"{percent_number(value)}%"
+    return format_percent(value, _("no score"))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")

@@ -346,23 +346,6 @@ class Store(StoreBase):
         assessment = self.get_assessment(assessment_id)
         self._refresh_summary(assessment_id, self.questionnaire_for(assessment), assessment.profile)
 
-    def _refresh_summary(
-        self, assessment_id: str, questionnaire: Questionnaire, profile: Profile
-    ) -> None:
-        result = score(questionnaire, profile, self.answers(assessment_id))
-        self.conn.execute(
-            "UPDATE assessments SET overall_score = ?, verdict = ?, red_flag_count = ?, answered_count = ?, shown_count = ?"
-            " WHERE id = ?",
-            (
-                result.overall,
-                result.verdict,
-                len(result.red_flags),
-                len(result.visible_items) - len(result.unanswered),
-                len(result.visible_items),
-                assessment_id,
-            ),
-        )
-
     def _draft(self, assessment_id: str) -> Assessment:
         assessment = self.get_assessment(assessment_id)
         if assessment.is_final:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from guidecheck.checklist.loading import DEFAULT_QUESTIONNAIRE_ID
 from guidecheck.checklist.model import Facility, Profile, Questionnaire, Tool
 from guidecheck.errors import UserError
-from guidecheck.gui.shell.labels import set_scaled_font, use_category_options
+from guidecheck.gui.shell.labels import phase_options, set_scaled_font, use_category_options
 from guidecheck.storage.store import check_profile
 
 
@@ -94,8 +94,13 @@ class NewAssessmentScreen(QWidget):
         self.questionnaire_list.clear()
         for questionnaire in questionnaires:
             count = len(questionnaire.items)
-            text = self.tr("{title}\nversion {version} · {count} questions · {source}").format(
+            text = self.tr(
+                "{title}\n{level} · version {version} · {count} questions · {source}"
+            ).format(
                 title=questionnaire.title.en,
+                level=self.tr("for district and national teams")
+                if questionnaire.level == "district"
+                else self.tr("for a clinic"),
                 version=questionnaire.version,
                 count=count,
                 source=questionnaire.guidance_source or questionnaire.id,
@@ -165,6 +170,13 @@ class NewAssessmentScreen(QWidget):
         tool_form.addRow(self.tr("&Used for"), self.tool_use)
         tool_form.addRow(self.tr("In use since"), self.tool_deployed)
         tool_form.addRow(self.tr("&Kind of use *"), self.use_category)
+        self.phase = QComboBox(tool_box)  # asked by format 2 checklists only
+        self.phase.addItem(self.tr("— choose —"), "")
+        for code, label in phase_options():
+            self.phase.addItem(label, code)
+        self.phase.setAccessibleName(self.tr("Phase"))
+        tool_form.addRow(self.tr("&Phase *"), self.phase)
+        self.tool_form = tool_form
 
         assessor_box = QGroupBox(self.tr("Who is assessing"), page)
         assessor_form = QFormLayout(assessor_box)
@@ -247,6 +259,7 @@ class NewAssessmentScreen(QWidget):
             tool_intended_use=self.tool_use.text().strip(),
             tool_date_deployed=self.tool_deployed.text().strip(),
             use_category=str(self.use_category.currentData()),
+            phase=str(self.phase.currentData() or "") if self._asks_phase() else "",
             assessor_name=self.assessor_name.text().strip(),
             assessor_role=self.assessor_role.text().strip(),
             date=self.date.text().strip(),
@@ -268,6 +281,7 @@ class NewAssessmentScreen(QWidget):
         self.facility_name.setEditText("")
         self.tool_name.setEditText("")
         self.use_category.setCurrentIndex(self.use_category.findData("other"))
+        self.phase.setCurrentIndex(0)
         self.date.setText(dt.date.today().isoformat())
         self.message.clear()
         self.show_step(0)
@@ -285,6 +299,7 @@ class NewAssessmentScreen(QWidget):
                 self.tr("New assessment — step 2 of 2: the facility and the AI tool")
             )
             self.next_button.setText(self.tr("&Start assessment"))
+            self.tool_form.setRowVisible(self.phase, self._asks_phase())
             self.facility_name.setFocus()
 
     def _next(self) -> None:
@@ -298,12 +313,16 @@ class NewAssessmentScreen(QWidget):
             return
         profile = self.profile()
         try:
-            check_profile(profile)
+            check_profile(profile, self.selected_questionnaire())
         except UserError as problem:
             self.message.setText(str(problem))
             return
         self.message.clear()
         self.start_requested.emit(self.selected_questionnaire(), profile)
+
+    def _asks_phase(self) -> bool:
+        questionnaire = self.selected_questionnaire()
+        return questionnaire is not None and questionnaire.format >= 2
 
     def show_problem(self, text: str) -> None:
         self.message.setText(text)

@@ -6,6 +6,8 @@ Strings go through Qt's translation (context "labels") like every other GUI stri
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
@@ -62,12 +64,40 @@ def use_category_options() -> list[tuple[str, str]]:
         ("predictive_analytics", tr("Predictive analytics")),
         ("patient_triage", tr("Patient triage")),
         ("health_system_management", tr("Health system management")),
+        ("chatbot_generative", tr("Chatbots and generative AI")),
         ("other", tr("Other")),
     ]
 
 
+def reasons_text(questionnaire: Any, result: Any, limit: int = 3) -> str:
+    """ "Why:" and the verdict's reasons (the core's sentences), most important first; at most
+    `limit` lines so a netbook screen keeps room for the rest (the report lists them all)."""
+    from guidecheck.checklist.reasons import reason_texts
+
+    reasons = reason_texts(result, questionnaire)
+    shown = [f"• {reason}" for reason in reasons[:limit]]
+    if len(reasons) > limit:
+        shown.append(
+            tr("… and {n} more (the report lists them all).").format(n=len(reasons) - limit)
+        )
+    return "\n".join([tr("Why:"), *shown]) if shown else ""
+
+
+def phase_options() -> list[tuple[str, str]]:
+    """The tool's implementation phase (format 2 checklists ask it; questions depend on it)."""
+    return [
+        ("preparing", tr("Preparing (not used on patients yet)")),
+        ("pilot", tr("Pilot (tried on some patients)")),
+        ("rollout", tr("Roll-out (being extended)")),
+        ("routine", tr("Routine use")),
+    ]
+
+
 def score_text(score: float | None) -> str:
-    return "–" if score is None else f"{score:.0f}%"
+    """The core's one percent formatter: cut to one decimal, so 79.96 reads 79.9%, never 80%."""
+    from guidecheck.checklist.labels import format_percent
+
+    return format_percent(score)
 
 
 def badge_style(verdict: str | None) -> str:
