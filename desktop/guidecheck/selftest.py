@@ -5,8 +5,9 @@ checklist, fill and finalize an assessment, write its PDF and workbook, export a
 import it into a second (district) database, then start Qt offscreen and draw a window. A frozen
 app that lost a module, a data file or a Qt plugin fails here instead of in front of a nurse.
 
-One line per step, "OK <step>" or "FAILED <step>: <one sentence>"; exit status 0 only when every
-step passed. Qt is imported inside the Qt steps only: the rest is core code.
+One line per step, "OK <step>" or "FAILED <step>: <one sentence>" ("SKIPPED qt platform: …" where
+no screen exists: the last step opens a real window with the platform plugin the package ships, in
+a second process); exit status 0 only when no step failed. Qt is imported inside the Qt steps only: the rest is core code.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ DEFAULT_QUESTIONNAIRE = "who-ai-health-2025"
 
 class StepFailed(UserError):
     """A step's check did not hold; the message is the one sentence printed after FAILED."""
+
+
+class StepSkipped(UserError):
+    """A step this session cannot take (no screen); printed as "SKIPPED <step>: <why>"."""
 
 
 @dataclass
@@ -281,6 +286,63 @@ def step_main_window(ws: Workspace) -> None:
         app.processEvents()
 
 
+def display_available() -> bool:
+    """Whether this session has a screen the real Qt platform plugin can open: Windows and macOS
+    desktops always do; on Linux an X11 or Wayland display must be named in the environment."""
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def platform_check_command() -> list[str]:
+    """How to start this installation again for the real-platform check (a second process: one
+    process gets one Qt platform, and the steps above already use offscreen)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--self-test-platform"]
+    return [sys.executable, "-m", "guidecheck.selftest", "--platform"]
+
+
+def step_qt_platform(ws: Workspace) -> None:
+    """Open a window on the real screen with the platform plugin and style the package ships
+    (qwindows and the Windows style, xcb or wayland, cocoa): the offscreen steps never load them."""
+    import subprocess
+
+    if not display_available():
+        raise StepSkipped(_("no display in this session, so the screen plugin was not tried"))
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    try:
+        done = subprocess.run(platform_check_command(), capture_output=True, text=True,
+                              timeout=120, env=env)  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise StepFailed(_("Qt could not open a window on this screen ({detail}).").format(
+            detail=exc)) from None  # fmt: skip
+    if done.returncode != 0:
+        said = [line for line in (done.stderr or "").splitlines() if line.strip()]
+        detail = said[-1] if said else _("exit status {code}").format(code=done.returncode)
+        raise StepFailed(_("Qt could not open a window on this screen ({detail}).").format(
+            detail=detail))  # fmt: skip
+
+
+def platform_check() -> int:
+    """The second process of `step_qt_platform`: 0 when a window was drawn with a real platform."""
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "guidecheck"])
+    label = QLabel("GuideCheck self-test")
+    label.resize(320, 80)
+    label.show()
+    app.processEvents()
+    shot = label.grab()
+    label.close()
+    platform = QApplication.platformName()
+    style = app.style().name() if app.style() is not None else ""
+    print(f"platform {platform} style {style}", flush=True)
+    if platform in ("offscreen", "minimal") or shot.isNull():
+        print(f"only the {platform} platform was available", file=sys.stderr, flush=True)
+        return 3
+    return 0
+
+
 def _need(value: Any, step: str) -> Any:
     if not value:
         raise StepFailed(_("The step '{step}' before this one did not succeed.").format(step=step))
@@ -298,6 +360,7 @@ STEPS: tuple[tuple[str, Callable[[Workspace], None]], ...] = (
     ("data folder", step_data_folder),
     ("qt offscreen", step_qt),
     ("main window", step_main_window),
+    ("qt platform", step_qt_platform),
 )
 
 
@@ -316,6 +379,8 @@ def run(
             for name, step in steps:
                 try:
                     step(ws)
+                except StepSkipped as skipped:
+                    print(f"SKIPPED {name}: {skipped.message}", file=out, flush=True)
                 except Exception as exc:  # noqa: BLE001 - every failure becomes one line
                     failed += 1
                     print(f"FAILED {name}: {one_sentence(exc)}", file=out, flush=True)
@@ -329,6 +394,8 @@ def run(
 
 
 def main() -> int:
+    if sys.argv[1:] == ["--platform"]:
+        return platform_check()
     return run()
 
 

@@ -30,6 +30,8 @@ from guidecheck.storage.store import Store
 DRIVER = Path(__file__).with_name("crash_driver.py")
 FAST_KILLS = 20
 SOAK_KILLS = 220
+# Popen.kill(): SIGKILL on POSIX (exit status -9); TerminateProcess on Windows (exit status 1).
+KILLED = -signal.SIGKILL if hasattr(signal, "SIGKILL") else 1
 
 
 @dataclass
@@ -139,13 +141,13 @@ def _run_and_kill(
                 if line.startswith(after) or (after == b"importing" and early.count(b"\n") > 400):
                     break
         time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
+        process.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
         out, err = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-    assert process.returncode == -signal.SIGKILL, err.decode(errors="replace")[-2000:]
+    assert process.returncode == KILLED, err.decode(errors="replace")[-2000:]
     lines = (early + out).decode("utf-8").split("\n")
     complete = lines[:-1]  # a line cut by the kill has no newline: it was never a promise
     promises.in_flight = None
@@ -364,7 +366,7 @@ def kill_cli_commands(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env()
         )
         time.sleep(rng.uniform(0.15, 0.7))
-        process.send_signal(signal.SIGKILL)
+        process.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
         out, _err = process.communicate(timeout=30)
         finished = process.returncode == 0
         lines = out.decode("utf-8").split("\n")[:-1]

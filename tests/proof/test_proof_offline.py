@@ -220,10 +220,21 @@ def test_no_module_launches_programs_or_opens_web_links() -> None:
     assert _lines(_launches_or_opens(sample)) == {1, 2, 3, 4, 5}
     problems = {}
     for path in _sources():
-        bad = _launches_or_opens(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+        name = path.relative_to(PACKAGE).as_posix()
+        bad = [
+            found
+            for found in _launches_or_opens(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+            if found.split(": ", 1)[1] not in ALLOWED_LAUNCHERS.get(name, ())
+        ]
         if bad:
-            problems[str(path.relative_to(PACKAGE))] = bad
+            problems[name] = bad
     assert problems == {}
+
+
+# The only ways out of the process that are allowed, each for one reason, in one file: the
+# self-test starts this same installation again to open a window on the real screen, and the
+# drive list asks Windows whether a drive is removable (GetDriveTypeW). Neither reaches a network.
+ALLOWED_LAUNCHERS = {"selftest.py": ("subprocess",), "gui/sync/drives.py": ("ctypes",)}
 
 
 def test_the_guard_catches_every_kind_of_attempt(monkeypatch) -> None:

@@ -21,6 +21,7 @@ from guidecheck.bundles.manifest import Manifest
 from guidecheck.bundles.payload import collect
 from guidecheck.bundles.safefile import write_atomic
 from guidecheck.bundles.verify import open_bundle
+from guidecheck.fileops import safe_file_name
 from guidecheck.i18n import _
 
 Progress = Callable[[int, str], None]  # percent, what is happening
@@ -45,7 +46,7 @@ def bundle_file_name(facility: str, created_at: str, bundle_id: str) -> str:
         + created_at[11:13]
         + created_at[14:16]
     )
-    return f"guidecheck-{code}-{stamp}-{bundle_id[:8]}{container.SUFFIX}"
+    return safe_file_name(f"guidecheck-{code}-{stamp}-{bundle_id[:8]}{container.SUFFIX}")
 
 
 def export_bundle(home: Path, store: Any, out_dir: Path, full: bool = False, actor: str = "",

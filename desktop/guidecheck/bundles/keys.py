@@ -14,6 +14,7 @@ from typing import Any
 
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.safefile import write_atomic
+from guidecheck.fileops import decode_text
 from guidecheck.i18n import _
 from guidecheck.paths import keys_dir
 
@@ -222,7 +223,7 @@ def read_district_key_file(path: Path) -> list[DistrictKey]:
             raise BundleRefused(
                 _("{path} is too large to be a district key file.").format(path=path)
             )
-        text = path.read_bytes().decode("utf-8")
+        text = decode_text(path.read_bytes())  # Notepad may add a byte-order mark
     except UnicodeDecodeError as exc:
         raise BundleRefused(
             _("{path} is not a GuideCheck district key file.").format(path=path)

@@ -11,6 +11,8 @@ import os
 import secrets
 from pathlib import Path
 
+from guidecheck.fileops import replace_with_retry
+
 TEMP_SUFFIX = ".partial"
 
 
@@ -33,7 +35,7 @@ def write_atomic(target: Path, data: bytes, private: bool = False, overwrite: bo
             os.fsync(handle.fileno())
         if not overwrite and target.exists():
             raise FileExistsError(str(target))
-        os.replace(temp, target)
+        replace_with_retry(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()

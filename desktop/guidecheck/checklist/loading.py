@@ -14,6 +14,7 @@ from pathlib import Path
 
 from guidecheck.checklist.model import Questionnaire
 from guidecheck.errors import QuestionnaireError
+from guidecheck.fileops import decode_text
 from guidecheck.i18n import _
 from guidecheck.paths import questionnaires_dir
 
@@ -49,7 +50,7 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
             shown, None, _("cannot be read ({reason})").format(reason=exc.strerror or exc)
         ) from None
     try:
-        text = raw.decode("utf-8")
+        text = decode_text(raw)  # a byte-order mark (Notepad, PowerShell) is dropped
     except UnicodeDecodeError:
         raise QuestionnaireError(shown, None, _("the file is not UTF-8 text")) from None
     return parse_questionnaire_text(text, shown)

@@ -37,7 +37,12 @@ def register(subparsers: Any) -> None:
     verify.set_defaults(handler=cmd_verify)
 
     imp = commands.add_parser("import", help=_("import bundles into this district hub"))
-    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help=_("bundle files, patterns such as E:\\*.gcbundle, or folders (every bundle in them)"),
+    )
     imp.add_argument("--dry-run", action="store_true", help=_("check and report, write nothing"))
     imp.set_defaults(handler=cmd_import)
 
@@ -139,21 +144,51 @@ def cmd_verify(context: Any, args: argparse.Namespace) -> int:
 def cmd_import(context: Any, args: argparse.Namespace) -> int:
     from guidecheck.bundles.importer import import_file
 
+    files = expand_bundle_args(args.files)
     store = context.store()
     failures = 0
-    for name in args.files:
-        outcome = import_file(context.home, store, Path(name), dry_run=args.dry_run)
+    for path in files:
+        outcome = import_file(context.home, store, path, dry_run=args.dry_run)
         print(outcome.summary())
         failures += not outcome.imported
     if failures:
         print(
             _("{n} of {total} files were refused; nothing from them was imported.").format(
-                n=failures, total=len(args.files)
+                n=failures, total=len(files)
             ),
             file=sys.stderr,
         )
         return 2
     return 0
+
+
+def expand_bundle_args(names: list[str]) -> list[Path]:
+    """The files named on the command line, with patterns and folders expanded here: Windows
+    shells pass `E:\\*.gcbundle` on unchanged, and a folder (`E:\\`) means every bundle in it."""
+    import glob
+
+    from guidecheck.bundles.container import SUFFIX
+    from guidecheck.errors import UserError
+
+    found: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if p.name.endswith(SUFFIX)
+                            and not p.name.startswith(".") and p.is_file())  # fmt: skip
+            if not inside:
+                raise UserError(
+                    _("There is no {suffix} file in {folder}.").format(suffix=SUFFIX, folder=path)
+                )
+            found += inside
+        elif not path.exists() and glob.has_magic(name):
+            matches = sorted(Path(m) for m in glob.glob(name) if Path(m).is_file())
+            if not matches:
+                raise UserError(_("No file matches {pattern}.").format(pattern=name))
+            found += matches
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
 
 
 def cmd_history(context: Any, args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from guidecheck.fileops import safe_file_name
 from guidecheck.i18n import _
 from guidecheck.reports.content import ReportData
 
@@ -57,7 +58,7 @@ class Exporter:
             f"r{data.assessment.revision}",
         ]
         stem = "-".join(_safe(part) for part in parts if part)
-        return f"guidecheck-{stem or data.assessment.id}{self.suffix}"
+        return safe_file_name(f"guidecheck-{stem or data.assessment.id}{self.suffix}")
 
     def export(self, data: ReportData, path: str | os.PathLike[str]) -> Path:
         raise NotImplementedError

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from guidecheck.errors import UserError
+from guidecheck.fileops import replace_with_retry
 from guidecheck.i18n import _
 
 
@@ -48,7 +49,7 @@ def write_atomically(path: str | os.PathLike[str], content: bytes) -> Path:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, target)
+        replace_with_retry(temporary, target)
     except OSError as exc:
         try:
             temporary.unlink(missing_ok=True)

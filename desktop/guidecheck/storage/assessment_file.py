@@ -27,7 +27,7 @@ def read_answers_file(path: str | Path) -> dict[str, Any]:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise UserError(_("{path} is larger than 5 MB.").format(path=path))
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Notepad and PowerShell may add a BOM
     except OSError as exc:
         raise UserError(
             _("{path} cannot be read ({reason}).").format(path=path, reason=exc.strerror or exc)

@@ -31,6 +31,7 @@ from guidecheck.checklist.model import (
     Tool,
 )
 from guidecheck.errors import NotFound, UserError
+from guidecheck.fileops import data_folder_error, database_open_error
 from guidecheck.i18n import _
 from guidecheck.storage import audit, migrations
 
@@ -76,7 +77,10 @@ class StoreBase:
 
     def __init__(self, path: str | Path, check: bool = True) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise data_folder_error(self.path.parent, exc) from None
         existed = self.path.exists() and self.path.stat().st_size > 0
         try:
             self.conn = sqlite3.connect(str(self.path), timeout=10, isolation_level=None)
@@ -92,6 +96,10 @@ class StoreBase:
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.OperationalError as exc:  # a missing or read-only folder, never "not ours"
+            if hasattr(self, "conn"):
+                self.conn.close()
+            raise database_open_error(self.path, exc) from None
         except sqlite3.DatabaseError as exc:
             raise UserError(
                 _("The file {path} is not a GuideCheck database ({detail}).").format(
@@ -116,7 +124,10 @@ class StoreBase:
         if existed:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             backup = self.path.with_name(f"{self.path.name}.before-{pending[0]}")
-            shutil.copy2(self.path, backup)
+            try:
+                shutil.copy2(self.path, backup)
+            except OSError as exc:
+                raise data_folder_error(self.path.parent, exc) from None
         migrations.migration_set().apply(self.db)
 
     # --- cached scores ---------------------------------------------------------------------------

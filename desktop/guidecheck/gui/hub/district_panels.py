@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guidecheck.fileops import safe_file_name
 from guidecheck.gui.hub.district_models import (
     ROW_ROLE,
     ConflictCompareModel,
@@ -153,7 +154,7 @@ class FacilityPanel(QWidget):
         if point is None:
             return
         record = point.record
-        name = f"{record.facility_code}-{record.tool_name}-{record.date}.pdf".replace(" ", "_")
+        name = safe_file_name(f"{record.facility_code}-{record.tool_name}-{record.date}.pdf")
         path, _filter = QFileDialog.getSaveFileName(
             self, tr("Save the assessment report"), str(Path.home() / name), tr("PDF (*.pdf)")
         )

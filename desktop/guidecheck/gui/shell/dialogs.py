@@ -59,6 +59,14 @@ class AboutDialog(QDialog):
         self.text.setWordWrap(True)
         self.text.setMinimumWidth(420)
         column.addWidget(self.text)
+        home = getattr(parent, "home_dir", None)
+        if home is not None:  # portable or not: say where the records really are
+            self.data_place = QLabel(
+                self.tr("Your data is kept in: {path}").format(path=home), self
+            )
+            self.data_place.setWordWrap(True)
+            self.data_place.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            column.addWidget(self.data_place)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from guidecheck.fileops import storage_unavailable
+
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
 
@@ -237,6 +239,10 @@ class TaskRunner(QObject):
         except TaskCancelled:
             self._post(lambda: self._complete(task, None, None, cancelled=True))
         except BaseException as error:  # handed to the GUI thread, never lost in the worker
+            plain = storage_unavailable(error)  # a pulled stick: a plain sentence, not a crash
+            if plain is not None:
+                log.warning("data folder unavailable: %s", error)
+                error = plain
             self._post(lambda failure=error: self._complete(task, None, failure))
         else:
             self._post(lambda: self._complete(task, result, None))

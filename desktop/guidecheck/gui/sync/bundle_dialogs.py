@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStorageInfo, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -29,16 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from guidecheck.errors import UserError
+from guidecheck.gui.sync.drives import Drive, removable_drives  # noqa: F401 - Drive: re-exported
 
 MAX_SCAN = 2000  # files listed from one folder; a stick with more is almost surely not ours
-SYSTEM_ROOTS = ("/", "/boot", "/boot/efi", "/home", "/var", "/usr", "/tmp", "/System/Volumes/Data")
-
-
-@dataclass(frozen=True)
-class Drive:
-    name: str
-    path: Path
-    free_bytes: int
 
 
 def describe_free_space(free_bytes: int) -> str:
@@ -46,31 +39,6 @@ def describe_free_space(free_bytes: int) -> str:
     if free_bytes >= 1_000_000_000:
         return f"{free_bytes / 1e9:.1f} GB"
     return f"{max(free_bytes, 0) / 1e6:.0f} MB"
-
-
-def removable_drives() -> list[Drive]:
-    """Mounted, writable volumes that look like USB sticks or memory cards (not the system disk)."""
-    drives = []
-    system = Path.home().anchor
-    for volume in QStorageInfo.mountedVolumes():
-        if not volume.isValid() or not volume.isReady() or volume.isReadOnly():
-            continue
-        root = volume.rootPath()
-        fs = bytes(volume.fileSystemType()).decode(errors="replace").lower()
-        if (
-            root in SYSTEM_ROOTS
-            or root == system
-            or fs in ("tmpfs", "devtmpfs", "overlay", "squashfs", "proc")
-        ):
-            continue
-        if not (
-            root.startswith(("/media/", "/run/media/", "/mnt/", "/Volumes/"))
-            or (len(root) <= 3 and root[1:2] == ":")
-        ):
-            continue
-        name = volume.displayName() or volume.name() or root
-        drives.append(Drive(name=name, path=Path(root), free_bytes=int(volume.bytesAvailable())))
-    return drives
 
 
 def _error_text(widget: QWidget, error: BaseException) -> str:
