@@ -70,7 +70,7 @@ class DistrictSummary:
     def verdict_counts(self) -> dict[str, int]:
         counts = dict.fromkeys(VERDICTS, 0)
         for row in self.overview:
-            if row.assessed:
+            if row.assessed and row.verdict:  # a survey (no scoring) has no verdict to count
                 counts[row.verdict] = counts.get(row.verdict, 0) + 1
         return counts
 

@@ -134,6 +134,7 @@ class NewAssessmentScreen(QWidget):
         grid.setHorizontalSpacing(16)
 
         facility_box = QGroupBox(self.tr("Facility"), page)
+        self.facility_box = facility_box  # retitled for a district-level checklist
         facility_form = QFormLayout(facility_box)
         self.facility_name = QComboBox(facility_box)
         self.facility_name.setEditable(True)
@@ -300,6 +301,13 @@ class NewAssessmentScreen(QWidget):
             )
             self.next_button.setText(self.tr("&Start assessment"))
             self.tool_form.setRowVisible(self.phase, self._asks_phase())
+            chosen = self.selected_questionnaire()
+            district = chosen is not None and chosen.level == "district"
+            self.facility_box.setTitle(  # a district checklist assesses a team or office
+                self.tr("Team or office (name and district code)")
+                if district
+                else self.tr("Facility")
+            )
             self.facility_name.setFocus()
 
     def _next(self) -> None:
