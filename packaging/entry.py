@@ -2,7 +2,7 @@
 
   GuideCheck                 the desktop app (guidecheck.gui.app.main; `--home DIR` works)
   GuideCheck --version       prints "GuideCheck <version>"
-  GuideCheck --self-test     checks the installation end to end, one line per step (guidecheck.selftest)
+  GuideCheck --self-test     checks the installation end to end, one line per step (guidecheck.gui.selftest)
   GuideCheck --cli ARGS...   the `guidecheck` command line (e.g. `--cli assessment list`)
 
 On Windows and macOS the executable is built windowed (no console pops up for nurses). A windowed
@@ -29,7 +29,7 @@ def _attach_console() -> None:
 
     attach_parent_process = -1
     if ctypes.windll.kernel32.AttachConsole(attach_parent_process):  # type: ignore[attr-defined]
-        sys.stdout = open("CONOUT$", "w", encoding="utf-8", errors="replace")  # noqa: SIM115 - lives as long as the process
+        sys.stdout = open("CONOUT$", "w", encoding="utf-8", errors="replace")
         sys.stderr = sys.stdout
     else:  # started from Explorer: nowhere to print; keep print() from failing
         import io
@@ -65,12 +65,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"GuideCheck {__version__}")
         return 0
     if args[:1] == ["--self-test-platform"]:  # the self-test's second process: a real window
-        from guidecheck import selftest
+        from guidecheck.gui import selftest
 
         return selftest.platform_check()
     if "--self-test" in args:
         _attach_console()
-        from guidecheck import selftest
+        from guidecheck.gui import selftest
 
         return selftest.run()
     from guidecheck.gui.app import main as gui_main

@@ -8,9 +8,14 @@ so that the message pointing to the details never names a place that does not ex
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from guidecheck.paths import fallback_logs_dir, logs_dir
+
+if TYPE_CHECKING:
+    from logging.handlers import RotatingFileHandler
 
 LOG_NAME = "guidecheck.log"
 _configured: dict[Path, Path] = {}  # data folder -> the log file actually used
@@ -28,7 +33,8 @@ def setup_logging(home: Path) -> Path:
         _current = _configured[home]
         return _current
     handler: logging.Handler | None = None
-    for folder in (lambda: logs_dir(home), fallback_logs_dir):
+    folders: tuple[Callable[[], Path], ...] = (lambda: logs_dir(home), fallback_logs_dir)
+    for folder in folders:
         try:
             path = folder() / LOG_NAME
             handler = _RotatingFile(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
@@ -51,7 +57,7 @@ def current_log_path() -> Path | None:
     return _current
 
 
-def _rotating_base() -> type:
+def _rotating_base() -> type[RotatingFileHandler]:
     import logging.handlers
 
     return logging.handlers.RotatingFileHandler
@@ -61,16 +67,17 @@ class _RotatingFile(logging.Handler):
     """A rotated log file that moves to the local fallback folder when its own folder vanishes
     (a pulled stick) or stops taking writes; `current_log_path` then says where records go."""
 
-    def __init__(self, path: Path, **options: object) -> None:
+    def __init__(self, path: Path, **options: Any) -> None:
         super().__init__()
         self._options = options
         self.path = path
-        self._file: logging.Handler | None = _rotating_base()(path, **options)
+        self._file: RotatingFileHandler | None = _rotating_base()(path, **options)
         self._moved = False
 
-    def setFormatter(self, fmt: logging.Formatter | None) -> None:  # noqa: N802 - logging's name
+    def setFormatter(self, fmt: logging.Formatter | None) -> None:
         super().setFormatter(fmt)
-        self._file.setFormatter(fmt)
+        if self._file is not None:
+            self._file.setFormatter(fmt)
 
     def emit(self, record: logging.LogRecord) -> None:
         if self._file is None:
@@ -80,8 +87,11 @@ class _RotatingFile(logging.Handler):
         try:
             if self._file.shouldRollover(record):
                 self._file.doRollover()
-            self._file.stream.write(self.format(record) + self._file.terminator)
-            self._file.stream.flush()
+            stream = self._file.stream
+            if stream is None:  # closed under us: treated like a folder that stopped taking writes
+                raise ValueError("the log file is closed")
+            stream.write(self.format(record) + self._file.terminator)
+            stream.flush()
         except (OSError, ValueError):
             if not self._moved:
                 self._move_to_fallback()
@@ -92,7 +102,8 @@ class _RotatingFile(logging.Handler):
         global _current
         self._moved = True
         try:
-            self._file.close()
+            if self._file is not None:
+                self._file.close()
         except (OSError, ValueError):
             pass
         self.path = fallback_logs_dir() / LOG_NAME

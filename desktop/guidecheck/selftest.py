@@ -2,12 +2,13 @@
 
 It walks the path a clinic takes, in throw-away data folders: create a database, load every shipped
 checklist, fill and finalize an assessment, write its PDF and workbook, export a sync bundle and
-import it into a second (district) database, then start Qt offscreen and draw a window. A frozen
-app that lost a module, a data file or a Qt plugin fails here instead of in front of a nurse.
+import it into a second (district) database. These core steps are `guidecheck selftest`; the app's
+`--self-test` (gui/selftest.py) runs them and then the Qt steps: Qt offscreen, the main window and
+a window on the real screen. A frozen app that lost a module, a data file or a Qt plugin fails here
+instead of in front of a nurse.
 
-One line per step, "OK <step>" or "FAILED <step>: <one sentence>" ("SKIPPED qt platform: …" where
-no screen exists: the last step opens a real window with the platform plugin the package ships, in
-a second process); exit status 0 only when no step failed. Qt is imported inside the Qt steps only: the rest is core code.
+One line per step, "OK <step>" or "FAILED <step>: <one sentence>" ("SKIPPED <step>: <why>" for a
+step this session cannot take); exit status 0 only when no step failed.
 """
 
 from __future__ import annotations
@@ -19,10 +20,15 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
+
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
+
+T = TypeVar("T")
 
 SELF_TEST_DATE = "2026-01-15"
 DEFAULT_QUESTIONNAIRE = "who-ai-health-2025"
@@ -43,8 +49,8 @@ class Workspace:
     root: Path
     clinic_home: Path
     hub_home: Path
-    clinic: Any = None  # guidecheck.storage.store.Store
-    hub: Any = None
+    clinic: Store | None = None
+    hub: Store | None = None
     questionnaires: list[Any] = field(default_factory=list)
     assessment_id: str = ""
     bundle_path: Path | None = None
@@ -73,7 +79,7 @@ def step_database(ws: Workspace) -> None:
     from guidecheck.storage.store import Store
 
     ws.clinic = Store(database_path(ws.clinic_home))
-    if ws.clinic.conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+    if ws.clinic.integrity_check() != "ok":
         raise StepFailed(_("The new database fails SQLite's integrity check."))
     if not ws.clinic.device_id:
         raise StepFailed(_("The new database has no device id."))
@@ -208,7 +214,7 @@ def step_bundle_import(ws: Workspace) -> None:
     outcome = import_file(ws.hub_home, ws.hub, bundle, actor="self-test")
     if not outcome.imported:
         raise StepFailed(outcome.reason or _("The district database refused the bundle."))
-    clinic_result = ws.clinic.result(ws.assessment_id)
+    clinic_result = _need(ws.clinic, "database").result(ws.assessment_id)
     hub_result = ws.hub.result(ws.assessment_id)
     if (
         ws.hub.get_assessment(ws.assessment_id).status != "final"
@@ -231,125 +237,13 @@ def step_data_folder(ws: Workspace) -> None:
             path=home, reason=exc.strerror or exc)) from None  # fmt: skip
 
 
-# --- Qt steps (PySide6 is imported here only) ---------------------------------------------------
-
-
-def _qt_app() -> Any:
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication([sys.argv[0] if sys.argv else "guidecheck", "-platform", "offscreen"])
-    return app
-
-
-def step_qt(ws: Workspace) -> None:
-    from PySide6.QtGui import QIcon, QImage
-    from PySide6.QtWidgets import QLabel
-
-    from guidecheck.paths import asset_path
-
-    app = _qt_app()
-    label = QLabel("GuideCheck self-test")
-    label.resize(320, 80)
-    label.show()
-    app.processEvents()
-    shot = label.grab()
-    label.close()
-    if shot.isNull() or shot.width() < 1:
-        raise StepFailed(_("Qt could not draw a window offscreen."))
-    icon = QIcon(str(asset_path("guidecheck.svg"))).pixmap(64, 64)
-    if icon.isNull():
-        raise StepFailed(_("The app icon (SVG) cannot be drawn: Qt's SVG support is missing."))
-    image = QImage(str(asset_path("guidecheck.png")))
-    if image.isNull():
-        raise StepFailed(_("The app icon (PNG) cannot be read."))
-
-
-def step_main_window(ws: Workspace) -> None:
-    from guidecheck.gui.shell.main_window import MainWindow
-
-    app = _qt_app()
-    home = ws.root / "window-home"
-    home.mkdir()
-    window = MainWindow(home)
-    try:
-        window.show()
-        app.processEvents()
-        shot = window.grab()
-        if shot.isNull():
-            raise StepFailed(_("The main window could not be drawn."))
-    finally:
-        window.runner.shutdown()
-        window.close()
-        window.deleteLater()
-        app.processEvents()
-
-
-def display_available() -> bool:
-    """Whether this session has a screen the real Qt platform plugin can open: Windows and macOS
-    desktops always do; on Linux an X11 or Wayland display must be named in the environment."""
-    if sys.platform in ("win32", "darwin"):
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def platform_check_command() -> list[str]:
-    """How to start this installation again for the real-platform check (a second process: one
-    process gets one Qt platform, and the steps above already use offscreen)."""
-    if getattr(sys, "frozen", False):
-        return [sys.executable, "--self-test-platform"]
-    return [sys.executable, "-m", "guidecheck.selftest", "--platform"]
-
-
-def step_qt_platform(ws: Workspace) -> None:
-    """Open a window on the real screen with the platform plugin and style the package ships
-    (qwindows and the Windows style, xcb or wayland, cocoa): the offscreen steps never load them."""
-    import subprocess
-
-    if not display_available():
-        raise StepSkipped(_("no display in this session, so the screen plugin was not tried"))
-    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
-    try:
-        done = subprocess.run(platform_check_command(), capture_output=True, text=True,
-                              timeout=120, env=env)  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise StepFailed(_("Qt could not open a window on this screen ({detail}).").format(
-            detail=exc)) from None  # fmt: skip
-    if done.returncode != 0:
-        said = [line for line in (done.stderr or "").splitlines() if line.strip()]
-        detail = said[-1] if said else _("exit status {code}").format(code=done.returncode)
-        raise StepFailed(_("Qt could not open a window on this screen ({detail}).").format(
-            detail=detail))  # fmt: skip
-
-
-def platform_check() -> int:
-    """The second process of `step_qt_platform`: 0 when a window was drawn with a real platform."""
-    from PySide6.QtWidgets import QApplication, QLabel
-
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "guidecheck"])
-    label = QLabel("GuideCheck self-test")
-    label.resize(320, 80)
-    label.show()
-    app.processEvents()
-    shot = label.grab()
-    label.close()
-    platform = QApplication.platformName()
-    style = app.style().name() if app.style() is not None else ""
-    print(f"platform {platform} style {style}", flush=True)
-    if platform in ("offscreen", "minimal") or shot.isNull():
-        print(f"only the {platform} platform was available", file=sys.stderr, flush=True)
-        return 3
-    return 0
-
-
-def _need(value: Any, step: str) -> Any:
+def _need(value: T | None, step: str) -> T:
     if not value:
         raise StepFailed(_("The step '{step}' before this one did not succeed.").format(step=step))
     return value
 
 
-STEPS: tuple[tuple[str, Callable[[Workspace], None]], ...] = (
+STEPS: tuple[tuple[str, Callable[[Workspace], None]], ...] = (  # the core's steps
     ("database", step_database),
     ("questionnaires", step_questionnaires),
     ("assessment", step_assessment),
@@ -358,15 +252,12 @@ STEPS: tuple[tuple[str, Callable[[Workspace], None]], ...] = (
     ("bundle export", step_bundle_export),
     ("bundle import", step_bundle_import),
     ("data folder", step_data_folder),
-    ("qt offscreen", step_qt),
-    ("main window", step_main_window),
-    ("qt platform", step_qt_platform),
 )
 
+Step = tuple[str, Callable[[Workspace], None]]
 
-def run(
-    out: TextIO | None = None, steps: tuple[tuple[str, Callable[[Workspace], None]], ...] = STEPS
-) -> int:
+
+def run(out: TextIO | None = None, steps: tuple[Step, ...] = STEPS) -> int:
     """Run every step, print one line each; 0 when all passed, 1 otherwise. Never raises."""
     out = out or sys.stdout
     failed = 0
@@ -394,8 +285,6 @@ def run(
 
 
 def main() -> int:
-    if sys.argv[1:] == ["--platform"]:
-        return platform_check()
     return run()
 
 

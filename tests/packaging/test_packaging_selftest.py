@@ -10,6 +10,7 @@ from packaging_helpers import PACKAGING, ROOT, clean_env, expected_step_lines, r
 
 from guidecheck import __version__, selftest
 from guidecheck.errors import UserError
+from guidecheck.gui import selftest as app_selftest
 from guidecheck.storage.store import Store
 
 STEP_NAMES = [name for name, _step in selftest.STEPS]
@@ -25,6 +26,15 @@ def test_cli_selftest_passes_every_step_and_leaves_no_data_behind(tmp_path):
     assert sorted(p.name for p in (tmp_path / "data").iterdir()) == []
 
 
+def test_the_apps_self_test_adds_the_qt_steps(tmp_path):
+    env = clean_env(tmp_path, GUIDECHECK_HOME=str(tmp_path / "data"))
+    result = run([sys.executable, "-m", "guidecheck.gui.app", "--self-test"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    app_steps = [name for name, _step in app_selftest.STEPS]
+    assert app_steps == STEP_NAMES + ["qt offscreen", "main window", "qt platform"]
+    assert step_lines(result.stdout) == expected_step_lines(result.stdout, app_steps)
+
+
 def test_a_failing_step_is_one_line_and_later_steps_say_what_is_missing(tmp_path, monkeypatch):
     not_a_db = tmp_path / "clinic" / "guidecheck.db"
     not_a_db.parent.mkdir()
@@ -35,7 +45,7 @@ def test_a_failing_step_is_one_line_and_later_steps_say_what_is_missing(tmp_path
 
     out = io.StringIO()
     code = selftest.run(out, steps=(("database", broken_database), ("assessment", selftest.step_assessment),
-                                    ("qt offscreen", selftest.step_qt)))  # fmt: skip
+                                    ("qt offscreen", app_selftest.step_qt)))  # fmt: skip
     lines = out.getvalue().splitlines()
     assert code == 1
     assert len(lines) == 3

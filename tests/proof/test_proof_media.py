@@ -303,7 +303,7 @@ def test_a_full_data_folder_loses_nothing_already_saved(tmp_path: Path, mini) ->
             store.save_answer(assessment.id, "a_poster", "no", note="kept too")
             before = dump_database(home / "guidecheck.db")
             _fill(home, 0)
-            with pytest.raises(Exception) as caught:  # noqa: B017 - the point is what is left afterwards
+            with pytest.raises(Exception) as caught:
                 for _n in range(50):
                     store.save_answer(
                         assessment.id,

@@ -234,7 +234,7 @@ def test_no_module_launches_programs_or_opens_web_links() -> None:
 # The only ways out of the process that are allowed, each for one reason, in one file: the
 # self-test starts this same installation again to open a window on the real screen, and the
 # drive list asks Windows whether a drive is removable (GetDriveTypeW). Neither reaches a network.
-ALLOWED_LAUNCHERS = {"selftest.py": ("subprocess",), "gui/sync/drives.py": ("ctypes",)}
+ALLOWED_LAUNCHERS = {"gui/selftest.py": ("subprocess",), "gui/sync/drives.py": ("ctypes",)}
 
 
 def test_the_guard_catches_every_kind_of_attempt(monkeypatch) -> None:

@@ -69,7 +69,7 @@ def test_replace_waits_while_antivirus_holds_the_file(windows_fs, tmp_path: Path
     target.write_bytes(b"old")
     new = tmp_path / "new.partial"
     new.write_bytes(b"new")
-    scanner = open(target, "rb")  # noqa: SIM115 - held open like a virus scanner does
+    scanner = open(target, "rb")
 
     def let_go() -> None:
         time.sleep(0.25)

@@ -9,7 +9,7 @@ import sqlite3
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidecheck.errors import UserError
 from guidecheck.fileops import storage_unavailable
@@ -18,6 +18,9 @@ from guidecheck.i18n import _
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_BAD_INPUT = 2
+
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
 
 log = logging.getLogger("guidecheck.cli")
 
@@ -28,7 +31,7 @@ class CommandContext:
 
     home_arg: str | None = None
     _home: Path | None = field(default=None, repr=False)
-    _store: Any = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
 
     @property
     def home(self) -> Path:
@@ -40,8 +43,8 @@ class CommandContext:
             setup_logging(self._home)
         return self._home
 
-    def store(self) -> Any:
-        """The installation's `Store` (guidecheck.storage.store.Store)."""
+    def store(self) -> Store:
+        """The installation's `Store`, opened on first use."""
         if self._store is None:
             from guidecheck.paths import database_path
             from guidecheck.storage.store import Store

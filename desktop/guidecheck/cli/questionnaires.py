@@ -6,12 +6,12 @@ import argparse
 import sys
 from typing import Any
 
-from guidecheck.checklist.model import Questionnaire
+from guidecheck.checklist.model import Questionnaire, Text
 from guidecheck.cli.common import EXIT_BAD_INPUT, CommandContext, print_json, print_table
 from guidecheck.i18n import _
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("questionnaires", help=_("list, check and show checklists"))
     commands = parser.add_subparsers(dest="command", metavar="ACTION")
     commands.required = True
@@ -101,7 +101,7 @@ def questionnaire_as_json(questionnaire: Questionnaire, lang: str = "en") -> dic
     actions, basis, constraints, level and scoring rules), so other tools need not read YAML."""
     rules = questionnaire.scoring
 
-    def text(value: Any) -> str:
+    def text(value: Text) -> str:
         return value.get(lang)
 
     return {

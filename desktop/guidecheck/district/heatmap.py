@@ -7,7 +7,7 @@ above the domain minimum, "low" below it), so the views never rely on colour alo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from guidecheck.checklist.labels import cut_percent
 from guidecheck.district.records import (
@@ -18,6 +18,9 @@ from guidecheck.district.records import (
     questionnaire_of,
     score_records,
 )
+
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,9 @@ class HeatMap:
         return result
 
 
-def build_heatmap(store: Any, records: list[Record], scored: list[Scored] | None = None) -> HeatMap:
+def build_heatmap(
+    store: Store, records: list[Record], scored: list[Scored] | None = None
+) -> HeatMap:
     """The heat map of the latest record per facility × tool (pass `scored` to reuse scoring)."""
     latest = latest_records(records)
     if scored is None:

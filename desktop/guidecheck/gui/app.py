@@ -9,6 +9,7 @@ rss <KiB>" once the home list is filled, and quits.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -85,37 +86,29 @@ def install_language(app: QApplication, lang: str) -> None:
         app.installTranslator(translator)
 
 
-class StartArgs:
-    """The app's own command-line options."""
-
-    def __init__(self, home: str | None) -> None:
-        self.home = home
-
-
-def parse_args(argv: Sequence[str] | None) -> StartArgs:
-    """`--home DIR`; Qt's own options (-style, ...) pass through. The usual starts (nothing, or
-    just `--home DIR`) are read directly: importing argparse and its first parse (gettext, locale)
-    cost ~3 ms of the benchmarked start-up. Everything else (--help, abbreviations, mistakes)
-    goes through argparse exactly as before."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args:
-        return StartArgs(None)
-    if len(args) == 2 and args[0] == "--home" and args[1] and not args[1].startswith("-"):
-        return StartArgs(args[1])
-    import argparse
-
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """`--home DIR` and `--self-test`; Qt's own options (-style, ...) pass through to Qt."""
     parser = argparse.ArgumentParser(prog="guidecheck-app", description="GuideCheck desktop app")
     parser.add_argument(
         "--home",
         metavar="DIR",
         help="data folder (default: $GUIDECHECK_HOME or the user data folder)",
     )
-    known, _unknown = parser.parse_known_args(args)
-    return StartArgs(known.home)
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation end to end (core and Qt offscreen), one line per step",
+    )
+    known, _unknown = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    return known
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        from guidecheck.gui import selftest
+
+        return selftest.run()
     from guidecheck.gui.shell import crash
     from guidecheck.gui.shell.settings import AppSettings, apply_text_scale
     from guidecheck.paths import asset_path, data_home

@@ -1,7 +1,8 @@
 """Report exporters as plain classes that declare what they make and which options they take.
 
-The app's report dialog lists `EXPORTERS` and builds its widgets from these declarations (STYLE.md
-pattern 7); the CLI uses the same classes, so both run exactly the same code.
+The app's *Save report* action offers one file-type filter per entry of `EXPORTERS` in the system
+save dialog and picks the exporter by the chosen filter or suffix (gui/shell/actions.py);
+`guidecheck report` uses the same classes, so both run exactly the same code.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from guidecheck.reports.pdf_styles import (
 )
 
 
-class Paragraph(_Paragraph):
+class Paragraph(_Paragraph):  # type: ignore[misc]  # reportlab ships no type hints
     """A Paragraph that remembers its last layout.
 
     Tables wrap each cell once to measure it and again to draw it; line breaking is most of the
@@ -44,11 +44,11 @@ class Paragraph(_Paragraph):
 
     _wrapped_for: float | None = None
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # reportlab deletes blPara when a split gives up; then the layout must be redone.
         if self._wrapped_for == availWidth and "blPara" in self.__dict__:
             return self.width, self.height
-        result = super().wrap(availWidth, availHeight)
+        result: tuple[float, float] = super().wrap(availWidth, availHeight)
         self._wrapped_for = availWidth
         return result
 
@@ -165,7 +165,7 @@ def cover(data: ReportData, lang: str, width: float) -> list[Any]:
     s = styles()
     profile = data.assessment.profile
     q = data.questionnaire
-    verdict = data.score.verdict
+    verdict = data.score.verdict or ""  # a survey has no verdict
     colour = colors.HexColor(VERDICT_COLOURS.get(verdict, "#555555"))
     band_width = 9
     verdict_box = Table(
@@ -175,7 +175,7 @@ def cover(data: ReportData, lang: str, width: float) -> list[Any]:
                 "",
                 Paragraph(
                     f'<font color="{VERDICT_COLOURS.get(verdict, "#555555")}">'
-                    f"{text(labels.verdict_label(verdict))}</font>",
+                    f"{text(labels.verdict_label(data.score.verdict))}</font>",
                     s.verdict,
                 ),
             ],

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from guidecheck import limits
 from guidecheck.checklist.answers import check_constraint, normalize_value
 from guidecheck.checklist.model import PROFILE_FIELDS, Answer, Assessment, Profile, SignOff
 from guidecheck.checklist.scoring import visible_items
@@ -18,7 +19,7 @@ from guidecheck.i18n import _
 from guidecheck.storage.catalog import find_questionnaire
 from guidecheck.storage.store import Store, check_profile
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = limits.ANSWERS_FILE_BYTES
 TOP_LEVEL = {"questionnaire", "questionnaire_version", "profile", "answers", "sign_off"}
 
 

@@ -1,8 +1,13 @@
-"""The local SQLite database: opening, migrating, and reading the records every other part uses.
+"""The local SQLite database: opening, migrating, reading, and the writes every store needs.
+
+`StoreBase` opens and migrates the file and holds the reads plus the small writes any part may make
+(meta keys, audit entries, questionnaire copies, facility and tool records); `Store` (store.py) adds
+the changes to assessments. Outside storage/, bundles/ writes its own bookkeeping tables and (in
+apply.py) the records a hub receives; district/conflicts.py records the officer's decisions.
 
 Durability: WAL with `synchronous=FULL`, so a transaction that returned is on disk even through a
 power cut; every answer is its own transaction. The file is copied before a migration and checked
-(`quick_check`) on open. Changes to assessments live in `store.py` (`Store`).
+(`quick_check`) on open.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidecheck.checklist.loading import parse_questionnaire_text, source_sha256
 from guidecheck.checklist.model import (
@@ -36,6 +41,9 @@ from guidecheck.i18n import _
 from guidecheck.storage import audit, migrations
 
 log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 TOOL_NAMESPACE = uuid.UUID("6f1c2a3e-9b7d-4c55-8e0a-3f1d2b4c5a6e")
 
@@ -111,7 +119,7 @@ class StoreBase:
         self.refresh_stale_scores()
 
     @cached_property
-    def db(self) -> Any:
+    def db(self) -> Database:
         """The connection as a `sqlite_utils.Database`, made on first use (keeps start-up light)."""
         from sqlite_utils import Database
 
@@ -224,6 +232,10 @@ class StoreBase:
                     ).format(path=self.path, detail=exc)
                 ) from None
             raise
+
+    def integrity_check(self) -> str:
+        """SQLite's full integrity check: "ok", or the first problem it found."""
+        return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
 
     # --- meta --------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The one place where answer widgets are wired to the store (STYLE.md pattern 9).
+"""The one place where answer widgets are wired to the store (CONTRIBUTING.md, Patterns).
 
 `AnswerBinder.bind(card)` connects a question card's change signals to `store.save_answer`, run
 on the database worker in order, so every answer is saved the moment it is given. The binder keeps

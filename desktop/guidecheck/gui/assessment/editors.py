@@ -7,8 +7,6 @@ text themselves and show a plain message beside the field; nothing is committed 
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -28,7 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guidecheck.checklist.answers import normalize_value
 from guidecheck.checklist.model import Item
+from guidecheck.errors import AnswerError
 from guidecheck.gui.shell.labels import compliance_options
 
 TYPING_PAUSE_MS = 700  # free text is saved this long after the last key press, or on leaving
@@ -229,20 +229,19 @@ class NumberEditor(CheckedLineEditor):
         )
 
     def parse(self, text: str) -> int | float:
+        """The core's `normalize_value` decides; this screen only words the problem for a nurse."""
         try:
-            number = float(text.replace(",", "."))
-        except ValueError:
-            raise ValueError(self.tr("Please type a number, for example 12.")) from None
-        if not math.isfinite(number):
-            raise ValueError(self.tr("Please type a number, for example 12."))
-        if self.item.integer and not number.is_integer():
-            raise ValueError(self.tr("Please type a whole number, without a decimal part."))
-        low, high = self.item.minimum, self.item.maximum
-        if low is not None and number < low:
-            raise ValueError(self.tr("The number must be at least {low:g}.").format(low=low))
-        if high is not None and number > high:
-            raise ValueError(self.tr("The number must be at most {high:g}.").format(high=high))
-        return int(number) if self.item.integer or number.is_integer() else number
+            number: int | float = normalize_value(self.item, text)
+        except AnswerError as problem:
+            low, high = self.item.minimum, self.item.maximum
+            messages = {
+                "not_whole": self.tr("Please type a whole number, without a decimal part."),
+                "too_low": self.tr("The number must be at least {low:g}.").format(low=low or 0),
+                "too_high": self.tr("The number must be at most {high:g}.").format(high=high or 0),
+            }
+            default = self.tr("Please type a number, for example 12.")
+            raise ValueError(messages.get(problem.reason, default)) from None
+        return number
 
     def display(self, value: Any) -> str:
         if isinstance(value, float) and value.is_integer():
@@ -256,9 +255,10 @@ class DateEditor(CheckedLineEditor):
         self.field.setPlaceholderText(self.tr("YYYY-MM-DD"))
 
     def parse(self, text: str) -> str:
+        """The core's `normalize_value` decides; this screen only words the problem for a nurse."""
         try:
-            return dt.date.fromisoformat(text).isoformat()
-        except ValueError:
+            return str(normalize_value(self.item, text))
+        except AnswerError:
             raise ValueError(
                 self.tr("Please write the date as year-month-day, for example 2025-03-31.")
             ) from None

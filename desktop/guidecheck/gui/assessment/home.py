@@ -3,19 +3,16 @@
 The list is loaded by the database worker (tasks.py) so a big database never freezes the window;
 the screen only shows rows and emits what the person asked for.
 
-This screen is the first frame, so it is built without touching the `Qt` namespace (building
-its Python enums costs ~15 ms, see home_model.py): alignments are set as Qt properties with their
-int values. The table is hidden behind the "loading" line until the rows arrive, so it is built,
-with its models (home_model.py), columns and default sort, with the first rows (`_build_table`):
-a model makes the header ask `headerData(section, Qt.Orientation)`, which would build `Qt` before
-the first frame, and the item-view classes and home_model.py cost ~7 ms more.
+The table is hidden behind the "loading" line until the rows arrive, so it is built, with its
+models (home_model.py), columns and default sort, with the first rows (`_build_table`): the
+item-view classes and home_model.py are not needed for the first frame.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -27,8 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from guidecheck.gui.shell.labels import set_scaled_font
-
-ALIGN_CENTER = 0x0084  # Qt.AlignCenter, set as the "alignment" property (no Qt enums at start-up)
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QTableView
@@ -88,14 +83,14 @@ class HomeScreen(QWidget):
         self.pages = QStackedWidget(self)
         self.empty = QLabel(self._empty_text(), self)
         self.empty.setWordWrap(True)
-        self.empty.setProperty("alignment", ALIGN_CENTER)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setObjectName("emptyState")
         self.empty.setMargin(40)
         set_scaled_font(self.empty, 1.15)
         self.loading = QLabel(self.tr("Opening the assessments on this laptop…"), self)
-        self.loading.setProperty("alignment", ALIGN_CENTER)
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_match = QLabel(self.tr("No assessment matches your search."), self)
-        self.no_match.setProperty("alignment", ALIGN_CENTER)
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_match.hide()
         self._table: QTableView | None = None  # page 2, built with the first rows
         self.pages.addWidget(self.loading)
@@ -135,7 +130,6 @@ class HomeScreen(QWidget):
     def _build_table(self) -> QTableView:
         """Build the table page with its models, columns and default sort (newest first), once,
         with the first rows: until then it is hidden behind the "loading" line (module docstring)."""
-        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
         from guidecheck.gui.assessment.home_model import (

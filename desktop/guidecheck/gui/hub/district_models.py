@@ -1,4 +1,4 @@
-"""Table models of the district hub (STYLE.md pattern 8): overview, heat map, gaps, trend, conflicts.
+"""Table models of the district hub (tested without widgets): overview, heat map, gaps, trend, conflicts.
 
 Each model holds plain core objects (guidecheck.district.*), names its columns, and answers the
 display, sort, colour and tooltip roles; tested without widgets. Colour is never the only carrier:
@@ -204,7 +204,7 @@ class OverviewFilterModel(QSortFilterProxyModel):
         self.how = how
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802 - Qt's name
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         row = self.sourceModel().index(source_row, 0, source_parent).data(ROW_ROLE)
         return row is not None and self.how.accepts(row)
 

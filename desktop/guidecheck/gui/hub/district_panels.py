@@ -7,7 +7,7 @@ lets the officer say which one stands (after a confirmation, since the other bec
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -37,6 +37,10 @@ from guidecheck.gui.hub.district_models import (
 from guidecheck.gui.shell.labels import set_scaled_font, tr, verdict_text
 from guidecheck.gui.shell.tasks import TaskContext, TaskRunner
 
+if TYPE_CHECKING:
+    from guidecheck.district.conflicts import ConflictGroup, Option
+    from guidecheck.district.trends import FacilityDetail
+
 
 def _view(model: Any, parent: QWidget) -> QTableView:
     view = QTableView(parent)
@@ -58,7 +62,7 @@ class FacilityPanel(QWidget):
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
-        self.detail: Any = None  # guidecheck.district.trends.FacilityDetail
+        self.detail: FacilityDetail | None = None
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.facility_box, self.tool_box = QComboBox(self), QComboBox(self)
@@ -112,7 +116,7 @@ class FacilityPanel(QWidget):
 
         self.runner.run(work, self._show_detail, self.failed.emit)
 
-    def _show_detail(self, detail: Any) -> None:
+    def _show_detail(self, detail: FacilityDetail) -> None:
         self.detail = detail
         self.heading.setText(f"{detail.name} ({detail.code}) · {detail.district} · {detail.region}")
         self.tool_box.blockSignals(True)
@@ -234,7 +238,7 @@ class ConflictsPanel(QWidget):
             self.buttons.addWidget(button)
             self.stand_buttons.append(button)
 
-    def let_stand(self, group: Any, option: Any, number: int) -> None:
+    def let_stand(self, group: ConflictGroup, option: Option, number: int) -> None:
         answer = QMessageBox.question(
             self, tr("Let this version stand?"),
             tr("Version {n} of {facility} · {tool} will stand; the other versions are kept but marked superseded.").format(

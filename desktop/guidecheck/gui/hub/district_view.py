@@ -2,7 +2,7 @@
 
 Shown by the main window when the installation is a district hub (guidecheck.bundles.keys.
 is_district_hub). Every database read and every export runs on the task runner's single worker
-(STYLE.md pattern 6); the screen only shows what comes back. Entry point: `DistrictHub(database,
+(gui/shell/tasks.py); the screen only shows what comes back. Entry point: `DistrictHub(database,
 parent, runner=None)`, or `open_district_view(parent, home)`.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -45,12 +45,15 @@ from guidecheck.gui.hub.district_panels import ConflictsPanel, FacilityPanel
 from guidecheck.gui.shell.labels import set_scaled_font, tr, use_category_options, verdict_text
 from guidecheck.gui.shell.tasks import TaskContext, TaskRunner
 
+if TYPE_CHECKING:
+    from guidecheck.district.summary import DistrictSummary
+
 
 @dataclass(frozen=True)
 class HubData:
     """What one load brings back from the worker."""
 
-    summary: Any  # guidecheck.district.summary.DistrictSummary
+    summary: DistrictSummary
     conflicts: list[Any]  # guidecheck.district.conflicts.ConflictGroup
 
 
@@ -394,7 +397,7 @@ class DistrictHub(QWidget):
         self.status.setText(message)
         self.failed.emit(message)
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: Any) -> None:
         self.shutdown()
         super().closeEvent(event)
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from guidecheck.gui.shell.tasks import TaskContext
 
 if TYPE_CHECKING:
-    from guidecheck.gui.shell.main_window import MainWindow
+    from guidecheck.gui.shell.host import ShellHost
 
 
 def documents_dir() -> Path:
@@ -26,7 +26,7 @@ def documents_dir() -> Path:
 
 
 class ReportActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: ShellHost) -> None:
         super().__init__(window)
         self.window = window
         self.last_saved: Path | None = None

@@ -1,4 +1,4 @@
-"""The app's one exception hook (STYLE.md pattern 11): log everything, show a plain dialog.
+"""The app's one exception hook: log everything, show a plain dialog.
 
 Unexpected errors are written with their traceback to `<data folder>/logs/guidecheck.log`; the
 person sees one plain sentence and where the log is, never a traceback. A `UserError` (bad input)

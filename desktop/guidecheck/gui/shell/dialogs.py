@@ -27,7 +27,7 @@ from guidecheck.gui.shell.settings import TEXT_SCALES, apply_text_scale
 from guidecheck.paths import asset_path
 
 if TYPE_CHECKING:
-    from guidecheck.gui.shell.main_window import MainWindow
+    from guidecheck.gui.shell.host import ShellHost
 
 
 class AboutDialog(QDialog):
@@ -85,7 +85,7 @@ def available_languages() -> list[tuple[str, str]]:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: ShellHost) -> None:
         super().__init__(window)
         self.window_ = window
         self.settings = window.settings

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget, QWidget
 
 from guidecheck.gui.assessment.assessment_flow import AssessmentFlow
@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the other screens and the core load on first use, after the
     from guidecheck.gui.assessment.review import ReviewScreen
     from guidecheck.gui.assessment.summary import SummaryScreen
     from guidecheck.gui.assessment.walkthrough import WalkthroughScreen
+    from guidecheck.gui.shell.actions import ReportActions
 
 WINDOW_SIZE = (1366, 768)
 
@@ -44,12 +45,6 @@ QPushButton[answerButton="true"]:checked:disabled { background: #5d7fa6; color: 
 QPushButton[answerButton="true"]:focus { border: 2px solid #e08a00; }
 QFrame#questionCard { background: #ffffff; border: 1px solid #c9ced3; border-radius: 6px; }
 """
-
-
-def _set_shortcut(action: QAction, keys: str) -> None:
-    """`action.setShortcut(QKeySequence(keys))` by its Qt property: PySide6's overload check for
-    setShortcut builds the `Qt` namespace's Python enums (~15 ms) before the first frame."""
-    action.setProperty("shortcut", keys)
 
 
 def export_unavailable_reason() -> str:
@@ -80,7 +75,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self._walkthrough: WalkthroughScreen | None = None
         self._review: ReviewScreen | None = None
         self._finalize: FinalizeScreen | None = None
-        self._actions: Any = None
+        self._actions: ReportActions | None = None
         self._district: QWidget | None = None
         self._first_show = True
         self.setWindowTitle(self.tr("GuideCheck — WHO guidance on AI in health care"))
@@ -146,17 +141,15 @@ class MainWindow(AssessmentFlow, QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.new_action = QAction(self.tr("&New assessment"), self)
-        _set_shortcut(
-            self.new_action, "Ctrl+N"
-        )  # StandardKey.New on every platform (Cmd+N on macOS)
+        self.new_action.setShortcut(QKeySequence("Ctrl+N"))  # Qt shows Cmd+N on macOS
         self.new_action.triggered.connect(self.start_new)
         self.home_action = QAction(self.tr("&Home"), self)
-        _set_shortcut(self.home_action, "Ctrl+H")
+        self.home_action.setShortcut(QKeySequence("Ctrl+H"))
         self.home_action.triggered.connect(self.show_home)
         self.settings_action = QAction(self.tr("&Settings…"), self)
         self.settings_action.triggered.connect(self.open_settings)
         quit_action = QAction(self.tr("&Quit"), self)
-        _set_shortcut(quit_action, "Ctrl+Q")
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         for action in (self.new_action, self.home_action, self.settings_action):
             file_menu.addAction(action)
@@ -289,7 +282,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
         return self._summary
 
     @property
-    def actions_helper(self) -> Any:
+    def actions_helper(self) -> ReportActions:
         if self._actions is None:
             from guidecheck.gui.shell.actions import ReportActions
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,6 +30,9 @@ from PySide6.QtWidgets import (
 
 from guidecheck.errors import UserError
 from guidecheck.gui.sync.drives import Drive, removable_drives  # noqa: F401 - Drive: re-exported
+
+if TYPE_CHECKING:
+    from guidecheck.gui.shell.tasks import TaskRunner
 
 MAX_SCAN = 2000  # files listed from one folder; a stick with more is almost surely not ours
 
@@ -121,7 +124,7 @@ class ExportDialog(QDialog):
     export_finished = Signal(str)  # the bundle's path
     export_failed = Signal(str)  # the one-sentence reason
 
-    def __init__(self, parent: QWidget | None, home: Path, runner: Any) -> None:
+    def __init__(self, parent: QWidget | None, home: Path, runner: TaskRunner) -> None:
         super().__init__(parent)
         self.home = Path(home)
         self.runner = runner
@@ -251,7 +254,7 @@ class ImportDialog(QDialog):
     scan_finished = Signal(int)  # number of bundle files listed
     import_finished = Signal(list)  # ImportOutcome objects
 
-    def __init__(self, parent: QWidget | None, home: Path, runner: Any) -> None:
+    def __init__(self, parent: QWidget | None, home: Path, runner: TaskRunner) -> None:
         super().__init__(parent)
         self.home = Path(home)
         self.runner = runner
