@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
+	@$(BIN)/python -m guidecheck.gui.shell.platform_check
 	$(BIN)/guidecheck-app
 
 test: $(STAMP)
@@ -35,7 +36,8 @@ soak: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m soak
 
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m guidecheck.gui.screenshots docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m guidecheck.gui.screenshots docs/screenshots test-output/screenshots
+	$(BIN)/python -m guidecheck.gui.help.build .
 
 package: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,package]'

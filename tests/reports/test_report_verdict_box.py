@@ -58,7 +58,8 @@ def test_pdf_says_how_the_verdict_was_decided(store, tmp_path: Path, verdict: st
     assert "A guideline area below 25%: Not ready." in box
     annex = next(p for p in pages if "Annex: item weights" in p)
     assert "Is a positive AI reading confirmed by a test or a trained clinician?" in annex
-    assert "cht_machine" not in annex  # not shown to this tool, so not weighed
+    assert "Are patients told they talk to a machine?" not in annex  # not shown, not weighed
+    assert "saf_confirm" not in annex  # numbers as on screen, never internal ids
 
 
 def test_ready_with_conditions_lists_the_partly_critical_item(store, tmp_path: Path) -> None:

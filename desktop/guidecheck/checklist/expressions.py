@@ -7,7 +7,8 @@ Grammar (see docs/questionnaire-format.md):
     and     := not ("and" not)*
     not     := "not" not | compare
     compare := operand (("=="|"!="|"<"|"<="|">"|">="|"in"|"not in") operand)?
-    operand := literal | list | "profile." NAME | "answer." NAME | "answered(" ref ")" | "(" expr ")"
+    operand := literal | list | "profile." NAME | "answer." NAME | "answered(" ref ")"
+             | "count(" ref ")" | "(" expr ")"
              | "value"   (only in an item's `constraint`: the item's own answer)
 
 Only these forms exist; anything else is a parse error with the column where it went wrong.
@@ -74,6 +75,13 @@ class Answered:
 
 
 @dataclass(frozen=True)
+class Count:
+    """How many choices a multiple-choice answer holds (0 when unanswered): XLSForm's count-selected."""
+
+    ref: Ref
+
+
+@dataclass(frozen=True)
 class Not:
     operand: Node
 
@@ -91,7 +99,7 @@ class Compare:
     right: Node
 
 
-Node = Literal | ListLiteral | Ref | Answered | Not | BoolOp | Compare
+Node = Literal | ListLiteral | Ref | Answered | Count | Not | BoolOp | Compare
 
 
 @dataclass(frozen=True)
@@ -225,6 +233,12 @@ class _Parser:
                 ref = self.parse_ref()
                 self.expect(")")
                 return Answered(ref)
+            if tok.text == "count" and self.tokens[self.index + 1].text == "(":
+                self.take()
+                self.expect("(")
+                ref = self.parse_ref()
+                self.expect(")")
+                return Count(ref)
             if tok.text == "value" and self.allow_value:
                 self.take()
                 return Ref("value", VALUE_KEY)
@@ -278,7 +292,7 @@ def references(node: Node) -> list[Ref]:
     """Every profile field and answer the condition reads, in order."""
     if isinstance(node, Ref):
         return [node]
-    if isinstance(node, Answered):
+    if isinstance(node, Answered | Count):
         return [node.ref]
     if isinstance(node, Not):
         return references(node.operand)
@@ -324,6 +338,9 @@ def _value(node: Node, profile: dict[str, Any], answers: dict[str, Any]) -> Any:
     if isinstance(node, Answered):
         value = _value(node.ref, profile, answers)
         return value is not None and value != []
+    if isinstance(node, Count):
+        value = _value(node.ref, profile, answers)
+        return len(value) if isinstance(value, list) else int(value is not None)
     if isinstance(node, Not):
         return not _value(node.operand, profile, answers)
     if isinstance(node, BoolOp):

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from guidecheck.checklist.model import Questionnaire, Text
+from guidecheck.checklist.model import Questionnaire
 from guidecheck.cli.common import EXIT_BAD_INPUT, CommandContext, print_json, print_table
 from guidecheck.i18n import _
 
@@ -31,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show.add_argument("--json", action="store_true")
     show.add_argument("--lang", default="en")
     show.set_defaults(handler=show_questionnaire)
+    register_xlsform(commands)
 
 
 def list_questionnaires(context: CommandContext, args: argparse.Namespace) -> int:
@@ -101,8 +102,8 @@ def questionnaire_as_json(questionnaire: Questionnaire, lang: str = "en") -> dic
     actions, basis, constraints, level and scoring rules), so other tools need not read YAML."""
     rules = questionnaire.scoring
 
-    def text(value: Text) -> str:
-        return value.get(lang)
+    def text(value: Any) -> str:
+        return str(value.get(lang))
 
     return {
         "id": questionnaire.id,
@@ -171,3 +172,55 @@ def _item_json(item: Any, text: Any) -> dict[str, Any]:
         "integer": item.integer,
         "unit": text(item.unit),
     }
+
+
+def register_xlsform(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`import-xlsform FORM.xlsx [--out FILE.yaml] [--skip-unsupported]` and `export-xlsform ID OUT.xlsx`."""
+    imp = commands.add_parser(
+        "import-xlsform",
+        help=_("turn an XLSForm (Excel, as used by ODK and KoboToolbox) into a checklist"),
+    )
+    imp.add_argument("form", metavar="FORM.xlsx")
+    imp.add_argument(
+        "--out", metavar="FILE.yaml", help=_("write the checklist here (default: print it)")
+    )
+    imp.add_argument(
+        "--skip-unsupported",
+        action="store_true",
+        help=_("leave out rows GuideCheck cannot represent, listing them"),
+    )
+    imp.set_defaults(handler=import_xlsform)
+    exp = commands.add_parser("export-xlsform", help=_("write a checklist as an XLSForm workbook"))
+    exp.add_argument("id")
+    exp.add_argument("out", metavar="OUT.xlsx")
+    exp.add_argument("--version", dest="qversion")
+    exp.set_defaults(handler=export_xlsform)
+
+
+def import_xlsform(context: CommandContext, args: argparse.Namespace) -> int:
+    from guidecheck.interop.xlsform_import import import_xlsform as run
+    from guidecheck.reports.files import write_atomically
+
+    result = run(args.form, args.skip_unsupported)
+    for dropped in result.dropped:
+        print(_("Left out: {row}").format(row=dropped.sentence()), file=sys.stderr)
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    if args.out:
+        path = write_atomically(args.out, result.yaml_text.encode("utf-8"))
+        print(_("Wrote the checklist {id} version {version} to {path}.").format(
+            id=result.data["id"], version=result.data["version"], path=path))  # fmt: skip
+    else:
+        sys.stdout.write(result.yaml_text)
+    return 0
+
+
+def export_xlsform(context: CommandContext, args: argparse.Namespace) -> int:
+    from guidecheck.interop.xlsform_export import export_xlsform as run
+    from guidecheck.storage.catalog import find_questionnaire
+
+    questionnaire = find_questionnaire(args.id, args.qversion)
+    path = run(questionnaire, args.out)
+    print(_("Wrote {id} version {version} as an XLSForm: {path}").format(
+        id=questionnaire.id, version=questionnaire.version, path=path))  # fmt: skip
+    return 0

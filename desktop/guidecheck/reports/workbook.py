@@ -118,7 +118,7 @@ def _summary_sheet(sheet: Any, data: ReportData, lang: str) -> None:
         _set(sheet.cell(row=row, column=1), label)
         _set(sheet.cell(row=row, column=2), value)
     verdict_row = next(i for i, (label, _v) in enumerate(rows, start=2) if label == _("Verdict"))
-    verdict = data.score.verdict or ""  # a survey has no verdict
+    verdict = data.score.verdict or ""  # "" for a survey: no verdict colour
     cell = sheet.cell(row=verdict_row, column=2)
     cell.font = Font(bold=True, color=VERDICT_COLOURS.get(verdict, "#000000").lstrip("#"))
     cell.fill = PatternFill("solid", fgColor=VERDICT_TINTS.get(verdict, "#FFFFFF").lstrip("#"))
