@@ -17,7 +17,8 @@ from guidecheck.checklist.yaml_reader import read_yaml
 from guidecheck.paths import questionnaires_dir
 
 FOLDER = questionnaires_dir()
-SHIPPED = sorted(FOLDER.glob("*.yaml"))
+# Checklists only: the folder also holds other data beside them (e.g. `*.dhis2.yaml` code maps).
+SHIPPED = sorted(p for p in FOLDER.glob("*.yaml") if p.name.count(".") == 1)
 ARCHIVED = sorted((FOLDER / "archive").glob("*.yaml"))
 CHANGELOG = FOLDER / "CHANGELOG.md"
 
