@@ -79,11 +79,11 @@ def log_between(
     since: str | None,
     until: str | None,
 ) -> MonitoringSince:
-    """Events logged in (since, until] and tallies of the months from since's month to until's."""
+    """Events logged in [since, until] and tallies of the months from since's month to until's."""
     where = "e.facility_code = ? AND lower(t.name) = lower(?)"
     params: list[Any] = [facility_code, tool_name.strip()]
     if since is not None:
-        where += " AND e.created_at > ?"
+        where += " AND e.created_at >= ?"  # the same millisecond as the sign-off counts as after
         params.append(since)
     if until is not None:
         where += " AND e.created_at <= ?"
