@@ -64,6 +64,77 @@ def decompress(data: bytes, limit: int) -> bytes:
     return out
 
 
+class _BoundedInflater:
+    """A writer for age's streaming decryption that un-gzips as it goes, up to a limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.inflater = zlib.decompressobj(wbits=31)
+        self.out = bytearray()
+        self.problem = ""
+
+    def write(self, chunk: bytes) -> int:
+        if self.problem:
+            raise ValueError(self.problem)
+        try:
+            piece = self.inflater.decompress(chunk, self.limit + 1 - len(self.out))
+        except zlib.error as exc:
+            self.problem = "damaged"
+            raise ValueError(self.problem) from exc
+        self.out += piece
+        if len(self.out) > self.limit or self.inflater.unconsumed_tail:
+            self.problem = "too large"
+            raise ValueError(self.problem)
+        return len(chunk)
+
+    def flush(self) -> None:
+        return None
+
+
+class _ViewReader(io.RawIOBase):
+    """Read a memoryview without copying it whole (age reads the ciphertext in chunks)."""
+
+    def __init__(self, view: memoryview) -> None:
+        self.view = view
+        self.pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = min(len(buffer), len(self.view) - self.pos)
+        buffer[:n] = self.view[self.pos : self.pos + n]
+        self.pos += n
+        return n
+
+
+def decrypt_inflate(data: bytes | memoryview, identity: Any, limit: int) -> bytearray:
+    """Decrypt an age payload and un-gzip it in one stream: neither the ciphertext copy nor the
+    whole gzip text is ever held, and inflation stops at `limit` bytes."""
+    import pyrage
+
+    sink = _BoundedInflater(limit)
+    try:
+        pyrage.decrypt_io(_ViewReader(memoryview(data)), sink, [identity])
+    except pyrage.DecryptError as exc:
+        raise BundleRefused(
+            _(
+                "The bundle cannot be decrypted with this district's key: it was written for another district."
+            )
+        ) from exc
+    except Exception as exc:  # noqa: BLE001 - our writer's refusal comes back wrapped by pyrage
+        if sink.problem == "too large":
+            raise BundleRefused(_("The bundle's contents are larger than allowed.")) from exc
+        if sink.problem:
+            raise BundleRefused(_("The bundle's contents are damaged.")) from exc
+        raise BundleRefused(
+            _("The bundle cannot be decrypted with this district's key: it is damaged.")
+        ) from exc
+    if not sink.inflater.eof or sink.inflater.unused_data:
+        raise BundleRefused(_("The bundle's contents are damaged."))
+    return sink.out
+
+
 def encrypt(data: bytes, recipients: list[str]) -> bytes:
     import pyrage
 
@@ -71,11 +142,11 @@ def encrypt(data: bytes, recipients: list[str]) -> bytes:
     return pyrage.encrypt(data, parsed)
 
 
-def decrypt(data: bytes, identity: Any) -> bytes:
+def decrypt(data: bytes | memoryview, identity: Any) -> bytes:
     import pyrage
 
     try:
-        return pyrage.decrypt(data, [identity])
+        return pyrage.decrypt(bytes(data), [identity])
     except pyrage.DecryptError as exc:
         raise BundleRefused(
             _(

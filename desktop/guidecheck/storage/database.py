@@ -31,6 +31,7 @@ from guidecheck.checklist.model import (
 )
 from guidecheck.errors import NotFound, UserError
 from guidecheck.i18n import _
+from guidecheck.paths import owner_only
 from guidecheck.storage import audit, migrations
 
 TOOL_NAMESPACE = uuid.UUID("6f1c2a3e-9b7d-4c55-8e0a-3f1d2b4c5a6e")
@@ -89,6 +90,8 @@ class StoreBase:
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA foreign_keys = ON")
+            owner_only(self.path, self.path.with_name(self.path.name + "-wal"),
+                       self.path.with_name(self.path.name + "-shm"))  # fmt: skip
         except sqlite3.DatabaseError as exc:
             raise UserError(
                 _("The file {path} is not a GuideCheck database ({detail}).").format(
@@ -113,6 +116,7 @@ class StoreBase:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             backup = self.path.with_name(f"{self.path.name}.before-{pending[0]}")
             shutil.copy2(self.path, backup)
+            owner_only(backup)
         migrations.migration_set().apply(self.db)
 
     def _ensure_device_id(self) -> str:
