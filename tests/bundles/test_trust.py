@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from bundle_helpers import SIGN, district_pair, dump, fill, open_store, profile_for
+from bundle_helpers import district_pair, dump, fill, open_store, profile_for
 
 from guidecheck.bundles import container, keys, seal
 from guidecheck.bundles.manifest import parse_manifest

@@ -86,10 +86,9 @@ def _value(item, n: int):
 @pytest.fixture(scope="module")
 def bundles(tmp_path_factory, who) -> BundleSet:
     """Four incremental bundles from a clinic, each bringing three new fully answered assessments."""
+    from guidecheck.bundles import keys
     from guidecheck.bundles.export import export_bundle
     from guidecheck.bundles.verify import open_bundle
-
-    from guidecheck.bundles import keys
 
     clinic = tmp_path_factory.mktemp("clinic")
     stick = tmp_path_factory.mktemp("stick")

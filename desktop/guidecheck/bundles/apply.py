@@ -151,6 +151,20 @@ def _check_binding(
             )
 
 
+def _shipped_files() -> set[str]:
+    """Hashes of the shipped checklist files' text, read without parsing them (cheap)."""
+    from guidecheck.checklist.loading import source_sha256
+    from guidecheck.paths import questionnaires_dir
+
+    found = set()
+    for path in sorted(questionnaires_dir().glob("*.yaml")):
+        try:
+            found.add(source_sha256(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError):
+            continue
+    return found
+
+
 def _shipped_sha256(questionnaire_id: str, version: str) -> str | None:
     """Hash of the checklist text this app ships for that id and version, if it ships one."""
     from guidecheck.checklist.loading import source_sha256
@@ -169,8 +183,11 @@ def _apply_questionnaires(conn: sqlite3.Connection, payload: Payload, stamp: str
             "SELECT sha256 FROM questionnaire_versions WHERE id = ? AND version = ?",
             (version["id"], version["version"]),
         ).fetchone()
-        if row is None or row[0] != version["sha256"]:
-            # Not yet here (or differing): a copy of a checklist this app ships must be exact.
+        if (row is None or row[0] != version["sha256"]) and version[
+            "sha256"
+        ] not in _shipped_files():
+            # Not yet here and not byte-identical to a shipped file: it must not claim the id and
+            # version of a checklist this app ships.
             shipped = _shipped_sha256(version["id"], version["version"])
             if shipped is not None and shipped != version["sha256"]:
                 raise BundleRefused(

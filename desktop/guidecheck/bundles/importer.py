@@ -176,9 +176,9 @@ def _apply(
             if dry_run:
                 raise _DryRun
             _pin_device(store.conn, opened)
-            archived, created = archive_bundle(
-                home, store.conn, manifest, opened.data, opened.sha256
-            )
+            data = reread(path, opened.sha256)  # the verified bytes, checked again by their hash
+            archived, created = archive_bundle(home, store.conn, manifest, data, opened.sha256)
+            del data
             store.conn.execute(
                 "INSERT OR IGNORE INTO bundle_imports (bundle_id, sha256, device_id, created_at, imported_at,"
                 " source_name, archive_path, result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

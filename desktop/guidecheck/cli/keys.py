@@ -141,4 +141,9 @@ def cmd_install_district(context: Any, args: argparse.Namespace) -> int:
                 fp=key.fingerprint, name=label
             )
         )
+        print(
+            _(
+                "Compare {fp} with the fingerprint the district officer gave you (on paper or by phone); if it differs, do not export."
+            ).format(fp=key.fingerprint)
+        )
     return 0

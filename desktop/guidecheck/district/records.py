@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from guidecheck.checklist.model import Answer, Profile, Questionnaire
 from guidecheck.checklist.scoring import item_credit, score
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,14 @@ def load_answers(conn: Any, ids: list[str]) -> dict[str, dict[str, Answer]]:
             chunk,
         )
         for row in rows:
-            result[row[0]][row[1]] = Answer(row[1], json.loads(row[2]), row[3], row[4], row[5])
+            try:
+                value = json.loads(row[2])
+            except (TypeError, ValueError):  # a damaged row is left out of the figures, not fatal
+                log.warning(
+                    "unreadable answer %s/%s left out of the district figures", row[0], row[1]
+                )
+                continue
+            result[row[0]][row[1]] = Answer(row[1], value, row[3], row[4], row[5])
     return result
 
 
