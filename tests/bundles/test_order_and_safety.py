@@ -11,9 +11,9 @@ from bundle_helpers import SIGN, dump, fill, import_approved, open_store, profil
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from guidecheck.atomic import write_atomic
 from guidecheck.bundles import keys
 from guidecheck.bundles.export import export_bundle
-from guidecheck.bundles.safefile import write_atomic
 from guidecheck.paths import database_path
 
 DOMAIN_TABLES = (

@@ -12,9 +12,9 @@ import re
 import sqlite3
 from pathlib import Path
 
+from guidecheck.atomic import write_atomic
 from guidecheck.bundles.container import SUFFIX
 from guidecheck.bundles.manifest import Manifest
-from guidecheck.bundles.safefile import write_atomic
 from guidecheck.paths import archive_dir, private_dir
 
 

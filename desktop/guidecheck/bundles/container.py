@@ -17,6 +17,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from guidecheck import limits
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.i18n import _
 from guidecheck.safetext import for_terminal
@@ -28,11 +29,9 @@ MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "manifest.sig"
 PAYLOAD_ENCRYPTED = "payload.age"
 PAYLOAD_PLAIN = "payload.json.gz"
-MAX_MANIFEST = 64 * 1024
+MAX_MANIFEST = limits.BUNDLE_MANIFEST_BYTES
 SIGNATURE_SIZE = 64
-# 32 MiB of JSON (a clinic's whole history is a few MB): held as Python objects it stays under
-# 300 MB at the hub even when every text carries characters that take 4 bytes each.
-MAX_PAYLOAD_JSON = 32 * 1024 * 1024
+MAX_PAYLOAD_JSON = limits.BUNDLE_PAYLOAD_JSON_BYTES
 # The stored payload is gzip (never larger than its JSON plus a few headers) plus age's overhead.
 MAX_PAYLOAD_STORED = MAX_PAYLOAD_JSON + 1024 * 1024
 _HEADER = struct.Struct(">8sHB")
@@ -58,12 +57,12 @@ class Container:
 
 def pack(container: Container) -> bytes:
     """The bytes of a bundle file."""
-    members = [
+    members: list[tuple[str, bytes | memoryview]] = [
         (MANIFEST_NAME, container.manifest),
         (SIGNATURE_NAME, container.signature),
         (container.payload_name, container.payload),
     ]
-    parts = [_HEADER.pack(MAGIC, FORMAT_VERSION, len(members))]
+    parts: list[bytes | memoryview] = [_HEADER.pack(MAGIC, FORMAT_VERSION, len(members))]
     for name, data in members:
         raw = name.encode("ascii")
         parts += [bytes([len(raw)]), raw, _LENGTH.pack(len(data)), data]
@@ -92,7 +91,7 @@ def unpack(data: bytes) -> Container:
         ((SIGNATURE_NAME,), SIGNATURE_SIZE),
         ((PAYLOAD_ENCRYPTED, PAYLOAD_PLAIN), MAX_PAYLOAD_STORED),
     ]
-    members: list[tuple[str, bytes]] = []
+    members: list[tuple[str, bytes | memoryview]] = []
     for allowed, limit in expected:
         name, offset = _read_name(data, offset)
         if name not in allowed:
@@ -110,7 +109,7 @@ def unpack(data: bytes) -> Container:
         if offset + length > len(data):
             raise BundleRefused(_("The bundle is incomplete: the copy was probably interrupted."))
         # The payload stays a view into the file's bytes: a large bundle is not held twice.
-        part = (
+        part: bytes | memoryview = (
             view[offset : offset + length] if len(members) == 2 else data[offset : offset + length]
         )
         members.append((name, part))
@@ -121,7 +120,10 @@ def unpack(data: bytes) -> Container:
     if len(signature) != SIGNATURE_SIZE:
         raise BundleRefused(_("The bundle's signature has the wrong length."))
     return Container(
-        manifest=manifest, signature=signature, payload_name=payload_name, payload=payload
+        manifest=bytes(manifest),
+        signature=bytes(signature),
+        payload_name=payload_name,
+        payload=payload,
     )
 
 

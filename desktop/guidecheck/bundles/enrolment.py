@@ -113,7 +113,7 @@ def ensure_tables(conn: sqlite3.Connection) -> None:
                 conn.execute(statement)
 
 
-def _device(row: tuple) -> Device:
+def _device(row: tuple[str, str, str, str, str, str, str | None]) -> Device:
     return Device(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])), row[5], row[6])
 
 

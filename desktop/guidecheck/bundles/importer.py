@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from guidecheck.atomic import write_atomic
 from guidecheck.bundles import container, enrolment, ledger
 from guidecheck.bundles.apply import ApplyResult, apply_payload
 from guidecheck.bundles.archive import archive_bundle, held_dir
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.manifest import Manifest
-from guidecheck.bundles.safefile import write_atomic
 from guidecheck.bundles.verify import OpenedBundle, open_bundle, open_bundle_file, reread
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
@@ -191,7 +191,7 @@ def _apply(
     except _DryRun:
         return ImportOutcome(path, True, manifest=manifest, result=result, already_imported=already,
                              dry_run=True, source_name=name)  # fmt: skip
-    except Exception as exc:  # noqa: BLE001 - a hostile file must never stop a batch or show a traceback
+    except Exception as exc:
         if created and archived is not None:
             with contextlib.suppress(OSError):
                 archived.unlink()  # the transaction was rolled back: no copy of a refused file stays

@@ -13,8 +13,10 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from guidecheck import limits
 from guidecheck.bundles.boundedjson import count_tokens, loads_bounded, loads_small
 from guidecheck.bundles.errors import BundleRefused
+from guidecheck.canonical import canonical_json
 from guidecheck.checklist.model import PROFILE_FIELDS
 from guidecheck.i18n import _
 
@@ -44,19 +46,19 @@ COLUMNS: dict[str, dict[str, tuple[type, bool]]] = {
 LISTS: tuple[str, ...] = ("facilities", "tools", "questionnaire_versions", "assessments", "audit")
 # The same limits as the clinic's store: profile fields 500 characters, notes and text answers
 # 10,000 (a JSON value of such a text, escaped, stays under 64,000). Fields not named: SHORT_TEXT.
-SHORT_TEXT = 500
-MAX_SOURCE = 2 * 1024 * 1024  # the questionnaire loader's own limit
+SHORT_TEXT = limits.PROFILE_FIELD
+MAX_SOURCE = limits.QUESTIONNAIRE_BYTES  # the questionnaire loader's own limit
 FIELD_LIMITS: dict[tuple[str, str], int] = {
     ("questionnaire_versions", "source"): MAX_SOURCE,
     ("assessments", "profile_json"): 20_000,
     ("assessments", "sign_off_json"): 4_000,
     ("answers", "value_json"): 64_000,
-    ("answers", "note"): 10_000,
+    ("answers", "note"): limits.ANSWER_TEXT,
     ("audit", "old"): 80_000,
     ("audit", "new"): 80_000,
 }
 MAX_TEXT = max(FIELD_LIMITS.values())  # kept for callers that ask for the largest field
-MAX_ANSWERS_PER_ASSESSMENT = 5000
+MAX_ANSWERS_PER_ASSESSMENT = limits.BUNDLE_ANSWERS_PER_ASSESSMENT
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 # Bounds checked on the raw JSON before decoding (see boundedjson): at most this many values in
 # all (a clinic's full history is far below it), and no string longer than a checklist source
@@ -95,9 +97,7 @@ class Payload:
 
     def to_json(self) -> bytes:
         data = {name: getattr(self, name) for name in LISTS}
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-            "utf-8"
-        )
+        return canonical_json(data)
 
 
 def collect(
@@ -255,10 +255,10 @@ def _valid(table: str, record: Any) -> bool:
             if not nullable:
                 return False
         elif type(value) is not kind or (
-            kind is str and len(value) > FIELD_LIMITS.get((table, name), SHORT_TEXT)
+            isinstance(value, str) and len(value) > FIELD_LIMITS.get((table, name), SHORT_TEXT)
         ):
             return False
-        elif kind is int and not -(2**62) < value < 2**62:
+        elif isinstance(value, int) and not -(2**62) < value < 2**62:
             return False
     if table == "assessments":
         answers = record["answers"]

@@ -11,21 +11,24 @@ import gzip
 import hashlib
 import io
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.i18n import _
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 # Domain separation: a GuideCheck manifest signature can never be replayed as another message.
 SIGNATURE_CONTEXT = b"guidecheck-bundle-manifest-v1\n"
 
 
-def sha256_hex(data: bytes) -> str:
+def sha256_hex(data: bytes | memoryview) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sign(private_key: Any, manifest: bytes) -> bytes:
-    return private_key.sign(SIGNATURE_CONTEXT + manifest)
+def sign(private_key: Ed25519PrivateKey, manifest: bytes) -> bytes:
+    return bytes(private_key.sign(SIGNATURE_CONTEXT + manifest))
 
 
 def verify_signature(public_key: bytes, manifest: bytes, signature: bytes) -> None:
@@ -50,7 +53,7 @@ def compress(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def decompress(data: bytes, limit: int) -> bytes:
+def decompress(data: bytes | memoryview, limit: int) -> bytes:
     """Un-gzip at most `limit` bytes: a zip bomb is refused after `limit` bytes, not after memory runs out."""
     inflater = zlib.decompressobj(wbits=31)
     try:
@@ -122,7 +125,7 @@ def decrypt_inflate(data: bytes | memoryview, identity: Any, limit: int) -> byte
                 "The bundle cannot be decrypted with this district's key: it was written for another district."
             )
         ) from exc
-    except Exception as exc:  # noqa: BLE001 - our writer's refusal comes back wrapped by pyrage
+    except Exception as exc:
         if sink.problem == "too large":
             raise BundleRefused(_("The bundle's contents are larger than allowed.")) from exc
         if sink.problem:
@@ -139,14 +142,14 @@ def encrypt(data: bytes, recipients: list[str]) -> bytes:
     import pyrage
 
     parsed = [pyrage.x25519.Recipient.from_str(r) for r in recipients]
-    return pyrage.encrypt(data, parsed)
+    return bytes(pyrage.encrypt(data, parsed))
 
 
 def decrypt(data: bytes | memoryview, identity: Any) -> bytes:
     import pyrage
 
     try:
-        return pyrage.decrypt(bytes(data), [identity])
+        return bytes(pyrage.decrypt(bytes(data), [identity]))
     except pyrage.DecryptError as exc:
         raise BundleRefused(
             _(

@@ -13,7 +13,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidecheck.checklist.labels import use_category_label, verdict_label
 from guidecheck.checklist.scoring import item_credit
@@ -41,6 +41,9 @@ ITEM_HEADERS = (
     "Critical",
 )
 
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
+
 
 def _day(text: str) -> dt.date | None:
     try:
@@ -56,7 +59,7 @@ def _cell_value(value: Any) -> Any:
 
 
 def answer_rows(
-    store: Any, records: Iterable[Record], latest_ids: set[str], skipped: list[str] | None = None
+    store: Store, records: Iterable[Record], latest_ids: set[str], skipped: list[str] | None = None
 ) -> Iterator[tuple[Any, ...]]:
     """One tuple per assessment × answered item, in checklist order, read one assessment at a time.
 
@@ -108,7 +111,7 @@ def _record_answer_rows(
             yield head + (item.domain_id, item_id, _cell_value(value), credit, note or None)
 
 
-def item_rows(store: Any, records: Iterable[Record]) -> Iterator[tuple[Any, ...]]:
+def item_rows(store: Store, records: Iterable[Record]) -> Iterator[tuple[Any, ...]]:
     """The questionnaire items behind the answers, one row per version in use × item."""
     versions = sorted({(r.questionnaire_id, r.questionnaire_version) for r in records})
     for qid, version in versions:
@@ -126,7 +129,7 @@ def item_rows(store: Any, records: Iterable[Record]) -> Iterator[tuple[Any, ...]
 
 
 def write_district_workbook(
-    store: Any,
+    store: Store,
     summary: DistrictSummary,
     path: str | os.PathLike[str],
     skipped: list[str] | None = None,
@@ -140,7 +143,7 @@ def write_district_workbook(
     """
     import io
 
-    from guidecheck.bundles.safefile import write_atomic
+    from guidecheck.atomic import write_atomic
     from guidecheck.reports.files import check_writable
 
     target = check_writable(path)
@@ -181,7 +184,7 @@ def _finish(sheet: Any, columns: int, rows: int) -> None:
     sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(rows + 1, 2)}"
 
 
-def _write(store: Any, summary: DistrictSummary, target: Any, skipped: list[str]) -> None:
+def _write(store: Store, summary: DistrictSummary, target: Any, skipped: list[str]) -> None:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)

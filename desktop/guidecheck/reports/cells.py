@@ -20,7 +20,7 @@ def clean_text(value: str) -> str:
     """`value` without the characters a workbook cannot hold (tabs and line breaks kept)."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("", for_document(value))
+    return str(ILLEGAL_CHARACTERS_RE.sub("", for_document(value)))
 
 
 def set_cell(cell: Any, value: Any) -> None:

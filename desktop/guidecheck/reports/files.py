@@ -1,10 +1,12 @@
-"""Writing a finished report to disk in one step, so a failed export never leaves half a file."""
+"""Writing a finished report to disk in one step (`guidecheck.atomic`), so a failed export or a
+power cut never leaves half a file."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from guidecheck.atomic import write_atomic
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
 
@@ -40,19 +42,9 @@ def _cannot_write(target: Path, exc: OSError) -> UserError:
 
 
 def write_atomically(path: str | os.PathLike[str], content: bytes) -> Path:
-    """Write `content` to a temporary file beside `path`, then rename it over `path`."""
+    """Write `content` to `path` through the one atomic writer; a UserError if it cannot."""
     target = check_writable(path)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        with open(temporary, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
+        return write_atomic(target, content, overwrite=True)
     except OSError as exc:
-        try:
-            temporary.unlink(missing_ok=True)
-        except OSError:
-            pass
         raise _cannot_write(target, exc) from exc
-    return target

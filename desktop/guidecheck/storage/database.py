@@ -1,8 +1,13 @@
-"""The local SQLite database: opening, migrating, and reading the records every other part uses.
+"""The local SQLite database: opening, migrating, reading, and the writes every store needs.
+
+`StoreBase` opens and migrates the file and holds the reads plus the small writes any part may make
+(meta keys, audit entries, questionnaire copies, facility and tool records); `Store` (store.py) adds
+the changes to assessments. Outside storage/, bundles/ writes its own bookkeeping tables and (in
+apply.py) the records a hub receives; district/conflicts.py records the officer's decisions.
 
 Durability: WAL with `synchronous=FULL`, so a transaction that returned is on disk even through a
 power cut; every answer is its own transaction. The file is copied before a migration and checked
-(`quick_check`) on open. Changes to assessments live in `store.py` (`Store`).
+(`quick_check`) on open.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidecheck.checklist.loading import parse_questionnaire_text, source_sha256
 from guidecheck.checklist.model import (
@@ -30,9 +35,13 @@ from guidecheck.checklist.model import (
     Tool,
 )
 from guidecheck.errors import NotFound, UserError
+from guidecheck.fileops import data_folder_error, database_open_error
 from guidecheck.i18n import _
 from guidecheck.paths import owner_only
 from guidecheck.storage import audit, migrations
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 TOOL_NAMESPACE = uuid.UUID("6f1c2a3e-9b7d-4c55-8e0a-3f1d2b4c5a6e")
 
@@ -74,7 +83,10 @@ class StoreBase:
 
     def __init__(self, path: str | Path, check: bool = True) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise data_folder_error(self.path.parent, exc) from None
         existed = self.path.exists() and self.path.stat().st_size > 0
         try:
             self.conn = sqlite3.connect(str(self.path), timeout=10, isolation_level=None)
@@ -92,6 +104,10 @@ class StoreBase:
             self.conn.execute("PRAGMA foreign_keys = ON")
             owner_only(self.path, self.path.with_name(self.path.name + "-wal"),
                        self.path.with_name(self.path.name + "-shm"))  # fmt: skip
+        except sqlite3.OperationalError as exc:  # a missing or read-only folder, never "not ours"
+            if hasattr(self, "conn"):
+                self.conn.close()
+            raise database_open_error(self.path, exc) from None
         except sqlite3.DatabaseError as exc:
             raise UserError(
                 _("The file {path} is not a GuideCheck database ({detail}).").format(
@@ -102,7 +118,7 @@ class StoreBase:
         self.device_id = self._ensure_device_id()
 
     @cached_property
-    def db(self) -> Any:
+    def db(self) -> Database:
         """The connection as a `sqlite_utils.Database`, made on first use (keeps start-up light)."""
         from sqlite_utils import Database
 
@@ -115,7 +131,10 @@ class StoreBase:
         if existed:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             backup = self.path.with_name(f"{self.path.name}.before-{pending[0]}")
-            shutil.copy2(self.path, backup)
+            try:
+                shutil.copy2(self.path, backup)
+            except OSError as exc:
+                raise data_folder_error(self.path.parent, exc) from None
             owner_only(backup)
         migrations.migration_set().apply(self.db)
 
@@ -158,6 +177,10 @@ class StoreBase:
                     ).format(path=self.path, detail=exc)
                 ) from None
             raise
+
+    def integrity_check(self) -> str:
+        """SQLite's full integrity check: "ok", or the first problem it found."""
+        return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
 
     # --- meta --------------------------------------------------------------------------------
 
