@@ -20,7 +20,13 @@ _ASTRAL = re.compile(rb"[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 def count_tokens(raw: bytes | bytearray, max_tokens: int, max_string: int) -> int:
-    """Containers, separators and strings in `raw`; raises ValueError past either limit."""
+    """Containers, separators and strings in `raw` (an upper bound); raises ValueError past either
+    limit. Fast path: counting those characters anywhere (inside strings too) over-counts, so when
+    even that count fits and the whole text is shorter than `max_string`, no walk is needed."""
+    if len(raw) <= max_string:
+        upper = _structure(raw, 0, len(raw)) + raw.count(b'"') // 2 + 1
+        if upper <= max_tokens:
+            return upper
     tokens = 0
     pos = 0
     for match in _STRING.finditer(raw):
@@ -59,13 +65,16 @@ def loads_bounded(
     max_tokens: int,
     max_string: int,
     consume: bool = False,
+    scanned: bool = False,
 ) -> Any:
     """The decoded value, or `refusal` raised for anything out of bounds or not strict JSON.
 
-    With `consume` (a bytearray), its buffer is released as soon as the text is decoded.
+    With `consume` (a bytearray), its buffer is released as soon as the text is decoded;
+    `scanned` says the caller already ran `count_tokens` with these limits or tighter ones.
     """
     try:
-        count_tokens(raw, max_tokens, max_string)
+        if not scanned:
+            count_tokens(raw, max_tokens, max_string)
         if encoding == "utf-8" and _ASTRAL.search(raw):
             # Characters beyond U+FFFF would make the whole decoded text 4 bytes per character;
             # as JSON escapes (valid only inside strings, where they mean the same) it stays small.

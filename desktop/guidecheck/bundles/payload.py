@@ -182,7 +182,9 @@ def parse_payload(
     except ValueError as exc:
         raise too_big from exc
     surrogates = _ESCAPED_SURROGATE.search(raw) is not None  # only an escape can make a lone one
-    data = loads_bounded(raw, "utf-8", bad, MAX_TOKENS, MAX_STRING_BYTES, consume=consume)
+    data = loads_bounded(
+        raw, "utf-8", bad, MAX_TOKENS, MAX_STRING_BYTES, consume=consume, scanned=True
+    )
     if not isinstance(data, dict) or set(data) != set(LISTS) or (surrogates and not _utf8(data)):
         raise bad
     for name in LISTS:
