@@ -27,6 +27,7 @@ COMMAND_GROUPS: tuple[str, ...] = (
     "audit",
     "selftest",
     "district",
+    "export",
 )
 
 

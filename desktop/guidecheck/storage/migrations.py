@@ -140,7 +140,20 @@ def m004_variants_clinic_content(db: Database) -> None:
     _m004_upgrade(db.conn)
 
 
-def m005_trust_device_enrolment(db: Database) -> None:
+def m005_scores_rules_version(db: Database) -> None:
+    """Cached scores and verdicts carry the scoring rules version they were computed under, and
+    each stored questionnaire version the rules it asks for (NULL = not read yet). Every cache
+    starts stale (0), so the first open after this step recomputes them all (`StoreBase`)."""
+    _run(
+        db,
+        """
+        ALTER TABLE assessments ADD COLUMN rules_version INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE questionnaire_versions ADD COLUMN rules_version INTEGER
+        """,
+    )
+
+
+def m006_trust_device_enrolment(db: Database) -> None:
     """Devices approved per facility, bundles held for approval, lineage transfers
     (see bundles/enrolment.py). Devices a hub already trusted on first use stay trusted, for the
     facilities their assessments name. SQL and enrolment code are copied here on purpose: a shipped
@@ -178,13 +191,13 @@ def m005_trust_device_enrolment(db: Database) -> None:
         conn.execute(
             "INSERT OR IGNORE INTO hub_devices (device_id, public_key, enrol_code, status,"
             " facilities_json, first_seen, decided_at, decided_by) VALUES (?, ?, ?, 'approved', ?, ?, ?, ?)",
-            (device_id, public_key, _m005_enrol_code(device_id, bytes.fromhex(public_key)),
+            (device_id, public_key, _m006_enrol_code(device_id, bytes.fromhex(public_key)),
              json.dumps(codes), first_at, first_at, "upgrade"),
         )  # fmt: skip
 
 
-def _m005_enrol_code(device_id: str, public_key: bytes) -> str:
-    """The enrolment code as m005 computed it (bundles/enrolment.enrol_code, frozen here)."""
+def _m006_enrol_code(device_id: str, public_key: bytes) -> str:
+    """The enrolment code as m006 computed it (bundles/enrolment.enrol_code, frozen here)."""
     ident = device_id.encode("utf-8")
     digest = hashlib.sha256(
         b"guidecheck/enrol/v1" + len(ident).to_bytes(2, "big") + ident + public_key
@@ -199,7 +212,8 @@ STEPS: tuple[Callable[[Database], None], ...] = (
     m002_bundles,
     m003_district_resolutions,
     m004_variants_clinic_content,
-    m005_trust_device_enrolment,
+    m005_scores_rules_version,
+    m006_trust_device_enrolment,
 )
 
 
