@@ -49,3 +49,21 @@ def log(store: Store, severity: str, what: str, kind: str = "wrong_output", code
         ),  # fmt: skip
         actor="Amina N.",
     )
+
+
+def import_approved(home, store: Store, path):
+    """Import a bundle as the hub's officer would on first contact: the unknown device's bundle is
+    held, the officer approves the device for the facilities it names, and the held file applies."""
+    import dataclasses
+    from pathlib import Path
+
+    from guidecheck.bundles.approval import approve_device
+    from guidecheck.bundles.importer import import_file
+
+    outcome = import_file(home, store, path)
+    if not outcome.held:
+        return outcome
+    manifest = outcome.manifest
+    decision = approve_device(home, store, manifest.device_id, list(manifest.facility_codes))
+    (applied,) = [o for o in decision.outcomes if o.manifest.bundle_id == manifest.bundle_id]
+    return dataclasses.replace(applied, path=Path(path), source_name="")

@@ -6,13 +6,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from monitoring_helpers import assess, log
+from monitoring_helpers import assess, import_approved, log
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from test_monitoring_bundles import district_pair
 
 from guidecheck.bundles.export import export_bundle
-from guidecheck.bundles.importer import import_file
 from guidecheck.district.report_pdf import render_district_pdf
 from guidecheck.district.report_workbook import write_district_workbook
 from guidecheck.district.summary import build_summary
@@ -37,7 +36,7 @@ def hub(tmp_path, capsys, mini, profile):
         monitoring.save_tally(store, Tally("ChestScan", "2026-11", 40, 10, facility_code="MZ-0042"))
         written = export_bundle(clinic, store, stick)
     with Store(database_path(hub)) as store:
-        assert import_file(hub, store, written.path).imported
+        assert import_approved(hub, store, written.path).imported
     return hub
 
 

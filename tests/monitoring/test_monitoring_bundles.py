@@ -5,18 +5,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from monitoring_helpers import assess, log
+from monitoring_helpers import assess, import_approved, log
 
 from guidecheck.bundles import container
 from guidecheck.bundles.export import export_bundle
 from guidecheck.bundles.importer import import_file
+from guidecheck.bundles.keys import DISTRICT_IDENTITY_FILE
 from guidecheck.cli.main import main
 from guidecheck.monitoring import store as monitoring
 from guidecheck.monitoring.model import Tally
-from guidecheck.paths import database_path
+from guidecheck.paths import database_path, keys_dir
 from guidecheck.storage.store import Store
 
 DATA = Path(__file__).parent / "data"
+TEST_IDENTITY = Path(__file__).parent.parent / "district" / "data" / "test-district-identity.age"
+
+
+def make_district(hub: Path) -> None:
+    """The hub holds the shared test district identity, the key the format 1 file is encrypted to."""
+    (keys_dir(hub) / DISTRICT_IDENTITY_FILE).write_bytes(TEST_IDENTITY.read_bytes())
 
 
 def district_pair(tmp_path: Path, capsys) -> tuple[Path, Path]:
@@ -47,7 +54,7 @@ def test_observations_and_tallies_reach_the_hub_in_an_encrypted_bundle(
         assert first.manifest.counts["monitoring_events"] == 2
         assert first.manifest.counts["monitoring_tallies"] == 1
     with Store(database_path(hub)) as store:
-        outcome = import_file(hub, store, first.path)
+        outcome = import_approved(hub, store, first.path)
         assert outcome.imported, outcome.reason
         assert "3 monitoring records" in outcome.summary()
         events = monitoring.observations(store.conn)
@@ -70,10 +77,11 @@ def test_observations_and_tallies_reach_the_hub_in_an_encrypted_bundle(
 
 def test_a_format_1_bundle_written_before_monitoring_still_imports(tmp_path):
     hub = tmp_path / "hub"
-    bundle = DATA / "format1-mz0042.gcbundle"
+    bundle = DATA / "format1-mz0042.gcbundle"  # encrypted to the shared test district key
     assert bundle.read_bytes()[8:10] == b"\x00\x01"  # written by the format 1 code
+    make_district(hub)
     with Store(database_path(hub)) as store:
-        outcome = import_file(hub, store, bundle)
+        outcome = import_approved(hub, store, bundle)
         assert outcome.imported, outcome.reason
         assert outcome.result.new == 1
         (summary,) = store.list_assessments()
@@ -105,6 +113,6 @@ def test_a_monitoring_record_from_another_device_is_refused(tmp_path, capsys, mi
             store.conn.execute("UPDATE monitoring_events SET origin_device = 'another-laptop'")
         forged = export_bundle(clinic, store, stick)
     with Store(database_path(hub)) as store:
-        outcome = import_file(hub, store, forged.path)
+        outcome = import_approved(hub, store, forged.path)
         assert not outcome.imported and "another device" in outcome.reason
         assert store.list_assessments() == [] and monitoring.observations(store.conn) == []
