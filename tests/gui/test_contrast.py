@@ -124,3 +124,28 @@ def test_heat_map_cells_are_readable_in_every_palette(themed_app, theme):
     window = themed_app.palette().color(themed_app.palette().ColorRole.Window)
     # on a dark palette the cells are dark too, not light patches glaring out of it
     assert all((f.lightnessF() < 0.5) == (window.lightnessF() < 0.5) for f in fills), theme
+
+
+@pytest.mark.parametrize("theme", sorted(PALETTES))
+def test_verdict_badges_follow_the_palette(qtbot, themed_app, theme):
+    """A verdict badge, as drawn, keeps its text at AA contrast and is deep on a dark palette
+    (not a pale patch); it follows a palette change made after it was shown."""
+    from guidecheck.gui.shell.labels import verdict_badge
+    from guidecheck.gui.shell.theme import restyle
+
+    themed_app.setPalette(PALETTES["light"]())
+    badges = [verdict_badge(v) for v in ("ready", "ready_with_conditions", "not_ready", None)]
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    for badge in badges:
+        badge.setParent(holder)
+    themed_app.setPalette(PALETTES[theme]())
+    restyle(holder)  # what the main window does on a palette change
+    window_colour = themed_app.palette().color(themed_app.palette().ColorRole.Window)
+    for badge in badges:
+        badge.show()
+        qtbot.waitExposed(badge)
+        ratio, background, text = drawn_contrast(badge.grab().toImage(), badge, badge)
+        assert ratio >= AA, (theme, badge.text(), text, background)
+        dark_fill = QColor(background).lightnessF() < 0.5
+        assert dark_fill == (window_colour.lightnessF() < 0.5), (theme, badge.text(), background)

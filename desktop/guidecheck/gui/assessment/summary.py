@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 
 from guidecheck.checklist.model import Assessment, Questionnaire, ScoreResult
 from guidecheck.gui.shell.labels import (
-    badge_style,
     compliance_label,
     reasons_text,
     score_text,
+    set_badge,
     set_scaled_font,
     verdict_text,
 )
@@ -185,7 +185,7 @@ class SummaryScreen(QWidget):
                 )
             )
         self.verdict.setText(verdict_text(result.verdict))
-        self.verdict.setStyleSheet(badge_style(result.verdict))
+        set_badge(self.verdict, result.verdict)
         self.score.setText(
             self.tr("Overall score {score}").format(score=score_text(result.overall))
         )

@@ -26,10 +26,10 @@ from guidecheck.district.heatmap import HeatMap
 from guidecheck.district.overview import OverviewFilter, OverviewRow
 from guidecheck.district.trends import ToolHistory
 from guidecheck.gui.shell.labels import (
-    VERDICT_COLOURS,
     status_text,
     tr,
     use_category_options,
+    verdict_colours,
     verdict_text,
 )
 from guidecheck.gui.shell.theme import is_dark, tone, tone_colour
@@ -160,7 +160,7 @@ class OverviewModel(_Table):
             and row.verdict
             and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole)
         ):
-            background, foreground = VERDICT_COLOURS[row.verdict]
+            background, foreground = verdict_colours(row.verdict)
             return QColor(background if role == Qt.ItemDataRole.BackgroundRole else foreground)
         if column == O_DUE and row.due and role == Qt.ItemDataRole.ForegroundRole:
             return tone_colour("critical")
@@ -361,7 +361,7 @@ class TrendModel(_Table):
             role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole)
             and column == T_VERDICT
         ):
-            background, foreground = VERDICT_COLOURS[point.record.verdict]
+            background, foreground = verdict_colours(point.record.verdict)
             return QColor(background if role == Qt.ItemDataRole.BackgroundRole else foreground)
         return None
 
