@@ -233,7 +233,7 @@ class ConflictsPanel(QWidget):
         # keep room beside them on a small screen.
         header = self.view.verticalHeader()
         header.setMaximumWidth(header.fontMetrics().averageCharWidth() * 36)
-        header.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # the number and the start read
         titles = self.view.horizontalHeader()  # "Version 1 (shown now)" wraps, not clipped
         titles.setDefaultAlignment(
             Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value)
