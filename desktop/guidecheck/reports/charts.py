@@ -72,7 +72,9 @@ def domain_chart_drawing(
     bar_left = label_width + 8 * k
     # room right of the bars for the widest score text this chart writes
     values = [_value_text(score, limits) for score in scores]
-    value_room = max([stringWidth(v, bold, font_size) for v in values] + [VALUE_ROOM * k * 0.3])
+    value_room = max(
+        [float(stringWidth(v, bold, font_size)) for v in values] + [VALUE_ROOM * k * 0.3]
+    )
     bar_span = max(width - bar_left - value_room - 10 * k, 60.0 * k)
     height = AXIS_SPACE * k + row_height * max(len(labels), 1) + 4 * k
     drawing = Drawing(width, height)
