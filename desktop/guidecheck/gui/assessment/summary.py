@@ -155,8 +155,9 @@ class SummaryScreen(QWidget):
         self.chart.setAccessibleName(self.tr("Domain score chart"))
         self._chart_inputs: tuple[list[str], list[float | None], Thresholds] | None = None
         self._chart_drawn = False  # reportlab is loaded once the first chart came back
-        # The chart and its legend scroll together when large text on a netbook makes them
-        # taller than the room left (they never overlap or get cut).
+        # The chart and its legend scroll together in their own area when many parts or large
+        # text make them taller than the room left (never pushing the buttons off a 1024×600
+        # screen, never overlapping).
         self.chart_area = QScrollArea(self)
         self.chart_area.setWidgetResizable(True)
         self.chart_area.setFrameShape(QFrame.Shape.NoFrame)
