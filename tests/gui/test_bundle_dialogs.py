@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
 from guidecheck.bundles import keys
 from guidecheck.checklist.model import Profile
@@ -156,9 +156,10 @@ def test_import_dialog_gives_the_bundle_list_the_room(qtbot, tmp_path, qapp):
     apply_text_scale(qapp, 150)
     try:
         runner = make_runner(tmp_path / "hub")
-        dialog = ImportDialog(None, tmp_path / "hub", runner)
-        qtbot.addWidget(dialog)
-        dialog.resize(1000, 560)
+        hub_window = QWidget()  # the window the dialog opens over: a netbook's whole screen
+        qtbot.addWidget(hub_window)
+        hub_window.resize(1024, 600)
+        dialog = ImportDialog(hub_window, tmp_path / "hub", runner)
         dialog.show()
         qtbot.waitExposed(dialog)
         dialog.places.set_folder(stick)

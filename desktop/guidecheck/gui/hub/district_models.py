@@ -367,9 +367,9 @@ class TrendModel(_Table):
 
 
 def changed_text(stamp: str) -> str:
-    """ "2026-03-04 10:12:33" from a stored ISO time (the whole stamp in the tooltip)."""
+    """ "2026-03-04 10:12" from a stored ISO time (the whole stamp, seconds too, in the tooltip)."""
     if len(stamp) >= 16 and stamp[10] == "T":
-        return f"{stamp[:10]} {stamp[11:19]}"
+        return f"{stamp[:10]} {stamp[11:16]}"
     return stamp
 
 

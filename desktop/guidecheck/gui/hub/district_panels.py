@@ -232,7 +232,7 @@ class ConflictsPanel(QWidget):
         # Question texts label the rows: cap them (elided, whole in the tooltip) so the versions
         # keep room beside them on a small screen.
         header = self.view.verticalHeader()
-        header.setMaximumWidth(header.fontMetrics().averageCharWidth() * 36)
+        header.setMaximumWidth(header.fontMetrics().averageCharWidth() * 28)
         header.setTextElideMode(Qt.TextElideMode.ElideRight)  # the number and the start read
         titles = self.view.horizontalHeader()  # "Version 1 (shown now)" wraps, not clipped
         titles.setDefaultAlignment(

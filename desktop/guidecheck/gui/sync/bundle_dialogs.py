@@ -348,6 +348,13 @@ class ImportDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        # Tall enough for the bundle list to show many bundles: most of the window it opens over
+        # (or of the screen), never taller than the screen.
+        available = self.screen().availableGeometry().height()
+        over = parent.window().height() if parent is not None else available
+        self.resize(
+            self.sizeHint().width(), max(self.sizeHint().height(), int(min(over, available) * 0.9))
+        )
         self.scan_button.clicked.connect(self.scan)
         self.buttons.accepted.connect(self.import_selected)
         self.buttons.rejected.connect(self.reject)
