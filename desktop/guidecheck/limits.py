@@ -14,6 +14,8 @@ EXPRESSION_DEPTH = 32  # nesting depth of one condition
 ANSWER_TEXT = 10_000  # characters in one text answer
 PROFILE_FIELD = 500  # characters in one assessment profile field (facility, tool, names)
 ANSWERS_FILE_BYTES = 5 * 1024 * 1024  # an answers file imported into an assessment
+MONITORING_TEXT = 2000  # characters in what happened / what was done of a monitoring observation
+MONITORING_COUNT = 1_000_000  # uses or overrides of one AI tool in one month
 
 BUNDLE_MANIFEST_BYTES = 64 * 1024  # a bundle's signed manifest
 # A bundle's payload once decompressed: 32 MiB (a clinic's whole history is a few MB); held as

@@ -169,7 +169,7 @@ LAYERS = (
     ("cli", "selftest"),
     ("interop",),
     ("district",),
-    ("reports", "bundles"),
+    ("reports", "bundles", "monitoring"),
     ("storage",),
     ("checklist",),
     ("atomic", "canonical", "limits", "fileops", "errors", "i18n", "paths", "logs", "safetext", ""),

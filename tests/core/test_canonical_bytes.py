@@ -41,16 +41,21 @@ def test_manifest_bytes_are_unchanged():
 
 
 def test_payload_bytes_are_unchanged():
-    payload = Payload([{"code": "KSM", "name": "Clínica"}], [], [], [BODY], [])
-    assert (
-        payload.to_json()
-        == (
-            '{"assessments":[{"answers":[{"item_id":"q2","note":"née «ok»","value_json":"3.5"}],'
-            '"id":"a1","profile_json":"{\\"facility_name\\": \\"Clínica São João\\"}","replaces":null,'
-            '"revision":2,"status":"final"}],"audit":[],"facilities":[{"code":"KSM","name":"Clínica"}],'
-            '"questionnaire_versions":[],"tools":[]}'
-        ).encode()
+    payload = Payload([{"code": "KSM", "name": "Clínica"}], [], [], [BODY], [], format=1)
+    format_1 = (
+        '{"assessments":[{"answers":[{"item_id":"q2","note":"née «ok»","value_json":"3.5"}],'
+        '"id":"a1","profile_json":"{\\"facility_name\\": \\"Clínica São João\\"}","replaces":null,'
+        '"revision":2,"status":"final"}],"audit":[],"facilities":[{"code":"KSM","name":"Clínica"}],'
+        '"questionnaire_versions":[],"tools":[]}'
     )
+    assert payload.to_json() == format_1.encode()
+    # format 2 (the monitoring log) only adds its two lists, in their sorted place
+    payload = Payload([{"code": "KSM", "name": "Clínica"}], [], [], [BODY], [], format=2)
+    format_2 = format_1.replace(
+        ',"questionnaire_versions"',
+        ',"monitoring_events":[],"monitoring_tallies":[],"questionnaire_versions"',
+    )
+    assert payload.to_json() == format_2.encode()
 
 
 def test_audit_entry_hash_and_stored_text_are_unchanged():

@@ -48,7 +48,9 @@ def test_district_workbook_sheets_read_back(hub, tmp_path):
     summary = build_summary(hub.store, today=TODAY)
     out = write_district_workbook(hub.store, summary, tmp_path / "district.xlsx")
     book = load_workbook(out)
-    assert book.sheetnames == ["Latest assessments", "Answers", "Gaps", "Items", "Charts"]
+    assert book.sheetnames == [
+        "Latest assessments", "Answers", "Gaps", "Items", "Monitoring events", "Monitoring tallies", "Charts",
+    ]  # fmt: skip
     latest = list(book["Latest assessments"].values)
     assert latest[0][:11] == ("Facility code", "Facility", "District", "Region", "AI tool", "Use category", "Date",
                               "Verdict", "Overall score", "Clinical care", "Data protection")  # fmt: skip

@@ -91,7 +91,8 @@ def forge(
 
 def _counts(records: dict[str, Any], fallback: dict[str, int]) -> dict[str, int]:
     counts = dict(fallback)
-    for name in ("facilities", "tools", "assessments", "audit", "questionnaire_versions"):
+    for name in ("facilities", "tools", "assessments", "audit", "questionnaire_versions",
+                 "monitoring_events", "monitoring_tallies"):  # fmt: skip
         if isinstance(records.get(name), list):
             counts[name] = len(records[name])
     try:

@@ -314,7 +314,19 @@ def _crafted(kit: Kit) -> dict[str, bytes]:
         "manifest format as text (re-signed)": forge(
             kit, manifest_edit=lambda b: b | {"format": "1"}
         ),
-        "manifest format 2 (re-signed)": forge(kit, manifest_edit=lambda b: b | {"format": 2}),
+        "manifest format 3 (re-signed)": forge(kit, manifest_edit=lambda b: b | {"format": 3}),
+        "manifest format 1 in a format 2 file (re-signed)": forge(
+            kit, manifest_edit=lambda b: b | {"format": 1}
+        ),
+        "monitoring severity 'fatal' (re-signed)": forge(
+            kit, records=_with_event(kit, severity="fatal")
+        ),
+        "monitoring event from another device (re-signed)": forge(
+            kit, records=_with_event(kit, origin_device="another-laptop")
+        ),
+        "monitoring event for an unknown tool (re-signed)": forge(
+            kit, records=_with_event(kit, tool_id="no-such-tool")
+        ),
         "manifest device id with a path (re-signed)": forge(
             kit, manifest_edit=lambda b: b | {"device_id": "../../etc/passwd"}
         ),
@@ -464,7 +476,11 @@ CRAFTED = [
     "manifest negative size (re-signed)",
     "manifest size true (re-signed)",
     "manifest format as text (re-signed)",
-    "manifest format 2 (re-signed)",
+    "manifest format 3 (re-signed)",
+    "manifest format 1 in a format 2 file (re-signed)",
+    "monitoring severity 'fatal' (re-signed)",
+    "monitoring event from another device (re-signed)",
+    "monitoring event for an unknown tool (re-signed)",
     "manifest device id with a path (re-signed)",
     "manifest date in words (re-signed)",
     "manifest extra field (re-signed)",
@@ -499,6 +515,19 @@ CRAFTED = [
     "facility pointing nowhere (re-signed)",
     "counts that lie (re-signed)",
 ]
+
+
+def _with_event(kit: Kit, **changes: object) -> dict:
+    """The newer bundle's records plus one monitoring event, changed as given."""
+    records = kit.records()
+    assessment = records["assessments"][0]
+    stamp = "2026-11-01T08:00:00.000Z"
+    event = {"id": "6f0c0b8e-0000-4000-8000-000000000001", "facility_code": assessment["facility_code"],
+             "tool_id": assessment["tool_id"], "date": "2026-11-01", "kind": "near_miss", "severity": "minor",
+             "what_happened": "Near miss", "action_taken": "", "recorded_by": "", "created_at": stamp,
+             "updated_at": stamp, "origin_device": assessment["origin_device"]}  # fmt: skip
+    records["monitoring_events"] = [event | changes]
+    return records
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,7 @@ from guidecheck.bundles.manifest import Manifest
 from guidecheck.bundles.payload import COLUMNS, Payload
 from guidecheck.canonical import canonical_json, canonical_sha256
 from guidecheck.i18n import _
+from guidecheck.monitoring import bundle as monitoring
 from guidecheck.safetext import for_terminal
 
 # Carried by the payload format but decided by the hub alone: ignored on import, never in a variant.
@@ -46,6 +47,7 @@ class ApplyResult:
         0  # facilities, tools, questionnaire versions and audit entries added or changed
     )
     changed_ids: list[str] = field(default_factory=list)
+    monitoring: int = 0  # monitoring events and tallies added or changed (also in other_records)
 
     @property
     def changed(self) -> bool:
@@ -116,6 +118,10 @@ def apply_payload(
         result.changed_ids = sorted(changed | {i for i, sha in before.items() if sha is None})
         result.conflicts = len(_flagged(conn, lineages) - flagged_before)
         result.other_records += _apply_audit(conn, manifest.device_id, payload.audit)
+        result.monitoring = monitoring.apply(
+            conn, manifest.device_id, payload.monitoring_events, payload.monitoring_tallies
+        )
+        result.other_records += result.monitoring
     except sqlite3.IntegrityError as exc:
         raise BundleRefused(
             _(
@@ -145,6 +151,25 @@ def _check_binding(
                 _(
                     "The bundle changes tool {id} of facility {code}, which device {device} is not approved for."
                 ).format(id=for_terminal(tool["id"][:80]), code=row[0], device=device_id)
+            )
+    # A monitoring record names its facility and its tool: the tool must be one of those too.
+    bundled = {t["id"]: t["facility_code"] for t in payload.tools}
+    for record in payload.monitoring_events + payload.monitoring_tallies:
+        code = bundled.get(record["tool_id"])
+        if code is None:
+            row = conn.execute(
+                "SELECT facility_code FROM tools WHERE id = ?", (record["tool_id"],)
+            ).fetchone()
+            code = row[0] if row is not None else record["facility_code"]
+        if code not in allowed or code != record["facility_code"]:
+            raise BundleRefused(
+                _(
+                    "The bundle carries a monitoring record for tool {id} of facility {code}, which device {device} is not approved for."
+                ).format(
+                    id=for_terminal(record["tool_id"][:80]),
+                    code=for_terminal(code[:100]),
+                    device=device_id,
+                )
             )
 
 

@@ -23,7 +23,8 @@ from guidecheck.i18n import _
 from guidecheck.safetext import for_terminal
 
 MAGIC = b"GCBUNDLE"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: monitoring records in the payload (see monitoring/bundle.py)
+OLDEST_FORMAT = 1  # older bundles are still read: a newer hub takes what older clinics write
 SUFFIX = ".gcbundle"
 MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "manifest.sig"
@@ -49,6 +50,7 @@ class Container:
     signature: bytes
     payload_name: str
     payload: bytes | memoryview
+    format: int = FORMAT_VERSION
 
     @property
     def encrypted(self) -> bool:
@@ -76,12 +78,7 @@ def unpack(data: bytes) -> Container:
     if len(data) < _HEADER.size or data[: len(MAGIC)] != MAGIC:
         raise BundleRefused(_("The file is not a GuideCheck bundle."))
     _magic, version, count = _HEADER.unpack_from(data, 0)
-    if version != FORMAT_VERSION:
-        raise BundleRefused(
-            _(
-                "The bundle uses format version {version}, which this version of GuideCheck cannot read."
-            ).format(version=version)
-        )
+    check_format(version)
     if count != 3:
         raise BundleRefused(_("The bundle does not have exactly the three expected parts."))
     offset = _HEADER.size
@@ -124,7 +121,18 @@ def unpack(data: bytes) -> Container:
         signature=bytes(signature),
         payload_name=payload_name,
         payload=payload,
+        format=version,
     )
+
+
+def check_format(version: int) -> None:
+    """Refuse a format this GuideCheck cannot read, naming it and the formats it can."""
+    if not OLDEST_FORMAT <= version <= FORMAT_VERSION:
+        raise BundleRefused(
+            _(
+                "The bundle uses format version {version}, but this version of GuideCheck reads formats {oldest} to {newest}; a newer GuideCheck is needed to import it."
+            ).format(version=version, oldest=OLDEST_FORMAT, newest=FORMAT_VERSION)
+        )
 
 
 def _read_name(data: bytes, offset: int) -> tuple[str, int]:

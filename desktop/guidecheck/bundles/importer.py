@@ -64,6 +64,8 @@ class ImportOutcome:
             unchanged=r.unchanged,
             conflicts=r.conflicts,
         )
+        if r.monitoring:
+            text += ", " + _("{n} monitoring records").format(n=r.monitoring)
         if self.already_imported:
             text += " " + _("(already imported)")
         if self.dry_run:

@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from guidecheck import canonical
-from guidecheck.bundles.container import FORMAT_VERSION, PAYLOAD_ENCRYPTED, PAYLOAD_PLAIN
+from guidecheck.bundles.container import (
+    FORMAT_VERSION,
+    PAYLOAD_ENCRYPTED,
+    PAYLOAD_PLAIN,
+    check_format,
+)
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.i18n import _
 
@@ -24,6 +29,15 @@ COUNT_KEYS: tuple[str, ...] = (
     "audit",
     "questionnaire_versions",
 )
+
+
+def count_keys(bundle_format: int) -> tuple[str, ...]:
+    """The record counts a manifest of this format holds (format 2 added the monitoring log)."""
+    from guidecheck.monitoring.bundle import lists_for
+
+    return COUNT_KEYS + lists_for(bundle_format)
+
+
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 _ID = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
@@ -48,6 +62,12 @@ class Manifest:
     since: str | None = None
     format: int = FORMAT_VERSION
 
+    def __post_init__(self) -> None:
+        # exactly the counts this format declares (a missing one is 0), so a manifest built here
+        # equals the same manifest read back
+        counts = {key: int(self.counts.get(key, 0)) for key in count_keys(self.format)}
+        object.__setattr__(self, "counts", counts)
+
     @property
     def short_id(self) -> str:
         return self.bundle_id[:8]
@@ -62,7 +82,7 @@ class Manifest:
             "created_at": self.created_at,
             "app_version": self.app_version,
             "facility_codes": list(self.facility_codes),
-            "counts": {key: int(self.counts.get(key, 0)) for key in COUNT_KEYS},
+            "counts": {key: int(self.counts.get(key, 0)) for key in count_keys(self.format)},
             "payload": {
                 "name": self.payload_name,
                 "sha256": self.payload_sha256,
@@ -89,17 +109,14 @@ def parse_manifest(raw: bytes) -> Manifest:
     if not isinstance(data, dict):
         raise bad
     fmt = data.get("format")
-    if type(fmt) is int and fmt != FORMAT_VERSION:
-        raise BundleRefused(
-            _(
-                "The bundle uses format version {version}, which this version of GuideCheck cannot read."
-            ).format(version=fmt)
-        )
+    if type(fmt) is not int:
+        raise bad
+    check_format(fmt)
     expected = {
         "format", "kind", "bundle_id", "device_id", "device_key", "created_at", "app_version",
         "facility_codes", "counts", "payload", "encrypted_to", "scope", "since",
     }  # fmt: skip
-    if set(data) != expected or data["kind"] != "guidecheck-bundle" or fmt != FORMAT_VERSION:
+    if set(data) != expected or data["kind"] != "guidecheck-bundle":
         raise bad
     if canonical_json(data) != raw:
         raise bad  # one spelling per manifest: what was signed is what is read
@@ -110,7 +127,7 @@ def parse_manifest(raw: bytes) -> Manifest:
         _is_str(data["created_at"], _TIME),
         isinstance(data["app_version"], str) and len(data["app_version"]) <= 40,
         isinstance(data["facility_codes"], list) and len(data["facility_codes"]) <= 1000,
-        isinstance(data["counts"], dict) and set(data["counts"]) == set(COUNT_KEYS),
+        isinstance(data["counts"], dict) and set(data["counts"]) == set(count_keys(fmt)),
         isinstance(data["payload"], dict) and set(data["payload"]) == {"name", "sha256", "size"},
         isinstance(data["encrypted_to"], list) and len(data["encrypted_to"]) <= 8,
         data["scope"] in ("full", "incremental"),
@@ -147,6 +164,7 @@ def parse_manifest(raw: bytes) -> Manifest:
         encrypted_to=tuple(data["encrypted_to"]),
         scope=data["scope"],
         since=data["since"],
+        format=fmt,
     )
 
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from guidecheck import limits
 from guidecheck.bundles.boundedjson import count_tokens, loads_bounded, loads_small
+from guidecheck.bundles.container import FORMAT_VERSION
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.canonical import canonical_json
 from guidecheck.checklist.model import PROFILE_FIELDS
 from guidecheck.i18n import _
+from guidecheck.monitoring import bundle as monitoring
 
 SIGN_OFF_FIELDS: tuple[str, ...] = ("assessor_name", "assessor_role", "facility_head_name", "date")
 
@@ -43,6 +45,7 @@ COLUMNS: dict[str, dict[str, tuple[type, bool]]] = {
               "entity": (str, False), "entity_id": (str, False), "action": (str, False), "field": (str, False),
               "old": (str, True), "new": (str, True), "prev_hash": (str, False), "hash": (str, False)},
 }  # fmt: skip
+COLUMNS.update(monitoring.COLUMNS)  # format 2 added the monitoring log
 LISTS: tuple[str, ...] = ("facilities", "tools", "questionnaire_versions", "assessments", "audit")
 # The same limits as the clinic's store: profile fields 500 characters, notes and text answers
 # 10,000 (a JSON value of such a text, escaped, stays under 64,000). Fields not named: SHORT_TEXT.
@@ -56,6 +59,8 @@ FIELD_LIMITS: dict[tuple[str, str], int] = {
     ("answers", "note"): limits.ANSWER_TEXT,
     ("audit", "old"): 80_000,
     ("audit", "new"): 80_000,
+    ("monitoring_events", "what_happened"): limits.MONITORING_TEXT,
+    ("monitoring_events", "action_taken"): limits.MONITORING_TEXT,
 }
 MAX_TEXT = max(FIELD_LIMITS.values())  # kept for callers that ask for the largest field
 MAX_ANSWERS_PER_ASSESSMENT = limits.BUNDLE_ANSWERS_PER_ASSESSMENT
@@ -76,9 +81,13 @@ class Payload:
     questionnaire_versions: list[dict[str, Any]]
     assessments: list[dict[str, Any]]
     audit: list[dict[str, Any]]
+    monitoring_events: list[dict[str, Any]] = field(default_factory=list)
+    monitoring_tallies: list[dict[str, Any]] = field(default_factory=list)
+    format: int = FORMAT_VERSION
 
     def counts(self) -> dict[str, int]:
-        return {
+        extra = {name: len(getattr(self, name)) for name in monitoring.lists_for(self.format)}
+        return extra | {
             "facilities": len(self.facilities),
             "tools": len(self.tools),
             "assessments": len(self.assessments),
@@ -93,10 +102,11 @@ class Payload:
             {f["code"] for f in self.facilities}
             | {t["facility_code"] for t in self.tools}
             | {a["facility_code"] for a in self.assessments}
+            | {r["facility_code"] for r in self.monitoring_events + self.monitoring_tallies}
         )
 
     def to_json(self) -> bytes:
-        data = {name: getattr(self, name) for name in LISTS}
+        data = {name: getattr(self, name) for name in LISTS + monitoring.lists_for(self.format)}
         return canonical_json(data)
 
 
@@ -126,11 +136,17 @@ def collect(
             (record["id"],),
         )
         record["answers"] = [dict(zip(COLUMNS["answers"], row, strict=True)) for row in rows]
-    tool_ids = sorted({a["tool_id"] for a in assessments})
+    events, tallies = monitoring.collect(conn, since, device_id)
+    monitored_tools, monitored_codes = monitoring.referenced(events, tallies)
+    tool_ids = sorted({a["tool_id"] for a in assessments} | monitored_tools)
     changed = "1" if since is None else "updated_at >= ?2"
     tools = _rows(conn, "tools", f"(id IN (SELECT value FROM json_each(?1)) OR {changed}) ORDER BY id",
                   (json.dumps(tool_ids),) + (() if since is None else (since,)))  # fmt: skip
-    codes = sorted({a["facility_code"] for a in assessments} | {t["facility_code"] for t in tools})
+    codes = sorted(
+        {a["facility_code"] for a in assessments}
+        | {t["facility_code"] for t in tools}
+        | monitored_codes
+    )
     facilities = _rows(conn, "facilities", f"(code IN (SELECT value FROM json_each(?1)) OR {changed}) ORDER BY code",
                        (json.dumps(codes),) + (() if since is None else (since,)))  # fmt: skip
     versions = sorted({(a["questionnaire_id"], a["questionnaire_version"]) for a in assessments})
@@ -143,7 +159,7 @@ def collect(
         )
     ]
     audit = _rows(conn, "audit", "seq > ? ORDER BY seq", (audit_after,))
-    return Payload(facilities, tools, questionnaire_versions, assessments, audit)
+    return Payload(facilities, tools, questionnaire_versions, assessments, audit, events, tallies)
 
 
 def _rows(
@@ -159,14 +175,15 @@ def token_budget(counts: dict[str, int] | None) -> int:
     if counts is None:
         return MAX_TOKENS
     per = {name: 3 * len(COLUMNS[name]) + 4 for name in COLUMNS}
-    names = {"facilities": "facilities", "tools": "tools", "assessments": "assessments",
-             "answers": "answers", "audit": "audit", "questionnaire_versions": "questionnaire_versions"}  # fmt: skip
-    need = 64 + sum(per[names[k]] * int(counts.get(k, 0)) for k in names)
+    need = 64 + sum(per[k] * int(counts.get(k, 0)) for k in COLUMNS)
     return min(need, MAX_TOKENS)
 
 
 def parse_payload(
-    raw: bytes | bytearray, counts: dict[str, int] | None = None, consume: bool = False
+    raw: bytes | bytearray,
+    counts: dict[str, int] | None = None,
+    consume: bool = False,
+    bundle_format: int = FORMAT_VERSION,
 ) -> Payload:
     """Decode and check a received payload's shape; references are checked when it is applied.
 
@@ -185,9 +202,14 @@ def parse_payload(
     data = loads_bounded(
         raw, "utf-8", bad, MAX_TOKENS, MAX_STRING_BYTES, consume=consume, scanned=True
     )
-    if not isinstance(data, dict) or set(data) != set(LISTS) or (surrogates and not _utf8(data)):
+    extra = monitoring.lists_for(bundle_format)
+    if (
+        not isinstance(data, dict)
+        or set(data) != set(LISTS + extra)
+        or (surrogates and not _utf8(data))
+    ):
         raise bad
-    for name in LISTS:
+    for name in LISTS + extra:
         records = data[name]
         if not isinstance(records, list) or not all(_valid(name, r) for r in records):
             raise bad
@@ -219,7 +241,10 @@ def parse_payload(
     for version in data["questionnaire_versions"]:
         if source_sha256(version["source"]) != version["sha256"]:
             raise bad
-    return Payload(*(data[name] for name in LISTS))
+    if extra and not monitoring.valid(data):
+        raise bad
+    records = {name: data[name] for name in LISTS + extra}
+    return Payload(**records, format=bundle_format)
 
 
 def audit_chain_problem(entries: list[dict[str, Any]]) -> int | None:

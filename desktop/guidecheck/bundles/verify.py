@@ -71,6 +71,8 @@ def _open(
     data = holder.pop()
     box = container.unpack(data)
     manifest = parse_manifest(box.manifest)
+    if manifest.format != box.format:
+        raise BundleRefused(_("The bundle's manifest is not valid."))
     try:
         device_public = bytes.fromhex(manifest.device_key)
     except ValueError as exc:  # parse_manifest already checked the hex; kept for safety
@@ -102,7 +104,7 @@ def _open(
     del box, data  # free the file's bytes before the records are built
     payload = None
     if raw is not None:
-        payload = parse_payload(raw, manifest.counts, consume=True)
+        payload = parse_payload(raw, manifest.counts, consume=True, bundle_format=manifest.format)
         del raw
         if payload.counts() != manifest.counts:
             raise BundleRefused(_("The bundle's records do not match the counts in its manifest."))

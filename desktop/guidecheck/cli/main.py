@@ -28,6 +28,7 @@ COMMAND_GROUPS: tuple[str, ...] = (
     "selftest",
     "district",
     "export",
+    "monitor",
 )
 
 

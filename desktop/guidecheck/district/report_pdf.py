@@ -160,6 +160,37 @@ def _story(summary: DistrictSummary, width: float, title: str) -> list[Any]:
     story += [Spacer(1, 10),
               _p(_("Only finalized assessments count; drafts are left out. For each facility and AI tool the latest "
                    "assessment is the newest final, not superseded revision of the most recent assessment."), s.small)]  # fmt: skip
+    story += _monitoring(summary, width, s)
+    return story
+
+
+def _monitoring(summary: DistrictSummary, width: float, s: Any) -> list[Any]:
+    """Monitoring between assessments: serious events first, then events and override rates per tool."""
+    from reportlab.platypus import CondPageBreak, Spacer
+
+    from guidecheck.monitoring.model import kind_label, severity_label
+
+    log = summary.monitoring
+    if log is None or log.empty:
+        return []
+    story: list[Any] = [CondPageBreak(140), _p(_("Monitoring between assessments"), s.heading),
+                        _p(_("What clinics logged about their AI tools: serious events and harm first."), s.small),
+                        Spacer(1, 4)]  # fmt: skip
+    if log.serious_events:
+        rows = [[_p(h, s.cell_bold) for h in (_("Date"), _("Facility · AI tool"), _("Severity · kind"), _("What happened"))]]  # fmt: skip
+        for e in log.serious_events:
+            where = f"{log.facility_names.get(e.facility_code, e.facility_code)} · {e.tool_name}"
+            rows.append([e.date, _p(where, s.cell), _p(f"{severity_label(e.severity)} · {kind_label(e.kind)}", s.cell),
+                         _p(e.what_happened, s.cell)])  # fmt: skip
+        story += [_table(rows, [width * 0.13, width * 0.25, width * 0.2, width * 0.42],
+                         [(n, "#FFEBEE") for n in range(1, len(rows))]), Spacer(1, 6)]  # fmt: skip
+    rows = [[_p(h, s.cell_bold) for h in (_("Facility · AI tool"), _("Events"), _("Serious"), _("Harm"), _("Override rate"))]]  # fmt: skip
+    for r in log.rows:
+        rows.append([_p(f"{r.facility_name} · {r.tool_name}", s.cell), str(r.events), str(r.serious), str(r.harm),
+                     "–" if r.override_rate is None else f"{r.override_rate:.0%}"])  # fmt: skip
+    story.append(
+        _table(rows, [width * 0.46, width * 0.12, width * 0.12, width * 0.12, width * 0.18])
+    )
     return story
 
 

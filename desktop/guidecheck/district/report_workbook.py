@@ -243,8 +243,45 @@ def _write(store: Store, summary: DistrictSummary, target: Any, skipped: list[st
         sheet.append(cells.row(sheet, values))
         count += 1
     _finish(sheet, len(ITEM_HEADERS), count)
+    _monitoring_sheets(book, summary)
     _charts(book, summary)
     book.save(target)
+
+
+def _monitoring_sheets(book: Any, summary: DistrictSummary) -> None:
+    """The clinics' monitoring logs: every event (serious first) and every monthly tally."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from guidecheck.monitoring.model import kind_label, severity_label
+
+    log = summary.monitoring
+    if log is None:
+        return
+
+    def text(sheet: Any, value: str) -> Any:
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"  # a note starting with "=" stays a note, never a formula
+        return cell
+
+    headers = ["Facility code", "Facility", "AI tool", "Date", "Kind", "Severity", "What happened",
+               "What was done", "Recorded by", "Event id"]  # fmt: skip
+    sheet = _sheet(book, _("Monitoring events"), headers)
+    ordered = list(log.serious_events) + [e for e in log.events if not e.is_serious]
+    for e in ordered:
+        sheet.append([e.facility_code, text(sheet, log.facility_names.get(e.facility_code, "")),
+                      text(sheet, e.tool_name), _day(e.date), kind_label(e.kind), severity_label(e.severity),
+                      text(sheet, e.what_happened), text(sheet, e.action_taken), text(sheet, e.recorded_by),
+                      e.id])  # fmt: skip
+    _finish(sheet, len(headers), len(ordered))
+    headers = ["Facility code", "Facility", "AI tool", "Month", "Times used", "Times overruled",
+               "Override rate (%)"]  # fmt: skip
+    sheet = _sheet(book, _("Monitoring tallies"), headers)
+    for t in log.tallies:
+        rate = None if t.override_rate is None else round(100 * t.override_rate, 1)
+        sheet.append([t.facility_code, text(sheet, log.facility_names.get(t.facility_code, "")),
+                      text(sheet, t.tool_name), t.month, t.times_used, t.times_overridden, rate])  # fmt: skip
+    _finish(sheet, len(headers), len(log.tallies))
 
 
 def _charts(book: Any, summary: DistrictSummary) -> None:

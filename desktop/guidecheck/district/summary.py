@@ -53,6 +53,7 @@ class DistrictSummary:
     # Latest assessment per team x tool made with a district-level checklist (`level: district`):
     # listed apart, never mixed into the clinics' overview, heat map, gaps or verdict counts.
     district_level: tuple[Record, ...] = ()
+    monitoring: Any = None  # monitoring.district.DistrictMonitoring: the clinics' monitoring logs
 
     @property
     def facilities_known(self) -> int:
@@ -141,6 +142,12 @@ class DistrictSummary:
         }
 
 
+def district_monitoring(conn: Any, since: str | None) -> Any:
+    from guidecheck.monitoring.district import district_monitoring as build
+
+    return build(conn, since)
+
+
 def build_summary(
     store: Store,
     since: str | None = None,
@@ -161,7 +168,7 @@ def build_summary(
     ).fetchone()[0]
     return DistrictSummary(today.isoformat(), since or "", months, tuple(records), tuple(overview), heatmap,
                            tuple(gaps), tuple(_attention(store, overview, scored, bool(since))), int(conflicts),
-                           tuple(latest_records(team_records)))  # fmt: skip
+                           tuple(latest_records(team_records)), district_monitoring(store.conn, since))  # fmt: skip
 
 
 def _attention(

@@ -60,6 +60,7 @@ class ReportData:
     answers: dict[str, Answer]
     score: ScoreResult
     content_hash: str
+    monitoring: Any = None  # monitoring.since.MonitoringSince: the log since the last assessment
 
     @classmethod
     def from_parts(
@@ -68,9 +69,15 @@ class ReportData:
         assessment: Assessment,
         answers: dict[str, Answer],
         score: ScoreResult,
+        monitoring: Any = None,
     ) -> ReportData:
         return cls(
-            questionnaire, assessment, dict(answers), score, content_hash(assessment, answers)
+            questionnaire,
+            assessment,
+            dict(answers),
+            score,
+            content_hash(assessment, answers),
+            monitoring,
         )
 
     @property
@@ -113,12 +120,14 @@ def build_report_data(store: Store, assessment_id: str) -> ReportData:
     Raises the store's NotFound (a UserError) when the id is unknown.
     """
     from guidecheck.checklist.scoring import score
+    from guidecheck.monitoring.since import since_last_assessment
 
     assessment = store.get_assessment(assessment_id)
     questionnaire = store.questionnaire_for(assessment)
     answers = store.answers(assessment.id)
     result = score(questionnaire, assessment.profile, answers)
-    return ReportData.from_parts(questionnaire, assessment, answers, result)
+    monitoring = since_last_assessment(store.conn, assessment)
+    return ReportData.from_parts(questionnaire, assessment, answers, result, monitoring)
 
 
 def item_score(item: Item, answer: Answer | None) -> float | None:

@@ -22,7 +22,7 @@ from reportlab.platypus import Paragraph as _Paragraph
 from guidecheck.checklist.labels import phase_label
 from guidecheck.checklist.model import Item
 from guidecheck.i18n import _
-from guidecheck.reports import labels
+from guidecheck.reports import labels, pdf_monitoring
 from guidecheck.reports.charts import domain_chart_drawing
 from guidecheck.reports.content import ReportData, item_score
 from guidecheck.reports.pdf_styles import (
@@ -79,8 +79,10 @@ def build_story(data: ReportData, lang: str, width: float) -> list[Any]:
     story += domain_chart(data, lang, width)
     story += how_decided(data, lang, width)
     story += red_flags(data, lang, width)
+    story += pdf_monitoring.for_review(data.monitoring, width)
     story += action_plan(data, lang, width)
     story += answers_by_domain(data, lang, width)
+    story += pdf_monitoring.monitoring_page(data.monitoring, width)
     story += sign_off(data, width)
     story += weights_annex(data, lang, width)
     return story

@@ -24,6 +24,12 @@ TOP_LEVEL = {"questionnaire", "questionnaire_version", "profile", "answers", "si
 
 
 def read_answers_file(path: str | Path) -> dict[str, Any]:
+    data: dict[str, Any] = read_json_file(path)
+    return data
+
+
+def read_json_file(path: str | Path, allow_list: bool = False) -> Any:
+    """A small UTF-8 JSON file holding an object (or, with `allow_list`, a list), or one sentence."""
     path = Path(path)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
@@ -45,7 +51,7 @@ def read_answers_file(path: str | Path) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise UserError(_("{path} is nested too deeply.").format(path=path)) from None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) and not (allow_list and isinstance(data, list)):
         raise UserError(_("{path} must hold a JSON object.").format(path=path))
     return data
 

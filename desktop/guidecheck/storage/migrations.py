@@ -207,6 +207,38 @@ def _m006_enrol_code(device_id: str, public_key: bytes) -> str:
     return " ".join(digits[i : i + 4] for i in range(0, 24, 4))
 
 
+def m007_monitoring_log(db: Database) -> None:
+    """The monitoring log between assessments: observations and monthly tallies (monitoring/).
+
+    Tallies are kept per device, so two laptops counting at one clinic add up instead of
+    overwriting each other at the district."""
+    _run(
+        db,
+        """
+        CREATE TABLE monitoring_events (
+            id TEXT PRIMARY KEY, facility_code TEXT NOT NULL REFERENCES facilities(code),
+            tool_id TEXT NOT NULL REFERENCES tools(id), date TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('wrong_output', 'overridden', 'unavailable',
+                'complaint', 'possible_bias', 'near_miss')),
+            severity TEXT NOT NULL CHECK (severity IN ('none', 'minor', 'serious', 'harm')),
+            what_happened TEXT NOT NULL, action_taken TEXT NOT NULL DEFAULT '',
+            recorded_by TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL, origin_device TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX monitoring_events_tool ON monitoring_events(tool_id, date);
+        CREATE INDEX monitoring_events_updated ON monitoring_events(updated_at);
+        CREATE TABLE monitoring_tallies (
+            tool_id TEXT NOT NULL REFERENCES tools(id), month TEXT NOT NULL,
+            origin_device TEXT NOT NULL, facility_code TEXT NOT NULL REFERENCES facilities(code),
+            times_used INTEGER NOT NULL CHECK (times_used >= 0),
+            times_overridden INTEGER NOT NULL CHECK (times_overridden BETWEEN 0 AND times_used),
+            updated_at TEXT NOT NULL, PRIMARY KEY (tool_id, month, origin_device)
+        );
+        CREATE INDEX monitoring_tallies_updated ON monitoring_tallies(updated_at);
+        """,
+    )
+
+
 STEPS: tuple[Callable[[Database], None], ...] = (
     m001_initial,
     m002_bundles,
@@ -214,6 +246,7 @@ STEPS: tuple[Callable[[Database], None], ...] = (
     m004_variants_clinic_content,
     m005_scores_rules_version,
     m006_trust_device_enrolment,
+    m007_monitoring_log,
 )
 
 

@@ -80,14 +80,24 @@ class AssessmentFlow:
         self._leave_assessment()
         self.set_busy(self.tr("Opening the assessment…"))
 
-        def work(context: TaskContext) -> tuple[Questionnaire, Assessment, dict[str, Any]]:
+        def work(context: TaskContext) -> tuple[Questionnaire, Assessment, dict[str, Any], Any]:
+            from guidecheck.monitoring.since import since_last_assessment
+
             store = context.store
             assessment = store.get_assessment(assessment_id)
-            return store.questionnaire_for(assessment), assessment, store.answers(assessment_id)
+            log = since_last_assessment(store.conn, assessment)
+            return (
+                store.questionnaire_for(assessment),
+                assessment,
+                store.answers(assessment_id),
+                log,
+            )
 
-        def loaded(result: tuple[Questionnaire, Assessment, dict[str, Any]]) -> None:
+        def loaded(result: tuple[Questionnaire, Assessment, dict[str, Any], Any]) -> None:
+            from guidecheck.monitoring.since import monitoring_domain_id
+
             self.set_busy("")
-            questionnaire, assessment, answers = result
+            questionnaire, assessment, answers, log = result
             self.questionnaire, self.assessment = questionnaire, assessment
             if self.binder is not None:
                 self.binder.deleteLater()
@@ -100,6 +110,7 @@ class AssessmentFlow:
             self.binder.saving_changed.connect(self.set_saving)
             self.binder.save_failed.connect(self.show_error)
             self.walkthrough.open(questionnaire, assessment, self.binder)
+            self.walkthrough.set_monitoring(log, monitoring_domain_id(questionnaire))
             if assessment.is_final and screen != "walkthrough":
                 self.show_summary()
             else:

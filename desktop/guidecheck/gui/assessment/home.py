@@ -40,6 +40,7 @@ class HomeScreen(QWidget):
     report_requested = Signal(str)
     export_requested = Signal(str)
     revise_requested = Signal(str)
+    log_requested = Signal()  # "Log an observation" (monitoring_form.py)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +70,12 @@ class HomeScreen(QWidget):
         self.report_button = QPushButton(self.tr("Save &report…"), self)
         self.export_button = QPushButton(self.tr("&Export for district…"), self)
         self.revise_button = QPushButton(self.tr("Re&vise"), self)
+        self.log_button = QPushButton(self.tr("&Log an observation…"), self)
+        self.log_button.setToolTip(
+            self.tr(
+                "Note what the AI tool did: a wrong or overruled result, an outage, a complaint (Ctrl+L)."
+            )
+        )
         self.new_button.setDefault(True)
         for button in (
             self.new_button,
@@ -80,6 +87,8 @@ class HomeScreen(QWidget):
             button.setMinimumHeight(34)
             actions.addWidget(button)
         actions.addStretch(1)
+        self.log_button.setMinimumHeight(34)
+        actions.addWidget(self.log_button)
         outer.addLayout(actions)
 
         self.resume_button = QPushButton(self)
@@ -113,6 +122,7 @@ class HomeScreen(QWidget):
             lambda: self.export_requested.emit(self.selected_id() or "")
         )
         self.revise_button.clicked.connect(lambda: self._emit_selected(self.revise_requested))
+        self.log_button.clicked.connect(self.log_requested)
         self._update_buttons()
 
     @property

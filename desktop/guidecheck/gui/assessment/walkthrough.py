@@ -121,6 +121,11 @@ class WalkthroughScreen(QWidget):
             "background:{warning_bg}; color:{warning_fg}; padding:6px; border-radius:4px;",
         )
         right.addWidget(self.read_only_note)
+        from guidecheck.gui.assessment.monitoring_form import MonitoringSincePanel
+
+        self.monitoring_panel = MonitoringSincePanel(self)
+        self.monitoring_domain: str | None = None
+        right.addWidget(self.monitoring_panel)
         self.stack = QStackedWidget(self)
         right.addWidget(self.stack, 1)
         self.hint = QLabel(
@@ -183,6 +188,7 @@ class WalkthroughScreen(QWidget):
             row.setData(Qt.ItemDataRole.UserRole, domain.id)
             self.domain_list.addItem(row)
         self.domain_list.blockSignals(False)
+        self.set_monitoring(None, None)
         binder.answer_changed.connect(self.refresh)
         profile = assessment.profile
         self.title.setText(f"{profile.facility_name} — {profile.tool_name}")
@@ -289,6 +295,14 @@ class WalkthroughScreen(QWidget):
         last = position == len(self.shown_domains)
         self.next_button.setText(self.tr("Ne&xt →") if not last else self.tr("Ne&xt: review →"))
 
+    def set_monitoring(self, log: object, domain_id: str | None) -> None:
+        """What the monitoring log holds since the last assessment, shown on `domain_id`'s page."""
+        self.monitoring_domain = domain_id
+        self.monitoring_panel.set_log(log)
+        self.monitoring_panel.setVisible(
+            self.monitoring_panel.has_content and self.current_domain() == domain_id
+        )
+
     # -- navigation -----------------------------------------------------------------------------
     def current_domain(self) -> str:
         page = self.stack.currentWidget()
@@ -309,6 +323,9 @@ class WalkthroughScreen(QWidget):
                 self.domain_list.setCurrentRow(row)
                 self.domain_list.blockSignals(False)
         self._update_header()
+        self.monitoring_panel.setVisible(
+            self.monitoring_panel.has_content and domain_id == self.monitoring_domain
+        )
         page.verticalScrollBar().setValue(0)
         if changed:
             self.domain_changed.emit(domain_id)

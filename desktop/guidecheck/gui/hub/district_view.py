@@ -202,6 +202,10 @@ class DistrictHub(QWidget):
         self.tabs.addTab(self.facility, tr("Facility detail"))
         self.conflicts = ConflictsPanel(self.runner, self)
         self.tabs.addTab(self.conflicts, tr("Conflicts"))
+        from guidecheck.gui.hub.monitoring_panel import MonitoringPanel
+
+        self.monitoring = MonitoringPanel(self)
+        self.tabs.addTab(self.monitoring, tr("Monitoring"))
         self.devices = DevicesPanel(path_home(self._path), self.runner, self)
         self.devices_tab = self.tabs.addTab(self.devices, tr("Devices"))
         layout.addWidget(self.tabs, 1)
@@ -323,6 +327,12 @@ class DistrictHub(QWidget):
         self._fill_filters()
         self.facility.set_facilities([(r.facility_code, r.facility_name) for r in summary.overview])
         self.conflicts.set_groups(data.conflicts)
+        self.monitoring.set_log(summary.monitoring)
+        serious = len(summary.monitoring.serious_events) if summary.monitoring else 0
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.monitoring),
+            tr("Monitoring ({n} serious)").format(n=serious) if serious else tr("Monitoring"),
+        )
         self.tabs.setTabText(
             4,
             tr("Conflicts ({n})").format(n=len(data.conflicts))

@@ -84,6 +84,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self._review: ReviewScreen | None = None
         self._finalize: FinalizeScreen | None = None
         self._actions: ReportActions | None = None
+        self._monitoring: Any = None
         self._district: QWidget | None = None
         self._guide: Any = None
         self._first_show = True
@@ -229,11 +230,18 @@ class MainWindow(AssessmentFlow, QMainWindow):
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
+        self.log_action = QAction(self.tr("&Log an observation…"), self)
+        self.log_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.log_action.triggered.connect(self.log_observation)
+        self.tally_action = QAction(self.tr("Monthly &counts for a tool…"), self)
+        self.tally_action.triggered.connect(self.record_tally)
         self.xlsform_action = QAction(self.tr("Import checklist from &Excel…"), self)
         self.xlsform_action.triggered.connect(self.import_xlsform)
         for action in (
             self.new_action,
             self.home_action,
+            self.log_action,
+            self.tally_action,
             self.settings_action,
             self.xlsform_action,
         ):
@@ -284,6 +292,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self.home.report_requested.connect(self.save_report)
         self.home.export_requested.connect(self.export_for_district)
         self.home.revise_requested.connect(self.revise)
+        self.home.log_requested.connect(self.log_observation)
 
     # -- screens, each built on first use ----------------------------------------------------------
     def _add_screen(self, screen: QWidget) -> None:
@@ -444,6 +453,20 @@ class MainWindow(AssessmentFlow, QMainWindow):
 
     def export_for_district(self, assessment_id: str) -> None:
         self.actions_helper.export_for_district(assessment_id)
+
+    @property
+    def monitoring_actions(self) -> Any:
+        if self._monitoring is None:
+            from guidecheck.gui.assessment.monitoring_form import MonitoringActions
+
+            self._monitoring = MonitoringActions(self)
+        return self._monitoring
+
+    def log_observation(self) -> None:
+        self.monitoring_actions.log_observation()
+
+    def record_tally(self) -> None:
+        self.monitoring_actions.record_tally()
 
     def open_settings(self) -> None:
         from guidecheck.gui.shell.dialogs import SettingsDialog
