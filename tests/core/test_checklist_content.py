@@ -34,7 +34,7 @@ ACTORS = (
     "ministry",
     "regulator",
 )
-SUSPEND = {"en": "Suspend use of", "fr": "Suspendre l'utilisation de"}
+SUSPEND = {"en": "Suspend use of", "fr": "Suspendre l'utilisation de", "pt": "Suspender o uso d"}
 TEXT_KEYS = {
     "title",
     "description",
