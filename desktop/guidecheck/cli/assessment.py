@@ -146,7 +146,7 @@ def assessment_as_json(store: Store, assessment_id: str) -> dict[str, Any]:
             {
                 "item": e.item_id,
                 "domain": e.domain_id,
-                "action": e.action.en,
+                "action": e.action.local,
                 "priority": e.priority,
             }
             for e in result.action_plan

@@ -19,7 +19,7 @@ from guidecheck.checklist.labels import use_category_label, verdict_label
 from guidecheck.checklist.scoring import item_credit
 from guidecheck.district.records import Record
 from guidecheck.district.summary import DistrictSummary
-from guidecheck.i18n import _
+from guidecheck.i18n import _, language
 
 # Long form kept to the columns an analysis joins and filters on: every extra column costs about a
 # tenth of the export time at 100,000 rows. Question texts are on the Items sheet (join on item id),
@@ -97,7 +97,7 @@ def item_rows(store: Store, records: Iterable[Record]) -> Iterator[tuple[Any, ..
                 version,
                 item.id,
                 item.domain_id,
-                item.question.en,
+                item.question.local,
                 item.type,
                 item.weight,
                 item.critical,
@@ -105,7 +105,7 @@ def item_rows(store: Store, records: Iterable[Record]) -> Iterator[tuple[Any, ..
 
 
 def write_district_workbook(
-    store: Store, summary: DistrictSummary, path: str | os.PathLike[str]
+    store: Store, summary: DistrictSummary, path: str | os.PathLike[str], lang: str | None = None
 ) -> Path:
     """Write the workbook to `path` in one step; a UserError (one sentence) if it cannot be written."""
     from guidecheck.atomic import atomic_path
@@ -113,7 +113,7 @@ def write_district_workbook(
 
     target = check_writable(path)
     try:
-        with atomic_path(target) as temporary:
+        with atomic_path(target) as temporary, language(lang):
             _write(store, summary, temporary)
     except OSError as exc:
         from guidecheck.errors import UserError

@@ -78,7 +78,7 @@ class ChoiceButtonsEditor(AnswerEditor):
         if compliance:
             options = [(v, label, key, alt) for v, label, key, alt in compliance_options()]
         else:
-            options = [(c.id, c.label.en, str(n + 1), None) for n, c in enumerate(item.choices)]
+            options = [(c.id, c.label.local, str(n + 1), None) for n, c in enumerate(item.choices)]
         for value, label, key, alt in options:
             if compliance:
                 button: QAbstractButton = QPushButton(label, self)
@@ -141,7 +141,7 @@ class MultipleChoiceEditor(AnswerEditor):
         layout.setSpacing(4)
         self.boxes: dict[str, QCheckBox] = {}
         for choice in item.choices:
-            box = QCheckBox(choice.label.en, self)
+            box = QCheckBox(choice.label.local, self)
             self.boxes[choice.id] = box
             layout.addWidget(box)
             box.toggled.connect(self._changed)
@@ -171,9 +171,9 @@ class CheckedLineEditor(AnswerEditor):
         self.field = QLineEdit(self)
         self.field.setMaximumWidth(220)
         layout.addWidget(self.field)
-        self.unit = QLabel(item.unit.en, self)
+        self.unit = QLabel(item.unit.local, self)
         layout.addWidget(self.unit)
-        self.unit.setVisible(bool(item.unit.en))
+        self.unit.setVisible(bool(item.unit.local))
         self.message = QLabel(self)
         self.message.setObjectName("fieldMessage")
         self.message.setStyleSheet("color:#8a1c0f;")

@@ -94,13 +94,13 @@ class NewAssessmentScreen(QWidget):
         for questionnaire in questionnaires:
             count = len(questionnaire.items)
             text = self.tr("{title}\nversion {version} · {count} questions · {source}").format(
-                title=questionnaire.title.en,
+                title=questionnaire.title.local,
                 version=questionnaire.version,
                 count=count,
                 source=questionnaire.guidance_source or questionnaire.id,
             )
             row = QListWidgetItem(text)
-            row.setToolTip(questionnaire.description.en)
+            row.setToolTip(questionnaire.description.local)
             self.questionnaire_list.addItem(row)
         if questionnaires:
             self.questionnaire_list.setCurrentRow(0)

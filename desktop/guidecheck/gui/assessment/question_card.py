@@ -42,7 +42,7 @@ class QuestionCard(QFrame):
         layout.setSpacing(8)
 
         top = QHBoxLayout()
-        self.question = QLabel(f"{number}. {item.question.en}", self)
+        self.question = QLabel(f"{number}. {item.question.local}", self)
         self.question.setWordWrap(True)
         set_scaled_font(self.question, 1.1, bold=True)
         self.question.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -75,7 +75,7 @@ class QuestionCard(QFrame):
         self.guidance.setStyleSheet("background:#eef3f8; border-radius:4px; padding:8px;")
         self.guidance.setVisible(False)
         has_guidance = any(
-            t.en for t in (item.guidance.why, item.guidance.evidence, item.guidance.example)
+            t.local for t in (item.guidance.why, item.guidance.evidence, item.guidance.example)
         )
         self.guidance_toggle.setVisible(has_guidance)
         layout.addWidget(self.guidance_toggle, 0, Qt.AlignmentFlag.AlignLeft)
@@ -94,9 +94,9 @@ class QuestionCard(QFrame):
     def _guidance_html(self) -> str:
         parts = []
         for title, text in (
-            (self.tr("Why this matters"), self.item.guidance.why.en),
-            (self.tr("What counts as evidence"), self.item.guidance.evidence.en),
-            (self.tr("Example"), self.item.guidance.example.en),
+            (self.tr("Why this matters"), self.item.guidance.why.local),
+            (self.tr("What counts as evidence"), self.item.guidance.evidence.local),
+            (self.tr("Example"), self.item.guidance.example.local),
         ):
             if text:
                 parts.append(f"<p><b>{html.escape(title)}:</b> {html.escape(text)}</p>")

@@ -50,7 +50,7 @@ def chart_inputs(
     scores: list[float | None] = []
     for domain in questionnaire.domains:
         if result.domain_progress.get(domain.id, (0, 0))[1]:
-            labels.append(domain.title.en)
+            labels.append(domain.title.local)
             scores.append(result.domains.get(domain.id))
     return labels, scores
 
@@ -202,9 +202,9 @@ class SummaryScreen(QWidget):
                 "high": self.tr("High"),
                 "medium": self.tr("Medium"),
             }.get(entry.priority, entry.priority)
-            question = item.question.en if item else entry.item_id
+            question = item.question.local if item else entry.item_id
             self.plan.addItem(
-                f"[{priority}] {entry.action.en or question}\n   ({question} — {answer})"
+                f"[{priority}] {entry.action.local or question}\n   ({question} — {answer})"
             )
         if not result.action_plan:
             self.plan.addItem(self.tr("Nothing to do: every scored item is fully met."))
