@@ -46,8 +46,8 @@ package: $(STAMP)
 # compile the .mo files the package ships. Translators edit the .po files (docs/translating.md).
 LOCALE := desktop/guidecheck/locale
 translations: $(STAMP)
-	$(BIN)/pybabel extract --no-location --sort-output --project GuideCheck -k _ -k N_ -k ngettext:1,2 -k tr -k translate:2 -o $(LOCALE)/guidecheck.pot desktop/guidecheck
-	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(LOCALE)/guidecheck.pot -d $(LOCALE) -D guidecheck
+	$(BIN)/pybabel extract --no-location --sort-output --project GuideCheck -k _ -k N_ -k ngettext:1,2 -k tr -k translate:2 -w 100 -o $(LOCALE)/guidecheck.pot desktop/guidecheck
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -w 100 -i $(LOCALE)/guidecheck.pot -d $(LOCALE) -D guidecheck
 	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D guidecheck
 
 clean-venv:

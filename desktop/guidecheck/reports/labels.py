@@ -18,7 +18,7 @@ from guidecheck.checklist.labels import (
     verdict_label,
 )
 from guidecheck.checklist.model import Item
-from guidecheck.i18n import _
+from guidecheck.i18n import _, format_number
 from guidecheck.reports.content import ReportData
 
 __all__ = [
@@ -67,14 +67,14 @@ def verdict_explanation(data: ReportData) -> str:
 def percent_number(value: float) -> str:
     """A percentage without a needless '.0', rounded down so 79.96 never reads as 80."""
     floored = math.floor(value * 10 + 1e-9) / 10
-    return f"{floored:.0f}" if floored == int(floored) else f"{floored:.1f}"
+    return format_number(floored, 0 if floored == int(floored) else 1)
 
 
 def percent_text(value: float | None) -> str:
     """'72.5%' or 'no score' for a domain with nothing to score."""
     if value is None:
         return _("no score")
-    return f"{percent_number(value)}%"
+    return _("{n}%").format(n=percent_number(value))  # "72,5 %" in French
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")

@@ -21,14 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guidecheck.checklist.labels import answer_text
 from guidecheck.checklist.model import Assessment, Questionnaire, ScoreResult
 from guidecheck.gui.shell.labels import (
     badge_style,
-    compliance_label,
     score_text,
     set_scaled_font,
     verdict_text,
 )
+from guidecheck.i18n import current_language
 
 CHART_SCALE = 1.3  # the chart is drawn in points for paper; a little larger reads well on screen
 _CLIP = re.compile(r"<clipPath\b.*?</clipPath>", re.DOTALL)
@@ -192,9 +193,10 @@ class SummaryScreen(QWidget):
         self.plan.clear()
         for entry in result.action_plan:
             item = questionnaire.item(entry.item_id)
+            # the answer's words in the screen's language (choice labels too), never its code
             answer = (
-                compliance_label(entry.answer)
-                if isinstance(entry.answer, str)
+                answer_text(item, entry.answer, current_language())
+                if item is not None
                 else str(entry.answer)
             )
             priority = {

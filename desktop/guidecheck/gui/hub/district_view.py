@@ -198,7 +198,7 @@ class DistrictHub(QWidget):
             bar.addWidget(box)
             box.currentIndexChanged.connect(self.apply_filter)
         for edit, name in ((self.date_from, tr("From")), (self.date_to, tr("To"))):
-            edit.setPlaceholderText("YYYY-MM-DD")
+            edit.setPlaceholderText(tr("YYYY-MM-DD"))
             edit.setMaximumWidth(110)
             edit.setAccessibleName(name)
             bar.addWidget(QLabel(name, page))
