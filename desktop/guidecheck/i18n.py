@@ -138,6 +138,8 @@ def format_date(value: _dt.date | str | None, lang: str | None = None) -> str:
 
 def format_number(value: float | int, digits: int = 0, lang: str | None = None) -> str:
     """A number with the language's decimal and grouping signs ("1 234,5" in French)."""
+    if _format_locale(lang) == "en_GB":  # English needs no Babel: keeps start-up light
+        return f"{value:,.{digits}f}"
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")

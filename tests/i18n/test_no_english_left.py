@@ -117,7 +117,15 @@ def test_assessment_flow_has_no_english_left(
     )
     problems += _check(window, "result")
 
-    for name, dialog in (("about", AboutDialog(window)), ("settings", SettingsDialog(window))):
+    from guidecheck.gui.sync.bundle_dialogs import ExportDialog, ImportDialog
+
+    dialogs = (
+        ("about", AboutDialog(window)),
+        ("settings", SettingsDialog(window)),
+        ("export for district", ExportDialog(window, window.home_dir, window.runner)),
+        ("import bundles", ImportDialog(window, window.home_dir, window.runner)),
+    )
+    for name, dialog in dialogs:
         dialog.show()
         qtbot.waitUntil(lambda: window.runner.pending == 0, timeout=10_000)
         problems += _check(dialog, name, NAMES + LANGUAGE_NAMES + (str(home),))
