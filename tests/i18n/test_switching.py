@@ -114,3 +114,20 @@ def test_right_to_left_mirrors_home_and_walkthrough(
     assert x_of(side) + side.width() > window.width() - 40
     assert window.grab().save(str(home / "rtl-walkthrough.png"))
     window.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "pt"])
+def test_the_user_guide_opens_in_the_language_at_the_screens_part(qtbot, switch, home, lang):
+    from guidecheck.gui.help.parts import PARTS_BY_LANGUAGE
+
+    switch(lang)
+    window = _window(qtbot, home, None)
+    guide = window.open_guide("WalkthroughScreen")
+    qtbot.waitUntil(guide.isVisible)
+    headings = guide.heading_titles()
+    for title in PARTS_BY_LANGUAGE[lang].values():  # every screen's part is in the translation
+        assert any(h.startswith(title) for h in headings), title
+    assert guide.current_heading().startswith(PARTS_BY_LANGUAGE[lang]["WalkthroughScreen"])
+    assert PARTS_BY_LANGUAGE[lang]["HomeScreen"] in window.help_link.text()
+    guide.close()
+    window.close()

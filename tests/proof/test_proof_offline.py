@@ -348,7 +348,8 @@ def test_cli_store_reports_and_bundles_run_offline(
 
 def test_desktop_app_runs_offline(monkeypatch, qtbot, tmp_path: Path, who) -> None:
     """The real main window, offscreen: home list, open, answer, review, summary, save a report."""
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
     home = tmp_path / "home"
     with Store(home / "guidecheck.db") as store:
@@ -360,7 +361,15 @@ def test_desktop_app_runs_offline(monkeypatch, qtbot, tmp_path: Path, who) -> No
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *a, **k: (str(report), "PDF (*.pdf)")
     )
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Close)
+
+    def close_the_saved_box() -> None:  # "Report saved: Open / Show in folder / Close"
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            box.button(QMessageBox.StandardButton.Close).click()
+        else:
+            QTimer.singleShot(20, close_the_saved_box)
+
+    QTimer.singleShot(20, close_the_saved_box)
     with no_network(monkeypatch) as attempts:
         window = open_main_window(qtbot, home)
         with qtbot.waitSignal(window.assessment_opened, timeout=15_000):
@@ -372,6 +381,7 @@ def test_desktop_app_runs_offline(monkeypatch, qtbot, tmp_path: Path, who) -> No
         window.show_summary()
         window.save_report(assessment_id)
         qtbot.waitUntil(lambda: report.exists(), timeout=30_000)
+        qtbot.waitUntil(lambda: window.actions_helper.last_choice == "close", timeout=10_000)
         qtbot.waitUntil(lambda: window.runner.pending == 0, timeout=10_000)
         dialog = export_from_window(qtbot, window, assessment_id, stick)
         assert dialog.written is not None and dialog.written.parent == stick

@@ -101,8 +101,9 @@ class FacilityPanel(QWidget):
         for code, name in sorted(set(facilities), key=lambda f: (f[1].casefold(), f[0])):
             self.facility_box.addItem(f"{name} ({code})", code)
         self.facility_box.blockSignals(False)
-        if current:
-            self.show_facility(current)
+        # Never a blank tab: the facility shown before, else the first one in the list.
+        if current or self.facility_box.count():
+            self.show_facility(current or self.facility_box.itemData(0))
 
     def show_facility(self, code: str | None) -> None:
         if not code:

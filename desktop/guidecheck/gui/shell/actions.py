@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QStandardPaths, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from guidecheck.gui.shell.tasks import TaskContext
@@ -30,6 +29,7 @@ class ReportActions(QObject):
         super().__init__(window)
         self.window = window
         self.last_saved: Path | None = None
+        self.last_choice = ""
 
     def save_report(self, assessment_id: str) -> None:
         window = self.window
@@ -82,17 +82,16 @@ class ReportActions(QObject):
         ).failure(failed).run()
 
     def _offer_open(self, path: Path) -> None:
+        from guidecheck.gui.shell.saved_file import offer_saved_file
+
         self.window.set_busy("")
         self.last_saved = Path(path)
-        answer = QMessageBox.question(
+        self.last_choice = offer_saved_file(
             self.window,
             self.tr("Report saved"),
-            self.tr("The report was saved as {path}. Open it now?").format(path=path),
-            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
-            QMessageBox.StandardButton.Open,
+            self.tr("The report was saved as {path}.").format(path=path),
+            Path(path),
         )
-        if answer == QMessageBox.StandardButton.Open:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def export_for_district(self, assessment_id: str) -> None:
         try:

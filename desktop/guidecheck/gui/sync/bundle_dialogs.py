@@ -147,6 +147,9 @@ class ExportDialog(QDialog):
             self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.again_button = QPushButton(self.tr("Export &everything again"), self)
+        self.again_button.setVisible(False)
+        self.again_button.clicked.connect(self.export_everything_again)
         layout = QVBoxLayout(self)
         layout.addWidget(self.key_label)
         layout.addWidget(QLabel(self.tr("Write the bundle to:"), self))
@@ -154,6 +157,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.full)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
+        layout.addWidget(self.again_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.start_export)
         self.buttons.rejected.connect(self.reject)
@@ -192,9 +196,54 @@ class ExportDialog(QDialog):
         )
 
     def start_export(self) -> None:
+        """Check first whether anything changed since the last export: an empty bundle helps
+        nobody, so the person is told before a file is written and offered a full one instead
+        (for a stick that was lost)."""
         folder = self.places.folder()
         if folder is None:
             return
+        if self.full.isChecked():
+            self._write(folder)
+            return
+        self.export_button.setEnabled(False)
+
+        def work(context: Any) -> tuple[str, int] | None:
+            from guidecheck.bundles import ledger
+            from guidecheck.bundles.payload import collect
+
+            store = context.store
+            previous = ledger.last_export(store.conn)
+            if previous is None:
+                return None
+            payload = collect(store.conn, previous[0], previous[1], store.device_id)
+            return previous[0], len(payload.assessments)
+
+        def checked(result: tuple[str, int] | None) -> None:
+            if result is not None and result[1] == 0:
+                self.nothing_new(result[0])
+                self._update_buttons()
+                return
+            self._write(folder)
+
+        self.runner.task(work).success(checked).failure(self._on_failed).run()
+
+    def nothing_new(self, last: str) -> None:
+        self.message.setText(
+            self.tr(
+                "Nothing changed since the last export ({when}): a new bundle would hold no "
+                "assessments, so none was written. If the last stick was lost, export everything "
+                "again."
+            ).format(when=last[:16].replace("T", " "))
+        )
+        self.again_button.setVisible(True)
+
+    def export_everything_again(self) -> None:
+        self.again_button.setVisible(False)
+        self.full.setChecked(True)
+        self.start_export()
+
+    def _write(self, folder: Path) -> None:
+        self.again_button.setVisible(False)
         home, full = self.home, self.full.isChecked()
         self.progress.setValue(0)
         self.progress.setVisible(True)
@@ -261,10 +310,13 @@ class ImportDialog(QDialog):
         self.listed: list[_Listed] = []
         self.outcomes: list[Any] = []
         self.setWindowTitle(self.tr("Import bundles"))
+        # bundle names are long (guidecheck-<facility>-<date>-<id>.gcbundle): room for them
+        self.setMinimumWidth(min(760, self.fontMetrics().averageCharWidth() * 100))
         self.places = _PlacePicker(self, self.tr("Choose the folder holding the bundles"))
         self.scan_button = QPushButton(self.tr("Scan"), self)
         self.files = QListWidget(self)
         self.files.setAccessibleName(self.tr("Bundle files"))
+        self.files.setWordWrap(True)
         self.progress = QProgressBar(self)
         self.progress.setVisible(False)
         self.message = QLabel(self)
