@@ -81,3 +81,23 @@ def test_compiled_catalogue_matches_the_po_file(lang):
         m.id for m in _catalogue(lang) if m.id and compiled.gettext(str(m.id)) != str(m.string)
     ]
     assert stale == [], f"{lang}: .mo is older than .po (run make translations): {stale[:5]}"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_translated_user_guide_follows_the_english_one(lang):
+    """Same parts, same pictures (in the language's folder), packaged copy identical: when the
+    English guide gains a part or a picture, its translations must follow."""
+    import re as regex
+
+    from guidecheck.gui.help.guide import GUIDE
+
+    docs = LOCALE_DIR.parents[2] / "docs"
+    english = (docs / "user-guide.md").read_text("utf-8")
+    translated = (docs / f"user-guide.{lang}.md").read_text("utf-8")
+    heading = regex.compile(r"^#+ ", regex.MULTILINE)
+    image = regex.compile(r"\]\(screenshots/([^)]+)\)")
+    assert len(heading.findall(translated)) == len(heading.findall(english))
+    assert image.findall(translated) == [f"{lang}/{name}" for name in image.findall(english)]
+    assert GUIDE.with_name(f"user-guide.{lang}.md").read_text("utf-8") == translated
+    for name in image.findall(translated):
+        assert (GUIDE.parent / "screenshots" / name).is_file(), name
