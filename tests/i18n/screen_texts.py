@@ -37,6 +37,17 @@ TAG = re.compile(r"<[^>]+>|&[a-z]+;")
 CODE = re.compile(r"'[a-z_.…]+'|`[^`]*`|guidecheck [a-z -]+|--[a-z]+")
 
 
+# Everyday English words, so a hard-coded string never marked for translation is caught too.
+COMMON_ENGLISH = frozenset(
+    """the and for with from your this that these those are was were has have had not yes
+    all any new open save back next close cancel done when what which who why how where there
+    here will would should could can cannot must may about after before again also only into
+    than then them they their our you his her its one two three first last more most some such
+    each every other please click choose select file folder name date time year month week day
+    help settings quit home report assessment answer question questions answers""".split()
+)
+
+
 @cache
 def english_only_words() -> frozenset[str]:
     english: set[str] = set()
@@ -48,7 +59,7 @@ def english_only_words() -> frozenset[str]:
                     continue
                 english.update(_words(str(message.id)))
                 translated.update(_words(str(message.string)))
-    return frozenset(english - translated)
+    return frozenset((english | COMMON_ENGLISH) - translated)
 
 
 def _words(text: str) -> set[str]:

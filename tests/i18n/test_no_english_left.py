@@ -118,12 +118,15 @@ def test_assessment_flow_has_no_english_left(
     problems += _check(window, "result")
 
     from guidecheck.gui.sync.bundle_dialogs import ExportDialog, ImportDialog
+    from guidecheck.gui.sync.interop_dialogs import NationalExportDialog, XlsformImportDialog
 
     dialogs = (
         ("about", AboutDialog(window)),
         ("settings", SettingsDialog(window)),
         ("export for district", ExportDialog(window, window.home_dir, window.runner)),
         ("import bundles", ImportDialog(window, window.home_dir, window.runner)),
+        ("export for national systems", NationalExportDialog(window, window.runner)),
+        ("checklist from Excel", XlsformImportDialog(window, window.runner)),
     )
     for name, dialog in dialogs:
         dialog.show()

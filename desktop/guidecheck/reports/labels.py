@@ -5,20 +5,21 @@ Kept apart from the writers so the PDF, the workbook and the tests print exactly
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import date
 
 from guidecheck.checklist.labels import (
     answer_text,
     compliance_label,
+    format_percent,
+    percent_digits,
     priority_label,
     status_label,
     use_category_label,
     verdict_label,
 )
 from guidecheck.checklist.model import Item
-from guidecheck.i18n import _, format_number
+from guidecheck.i18n import _
 from guidecheck.reports.content import ReportData
 
 __all__ = [
@@ -65,16 +66,14 @@ def verdict_explanation(data: ReportData) -> str:
 
 
 def percent_number(value: float) -> str:
-    """A percentage without a needless '.0', rounded down so 79.96 never reads as 80."""
-    floored = math.floor(value * 10 + 1e-9) / 10
-    return format_number(floored, 0 if floored == int(floored) else 1)
+    """A percentage without a needless '.0' or '%', cut so 79.96 never reads as 80 (the core's
+    one formatter, `checklist.labels.format_percent`), with the language's decimal sign."""
+    return percent_digits(value)
 
 
 def percent_text(value: float | None) -> str:
     """'72.5%' or 'no score' for a domain with nothing to score."""
-    if value is None:
-        return _("no score")
-    return _("{n}%").format(n=percent_number(value))  # "72,5 %" in French
+    return format_percent(value, _("no score"))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")

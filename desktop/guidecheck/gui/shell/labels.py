@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from guidecheck.checklist import labels as words
 from guidecheck.checklist.labels import compliance_label, status_label
 from guidecheck.checklist.model import USE_CATEGORIES
-from guidecheck.i18n import _, format_number
 
 __all__ = ["compliance_label", "status_label"]
 
@@ -58,10 +57,10 @@ def use_category_options() -> list[tuple[str, str]]:
 
 
 def score_text(score: float | None) -> str:
-    """'72%' in English, '72 %' in French: the language's own way of writing a percentage."""
-    if score is None:
-        return "–"
-    return _("{n}%").format(n=format_number(round(score)))
+    """The core's one percent formatter: cut to one decimal, so 79.96 reads 79.9%, never 80%."""
+    from guidecheck.checklist.labels import format_percent
+
+    return format_percent(score)
 
 
 def badge_style(verdict: str | None) -> str:
