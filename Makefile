@@ -43,11 +43,14 @@ package: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,package]'
 	$(BIN)/python packaging/build.py
 
-# Refresh the core's message template and catalogues (Babel); translators edit locale/*/LC_MESSAGES/*.po.
+# One gettext catalogue per language for the core, the CLI, the reports and the screens (self.tr is
+# routed to it): extract every marked string, merge it into each locale/<lang>/LC_MESSAGES/guidecheck.po,
+# compile the .mo files the package ships. Translators edit the .po files (docs/translating.md).
+LOCALE := desktop/guidecheck/locale
 translations: $(STAMP)
-	$(BIN)/pybabel extract --no-location --sort-output --project GuideCheck -o desktop/guidecheck/locale/guidecheck.pot desktop/guidecheck --ignore-dirs=gui
-	$(BIN)/pybabel update --no-fuzzy-matching -i desktop/guidecheck/locale/guidecheck.pot -d desktop/guidecheck/locale -D guidecheck
-	$(BIN)/pybabel compile -d desktop/guidecheck/locale -D guidecheck
+	$(BIN)/pybabel extract --no-location --sort-output --project GuideCheck -k _ -k N_ -k ngettext:1,2 -k tr -k translate:2 -w 100 -o $(LOCALE)/guidecheck.pot desktop/guidecheck
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -w 100 -i $(LOCALE)/guidecheck.pot -d $(LOCALE) -D guidecheck
+	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D guidecheck
 
 clean-venv:
 	rm -rf $(VENV)

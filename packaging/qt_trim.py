@@ -1,8 +1,9 @@
 """Which of PySide6's files go into the clinic package: the Qt modules and plugins the app uses.
 
 PyInstaller's Qt hooks collect every plugin a module *might* need and every translation. GuideCheck
-is a QtWidgets app (plus QtSvg for icons and the score chart) that ships no Qt translations, so
-everything else is dropped here, keeping the zip small enough for a USB stick and a slow download.
+is a QtWidgets app (plus QtSvg for icons and the score chart) that carries its own copies of the
+three Qt translations it needs (guidecheck/locale/qt/, kept: outside PySide6/), so everything else
+is dropped here, keeping the zip small enough for a USB stick and a slow download.
 The spec file applies `keep()` to PyInstaller's binaries and datas; `python packaging/build.py`
 then checks on Linux that no kept library lost a dependency.
 """

@@ -295,4 +295,5 @@ def test_reasons_are_translated(home: Path, tmp_path: Path) -> None:
     made, data = assess(home, tmp_path, answers(eqt_groups="no", eqt_language="no"))
     shown = run(home, "assessment", "show", data["id"], "--json", env={"GUIDECHECK_LANG": "fr"})
     reasons = json.loads(shown.stdout)["verdict_reasons"]
-    assert reasons == ["Equity and inclusion est à 0%, sous le plancher de 25%."]
+    # French writes a percentage with a (non-breaking) space before the sign
+    assert reasons == ["Equity and inclusion est à 0\u00a0%, sous le plancher de 25\u00a0%."]

@@ -74,7 +74,7 @@ def test_draft_watermark_only_on_drafts(make_report, tmp_path):
     final_text = flat(" ".join(final_pages))
     assert verdict_label("ready") in final_text
     assert "No red flags" in final_text
-    assert "Signed off on 2026-11-21." in final_text
+    assert "Signed off on 21 Nov 2026." in final_text  # dates are written for the language
     assert "Dr. Aminata Diallo" in final_text
     assert "This is a draft" in flat(" ".join(draft_pages))
 

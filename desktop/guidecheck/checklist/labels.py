@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from guidecheck.checklist.model import Item
-from guidecheck.i18n import _
+from guidecheck.i18n import _, format_number
 
 
 def cut_percent(value: float | None) -> float | None:
@@ -23,8 +23,13 @@ def format_percent(value: float | None, missing: str = "–") -> str:
     79.96 reads "79.9%" and never "80%"; whole numbers drop the ".0" ("80%")."""
     if value is None:
         return missing
+    return _("{n}%").format(n=percent_digits(value))  # "79,9 %" in French
+
+
+def percent_digits(value: float) -> str:
+    """The number of `format_percent` without its sign, in the language's way ("79,9" in French)."""
     tenths = math.floor(round(float(value) * 10, 6))
-    return f"{tenths // 10}%" if tenths % 10 == 0 else f"{tenths / 10:.1f}%"
+    return format_number(tenths // 10) if tenths % 10 == 0 else format_number(tenths / 10, 1)
 
 
 def verdict_label(verdict: str | None) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from guidecheck.i18n import current_language
+
 COMPLIANCE_VALUES: tuple[str, ...] = ("yes", "partly", "no", "dont_know", "na")
 COMPLIANCE_SCORES: dict[str, float | None] = {
     "yes": 1.0,
@@ -75,6 +77,11 @@ class Text:
 
     def get(self, lang: str = "en") -> str:
         return self.values.get(lang) or self.en
+
+    @property
+    def local(self) -> str:
+        """In the language messages are in now (`guidecheck.i18n`), English where it is missing."""
+        return self.get(current_language())
 
     def __str__(self) -> str:
         return self.en

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 from guidecheck.checklist.labels import format_percent, verdict_label
 from guidecheck.checklist.model import Questionnaire, Reason, ScoreResult
-from guidecheck.i18n import _
+from guidecheck.i18n import _, current_language
 
 
-def _area(questionnaire: Questionnaire, domain_id: str, lang: str) -> str:
+def _area(questionnaire: Questionnaire, domain_id: str, lang: str | None) -> str:
     domain = questionnaire.domain(domain_id)
-    return domain.title.get(lang) if domain else domain_id
+    return domain.title.get(lang or current_language()) if domain else domain_id
 
 
-def _question(questionnaire: Questionnaire, item_id: str, lang: str) -> str:
+def _question(questionnaire: Questionnaire, item_id: str, lang: str | None) -> str:
+    """The question in `lang` (default: the current language, English where it is missing)."""
     item = questionnaire.item(item_id)
-    return f"“{item.question.get(lang)}”" if item else item_id
+    return f"“{item.question.get(lang or current_language())}”" if item else item_id
 
 
-def reason_text(reason: Reason, questionnaire: Questionnaire, lang: str = "en") -> str:
+def reason_text(reason: Reason, questionnaire: Questionnaire, lang: str | None = None) -> str:
     """One reason as a sentence a nurse can act on."""
     pct = format_percent
     if reason.kind == "red_flags":
@@ -80,7 +81,9 @@ def reason_text(reason: Reason, questionnaire: Questionnaire, lang: str = "en") 
     return reason.kind
 
 
-def reason_texts(result: ScoreResult, questionnaire: Questionnaire, lang: str = "en") -> list[str]:
+def reason_texts(
+    result: ScoreResult, questionnaire: Questionnaire, lang: str | None = None
+) -> list[str]:
     """Every reason for this result's verdict, most important first."""
     return [reason_text(reason, questionnaire, lang) for reason in result.reasons]
 

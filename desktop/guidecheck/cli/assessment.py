@@ -152,7 +152,7 @@ def assessment_as_json(store: Store, assessment_id: str, lang: str = "en") -> di
             {
                 "item": e.item_id,
                 "domain": e.domain_id,
-                "action": e.action.en,
+                "action": e.action.local,
                 "priority": e.priority,
             }
             for e in result.action_plan

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guidecheck.i18n import _
+from guidecheck.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from guidecheck.cli.common import CommandContext
@@ -169,10 +169,10 @@ def cmd_import(context: CommandContext, args: argparse.Namespace) -> int:
         del outcome  # nothing of a file stays in memory while the next one is read
     if held:
         print(
-            _(
-                "{n} file waits for its device's approval: see 'guidecheck device pending'."
-                if held == 1
-                else "{n} files wait for their device's approval: see 'guidecheck device pending'."
+            ngettext(  # both forms in the catalogue: a conditional inside _() extracts as one
+                "{n} file waits for its device's approval: see 'guidecheck device pending'.",
+                "{n} files wait for their device's approval: see 'guidecheck device pending'.",
+                held,
             ).format(n=held),
             file=sys.stderr,
         )

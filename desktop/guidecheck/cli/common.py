@@ -99,6 +99,27 @@ def _unexpected(context: CommandContext, args: argparse.Namespace) -> int:
     return EXIT_ERROR
 
 
+def add_language_option(parser: argparse.ArgumentParser) -> None:
+    """`--lang en|fr|pt`: the language of the output (default: $GUIDECHECK_LANG, else English)."""
+    from guidecheck.i18n import SHIPPED_LANGUAGES
+
+    parser.add_argument(
+        "--lang",
+        choices=SHIPPED_LANGUAGES,
+        default=None,
+        help=_("language of the output: checklist text, headings, dates (default: en)"),
+    )
+
+
+def use_language(lang: str | None) -> str:
+    """Switch the whole command to `lang` (None keeps the current one); returns the language used."""
+    from guidecheck.i18n import current_language, set_language
+
+    if lang:
+        set_language(lang)
+    return current_language()
+
+
 def print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
 

@@ -12,7 +12,13 @@ import argparse
 import datetime as dt
 import sys
 
-from guidecheck.cli.common import CommandContext, print_json, print_table
+from guidecheck.cli.common import (
+    CommandContext,
+    add_language_option,
+    print_json,
+    print_table,
+    use_language,
+)
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
 
@@ -43,6 +49,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     report.add_argument("--pdf", metavar="OUT.pdf", help=_("write the district PDF here"))
     report.add_argument("--xlsx", metavar="OUT.xlsx", help=_("write the district workbook here"))
     report.add_argument("--title", default="", help=_("title on the PDF's first page"))
+    add_language_option(report)
     report.set_defaults(handler=write_report)
 
     summary = commands.add_parser("summary", help=_("print the district figures"))
@@ -87,6 +94,7 @@ def write_report(context: CommandContext, args: argparse.Namespace) -> int:
     for path in (args.pdf, args.xlsx):
         if path:
             check_writable(path)  # every target checked before anything is written
+    use_language(args.lang)
     store = context.store()
     summary = build_summary(store, since=args.since)
     if args.pdf:

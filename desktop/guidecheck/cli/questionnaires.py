@@ -7,7 +7,14 @@ import sys
 from typing import Any
 
 from guidecheck.checklist.model import Questionnaire
-from guidecheck.cli.common import EXIT_BAD_INPUT, CommandContext, print_json, print_table
+from guidecheck.cli.common import (
+    EXIT_BAD_INPUT,
+    CommandContext,
+    add_language_option,
+    print_json,
+    print_table,
+    use_language,
+)
 from guidecheck.i18n import _
 
 
@@ -29,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show.add_argument("id")
     show.add_argument("--version", dest="qversion")
     show.add_argument("--json", action="store_true")
-    show.add_argument("--lang", default="en")
+    add_language_option(show)
     show.set_defaults(handler=show_questionnaire)
     register_xlsform(commands)
 
@@ -41,7 +48,7 @@ def list_questionnaires(context: CommandContext, args: argparse.Namespace) -> in
     for error in report.errors:
         print(_("Skipped: {error}").format(error=error.message), file=sys.stderr)
     rows = [
-        [q.id, q.version, q.level, q.title.en, str(len(q.items)), str(len(q.domains))]
+        [q.id, q.version, q.level, q.title.local, str(len(q.items)), str(len(q.domains))]
         for q in report.questionnaires
     ]
     if args.json:
@@ -75,24 +82,42 @@ def validate_questionnaire(context: CommandContext, args: argparse.Namespace) ->
             items=len(questionnaire.items),
         )
     )
+    from guidecheck.checklist.translations import coverage
+
+    for share in coverage(questionnaire):
+        if share.missing:
+            print(
+                _("{lang}: {missing} of {total} texts not translated (English is shown)").format(
+                    lang=share.lang, missing=share.missing, total=share.total
+                )
+            )
+        else:
+            print(
+                _("{lang}: all {total} texts translated").format(lang=share.lang, total=share.total)
+            )
     return 0
 
 
 def show_questionnaire(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.storage.catalog import find_questionnaire
 
+    lang = use_language(args.lang)
     questionnaire = find_questionnaire(args.id, args.qversion)
-    data = questionnaire_as_json(questionnaire, args.lang)
+    data = questionnaire_as_json(questionnaire, lang)
     if args.json:
         print_json(data)
         return 0
-    print(f"{questionnaire.title.get(args.lang)} ({questionnaire.id} {questionnaire.version})")
+    print(f"{questionnaire.title.get(lang)} ({questionnaire.id} {questionnaire.version})")
     for domain in data["domains"]:
         print(f"\n{domain['title']} [{domain['id']}]")
         for item in domain["items"]:
             flag = " !" if item["critical"] else ""
             print(
-                f"  {item['id']}{flag} ({item['type']}, weight {item['weight']:g}) {item['question']}"
+                f"  {item['id']}{flag} ("
+                + _("{type}, weight {weight}").format(
+                    type=item["type"], weight=f"{item['weight']:g}"
+                )
+                + f") {item['question']}"
             )
     return 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from guidecheck.cli.common import CommandContext
+from guidecheck.cli.common import CommandContext, add_language_option, use_language
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
 
@@ -16,21 +16,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("id", help=_("assessment id (or a unique prefix of at least 6 characters)"))
     parser.add_argument("--pdf", metavar="OUT.pdf", help=_("write the PDF report here"))
     parser.add_argument("--xlsx", metavar="OUT.xlsx", help=_("write the Excel workbook here"))
-    parser.add_argument(
-        "--lang",
-        default="en",
-        help=_("language of the report: questionnaire text and headings (default: en)"),
-    )
+    add_language_option(parser)
     parser.set_defaults(handler=write_reports)
 
 
 def write_reports(context: CommandContext, args: argparse.Namespace) -> int:
-    from guidecheck.i18n import set_language
     from guidecheck.reports.content import build_report_data
     from guidecheck.reports.exporters import PdfExporter, WorkbookExporter
     from guidecheck.reports.files import check_writable
 
-    set_language(args.lang)
+    lang = use_language(args.lang)
     if not args.pdf and not args.xlsx:
         raise UserError(
             _("Say where to write the report with --pdf OUT.pdf, --xlsx OUT.xlsx or both.")
@@ -39,8 +34,8 @@ def write_reports(context: CommandContext, args: argparse.Namespace) -> int:
     jobs = [
         (exporter, check_writable(path))
         for exporter, path in (
-            (PdfExporter(args.lang), args.pdf),
-            (WorkbookExporter(args.lang), args.xlsx),
+            (PdfExporter(lang), args.pdf),
+            (WorkbookExporter(lang), args.xlsx),
         )
         if path
     ]

@@ -170,7 +170,7 @@ def conflict_groups(store: Store) -> list[ConflictGroup]:
         questionnaire = store.stored_questionnaire(
             first.body["questionnaire_id"], first.body["questionnaire_version"]
         )
-        questions = {item.id: item.question.en for item in questionnaire.items}
+        questions = {item.id: item.question.local for item in questionnaire.items}
         groups.append(ConflictGroup(lineage_id, revision, profile.facility_code, profile.facility_name,
                                     profile.tool_name, tuple(options), questions))  # fmt: skip
     return sorted(groups, key=lambda g: (g.facility_name.casefold(), g.key))

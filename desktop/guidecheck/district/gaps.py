@@ -72,8 +72,8 @@ def common_gaps(store: Store, scored: Iterable[Scored], limit: int | None = None
                 details[item_id] = (
                     position,
                     item.domain_id,
-                    domain.title.en if domain else "",
-                    item.question.en,
+                    domain.title.local if domain else "",
+                    item.question.local,
                     item.critical,
                 )
     gaps = [

@@ -202,5 +202,5 @@ def domain_columns(store: Store, records: Iterable[Record]) -> list[tuple[str, s
     columns: dict[str, str] = {}
     for qid, version in sorted(versions, key=lambda k: (-versions[k], k)):
         for domain in store.stored_questionnaire(qid, version).domains:
-            columns.setdefault(domain.id, domain.title.en)
+            columns.setdefault(domain.id, domain.title.local)
     return list(columns.items())

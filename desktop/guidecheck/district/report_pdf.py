@@ -17,7 +17,7 @@ from guidecheck import __version__
 from guidecheck.checklist.labels import verdict_label
 from guidecheck.checklist.model import Thresholds
 from guidecheck.district.summary import Attention, DistrictSummary
-from guidecheck.i18n import _
+from guidecheck.i18n import _, language
 
 GAP_ROWS = 20
 MARGIN_MM = 17
@@ -33,13 +33,13 @@ REASONS = {
 
 
 def write_district_pdf(
-    summary: DistrictSummary, path: str | os.PathLike[str], title: str = ""
+    summary: DistrictSummary, path: str | os.PathLike[str], title: str = "", lang: str | None = None
 ) -> Path:
     """Write the district PDF to `path` in one step; a UserError if it cannot be written."""
     from guidecheck.reports.files import check_writable, write_atomically
 
     target = check_writable(path)
-    return write_atomically(target, render_district_pdf(summary, title))
+    return write_atomically(target, render_district_pdf(summary, title, lang))
 
 
 MAX_CELL_CHARS = 1000  # a longer text (a facility name is at most 500) is cut, so a row fits a page
@@ -87,7 +87,15 @@ def _table(
     return table
 
 
-def render_district_pdf(summary: DistrictSummary, title: str = "") -> bytes:
+def render_district_pdf(
+    summary: DistrictSummary, title: str = "", lang: str | None = None
+) -> bytes:
+    """The district PDF as bytes, headings in `lang` (default: the current language)."""
+    with language(lang):
+        return _render_district_pdf(summary, title)
+
+
+def _render_district_pdf(summary: DistrictSummary, title: str) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate

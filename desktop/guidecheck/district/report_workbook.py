@@ -20,7 +20,7 @@ from guidecheck.checklist.scoring import item_credit
 from guidecheck.district.records import Record
 from guidecheck.district.summary import DistrictSummary
 from guidecheck.errors import UserError
-from guidecheck.i18n import _
+from guidecheck.i18n import _, language
 from guidecheck.reports import cells
 
 # Long form kept to the columns an analysis joins and filters on: every extra column costs about a
@@ -130,7 +130,7 @@ def item_rows(store: Store, records: Iterable[Record]) -> Iterator[tuple[Any, ..
                 version,
                 item.id,
                 item.domain_id,
-                item.question.en,
+                item.question.local,
                 item.type,
                 item.weight,
                 item.critical,
@@ -142,6 +142,7 @@ def write_district_workbook(
     summary: DistrictSummary,
     path: str | os.PathLike[str],
     skipped: list[str] | None = None,
+    lang: str | None = None,
 ) -> Path:
     """Write the workbook to `path` in one step; a UserError (one sentence) if it cannot be written.
 
@@ -157,7 +158,8 @@ def write_district_workbook(
 
     target = check_writable(path)
     buffer = io.BytesIO()
-    _write(store, summary, buffer, skipped if skipped is not None else [])
+    with language(lang):  # headings in the language asked for, this thread only
+        _write(store, summary, buffer, skipped if skipped is not None else [])
     try:
         write_atomic(target, buffer.getvalue(), overwrite=True)
     except OSError as exc:

@@ -187,7 +187,7 @@ def _attention(
         else:
             entry = by_id[row.assessment_id]
             questionnaire = questionnaire_of(store, entry.record)
-            texts = {item.id: item.question.en for item in questionnaire.items}
+            texts = {item.id: item.question.local for item in questionnaire.items}
             flags = tuple((i, texts.get(i, i)) for i in entry.red_flags)
             if row.verdict == "not_ready":
                 reasons.append("not_ready")

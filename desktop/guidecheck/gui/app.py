@@ -68,24 +68,6 @@ class StartupProbe(QObject):
         self.app.quit()
 
 
-def install_language(app: QApplication, lang: str) -> None:
-    """Qt translation for the screens (gui/translations/guidecheck_<lang>.qm, when shipped) and
-    the core's gettext catalogue for its messages; English needs neither."""
-    if not lang or lang == "en":
-        return
-    from pathlib import Path
-
-    from PySide6.QtCore import QTranslator
-
-    from guidecheck.i18n import set_language
-
-    set_language(lang)
-    translator = QTranslator(app)
-    folder = Path(__file__).with_name("translations")
-    if translator.load(f"guidecheck_{lang}", str(folder)):
-        app.installTranslator(translator)
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """`--home DIR` and `--self-test`; Qt's own options (-style, ...) pass through to Qt."""
     parser = argparse.ArgumentParser(prog="guidecheck-app", description="GuideCheck desktop app")
@@ -141,7 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = crash.install(home)
     settings = AppSettings(home)
     apply_text_scale(app, settings.text_scale)
-    install_language(app, settings.language)
+    from guidecheck.gui.shell.translation import install_language, system_language
+
+    install_language(app, settings.language or system_language())
 
     from guidecheck.gui.shell.main_window import MainWindow
 
@@ -190,12 +174,19 @@ def show_data_place(window: QObject, home: os.PathLike[str] | str, home_arg: str
     from guidecheck.paths import data_home_source
 
     label = QLabel(window)
-    # a deep path must not push the save status off a 1024-pixel screen: shorten its middle
-    shown = label.fontMetrics().elidedText(str(home), Qt.TextElideMode.ElideMiddle, 320)
-    label.setText(data_place_text(shown, data_home_source(home_arg)))
+
+    def fill() -> None:
+        # a deep path must not push the save status off a 1024-pixel screen: shorten its middle
+        shown = label.fontMetrics().elidedText(str(home), Qt.TextElideMode.ElideMiddle, 320)
+        label.setText(data_place_text(shown, data_home_source(home_arg)))
+        label.setToolTip(data_place_text(home, data_home_source(home_arg)))
+
+    fill()
     label.setObjectName("data_place")
-    label.setToolTip(data_place_text(home, data_home_source(home_arg)))
     window.statusBar().addPermanentWidget(label)  # type: ignore[attr-defined]
+    retranslated = getattr(window, "retranslated", None)
+    if retranslated is not None:  # a language switch in Settings: the same words, newly chosen
+        retranslated.connect(fill)
 
 
 if __name__ == "__main__":

@@ -341,11 +341,33 @@ THEMES: tuple[str, ...] = ("light", "dark")
 SCALES: tuple[int, ...] = (100, 150)
 
 
+def render_languages(outdir: Path, questionnaires_folder: Path | None = None) -> list[Path]:
+    """The README set in each translated language, into `outdir/<lang>/` (the translated user
+    guides show these pictures)."""
+    from guidecheck.gui.shell.translation import install_language
+    from guidecheck.i18n import SHIPPED_LANGUAGES
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    saved: list[Path] = []
+    try:
+        for lang in SHIPPED_LANGUAGES:
+            if lang != "en":
+                install_language(app, lang)
+                saved += render_screens(outdir / lang, questionnaires_folder)
+    finally:
+        install_language(app, "en")
+    return saved
+
+
 def render_matrix(outdir: Path, questionnaires_folder: Path | None = None) -> list[Path]:
-    """Every screen at each size, palette and text size, into `outdir/<w>x<h>-<theme>-<scale>/`:
-    the pictures to look at for anything cut off, overlapping or unreadable."""
+    """Every screen in each language at each size, palette and text size, into
+    `outdir/<lang>-<w>x<h>-<theme>-<scale>/`: the pictures to look at for anything cut off,
+    overlapping or unreadable (French and Portuguese words run longer than English ones)."""
     from guidecheck.gui.shell.settings import apply_text_scale
     from guidecheck.gui.shell.theme import PALETTES
+    from guidecheck.gui.shell.translation import install_language
+    from guidecheck.i18n import SHIPPED_LANGUAGES
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -354,26 +376,30 @@ def render_matrix(outdir: Path, questionnaires_folder: Path | None = None) -> li
     scratch = tempfile.TemporaryDirectory()
     hub = build_hub_template(Path(scratch.name) / "hub-sample", questionnaires_folder)
     try:
-        for width, height in SIZES:
-            for theme in THEMES:
-                for scale in SCALES:
-                    app.setPalette(PALETTES[theme]())
-                    apply_text_scale(app, scale)
-                    folder = outdir / f"{width}x{height}-{theme}-{scale}"
-                    saved += render_screens(folder, questionnaires_folder, size=(width, height))
-                    saved += render_hub_screens(
-                        folder, questionnaires_folder, size=(width, height), template=hub
-                    )
+        for lang in SHIPPED_LANGUAGES:
+            install_language(app, lang)
+            for width, height in SIZES:
+                for theme in THEMES:
+                    for scale in SCALES:
+                        app.setPalette(PALETTES[theme]())
+                        apply_text_scale(app, scale)
+                        folder = outdir / f"{lang}-{width}x{height}-{theme}-{scale}"
+                        saved += render_screens(folder, questionnaires_folder, size=(width, height))
+                        saved += render_hub_screens(
+                            folder, questionnaires_folder, size=(width, height), template=hub
+                        )
     finally:
         scratch.cleanup()
         app.setPalette(original)
         apply_text_scale(app, 100)
+        install_language(app, "en")
     return saved
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`screenshots README_DIR [MATRIX_DIR]`: the README set (1366×768, light, 100%), then, with
-    a second folder, every size × palette × text size."""
+    """`screenshots README_DIR [MATRIX_DIR]`: the README set (1366×768, light, 100%) in English,
+    then in each translated language (README_DIR/<lang>/), then, with a second folder, every
+    language × size × palette × text size."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) not in (1, 2):
         print("usage: python -m guidecheck.gui.screenshots OUTDIR [MATRIX_OUTDIR]", file=sys.stderr)
@@ -381,6 +407,8 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(["guidecheck-screenshots"])
     app.setStyle("Fusion")  # the same look everywhere, and Fusion follows dark palettes
     for path in render_screens(Path(args[0])):
+        print(path)
+    for path in render_languages(Path(args[0])):
         print(path)
     if len(args) == 2:
         print(f"{len(render_matrix(Path(args[1])))} pictures in {args[1]}")

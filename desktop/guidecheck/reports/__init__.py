@@ -20,7 +20,9 @@ __all__ = [
 ]
 
 
-def write_assessment_pdf(data: ReportData, path: str | os.PathLike[str], lang: str = "en") -> Path:
+def write_assessment_pdf(
+    data: ReportData, path: str | os.PathLike[str], lang: str | None = None
+) -> Path:
     """Write the assessment PDF to `path`; a UserError (one sentence) if it cannot be written."""
     from guidecheck.reports.pdf import write_assessment_pdf as write
 
@@ -28,7 +30,7 @@ def write_assessment_pdf(data: ReportData, path: str | os.PathLike[str], lang: s
 
 
 def write_assessment_workbook(
-    data: ReportData, path: str | os.PathLike[str], lang: str = "en"
+    data: ReportData, path: str | os.PathLike[str], lang: str | None = None
 ) -> Path:
     """Write the assessment workbook (.xlsx) to `path`; a UserError if it cannot be written."""
     from guidecheck.reports.workbook import write_assessment_workbook as write

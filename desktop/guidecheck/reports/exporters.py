@@ -33,8 +33,11 @@ class Exporter:
     key: ClassVar[str] = ""
     suffix: ClassVar[str] = ""
 
-    def __init__(self, lang: str = "en") -> None:
-        self.lang = lang
+    def __init__(self, lang: str | None = None) -> None:
+        from guidecheck.i18n import current_language
+
+        self.lang = lang or current_language()
+        self.language_name = ""  # shown in the file filter when set: "PDF report — Français"
 
     @property
     def label(self) -> str:
@@ -43,7 +46,8 @@ class Exporter:
     @property
     def file_filter(self) -> str:
         """A file-dialog filter such as 'PDF document (*.pdf)'."""
-        return f"{self.label} (*{self.suffix})"
+        named = f"{self.label} — {self.language_name}" if self.language_name else self.label
+        return f"{named} (*{self.suffix})"
 
     @classmethod
     def options(cls, languages: tuple[str, ...] = ("en",)) -> tuple[ExportOption, ...]:

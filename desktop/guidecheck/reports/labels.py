@@ -12,6 +12,7 @@ from guidecheck.checklist.labels import (
     answer_text,
     compliance_label,
     format_percent,
+    percent_digits,
     priority_label,
     status_label,
     use_category_label,
@@ -81,8 +82,8 @@ def verdict_explanation(data: ReportData) -> str:
 
 def percent_number(value: float) -> str:
     """A percentage without a needless '.0' or '%', cut so 79.96 never reads as 80 (the core's
-    one formatter, `checklist.labels.format_percent`)."""
-    return format_percent(value).removesuffix("%")
+    one formatter, `checklist.labels.format_percent`), with the language's decimal sign."""
+    return percent_digits(value)
 
 
 def percent_text(value: float | None) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from guidecheck import __version__
-from guidecheck.i18n import _
+from guidecheck.i18n import _, language
 from guidecheck.reports import pdf_sections
 from guidecheck.reports.content import ReportData
 from guidecheck.reports.files import check_writable, write_atomically
@@ -24,14 +24,21 @@ MARGIN_MM = 17
 FOOTER_MM = 12
 
 
-def write_assessment_pdf(data: ReportData, path: str | os.PathLike[str], lang: str = "en") -> Path:
+def write_assessment_pdf(
+    data: ReportData, path: str | os.PathLike[str], lang: str | None = None
+) -> Path:
     """Write the report to `path` (replacing it in one step); a UserError if it cannot be written."""
     target = check_writable(path)
     return write_atomically(target, render_pdf(data, lang))
 
 
-def render_pdf(data: ReportData, lang: str = "en") -> bytes:
-    """The report as PDF bytes."""
+def render_pdf(data: ReportData, lang: str | None = None) -> bytes:
+    """The report as PDF bytes, every word in `lang` (default: the current language)."""
+    with language(lang) as chosen:
+        return _render_pdf(data, chosen)
+
+
+def _render_pdf(data: ReportData, lang: str) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate

@@ -21,7 +21,7 @@ from reportlab.platypus import Paragraph as _Paragraph
 
 from guidecheck.checklist.labels import phase_label
 from guidecheck.checklist.model import Item
-from guidecheck.i18n import _
+from guidecheck.i18n import _, format_date
 from guidecheck.reports import labels, pdf_monitoring
 from guidecheck.reports.charts import domain_chart_drawing
 from guidecheck.reports.content import ReportData, item_score
@@ -232,9 +232,9 @@ def cover(data: ReportData, lang: str, width: float) -> list[Any]:
         (_("Intended use"), profile.tool_intended_use),
         (_("Use category"), labels.use_category_label(profile.use_category)),
         (_("Phase"), phase_label(profile.phase) if profile.phase else ""),
-        (_("Deployed since"), profile.tool_date_deployed),
+        (_("Deployed since"), format_date(profile.tool_date_deployed)),
         (_("Assessor"), assessor),
-        (_("Assessment date"), profile.date),
+        (_("Assessment date"), format_date(profile.date)),
         (
             _("Questionnaire"),
             _("{title}, version {version}").format(title=q.title.get(lang), version=q.version),
@@ -407,7 +407,8 @@ def action_plan(data: ReportData, lang: str, width: float) -> list[Any]:
     longest = max(len(entry.action.get(lang)) for entry in entries)
     table = Table(
         rows,
-        colWidths=[width * 0.11, width * 0.41, width * 0.19, width * 0.29],
+        # "Prioridade" and "Priorité" fit on one line at 13 %
+        colWidths=[width * 0.13, width * 0.41, width * 0.19, width * 0.27],
         repeatRows=1,
         splitInRow=int(longest > SPLIT_ROW_CHARS),
         style=TableStyle(commands),
@@ -496,12 +497,12 @@ def sign_off(data: ReportData, width: float) -> list[Any]:
             (_("Date"), blank, "", ""),
         ]
     else:
-        intro = _("Signed off on {date}.").format(date=signed.date)
+        intro = _("Signed off on {date}.").format(date=format_date(signed.date))
         assessor = ", ".join(part for part in (signed.assessor_name, signed.assessor_role) if part)
         rows = [
             (_("Assessor"), assessor, _("Signature"), blank),
             (_("Head of facility"), signed.facility_head_name, _("Signature"), blank),
-            (_("Date"), signed.date, "", ""),
+            (_("Date"), format_date(signed.date), "", ""),
         ]
     table = Table(
         [

@@ -16,7 +16,7 @@ from typing import Any
 
 from guidecheck.checklist.labels import cut_percent
 from guidecheck.checklist.model import Item
-from guidecheck.i18n import _
+from guidecheck.i18n import _, language
 from guidecheck.reports import labels
 from guidecheck.reports.content import ReportData, answer_value_code, item_score
 from guidecheck.reports.files import check_writable, write_atomically
@@ -26,14 +26,20 @@ WRAP_WIDTH = 60  # columns at least this wide wrap their text
 
 
 def write_assessment_workbook(
-    data: ReportData, path: str | os.PathLike[str], lang: str = "en"
+    data: ReportData, path: str | os.PathLike[str], lang: str | None = None
 ) -> Path:
     """Write the workbook to `path` (replacing it in one step); a UserError if it cannot be written."""
     target = check_writable(path)
     return write_atomically(target, render_workbook(data, lang))
 
 
-def render_workbook(data: ReportData, lang: str = "en") -> bytes:
+def render_workbook(data: ReportData, lang: str | None = None) -> bytes:
+    """The workbook as bytes, every word in `lang` (default: the current language)."""
+    with language(lang) as chosen:
+        return _render_workbook(data, chosen)
+
+
+def _render_workbook(data: ReportData, lang: str) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()

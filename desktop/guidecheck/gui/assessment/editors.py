@@ -89,7 +89,7 @@ class ChoiceButtonsEditor(AnswerEditor):
                 if not (v == "na" and item.na_refused)
             ]
         else:
-            options = [(c.id, c.label.en, str(n + 1), None) for n, c in enumerate(item.choices)]
+            options = [(c.id, c.label.local, str(n + 1), None) for n, c in enumerate(item.choices)]
         for value, label, key, alt in options:
             if compliance:
                 button: QAbstractButton = QPushButton(label, self)
@@ -173,7 +173,7 @@ class MultipleChoiceEditor(AnswerEditor):
         layout.setSpacing(4)
         self.boxes: dict[str, QCheckBox] = {}
         for choice in item.choices:
-            box = QCheckBox(choice.label.en, self)
+            box = QCheckBox(choice.label.local, self)
             self.boxes[choice.id] = box
             layout.addWidget(box)
             box.toggled.connect(self._changed)
@@ -203,9 +203,9 @@ class CheckedLineEditor(AnswerEditor):
         self.field = QLineEdit(self)
         self.field.setMaximumWidth(220)
         layout.addWidget(self.field)
-        self.unit = QLabel(item.unit.en, self)
+        self.unit = QLabel(item.unit.local, self)
         layout.addWidget(self.unit)
-        self.unit.setVisible(bool(item.unit.en))
+        self.unit.setVisible(bool(item.unit.local))
         self.message = QLabel(self)
         self.message.setObjectName("fieldMessage")
         themed(self.message, "color:{error};")

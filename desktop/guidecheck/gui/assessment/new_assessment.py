@@ -119,7 +119,7 @@ class NewAssessmentScreen(QWidget):
                 "{title}\n{level} · version {version} · up to {count} questions (only those "
                 "that apply to your tool are asked) · {source}"
             ).format(
-                title=questionnaire.title.en,
+                title=questionnaire.title.local,
                 level=self.tr("for district and national teams")
                 if questionnaire.level == "district"
                 else self.tr("for a clinic"),
@@ -128,7 +128,7 @@ class NewAssessmentScreen(QWidget):
                 source=questionnaire.guidance_source or questionnaire.id,
             )
             row = QListWidgetItem(text)
-            row.setToolTip(questionnaire.description.en)
+            row.setToolTip(questionnaire.description.local)
             self.questionnaire_list.addItem(row)
         if questionnaires:
             ids = [

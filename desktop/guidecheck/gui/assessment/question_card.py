@@ -77,7 +77,7 @@ class QuestionCard(QFrame):
         layout.setSpacing(8)
 
         top = QHBoxLayout()
-        self.question = QLabel(f"{number}. {item.question.en}", self)
+        self.question = QLabel(f"{number}. {item.question.local}", self)
         self.number = str(number)
         self.question.setWordWrap(True)
         set_scaled_font(self.question, 1.1, bold=True)
@@ -117,7 +117,7 @@ class QuestionCard(QFrame):
         )
         self.guidance.setVisible(False)
         has_guidance = any(
-            t.en
+            t.local
             for t in (item.guidance.why, item.guidance.evidence, item.guidance.example, item.basis)
         )
         self.guidance_toggle.setVisible(has_guidance)
@@ -146,15 +146,15 @@ class QuestionCard(QFrame):
         """Number the question as shown (part.question): hidden questions take no number."""
         if number != self.number:
             self.number = number
-            self.question.setText(f"{number} {self.item.question.en}")
+            self.question.setText(f"{number} {self.item.question.local}")
 
     def _guidance_html(self) -> str:
         parts = []
         for title, text in (
-            (self.tr("Why this matters"), self.item.guidance.why.en),
-            (self.tr("What counts as evidence"), self.item.guidance.evidence.en),
-            (self.tr("Example"), self.item.guidance.example.en),
-            (self.tr("Based on"), self.item.basis.en),  # format 2: the source of the item
+            (self.tr("Why this matters"), self.item.guidance.why.local),
+            (self.tr("What counts as evidence"), self.item.guidance.evidence.local),
+            (self.tr("Example"), self.item.guidance.example.local),
+            (self.tr("Based on"), self.item.basis.local),  # format 2: the source of the item
         ):
             if text:
                 parts.append(f"<p><b>{html.escape(title)}:</b> {html.escape(text)}</p>")

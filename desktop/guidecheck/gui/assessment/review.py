@@ -125,7 +125,7 @@ class ReviewScreen(QWidget):
             domain = questionnaire.domain(item.domain_id) if item else None
             if item is None:
                 return item_id
-            return f"{domain.title.en if domain else ''}: {item.question.en}"
+            return f"{domain.title.local if domain else ''}: {item.question.local}"
 
         # Red flags and missing notes first (few, and they matter most); unanswered questions
         # are grouped by domain so a long list never pushes the rest off the screen.
@@ -157,7 +157,7 @@ class ReviewScreen(QWidget):
             value = result.domains.get(domain.id)
             below = value is not None and value < minimum
             text = self.tr("{title}: {score}{below} — {done}/{total} answered").format(
-                title=domain.title.en,
+                title=domain.title.local,
                 score=score_text(value),
                 below=self.tr(" (below the {m:g}% minimum)").format(m=minimum) if below else "",
                 done=done,
@@ -207,7 +207,7 @@ class ReviewScreen(QWidget):
             by_domain.setdefault(item.domain_id if item else "", []).append(item_id)
         for domain_id, items in by_domain.items():
             domain = questionnaire.domain(domain_id)
-            title = domain.title.en if domain else domain_id
+            title = domain.title.local if domain else domain_id
             line = self._line(
                 group,
                 self.tr("{title}: {n} not answered").format(title=title, n=len(items)),

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guidecheck.checklist.labels import answer_text
 from guidecheck.checklist.model import Assessment, Questionnaire, ScoreResult, Thresholds
 from guidecheck.gui.shell.labels import (
-    compliance_label,
     reasons_text,
     score_text,
     set_badge,
@@ -36,6 +36,7 @@ from guidecheck.gui.shell.labels import (
     verdict_text,
 )
 from guidecheck.gui.shell.theme import is_dark
+from guidecheck.i18n import current_language
 
 _CLIP = re.compile(r"<clipPath\b.*?</clipPath>", re.DOTALL)
 CHART_SHARE = 0.6  # of the screen's width, beside the action plan (body stretch 3 : 2)
@@ -80,7 +81,7 @@ def chart_inputs(
     scores: list[float | None] = []
     for domain in questionnaire.domains:
         if result.domain_progress.get(domain.id, (0, 0))[1]:
-            labels.append(domain.title.en)
+            labels.append(domain.title.local)
             scores.append(result.domains.get(domain.id))
     return labels, scores
 
@@ -269,9 +270,10 @@ class SummaryScreen(QWidget):
         self.plan.clear()
         for entry in result.action_plan:
             item = questionnaire.item(entry.item_id)
+            # the answer's words in the screen's language (choice labels too), never its code
             answer = (
-                compliance_label(entry.answer)
-                if isinstance(entry.answer, str)
+                answer_text(item, entry.answer, current_language())
+                if item is not None
                 else str(entry.answer)
             )
             priority = {
@@ -279,9 +281,9 @@ class SummaryScreen(QWidget):
                 "high": self.tr("High"),
                 "medium": self.tr("Medium"),
             }.get(entry.priority, entry.priority)
-            question = item.question.en if item else entry.item_id
+            question = item.question.local if item else entry.item_id
             self.plan.addItem(
-                f"[{priority}] {entry.action.en or question}\n   ({question} — {answer})"
+                f"[{priority}] {entry.action.local or question}\n   ({question} — {answer})"
             )
         if not result.action_plan:
             self.plan.addItem(self.tr("Nothing to do: every scored item is fully met."))

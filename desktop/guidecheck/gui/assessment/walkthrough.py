@@ -184,7 +184,7 @@ class WalkthroughScreen(QWidget):
             page = DomainPage(domain, self.stack)
             self.pages[domain.id] = page
             self.stack.addWidget(page)
-            row = QListWidgetItem(domain.title.en)
+            row = QListWidgetItem(domain.title.local)
             row.setData(Qt.ItemDataRole.UserRole, domain.id)
             self.domain_list.addItem(row)
         self.domain_list.blockSignals(False)
@@ -253,7 +253,7 @@ class WalkthroughScreen(QWidget):
             if total:
                 self.shown_domains.append(domain_id)
             mark = "✔ " if total and done == total else ""
-            title = domain.title.en if domain else domain_id
+            title = domain.title.local if domain else domain_id
             entry.setText(
                 self.tr("{mark}{part}. {title}  ({done}/{total})").format(
                     mark=mark, part=len(self.shown_domains), title=title, done=done, total=total
@@ -282,11 +282,11 @@ class WalkthroughScreen(QWidget):
         position = self.shown_domains.index(domain_id) + 1 if domain_id in self.shown_domains else 0
         self.domain_title.setText(
             self.tr("Part {n} of {count}: {title}").format(
-                n=position, count=len(self.shown_domains), title=domain.title.en
+                n=position, count=len(self.shown_domains), title=domain.title.local
             )
         )
         done, total = self.result.domain_progress.get(domain_id, (0, 0))
-        info = domain.description.en
+        info = domain.description.local
         progress = self.tr("{done} of {total} answered on this page.").format(
             done=done, total=total
         )

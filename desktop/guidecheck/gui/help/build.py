@@ -37,11 +37,17 @@ def build(root: Path, help_dir: Path = HELP) -> list[Path]:
     written = []
     pictures = help_dir / "screenshots"
     pictures.mkdir(parents=True, exist_ok=True)
-    for name in sorted(set(IMAGE.findall(source))):
+    # the translated guides (user-guide.fr.md, …) show the screens in their language
+    guides = {"user-guide.md": source}
+    for translated in sorted((root / "docs").glob("user-guide.*.md")):
+        guides[translated.name] = translated.read_text("utf-8")
+    for name in sorted({n for text in guides.values() for n in IMAGE.findall(text)}):
+        (pictures / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / "docs" / "screenshots" / name, pictures / name)
         written.append(pictures / name)
-    (help_dir / "user-guide.md").write_text(source, "utf-8")
-    written.append(help_dir / "user-guide.md")
+    for name, text in guides.items():
+        (help_dir / name).write_text(text, "utf-8")
+        written.append(help_dir / name)
     readme = root / "README.md"
     text = readme.read_text("utf-8")
     updated = text.replace(steps(text), readme_steps(source))

@@ -14,8 +14,15 @@ from PySide6.QtGui import QTextCursor, QTextImageFormat
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from guidecheck.gui.help.parts import PARTS, part_title  # noqa: F401 - re-exported
+from guidecheck.i18n import current_language
 
 GUIDE = Path(__file__).resolve().parent / "user-guide.md"
+
+
+def guide_file() -> Path:
+    """The guide in the current language (user-guide.<lang>.md), else the English one."""
+    translated = GUIDE.with_name(f"user-guide.{current_language()}.md")
+    return translated if translated.exists() else GUIDE
 
 
 def tr(text: str) -> str:
@@ -46,8 +53,9 @@ class GuideWindow(QDialog):
         self.resize(width, height)
 
     def load(self) -> None:
-        if GUIDE.exists():
-            self.browser.setMarkdown(GUIDE.read_text("utf-8"))
+        guide = guide_file()
+        if guide.exists():
+            self.browser.setMarkdown(guide.read_text("utf-8"))
             self._fit_images()
         else:
             self.browser.setPlainText(

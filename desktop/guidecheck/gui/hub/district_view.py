@@ -249,7 +249,7 @@ class DistrictHub(QWidget):
             bar.addWidget(box, 1)
             box.currentIndexChanged.connect(self.apply_filter)
         for edit, name in ((self.date_from, tr("From")), (self.date_to, tr("To"))):
-            edit.setPlaceholderText("YYYY-MM-DD")
+            edit.setPlaceholderText(tr("YYYY-MM-DD"))
             edit.setMaximumWidth(110)
             edit.setAccessibleName(name)
             dates.addWidget(QLabel(name, page))

@@ -51,7 +51,13 @@ class ReportActions(QObject):
 
         window = self.window
         window.set_busy("")
-        exporters = [cls() for cls in EXPORTERS]
+        from guidecheck.i18n import LANGUAGE_NAMES, SHIPPED_LANGUAGES, current_language
+
+        # The report's language is picked with the file type: the app's language first.
+        ordered = [current_language()] + [c for c in SHIPPED_LANGUAGES if c != current_language()]
+        exporters = [cls(lang) for lang in ordered for cls in EXPORTERS]
+        for exporter in exporters:
+            exporter.language_name = LANGUAGE_NAMES[exporter.lang]
         filters = [exporter.file_filter for exporter in exporters]
         default = documents_dir() / exporters[0].default_name(data)
         path_text, chosen_filter = QFileDialog.getSaveFileName(

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 from guidecheck import GUIDANCE, __version__
 from guidecheck.errors import UserError
 from guidecheck.gui.shell.settings import TEXT_SCALES, apply_text_scale
+from guidecheck.gui.shell.translation import available_languages, switch_language
+from guidecheck.i18n import current_language
 from guidecheck.paths import asset_path
 
 if TYPE_CHECKING:
@@ -99,16 +101,6 @@ class AboutDialog(QDialog):
         ).format(code=code, device=device_id)
 
 
-def available_languages() -> list[tuple[str, str]]:
-    """English plus every language with a Qt translation file shipped in gui/translations/."""
-    languages = [("en", "English")]
-    folder = Path(__file__).with_name("translations")
-    for path in sorted(folder.glob("guidecheck_*.qm")) if folder.is_dir() else []:
-        code = path.stem.split("_", 1)[1]
-        languages.append((code, code))
-    return languages
-
-
 class SettingsDialog(QDialog):
     def __init__(self, window: ShellHost) -> None:
         super().__init__(window)
@@ -126,10 +118,10 @@ class SettingsDialog(QDialog):
         self.language = QComboBox(self)
         for code, name in available_languages():
             self.language.addItem(name, code)
-        self.language.setCurrentIndex(max(0, self.language.findData(self.settings.language)))
-        self.language.setEnabled(self.language.count() > 1)
-        if self.language.count() == 1:
-            self.language.setToolTip(self.tr("Only English is available in this version."))
+        self.language.setCurrentIndex(max(0, self.language.findData(current_language())))
+        self.language.setToolTip(
+            self.tr("The language of the screens and, by default, of the reports.")
+        )
         form.addRow(self.tr("&Language"), self.language)
         layout.addLayout(form)
         key_title = QLabel(
@@ -315,8 +307,12 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         scale = int(self.text_size.currentData())
         self.settings.text_scale = scale
-        self.settings.language = str(self.language.currentData())
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_text_scale(app, scale)
+        chosen = str(self.language.currentData())
+        changed = chosen != current_language()
+        self.settings.language = chosen
         super().accept()
+        if changed:  # at once, no restart: the open screens are rebuilt in the new language
+            switch_language(self.window_, chosen)

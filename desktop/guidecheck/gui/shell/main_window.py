@@ -66,6 +66,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
     assessment_opened = Signal(str)  # assessment id, once its screen is shown
     home_loaded = Signal(int)  # number of rows
     screen_changed = Signal(str)
+    retranslated = Signal()  # after a language switch, for widgets added from outside (app.py)
 
     def __init__(
         self, home: Path, questionnaires_folder: Path | None = None, parent: QWidget | None = None
@@ -473,6 +474,54 @@ class MainWindow(AssessmentFlow, QMainWindow):
 
         dialog = SettingsDialog(self)
         dialog.exec()
+
+    def retranslate(self) -> None:
+        """Show everything in the language just installed (translation.switch_language): the menus
+        and every screen are rebuilt, then the person is put back where they were."""
+        where = self.stack.currentWidget()
+        in_assessment = where is not None and where is not self.home and where is not self._district
+        on_summary = where is not None and where is self._summary
+        if self.binder is not None:
+            self.binder.flush()
+        for name in (
+            "_summary",
+            "_new_screen",
+            "_walkthrough",
+            "_review",
+            "_finalize",
+            "_district",
+        ):
+            screen = getattr(self, name)
+            if screen is not None:
+                self.stack.removeWidget(screen)
+                screen.deleteLater()
+                setattr(self, name, None)
+        if self._guide is not None:  # the guide opens again in the new language
+            self._guide.close()
+            self._guide.deleteLater()
+            self._guide = None
+        old_home = self.home
+        self.home = HomeScreen(self)
+        self.stack.insertWidget(0, self.home)
+        self.stack.removeWidget(old_home)
+        old_home.deleteLater()
+        refresh_scaled_fonts(self.home)
+        self._connect()
+        reason = export_unavailable_reason()
+        self.home.set_export_available(not reason, reason)
+        hub = self.district_menu.menuAction().isVisible()
+        self.menuBar().clear()
+        self._build_menus()
+        self.district_menu.menuAction().setVisible(hub)
+        self.setWindowTitle(self.tr("GuideCheck — WHO guidance on AI in health care"))
+        self.save_indicator.setAccessibleName(self.tr("Save status"))
+        if in_assessment and self.assessment is not None:
+            self.open_assessment(self.assessment.id, "" if on_summary else "walkthrough")
+        elif where is not None and where is not old_home and hub:
+            self.open_district_overview()
+        else:
+            self.show_home()
+        self.retranslated.emit()
 
     def open_about(self) -> None:
         from guidecheck.gui.shell.dialogs import AboutDialog

@@ -46,7 +46,8 @@ class AppSettings:
 
     @property
     def language(self) -> str:
-        return str(self._settings.value("display/language", "en") or "en")
+        """The language chosen in Settings; empty until someone chooses (then the system's)."""
+        return str(self._settings.value("display/language", "") or "")
 
     @language.setter
     def language(self, value: str) -> None:
