@@ -153,12 +153,37 @@ def m005_scores_rules_version(db: Database) -> None:
     )
 
 
+def m006_trust_device_enrolment(db: Database) -> None:
+    """Devices approved per facility, bundles held for approval, lineage transfers
+    (see bundles/enrolment.py). Devices a hub already trusted on first use stay trusted, for the
+    facilities their assessments name."""
+    from guidecheck.bundles.enrolment import SCHEMA, enrol_code
+
+    _run(db, SCHEMA)
+    conn = db.conn
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'bundle_devices'").fetchone():
+        return
+    for device_id, public_key, first_at in conn.execute(
+        "SELECT device_id, public_key, first_created_at FROM bundle_devices"
+    ).fetchall():
+        codes = [r[0] for r in conn.execute(
+            "SELECT DISTINCT facility_code FROM assessments WHERE origin_device = ? ORDER BY 1",
+            (device_id,))]  # fmt: skip
+        conn.execute(
+            "INSERT OR IGNORE INTO hub_devices (device_id, public_key, enrol_code, status,"
+            " facilities_json, first_seen, decided_at, decided_by) VALUES (?, ?, ?, 'approved', ?, ?, ?, ?)",
+            (device_id, public_key, enrol_code(device_id, bytes.fromhex(public_key)),
+             json.dumps(codes), first_at, first_at, "upgrade"),
+        )  # fmt: skip
+
+
 STEPS: tuple[Callable[[Database], None], ...] = (
     m001_initial,
     m002_bundles,
     m003_district_resolutions,
     m004_variants_clinic_content,
     m005_scores_rules_version,
+    m006_trust_device_enrolment,
 )
 
 
