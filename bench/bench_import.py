@@ -120,21 +120,30 @@ def plain_rows(paths: list[Path], hub: Path) -> list[tuple]:
     return list(rows.values())
 
 
-def fresh_hub(folder: Path, hub: Path, clinics: list[Path]) -> Path:
-    """A new data folder holding the hub's identity, with every clinic's laptop approved."""
+def approve_clinics(home: Path, store: Store, paths: list[Path]) -> None:
+    """Approve every clinic laptop that wrote one of `paths` for the facilities it names."""
+    from guidecheck.bundles import container
+    from guidecheck.bundles.manifest import parse_manifest
+
+    devices: dict[tuple[str, str], set[str]] = {}
+    for path in paths:
+        m = parse_manifest(container.unpack(path.read_bytes()).manifest)
+        devices.setdefault((m.device_id, m.device_key), set()).update(m.facility_codes)
+    for (device_id, key), codes in devices.items():
+        with store.atomic():
+            enrolment.record_pending(store.conn, device_id, key, now_iso())
+        approve_device(home, store, device_id, sorted(codes) or ["-"])
+
+
+def fresh_hub(folder: Path, hub: Path, paths: list[Path]) -> Path:
+    """A new data folder holding the hub's identity, with every clinic's laptop approved (the
+    officer's step, before the timing)."""
     home = folder / f"import-{uuid.uuid4().hex[:6]}"
     (home / "keys").mkdir(parents=True)
     for f in (hub / "keys").iterdir():
         (home / "keys" / f.name).write_bytes(f.read_bytes())
     with Store(database_path(home)) as store:
-        for n, clinic in enumerate(clinics):
-            found = enrolment.this_device(clinic)
-            assert found is not None, clinic
-            with store.atomic():
-                enrolment.record_pending(
-                    store.conn, found[0], keys.device_key(clinic).public_hex, now_iso()
-                )
-            approve_device(home, store, found[0], [f"BEN-{n:03d}"], actor="bench")
+        approve_clinics(home, store, paths)
     return home
 
 
@@ -192,16 +201,15 @@ def main() -> int:
             print(
                 f"built {len(paths)} bundles in {time.perf_counter() - started:.1f} s (not part of the figure)"
             )
-        clinics = sorted(folder.glob("clinic*"), key=lambda p: int(p.name[len("clinic") :]))
         size = sum(p.stat().st_size for p in paths)
         for path in paths:  # every timed pass reads the files from the page cache alike
             path.read_bytes()
-        import_home = fresh_hub(folder, hub, clinics)
+        import_home = fresh_hub(folder, hub, paths)
         floor_s = floor(import_home, paths)
         elapsed, refused, answers = full_import(import_home, paths, per_file=False)
         if args.per_file:
             per_file_s, refused_per_file, _answers = full_import(
-                fresh_hub(folder, hub, clinics), paths, per_file=True
+                fresh_hub(folder, hub, paths), paths, per_file=True
             )
             refused += refused_per_file
         if args.profile:

@@ -20,15 +20,20 @@ _ASTRAL = re.compile(rb"[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 def count_tokens(raw: bytes | bytearray, max_tokens: int, max_string: int) -> int:
-    """Containers, separators and strings in `raw`; raises ValueError past either limit.
-
-    One substitution (C speed) empties every string, so the separators and brackets left are
-    those outside strings and each emptied string is one `""`; the copy it makes is never longer
-    than `raw`. Strings are looked at one by one only when all of them together could exceed
-    `max_string`, which a normal bundle's never do."""
+    """Containers, separators and strings in `raw` (an upper bound); raises ValueError past either
+    limit. Fast path: counting those characters anywhere (inside strings too) over-counts, so when
+    even that count fits and the whole text is shorter than `max_string`, no walk is needed."""
+    if len(raw) <= max_string:
+        upper = _structure(raw, 0, len(raw)) + raw.count(b'"') // 2 + 1
+        if upper <= max_tokens:
+            return upper
+    # Exact count: one substitution (C speed) empties every string, so the separators and
+    # brackets left are those outside strings and each emptied string is one `""`; its copy is
+    # never longer than `raw`. Strings are measured one by one only when together they could
+    # exceed `max_string`.
     skeleton = _STRING.sub(b'""', raw)
     strings = skeleton.count(b'""')
-    tokens = strings + skeleton.count(b",") + skeleton.count(b"{") + skeleton.count(b"[")
+    tokens = strings + _structure(skeleton, 0, len(skeleton))
     if tokens > max_tokens:
         raise ValueError("too many values")
     if len(raw) - len(skeleton) + 2 * strings > max_string:
@@ -37,6 +42,10 @@ def count_tokens(raw: bytes | bytearray, max_tokens: int, max_string: int) -> in
             if end - start > max_string:
                 raise ValueError("string too long")
     return tokens
+
+
+def _structure(raw: bytes | bytearray, start: int, end: int) -> int:
+    return raw.count(b",", start, end) + raw.count(b"{", start, end) + raw.count(b"[", start, end)
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -57,19 +66,17 @@ def loads_bounded(
     max_tokens: int,
     max_string: int,
     consume: bool = False,
-    too_big: BundleRefused | None = None,
+    scanned: bool = False,
 ) -> Any:
-    """The decoded value, or `refusal` raised for anything not strict JSON and `too_big` (by
-    default `refusal`) for anything out of bounds. The bounds are checked once, before decoding.
+    """The decoded value, or `refusal` raised for anything out of bounds or not strict JSON.
 
-    With `consume` (a bytearray), its buffer is released as soon as the text is decoded.
+    With `consume` (a bytearray), its buffer is released as soon as the text is decoded;
+    `scanned` says the caller already ran `count_tokens` with these limits or tighter ones.
     """
     try:
-        count_tokens(raw, max_tokens, max_string)
-    except ValueError as exc:
-        raise (too_big or refusal) from exc
-    try:
-        plain = isinstance(raw, (bytes, bytearray)) and raw.isascii()  # no scan needed then
+        if not scanned:
+            count_tokens(raw, max_tokens, max_string)
+        plain = isinstance(raw, (bytes, bytearray)) and raw.isascii()  # nothing to escape then
         if encoding == "utf-8" and not plain and _ASTRAL.search(raw):
             # Characters beyond U+FFFF would make the whole decoded text 4 bytes per character;
             # as JSON escapes (valid only inside strings, where they mean the same) it stays small.

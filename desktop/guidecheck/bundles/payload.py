@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guidecheck import limits
-from guidecheck.bundles.boundedjson import loads_bounded, loads_small
+from guidecheck.bundles.boundedjson import count_tokens, loads_bounded, loads_small
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.canonical import canonical_json
 from guidecheck.checklist.model import PROFILE_FIELDS
@@ -177,9 +177,14 @@ def parse_payload(
     too_big = BundleRefused(
         _("The bundle holds more records or longer texts than its manifest and the format allow.")
     )
+    try:
+        count_tokens(raw, token_budget(counts), MAX_STRING_BYTES)
+    except ValueError as exc:
+        raise too_big from exc
     surrogates = _ESCAPED_SURROGATE.search(raw) is not None  # only an escape can make a lone one
-    data = loads_bounded(raw, "utf-8", bad, token_budget(counts), MAX_STRING_BYTES,
-                         consume=consume, too_big=too_big)  # fmt: skip
+    data = loads_bounded(
+        raw, "utf-8", bad, MAX_TOKENS, MAX_STRING_BYTES, consume=consume, scanned=True
+    )
     if not isinstance(data, dict) or set(data) != set(LISTS) or (surrogates and not _utf8(data)):
         raise bad
     for name in LISTS:
