@@ -25,6 +25,7 @@ from guidecheck.checklist.model import Assessment, Questionnaire, ScoreResult
 from guidecheck.gui.shell.labels import (
     badge_style,
     compliance_label,
+    reasons_text,
     score_text,
     set_scaled_font,
     verdict_text,
@@ -92,6 +93,11 @@ class SummaryScreen(QWidget):
         verdict_row.addWidget(self.score)
         verdict_row.addStretch(1)
         outer.addLayout(verdict_row)
+        self.reasons = QLabel(self)  # why the verdict is what it is (the core's words)
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextFormat(Qt.TextFormat.PlainText)
+        self.reasons.setAccessibleName(self.tr("Why this verdict"))
+        outer.addWidget(self.reasons)
 
         body = QHBoxLayout()
         chart_column = QVBoxLayout()
@@ -183,6 +189,7 @@ class SummaryScreen(QWidget):
         self.score.setText(
             self.tr("Overall score {score}").format(score=score_text(result.overall))
         )
+        self.reasons.setText(reasons_text(questionnaire, result))
         limits = questionnaire.thresholds
         self.chart_legend.setText(
             self.tr(
