@@ -7,15 +7,15 @@ real name: the name holds the old file or the complete new one. Bundles, archive
 report PDFs and workbooks are all written this way.
 
 `WriteGroup` gives the same promise to many files at once for less: their bytes wait under
-temporary names until `commit` flushes them together (one `syncfs` of the file system on Linux;
-one fsync per file elsewhere), then renames each onto its name and fsyncs each folder once. The
+temporary names until `commit` flushes them together (one `sync` on Linux, then a cheap fsync per
+file that reports any write error; one fsync per file elsewhere), then renames each onto its name
+and fsyncs each folder once. The
 bundle import uses it to archive a whole batch of bundles with one flush instead of two per file.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import secrets
 import sys
@@ -170,15 +170,16 @@ class WriteGroup:
 
 
 def _flush(files: list[Path]) -> None:
-    """Make the bytes of `files` durable: on Linux one `syncfs` per file system holding them
-    (it writes and waits for every dirty page and inode of that file system, drive cache included);
-    elsewhere, or when `syncfs` is unavailable, one fsync per file."""
+    """Make the bytes of `files` durable, with one wait for the disk rather than one per file.
+
+    On Linux `sync()` writes every dirty page and inode and waits for them (drive cache included);
+    the fsync of each file that follows then finds nothing left to write, and still reports a
+    write error, which `sync()` cannot. Elsewhere (macOS's `sync` does not wait, Windows has
+    none) each file is fsynced in turn."""
     if not files:
         return
     if sys.platform.startswith("linux"):
-        devices = {os.stat(f).st_dev: f.parent for f in files}
-        if all(_syncfs(folder) for folder in devices.values()):
-            return
+        os.sync()
     for path in files:
         fd = os.open(
             path, os.O_RDWR | getattr(os, "O_BINARY", 0)
@@ -187,24 +188,3 @@ def _flush(files: list[Path]) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-def _syncfs(folder: Path) -> bool:
-    """Linux `syncfs(2)` on the file system holding `folder`; False when it cannot be called
-    (the caller then fsyncs file by file). An I/O error it reports is raised."""
-    import ctypes
-
-    try:
-        call = ctypes.CDLL(None, use_errno=True).syncfs
-    except (OSError, AttributeError):
-        return False
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        if call(fd) != 0:
-            error = ctypes.get_errno()
-            if error == errno.ENOSYS:
-                return False
-            raise OSError(error, os.strerror(error), str(folder))
-    finally:
-        os.close(fd)
-    return True
