@@ -73,6 +73,7 @@ def fill_sample_data(
             tool_vendor="Acme Imaging",
             tool_version="2.1",
             use_category="diagnostic_imaging",
+            phase="routine",
             assessor_name="Amina Otieno",
             assessor_role="Nurse in charge",
             date="2025-03-31",
@@ -84,6 +85,7 @@ def fill_sample_data(
             tool_name="TriageMate",
             tool_vendor="Health AI Ltd",
             use_category="patient_triage",
+            phase="pilot",
             assessor_name="Peter Ouma",
             assessor_role="Clinical officer",
             date="2025-04-02",
@@ -94,6 +96,7 @@ def fill_sample_data(
             district="Nyando",
             tool_name="StockSense",
             use_category="health_system_management",
+            phase="rollout",
             assessor_name="Grace Achieng",
             date="2025-04-03",
         ),
@@ -104,6 +107,7 @@ def fill_sample_data(
             tool_name="MalariaLens",
             tool_vendor="Afya Vision",
             use_category="diagnostic_imaging",
+            phase="routine",
             assessor_name="John Okoth",
             assessor_role="Laboratory in-charge",
             date="2025-04-05",
@@ -166,12 +170,15 @@ def render_screens(
             inspect(path.name, widget)
         return path
 
+    from guidecheck.checklist.loading import DEFAULT_QUESTIONNAIRE_ID
     from guidecheck.gui.shell.dialogs import AboutDialog, SettingsDialog
     from guidecheck.gui.shell.main_window import MainWindow
     from guidecheck.storage.catalog import shipped_questionnaires
 
     outdir.mkdir(parents=True, exist_ok=True)
-    questionnaire = shipped_questionnaires(questionnaires_folder).questionnaires[0]
+    shipped = shipped_questionnaires(questionnaires_folder).questionnaires
+    # The clinic checklist when it is there (the district one sorts before it by file name).
+    questionnaire = next((q for q in shipped if q.id == DEFAULT_QUESTIONNAIRE_ID), shipped[0])
     saved: list[Path] = []
     with tempfile.TemporaryDirectory() as empty_home, tempfile.TemporaryDirectory() as full_home:
         window = MainWindow(Path(empty_home), questionnaires_folder)

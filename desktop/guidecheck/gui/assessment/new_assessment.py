@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from guidecheck.bundles.key_facilities import KeyFacility
+from guidecheck.checklist.loading import DEFAULT_QUESTIONNAIRE_ID
 from guidecheck.checklist.model import Facility, Profile, Questionnaire, Tool
 from guidecheck.errors import UserError
 from guidecheck.gui.assessment.editors import CalendarButton
@@ -130,7 +131,11 @@ class NewAssessmentScreen(QWidget):
             row.setToolTip(questionnaire.description.en)
             self.questionnaire_list.addItem(row)
         if questionnaires:
-            self.questionnaire_list.setCurrentRow(0)
+            ids = [
+                q.id for q in questionnaires
+            ]  # the clinic checklist first, whatever the file order
+            default = DEFAULT_QUESTIONNAIRE_ID
+            self.questionnaire_list.setCurrentRow(ids.index(default) if default in ids else 0)
         self.picker_problems.setText(
             self.tr("Some checklist files could not be used: {problems}").format(
                 problems="; ".join(problems)

@@ -112,7 +112,7 @@ def build_sample_hub(root: Path, q: Questionnaire, facilities: int = 20) -> Samp
         profile = Profile(
             facility_name=name, facility_code=f"KE-{100 + number * 7:04d}",
             district=DISTRICTS[number % len(DISTRICTS)], region="Western", tool_name=tool,
-            tool_vendor="Afya Vision", tool_version="2.1", use_category=category,
+            tool_vendor="Afya Vision", tool_version="2.1", use_category=category, phase="routine",
             assessor_name="Amina Otieno", assessor_role="Nurse in charge",
             date=f"{year}-{month:02d}-14",
         )  # fmt: skip
