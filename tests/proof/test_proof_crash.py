@@ -181,7 +181,11 @@ def _run_and_kill(
                     break
         time.sleep(delay)
         process.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
-        out, err = process.communicate(timeout=30)
+        # Read through the same buffered pipes readline() used: communicate() reads the raw file
+        # descriptors and would drop lines already buffered, i.e. promises the driver made.
+        out = process.stdout.read()
+        err = process.stderr.read()
+        process.wait(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
