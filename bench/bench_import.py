@@ -1,9 +1,21 @@
-"""Import 1,000 sync bundles (~70 answers each) into a district hub, beside a plain executemany.
+"""Import 1,000 sync bundles (~70 answers each) into a district hub, beside its verify floor.
 
 The bundles are made through the real export path (collect, gzip, age-encrypt, sign, safe write,
 read back) from a few clinic data folders; each bundle carries one new assessment whose 70
-answers were first entered through the real store and then copied (so building stays fast).
+answers were first entered through the real store and then copied (so building stays fast). The
+clinics' laptops are approved at the hub first (bundles from unknown devices are only held).
+
+Printed figures, all from the same run and the same (already read once) files:
+- the verify floor: verify + decrypt + parse of every bundle alone (`open_bundle_file`), which
+  any import must do; nothing is written. It is timed in turn with the import, 100 files each,
+  so that the load of a busy machine weighs on both alike;
+- the full import as `guidecheck bundle import` runs it (`import_batch.import_files`: apply,
+  archive, durable commits), and its ratio to the floor;
+- with --per-file, also the same import one file at a time (`import_file`: one transaction and
+  two archive fsyncs per file), the way every import ran before the command grouped them;
+- plain executemany of the same answer rows, as a lower bound for SQLite itself.
 Run: .venv/bin/python bench/bench_import.py [--bundles N] [--answers N] [--clinics N] [--keep DIR]
+     [--per-file] [--profile]
 """
 
 from __future__ import annotations
@@ -17,13 +29,16 @@ import time
 import uuid
 from pathlib import Path
 
-from guidecheck.bundles import keys
+from guidecheck.bundles import enrolment, keys
+from guidecheck.bundles.approval import approve_device
 from guidecheck.bundles.export import export_bundle
+from guidecheck.bundles.import_batch import import_files
 from guidecheck.bundles.importer import import_file
+from guidecheck.bundles.verify import open_bundle_file
 from guidecheck.checklist.loading import load_questionnaire
 from guidecheck.checklist.model import Profile
 from guidecheck.paths import database_path, questionnaires_dir
-from guidecheck.storage.store import Store
+from guidecheck.storage.store import Store, now_iso
 
 ASSESSMENT_COPY = """
 INSERT INTO assessments (id, lineage_id, revision, replaces, questionnaire_id, questionnaire_version, status,
@@ -108,10 +123,8 @@ def plain_rows(paths: list[Path], hub: Path) -> list[tuple]:
 
 def approve_clinics(home: Path, store: Store, paths: list[Path]) -> None:
     """Approve every clinic laptop that wrote one of `paths` for the facilities it names."""
-    from guidecheck.bundles import container, enrolment
-    from guidecheck.bundles.approval import approve_device
+    from guidecheck.bundles import container
     from guidecheck.bundles.manifest import parse_manifest
-    from guidecheck.storage.store import now_iso
 
     devices: dict[tuple[str, str], set[str]] = {}
     for path in paths:
@@ -123,6 +136,60 @@ def approve_clinics(home: Path, store: Store, paths: list[Path]) -> None:
         approve_device(home, store, device_id, sorted(codes) or ["-"])
 
 
+def fresh_hub(folder: Path, hub: Path, paths: list[Path]) -> Path:
+    """A new data folder holding the hub's identity, with every clinic's laptop approved (the
+    officer's step, before the timing)."""
+    home = folder / f"import-{uuid.uuid4().hex[:6]}"
+    (home / "keys").mkdir(parents=True)
+    for f in (hub / "keys").iterdir():
+        (home / "keys" / f.name).write_bytes(f.read_bytes())
+    with Store(database_path(home)) as store:
+        approve_clinics(home, store, paths)
+    return home
+
+
+def floor(home: Path, paths: list[Path]) -> float:
+    """Seconds to verify, decrypt and parse every bundle: what any import must do first."""
+    started = time.perf_counter()
+    for path in paths:
+        open_bundle_file(path, home)
+    return time.perf_counter() - started
+
+
+def timed_import(
+    home: Path, paths: list[Path], per_file: bool, chunk: int = 100
+) -> tuple[float, float, int, int]:
+    """(floor seconds, import seconds, files refused, answers in the hub) for every bundle.
+
+    The floor and the import alternate by chunks of `chunk` files, so a busy machine slows both
+    alike and their ratio stays meaningful; the import of each chunk is one command's loop (its
+    groups commit at least once per chunk: never fewer commits than one long command)."""
+    floor_s = import_s = 0.0
+    refused = 0
+    with Store(database_path(home)) as store:
+        for start in range(0, len(paths), chunk):
+            part = paths[start : start + chunk]
+            floor_s += floor(home, part)
+            started = time.perf_counter()
+            if per_file:
+                refused += sum(not import_file(home, store, path).imported for path in part)
+            else:
+                refused += sum(not o.imported for o in import_files(home, store, part))
+            import_s += time.perf_counter() - started
+        answers = store.conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+    return floor_s, import_s, refused, answers
+
+
+def print_profile(home: Path, paths: list[Path]) -> None:
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.runcall(floor, home, paths)
+    print("profile of the verify floor (cProfile, by own time):")
+    pstats.Stats(profile, stream=sys.stdout).sort_stats("tottime").print_stats(15)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bundles", type=int, default=1000)
@@ -131,6 +198,8 @@ def main() -> int:
     parser.add_argument(
         "--keep", metavar="DIR", help="build into DIR (reused when it already holds bundles)"
     )
+    parser.add_argument("--per-file", action="store_true", help="also time the file-by-file import")
+    parser.add_argument("--profile", action="store_true", help="print a profile of the floor")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gc-bench-") as temp:
         folder = Path(args.keep) if args.keep else Path(temp)
@@ -145,20 +214,17 @@ def main() -> int:
                 f"built {len(paths)} bundles in {time.perf_counter() - started:.1f} s (not part of the figure)"
             )
         size = sum(p.stat().st_size for p in paths)
-        import_home = folder / f"import-{uuid.uuid4().hex[:6]}"
-        import_home.mkdir()
-        for name in ("keys",):  # the hub's identity, copied into a fresh data folder for this run
-            (import_home / name).mkdir()
-            for f in (hub / name).iterdir():
-                (import_home / name / f.name).write_bytes(f.read_bytes())
-        with Store(database_path(import_home)) as store:
-            approve_clinics(import_home, store, paths)  # the officer's step, before the timing
-            started = time.perf_counter()
-            refused = 0
-            for path in paths:
-                refused += not import_file(import_home, store, path).imported
-            elapsed = time.perf_counter() - started
-            answers = store.conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+        for path in paths:  # every timed pass reads the files from the page cache alike
+            path.read_bytes()
+        import_home = fresh_hub(folder, hub, paths)
+        floor_s, elapsed, refused, answers = timed_import(import_home, paths, per_file=False)
+        if args.per_file:
+            floor_pf, per_file_s, refused_per_file, _answers = timed_import(
+                fresh_hub(folder, hub, paths), paths, per_file=True
+            )
+            refused += refused_per_file
+        if args.profile:
+            print_profile(import_home, paths)
         rows = plain_rows(paths, hub)
         baseline = folder / f"plain-{uuid.uuid4().hex[:6]}.db"
         conn = sqlite3.connect(baseline, isolation_level=None)
@@ -182,11 +248,18 @@ def main() -> int:
             conn.execute("COMMIT")
         plain_many = time.perf_counter() - started
         conn.close()
+    n = len(paths)
     print(
-        f"bundles: {len(paths)} ({size / 1e6:.1f} MB on disk), refused: {refused}, answers in hub: {answers}"
+        f"bundles: {n} ({size / 1e6:.1f} MB on disk), refused: {refused}, answers in hub: {answers}"
     )
-    print(f"bundle import (verify+decrypt+apply+archive, 1 transaction each): {elapsed:.2f} s, "
-          f"{answers / elapsed:,.0f} answers/s, {len(paths) / elapsed:.1f} bundles/s")  # fmt: skip
+    print(f"verify floor (verify+decrypt+parse, nothing written): {floor_s:.2f} s, "
+          f"{1000 * floor_s / n:.1f} ms/bundle")  # fmt: skip
+    print(f"bundle import as the command runs it (grouped commits): {elapsed:.2f} s, "
+          f"{1000 * elapsed / n:.1f} ms/bundle, {answers / elapsed:,.0f} answers/s, "
+          f"{elapsed / floor_s:.2f}x the floor")  # fmt: skip
+    if args.per_file:
+        print(f"bundle import file by file (1 transaction each):     {per_file_s:.2f} s, "
+              f"{1000 * per_file_s / n:.1f} ms/bundle, {per_file_s / floor_pf:.2f}x its floor ({floor_pf:.2f} s)")  # fmt: skip
     print(
         f"plain executemany, one transaction:        {plain_one:.3f} s, {len(rows) / plain_one:,.0f} rows/s"
     )

@@ -3,7 +3,8 @@
 Usage: python crash_driver.py HOME QUESTIONNAIRE.yaml SEED [BUNDLE ...]
 
 It opens (or creates) HOME's database through `guidecheck.storage.store.Store`, then loops forever:
-mostly saving one answer at a time, sometimes importing the next bundle with the real importer.
+mostly saving one answer at a time, sometimes importing the next one to three bundles in one go
+with the real command loop (`import_batch.import_files`, in one group or one group per file).
 Every step is announced before it starts ("saving ...", "importing ...") and reported after it
 returned ("saved ...", "imported ..."), flushed at once, so the harness knows what was promised.
 """
@@ -63,16 +64,23 @@ def main(argv: list[str]) -> None:
     while True:
         step += 1
         if pending and rng.random() < 0.35:
-            from guidecheck.bundles.importer import import_file
+            from guidecheck.bundles.import_batch import import_files
 
-            path = pending.pop(0)
-            say("importing", path.name)
-            outcome = import_file(home, store, path, actor="crash-driver")
-            say(
-                "imported" if outcome.imported else "refused",
-                path.name,
-                outcome.reason.replace("\n", " "),
-            )
+            # One to three files in one command, as `guidecheck bundle import` runs them: each
+            # is announced as it starts, and reported only when import_files hands it out.
+            batch = pending[: rng.randint(1, 3)]
+            pending = pending[len(batch) :]
+            outcomes = import_files(
+                home, store, batch, actor="crash-driver",
+                progress=lambda _done, _total, name: say("importing", name),
+                group_seconds=rng.choice([0.0, 60.0]),
+            )  # fmt: skip
+            for outcome in outcomes:
+                say(
+                    "imported" if outcome.imported else "refused",
+                    outcome.path.name,
+                    outcome.reason.replace("\n", " "),
+                )
             continue
         item = rng.choice(items)
         choices = (

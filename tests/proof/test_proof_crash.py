@@ -9,6 +9,7 @@ in the database; the audit chain still verifies; and the store opens again norma
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -267,6 +268,13 @@ def _check_after_kill(home: Path, bundle_set: BundleSet, promises: Promises) -> 
             if bundle_id in imported_rows:
                 assert present == own, (
                     f"{path.name} is recorded as imported but only partly applied"
+                )
+                kept, sha = conn.execute(
+                    "SELECT archive_path, sha256 FROM bundle_imports WHERE bundle_id = ?",
+                    (bundle_id,),
+                ).fetchone()
+                assert hashlib.sha256(Path(kept).read_bytes()).hexdigest() == sha, (
+                    f"{path.name} is recorded as imported but its archive copy is not whole"
                 )
             else:
                 assert present == {}, (

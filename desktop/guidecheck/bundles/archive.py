@@ -12,7 +12,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from guidecheck.atomic import write_atomic
+from guidecheck.atomic import WriteGroup, write_atomic
 from guidecheck.bundles.container import SUFFIX
 from guidecheck.bundles.manifest import Manifest
 from guidecheck.paths import archive_dir, private_dir
@@ -32,15 +32,28 @@ def archive_name(manifest: Manifest, sha256: str) -> str:
 
 
 def archive_bundle(
-    home: Path, conn: sqlite3.Connection, manifest: Manifest, data: bytes, sha256: str
+    home: Path,
+    conn: sqlite3.Connection,
+    manifest: Manifest,
+    data: bytes,
+    sha256: str,
+    group: WriteGroup | None = None,
 ) -> tuple[Path, bool]:
-    """(path of the archived copy, whether it was written now); one copy per distinct content."""
+    """(path of the archived copy, whether it was written now); one copy per distinct content.
+
+    Without `group` the copy is on disk when this returns. With it, the copy waits in the group
+    (under a temporary name) until the caller's `group.commit()`, which must come before the
+    database commit that records it; a copy already waiting there is not written twice."""
     row = conn.execute(
         "SELECT archive_path FROM bundle_imports WHERE sha256 = ? LIMIT 1", (sha256,)
     ).fetchone()
     if row is not None and Path(row[0]).is_file():
         return Path(row[0]), False
     target = archive_dir(home) / archive_name(manifest, sha256)
+    if group is not None and target in group:
+        return target, False
     if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
         return target, False
+    if group is not None:
+        return group.add(target, data, private=True, overwrite=True), True
     return write_atomic(target, data, private=True, overwrite=True), True

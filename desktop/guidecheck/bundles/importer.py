@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from guidecheck.atomic import write_atomic
+from guidecheck.atomic import WriteGroup, write_atomic
 from guidecheck.bundles import container, enrolment, ledger
 from guidecheck.bundles.apply import ApplyResult, apply_payload
 from guidecheck.bundles.archive import archive_bundle, held_dir
@@ -93,8 +93,13 @@ def import_file(
     dry_run: bool = False,
     actor: str = "",
     source_name: str = "",
+    group: WriteGroup | None = None,
 ) -> ImportOutcome:
-    """Verify one bundle file; apply it when its device is approved, hold it otherwise."""
+    """Verify one bundle file; apply it when its device is approved, hold it otherwise.
+
+    Alone, the file is imported in its own transaction and is on disk when this returns. Called
+    inside the caller's transaction with a `group` (`import_batch.import_files`), it is applied in
+    a savepoint and its archive copy waits in `group`: the caller commits both."""
     path = Path(path)
     name = source_name or path.name
     try:
@@ -110,7 +115,7 @@ def import_file(
         return ImportOutcome(path, False, reason=reason, manifest=manifest, source_name=name)
     if device is None or device.status != enrolment.APPROVED:
         return _hold(home, store, path, name, opened, dry_run)
-    return _apply(home, store, path, name, opened, device, dry_run, actor)
+    return _apply(home, store, path, name, opened, device, dry_run, actor, group)
 
 
 def _status_word(status: str) -> str:
@@ -162,6 +167,7 @@ def _apply(
     device: enrolment.Device,
     dry_run: bool,
     actor: str,
+    group: WriteGroup | None = None,
 ) -> ImportOutcome:
     from guidecheck.storage.store import now_iso
 
@@ -179,7 +185,9 @@ def _apply(
                 raise _DryRun
             _pin_device(store.conn, opened)
             data = reread(path, opened.sha256)  # the verified bytes, checked again by their hash
-            archived, created = archive_bundle(home, store.conn, manifest, data, opened.sha256)
+            archived, created = archive_bundle(
+                home, store.conn, manifest, data, opened.sha256, group
+            )
             del data
             store.conn.execute(
                 "INSERT OR IGNORE INTO bundle_imports (bundle_id, sha256, device_id, created_at, imported_at,"
@@ -194,7 +202,9 @@ def _apply(
         return ImportOutcome(path, True, manifest=manifest, result=result, already_imported=already,
                              dry_run=True, source_name=name)  # fmt: skip
     except Exception as exc:
-        if created and archived is not None:
+        if created and archived is not None and group is not None:
+            group.discard(archived)  # rolled back to its savepoint: its copy is never put in place
+        elif created and archived is not None:
             with contextlib.suppress(OSError):
                 archived.unlink()  # the transaction was rolled back: no copy of a refused file stays
         if isinstance(exc, UserError):

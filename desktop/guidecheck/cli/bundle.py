@@ -156,14 +156,15 @@ def cmd_verify(context: CommandContext, args: argparse.Namespace) -> int:
 
 
 def cmd_import(context: CommandContext, args: argparse.Namespace) -> int:
-    from guidecheck.bundles.importer import import_file
+    """Each line is printed once the commit holding that file has returned (`import_batch`):
+    what this command says was imported survives a power cut."""
+    from guidecheck.bundles.import_batch import import_files
 
     files = expand_bundle_args(args.files)
     store = context.store()
     failures = held = 0
-    for path in files:
-        outcome = import_file(context.home, store, path, dry_run=args.dry_run)
-        print(outcome.summary())
+    for outcome in import_files(context.home, store, files, dry_run=args.dry_run):
+        print(outcome.summary(), flush=True)
         held += outcome.held
         failures += not outcome.imported and not outcome.held
         del outcome  # nothing of a file stays in memory while the next one is read

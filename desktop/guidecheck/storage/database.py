@@ -316,9 +316,11 @@ class StoreBase:
             )
 
     def stored_questionnaire(self, questionnaire_id: str, version: str) -> Questionnaire:
+        """The stored copy, parsed once per process: looked up by its digest, so a hub importing
+        a thousand bundles does not read and hash the whole source for each of them."""
+        where = (questionnaire_id, version)
         row = self.conn.execute(
-            "SELECT source FROM questionnaire_versions WHERE id = ? AND version = ?",
-            (questionnaire_id, version),
+            "SELECT sha256 FROM questionnaire_versions WHERE id = ? AND version = ?", where
         ).fetchone()
         if row is None:
             raise NotFound(
@@ -326,7 +328,17 @@ class StoreBase:
                     id=questionnaire_id, version=version
                 )
             )
-        return _parse_cached(row[0], f"{questionnaire_id} {version} (stored copy)")
+        key = (questionnaire_id, version, str(row[0]))
+        parsed = _STORED.get(key)
+        if parsed is None:
+            (source,) = self.conn.execute(
+                "SELECT source FROM questionnaire_versions WHERE id = ? AND version = ?", where
+            ).fetchone()
+            parsed = _parse_cached(source, f"{questionnaire_id} {version} (stored copy)")
+            if len(_STORED) >= 32:
+                _STORED.pop(next(iter(_STORED)))
+            _STORED[key] = parsed
+        return parsed
 
     def questionnaire_for(self, assessment: Assessment) -> Questionnaire:
         return self.stored_questionnaire(
@@ -461,6 +473,11 @@ def assessment_from_row(row: tuple[Any, ...]) -> Assessment:
         superseded=bool(row[16]),
         conflict=bool(row[17]),
     )
+
+
+# (id, version, sha256 of the source) -> parsed stored copy; (id, version) is the table's key and
+# a stored source never changes under its digest, so an entry can only be the row it was read from.
+_STORED: dict[tuple[str, str, str], Questionnaire] = {}
 
 
 @lru_cache(maxsize=32)

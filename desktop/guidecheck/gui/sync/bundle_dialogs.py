@@ -446,13 +446,9 @@ class ImportDialog(QDialog):
         self.progress.setVisible(True)
 
         def work(context: Any) -> list[Any]:
-            from guidecheck.bundles.importer import import_file
+            from guidecheck.bundles.import_batch import import_files
 
-            outcomes = []
-            for n, path in enumerate(paths):
-                context.progress(n, len(paths), path.name)
-                outcomes.append(import_file(home, context.store, path))
-            return outcomes
+            return list(import_files(home, context.store, paths, progress=context.progress))
 
         self.runner.task(work).progress(self._on_progress).success(self._show_summary).failure(
             self._on_failed
