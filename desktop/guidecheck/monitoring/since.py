@@ -79,14 +79,14 @@ def log_between(
     since: str | None,
     until: str | None,
 ) -> MonitoringSince:
-    """Events logged in [since, until] and tallies of the months from since's month to until's."""
+    """Events logged in [since, until) and tallies of the months from since's month to until's."""
     where = "e.facility_code = ? AND lower(t.name) = lower(?)"
     params: list[Any] = [facility_code, tool_name.strip()]
     if since is not None:
         where += " AND e.created_at >= ?"  # the same millisecond as the sign-off counts as after
         params.append(since)
-    if until is not None:
-        where += " AND e.created_at <= ?"
+    if until is not None:  # exclusive: an event in the sign-off's millisecond belongs to the next
+        where += " AND e.created_at < ?"
         params.append(until)
     columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
     rows = conn.execute(
