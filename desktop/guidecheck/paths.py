@@ -54,8 +54,44 @@ def data_home(home_arg: str | os.PathLike[str] | None = None, create: bool = Tru
     else:
         home = portable_home() or _platform_data_dir()
     if create:
-        home.mkdir(parents=True, exist_ok=True)
+        make_folder(home)
     return home.resolve()
+
+
+def make_folder(path: Path) -> Path:
+    """Create `path` (and missing parents) so that it survives a power cut; return it.
+
+    A new folder is only a name in its parent until the parent itself is flushed: without that, a
+    power cut soon after first use can take the whole data folder (database, keys) with it even
+    though every file inside was flushed. So each folder made here has its parent fsynced.
+    """
+    missing = []
+    probe = Path(path)
+    while not probe.is_dir():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    Path(path).mkdir(parents=True, exist_ok=True)
+    for made in reversed(missing):
+        sync_folder(made.parent)
+    return Path(path)
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's names to disk (POSIX); Windows has no folder handles, so skip there."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _platform_data_dir() -> Path:
@@ -70,20 +106,17 @@ def database_path(home: Path) -> Path:
 
 def logs_dir(home: Path) -> Path:
     path = home / "logs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return make_folder(path)
 
 
 def keys_dir(home: Path) -> Path:
     path = home / "keys"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return make_folder(path)
 
 
 def archive_dir(home: Path) -> Path:
     path = home / "archive"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return make_folder(path)
 
 
 def asset_path(*parts: str) -> Path:

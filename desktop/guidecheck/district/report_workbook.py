@@ -20,6 +20,7 @@ from guidecheck.checklist.scoring import item_credit
 from guidecheck.district.records import Record
 from guidecheck.district.summary import DistrictSummary
 from guidecheck.i18n import _
+from guidecheck.paths import sync_folder
 
 # Long form kept to the columns an analysis joins and filters on: every extra column costs about a
 # tenth of the export time at 100,000 rows. Question texts are on the Items sheet (join on item id),
@@ -101,6 +102,17 @@ def item_rows(store: Any, records: Iterable[Record]) -> Iterator[tuple[Any, ...]
             )
 
 
+def _flush(path: Path) -> None:
+    """Flush a file openpyxl wrote and closed, so a rename cannot outrun its contents."""
+    fd = os.open(
+        path, os.O_RDWR | getattr(os, "O_BINARY", 0)
+    )  # Windows flushes writable handles only
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_district_workbook(
     store: Any, summary: DistrictSummary, path: str | os.PathLike[str]
 ) -> Path:
@@ -111,7 +123,9 @@ def write_district_workbook(
     temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
         _write(store, summary, temporary)
+        _flush(temporary)  # its bytes on disk before the name points at them (power cuts)
         os.replace(temporary, target)
+        sync_folder(target.parent)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         from guidecheck.errors import UserError

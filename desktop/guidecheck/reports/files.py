@@ -7,6 +7,7 @@ from pathlib import Path
 
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
+from guidecheck.paths import sync_folder
 
 
 def check_writable(path: str | os.PathLike[str]) -> Path:
@@ -40,7 +41,8 @@ def _cannot_write(target: Path, exc: OSError) -> UserError:
 
 
 def write_atomically(path: str | os.PathLike[str], content: bytes) -> Path:
-    """Write `content` to a temporary file beside `path`, then rename it over `path`."""
+    """Write `content` to a temporary file beside `path`, flush it, rename it over `path`, and
+    flush the folder, so that after a power cut the name holds the whole report or nothing."""
     target = check_writable(path)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
@@ -49,6 +51,7 @@ def write_atomically(path: str | os.PathLike[str], content: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, target)
+        sync_folder(target.parent)  # the rename itself, or the report vanishes at a power cut
     except OSError as exc:
         try:
             temporary.unlink(missing_ok=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import sqlite3
 import uuid
@@ -31,6 +32,7 @@ from guidecheck.checklist.model import (
 )
 from guidecheck.errors import NotFound, UserError
 from guidecheck.i18n import _
+from guidecheck.paths import make_folder, sync_folder
 from guidecheck.storage import audit, migrations
 
 TOOL_NAMESPACE = uuid.UUID("6f1c2a3e-9b7d-4c55-8e0a-3f1d2b4c5a6e")
@@ -68,12 +70,30 @@ class AssessmentSummary:
     questionnaire_version: str
 
 
+def _copy_flushed(source: Path, target: Path) -> None:
+    """Copy `source` to `target` whole or not at all, flushed before the caller goes on.
+
+    The copy kept before a migration is what a user falls back on; a plain copy is still in the
+    page cache when the migration commits, so a power cut then could leave an empty backup beside
+    a migrated database. So: copy to a temporary name, fsync, rename, fsync the folder.
+    """
+    temporary = target.with_name(f".{target.name}.partial")
+    shutil.copy2(source, temporary)
+    fd = os.open(temporary, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(temporary, target)
+    sync_folder(target.parent)
+
+
 class StoreBase:
     """One GuideCheck database file: connection, schema, reads. Use `store.Store`."""
 
     def __init__(self, path: str | Path, check: bool = True) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(self.path.parent)  # flushed into its parent: survives a power cut
         existed = self.path.exists() and self.path.stat().st_size > 0
         try:
             self.conn = sqlite3.connect(str(self.path), timeout=10, isolation_level=None)
@@ -112,7 +132,7 @@ class StoreBase:
         if existed:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             backup = self.path.with_name(f"{self.path.name}.before-{pending[0]}")
-            shutil.copy2(self.path, backup)
+            _copy_flushed(self.path, backup)
         migrations.migration_set().apply(self.db)
 
     def _ensure_device_id(self) -> str:
