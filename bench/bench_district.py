@@ -42,7 +42,7 @@ CATEGORIES = (
 TOOLS = ("ChestScan", "TriageBot", "ReadMyXray", "RiskPredict", "StockSense")
 
 
-def value_for(item, rng: random.Random):  # noqa: ANN001, ANN201 - model.Item; value shape follows its type
+def value_for(item, rng: random.Random):
     if item.type == "compliance":
         return rng.choices(("yes", "partly", "no", "dont_know", "na"), (6, 2, 2, 1, 1))[0]
     if item.type == "single_choice":

@@ -35,7 +35,7 @@ SELECT ?1, ?1, 1, NULL, questionnaire_id, questionnaire_version, status, profile
 """
 
 
-def value_for(item, n: int):  # noqa: ANN001, ANN201 - a model.Item; the value shape depends on its type
+def value_for(item, n: int):
     if item.type == "compliance":
         return ("yes", "partly", "no", "dont_know")[n % 4]
     if item.type == "single_choice":

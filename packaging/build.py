@@ -149,25 +149,62 @@ def add_extras() -> None:
         script.chmod(0o755)
 
 
+def console_executable() -> Path | None:
+    """Windows: guidecheck-cli.exe, the console twin of GuideCheck.exe (None elsewhere)."""
+    return app_folder() / "guidecheck-cli.exe" if sys.platform == "win32" else None
+
+
 def smoke_test(ver: str) -> None:
-    result = subprocess.run(
-        [str(executable()), "--version"], capture_output=True, text=True, timeout=120
-    )
-    if result.returncode != 0 or ver not in result.stdout:
+    programs = [executable()] + ([console_executable()] if console_executable() else [])
+    for program in programs:
+        if not program.exists():
+            raise BuildError(f"{program} was not built.")
+        result = subprocess.run(
+            [str(program), "--version"], capture_output=True, text=True, timeout=120
+        )
+        # A windowed exe prints to its parent's console, not into a pipe: its exit status must do.
+        printed = ver in result.stdout or (sys.platform == "win32" and program == executable())
+        if result.returncode != 0 or not printed:
+            raise BuildError(
+                f"{program.name} does not start: {(result.stderr or result.stdout).strip()[:300]}"
+            )
+
+
+# Names that must never ship: a `data/` folder (records and the device's signing key) or a portable
+# marker left in dist/ by someone who tried portable mode there. The portable zip gets its marker
+# from PORTABLE_MARKER_TEXT, not from the folder.
+NEVER_SHIPPED = ("data", "portable.txt", "portable.txt.txt", "portable")
+PORTABLE_MARKER_TEXT = (
+    "GuideCheck portable mode: while this file sits beside GuideCheck, all data (database, keys,\n"
+    "logs, archive) is kept in the data folder beside it, on this drive. Delete this file to keep\n"
+    "data in the computer's user folder instead.\n"
+)
+
+
+def check_nothing_personal(folder: Path) -> None:
+    """Refuse to package a folder holding data or a portable marker (a BuildError names them)."""
+    found = sorted(p.name for p in folder.iterdir() if p.name.lower() in NEVER_SHIPPED)
+    if found:
         raise BuildError(
-            f"The built app does not start: {(result.stderr or result.stdout).strip()[:300]}"
+            f"{folder} holds {', '.join(found)} (left by a portable run?): a device key and records"
+            " must never ship; delete them and build again."
         )
 
 
-def zip_folder(folder: Path, target: Path) -> Path:
-    """Zip `folder` (as its own top-level folder), keeping symlinks and the executable bit."""
+def zip_folder(folder: Path, target: Path, extra: dict[str, str] | None = None) -> Path:
+    """Zip `folder` (as its own top-level folder), keeping symlinks and the executable bit;
+    `extra` adds small text files (name inside the folder -> content)."""
     target.unlink(missing_ok=True)
     partial = target.with_name(target.name + ".partial")
     with zipfile.ZipFile(
         partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9
     ) as archive:
+        for name, text in (extra or {}).items():
+            archive.writestr(f"{folder.name}/{name}", text)
         for path in sorted(folder.rglob("*")):
             name = path.relative_to(folder.parent).as_posix()
+            if name.split("/")[1].lower() in NEVER_SHIPPED:  # checked before, but never let one in
+                raise BuildError(f"{name} must not be packaged.")
             if path.is_symlink():
                 info = zipfile.ZipInfo(name)
                 info.create_system = 3
@@ -192,8 +229,9 @@ def build_installer(ver: str) -> Path:
     iscc = next((c for c in candidates if c and Path(c).is_file()), None)
     if iscc is None:
         raise BuildError(
-            "Inno Setup 6 (iscc.exe) was not found; install it from jrsoftware.org or put iscc on PATH."
+            "Inno Setup 6.3 or newer (iscc.exe) was not found; install it from jrsoftware.org or put iscc on PATH."
         )
+    check_nothing_personal(app_folder())
     script = PACKAGING / "windows" / "guidecheck.iss"
     if (
         subprocess.run(
@@ -238,7 +276,15 @@ def main(argv: list[str] | None = None) -> int:
         check_linked_libraries()
         smoke_test(ver)
         add_extras()
+        check_nothing_personal(executable().parent)
         archive = zip_folder(app_folder(), DIST / f"{APP_NAME}-{ver}-{platform_tag()}.zip")
+        portable = None
+        if sys.platform != "darwin":  # a stick-ready copy: the marker is in, data goes beside it
+            portable = zip_folder(
+                app_folder(),
+                DIST / f"{APP_NAME}-{ver}-{platform_tag()}-portable.zip",
+                extra={"portable.txt": PORTABLE_MARKER_TEXT},
+            )
         installer = build_installer(ver) if args.installer else None
     except BuildError as exc:
         print(f"build.py: {exc}", file=sys.stderr)
@@ -246,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     size_mb = archive.stat().st_size / 1_000_000
     print(f"Folder: {app_folder()} ({folder_size(app_folder()) / 1_000_000:.1f} MB unpacked)")
     print(f"Zip:    {archive} ({size_mb:.1f} MB)")
+    if portable is not None:
+        print(f"USB:    {portable} (portable mode: data is kept beside the app)")
     if installer is not None:
         print(f"Setup:  {installer} ({installer.stat().st_size / 1_000_000:.1f} MB)")
     print(f"Built in {time.monotonic() - started:.0f} s")

@@ -18,13 +18,27 @@ fi
 
 make package
 
-app=dist/GuideCheck/GuideCheck
+case "$(uname -s)" in
+    MINGW*|MSYS*|CYGWIN*) app=dist/GuideCheck/guidecheck-cli.exe ;;  # the console twin (Windows)
+    *) app=dist/GuideCheck/GuideCheck ;;
+esac
 [ -x "$app" ] || { echo "ci_check: $app was not built" >&2; exit 1; }
 "$app" --version
+# The last self-test step opens a window on the real screen; a headless Linux runner gets one from
+# Xvfb when it is installed (apt-get install xvfb), else that step says SKIPPED.
+screen=()
+if [ "$(uname -s)" = "Linux" ] && [ -z "${DISPLAY:-}" ] && command -v xvfb-run >/dev/null 2>&1; then
+    screen=(xvfb-run -a)
+fi
 set +e
-output=$(QT_QPA_PLATFORM=offscreen GUIDECHECK_HOME="$(mktemp -d)" "$app" --self-test)
+output=$(QT_QPA_PLATFORM=offscreen GUIDECHECK_HOME="$(mktemp -d)" ${screen[@]+"${screen[@]}"} "$app" --self-test)
 status=$?
 set -e
+data_left=$(find dist/GuideCheck -maxdepth 1 \( -iname data -o -iname 'portable*' \) | head -n 1)
+if [ -n "$data_left" ]; then
+    echo "ci_check: $data_left must not be in the package folder" >&2
+    exit 1
+fi
 echo "$output"
 steps=$(printf '%s\n' "$output" | grep -c '^OK ' || true)
 failed=$(printf '%s\n' "$output" | grep -c '^FAILED ' || true)

@@ -2,16 +2,23 @@
 
   GuideCheck                 the desktop app (guidecheck.gui.app.main; `--home DIR` works)
   GuideCheck --version       prints "GuideCheck <version>"
-  GuideCheck --self-test     checks the installation end to end, one line per step (guidecheck.selftest)
+  GuideCheck --self-test     checks the installation end to end, one line per step (guidecheck.gui.selftest)
   GuideCheck --cli ARGS...   the `guidecheck` command line (e.g. `--cli assessment list`)
 
-On Windows and macOS the executable is built windowed (no console pops up for nurses), so for the
-text modes it attaches to the console of the shell that started it, when there is one.
+On Windows and macOS the executable is built windowed (no console pops up for nurses). A windowed
+program cannot serve a command prompt well (cmd and PowerShell do not wait for it and %ERRORLEVEL%
+says nothing), so the Windows package also holds `guidecheck-cli.exe`, the same program built as a
+console executable: `guidecheck-cli assessment list`, `guidecheck-cli --self-test`. (It cannot be
+called `guidecheck.exe`: Windows file names ignore case, so that is the same name as
+`GuideCheck.exe`.) The windowed executable still attaches to a parent console for `--cli`.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+CONSOLE_NAME = "guidecheck-cli"  # the console executable's name (without .exe)
 
 
 def _attach_console() -> None:
@@ -22,7 +29,7 @@ def _attach_console() -> None:
 
     attach_parent_process = -1
     if ctypes.windll.kernel32.AttachConsole(attach_parent_process):  # type: ignore[attr-defined]
-        sys.stdout = open("CONOUT$", "w", encoding="utf-8", errors="replace")  # noqa: SIM115 - lives as long as the process
+        sys.stdout = open("CONOUT$", "w", encoding="utf-8", errors="replace")
         sys.stderr = sys.stdout
     else:  # started from Explorer: nowhere to print; keep print() from failing
         import io
@@ -30,8 +37,19 @@ def _attach_console() -> None:
         sys.stdout = sys.stderr = io.StringIO()
 
 
+def is_console_build() -> bool:
+    """True in `guidecheck-cli(.exe)`: the command line is its default, not the window."""
+    return bool(getattr(sys, "frozen", False)) and Path(sys.executable).stem.lower() == CONSOLE_NAME
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if is_console_build() and args[:1] not in (
+        ["--self-test"],
+        ["--self-test-platform"],
+        ["--cli"],
+    ):
+        args = ["--cli", *args]  # `guidecheck-cli assessment list`, `guidecheck-cli --version`
     if args[:1] == ["--cli"]:
         _attach_console()
         from guidecheck.cli.main import main as cli_main
@@ -46,9 +64,13 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"GuideCheck {__version__}")
         return 0
+    if args[:1] == ["--self-test-platform"]:  # the self-test's second process: a real window
+        from guidecheck.gui import selftest
+
+        return selftest.platform_check()
     if "--self-test" in args:
         _attach_console()
-        from guidecheck import selftest
+        from guidecheck.gui import selftest
 
         return selftest.run()
     from guidecheck.gui.app import main as gui_main

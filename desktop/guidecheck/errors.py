@@ -26,7 +26,14 @@ class QuestionnaireError(UserError):
 
 
 class AnswerError(UserError):
-    """An answer that does not fit its item (unknown item, wrong type, not among the choices...)."""
+    """An answer that does not fit its item (unknown item, wrong type, not among the choices...).
+
+    `reason` names the problem for a screen that words it its own way ("not_a_number",
+    "not_whole", "too_low", "too_high", "not_a_date"; "" for the others)."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class NotFound(UserError):

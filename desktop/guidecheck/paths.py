@@ -1,8 +1,8 @@
 """Where things live: the data folder (database, keys, logs, archive) and the shipped resources.
 
-Data folder, first match wins: `--home DIR`; `$GUIDECHECK_HOME`; portable mode (a `portable.txt`
-beside the executable puts data in `data/` beside it, so the tool runs from a USB stick); the
-platform's user data folder. Resources (assets, questionnaires) are found in the source tree or
+Data folder, first match wins: `--home DIR`; `$GUIDECHECK_HOME`; portable mode (a `portable.txt`,
+`portable.txt.txt` or `portable` file beside the executable puts data in `data/` beside it, so the
+tool runs from a USB stick); the platform's user data folder. Resources (assets, questionnaires) are found in the source tree or
 inside a frozen app (`sys._MEIPASS`).
 """
 
@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+
+from guidecheck.atomic import make_folder
 
 APP_NAME = "GuideCheck"
 DATABASE_NAME = "guidecheck.db"
@@ -35,18 +37,41 @@ def resource_root() -> Path:
     return source_root()
 
 
+# Explorer hides known extensions, so a person who makes "portable.txt" by hand often gets
+# "portable.txt.txt"; someone who knows the extension is hidden may type just "portable".
+PORTABLE_MARKERS = ("portable.txt", "portable.txt.txt", "portable")
+
+
+def portable_marker(base: Path) -> Path | None:
+    """The portable-mode marker file in `base`, whichever of its accepted names it has."""
+    for name in PORTABLE_MARKERS:
+        if (base / name).is_file():
+            return base / name
+    return None
+
+
 def portable_home() -> Path | None:
-    """`data/` beside the executable when `portable.txt` sits there (frozen app only)."""
+    """`data/` beside the executable when a portable marker sits there (frozen app only)."""
     if not getattr(sys, "frozen", False):
         return None
     base = executable_dir()
-    if (base / "portable.txt").exists():
+    if portable_marker(base) is not None:
         return base / "data"
     return None
 
 
+def data_home_source(home_arg: str | os.PathLike[str] | None = None) -> str:
+    """Why the data folder is where it is: "option", "environment", "portable" or "user"."""
+    if home_arg:
+        return "option"
+    if os.environ.get("GUIDECHECK_HOME"):
+        return "environment"
+    return "portable" if portable_home() is not None else "user"
+
+
 def data_home(home_arg: str | os.PathLike[str] | None = None, create: bool = True) -> Path:
-    """The installation's data folder, created on first use."""
+    """The installation's data folder, created on first use; a UserError (one sentence: read-only
+    or missing) when it cannot be made."""
     if home_arg:
         home = Path(home_arg).expanduser()
     elif os.environ.get("GUIDECHECK_HOME"):
@@ -54,44 +79,13 @@ def data_home(home_arg: str | os.PathLike[str] | None = None, create: bool = Tru
     else:
         home = portable_home() or _platform_data_dir()
     if create:
-        make_folder(home)
+        try:
+            make_folder(home)  # flushed into its parent: survives a power cut
+        except OSError as exc:
+            from guidecheck.fileops import data_folder_error
+
+            raise data_folder_error(home, exc) from None
     return home.resolve()
-
-
-def make_folder(path: Path) -> Path:
-    """Create `path` (and missing parents) so that it survives a power cut; return it.
-
-    A new folder is only a name in its parent until the parent itself is flushed: without that, a
-    power cut soon after first use can take the whole data folder (database, keys) with it even
-    though every file inside was flushed. So each folder made here has its parent fsynced.
-    """
-    missing = []
-    probe = Path(path)
-    while not probe.is_dir():
-        missing.append(probe)
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    Path(path).mkdir(parents=True, exist_ok=True)
-    for made in reversed(missing):
-        sync_folder(made.parent)
-    return Path(path)
-
-
-def sync_folder(folder: Path) -> None:
-    """Flush a folder's names to disk (POSIX); Windows has no folder handles, so skip there."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _platform_data_dir() -> Path:
@@ -107,6 +101,25 @@ def database_path(home: Path) -> Path:
 def logs_dir(home: Path) -> Path:
     path = home / "logs"
     return make_folder(path)
+
+
+def fallback_logs_dir() -> Path:
+    """This computer's own log folder, used when the data folder cannot take the log (a pulled
+    stick, a read-only share): the platform's user log folder, else the temporary folder."""
+    import tempfile
+
+    from platformdirs import user_log_dir
+
+    for candidate in (
+        Path(user_log_dir(APP_NAME, appauthor=False)),
+        Path(tempfile.gettempdir()) / APP_NAME,
+    ):
+        try:
+            candidate.mkdir(parents=True, exist_ok=True)
+            return candidate
+        except OSError:
+            continue
+    return Path(tempfile.gettempdir())
 
 
 def keys_dir(home: Path) -> Path:

@@ -2,11 +2,13 @@
 
 It walks the path a clinic takes, in throw-away data folders: create a database, load every shipped
 checklist, fill and finalize an assessment, write its PDF and workbook, export a sync bundle and
-import it into a second (district) database, then start Qt offscreen and draw a window. A frozen
-app that lost a module, a data file or a Qt plugin fails here instead of in front of a nurse.
+import it into a second (district) database. These core steps are `guidecheck selftest`; the app's
+`--self-test` (gui/selftest.py) runs them and then the Qt steps: Qt offscreen, the main window and
+a window on the real screen. A frozen app that lost a module, a data file or a Qt plugin fails here
+instead of in front of a nurse.
 
-One line per step, "OK <step>" or "FAILED <step>: <one sentence>"; exit status 0 only when every
-step passed. Qt is imported inside the Qt steps only: the rest is core code.
+One line per step, "OK <step>" or "FAILED <step>: <one sentence>" ("SKIPPED <step>: <why>" for a
+step this session cannot take); exit status 0 only when no step failed.
 """
 
 from __future__ import annotations
@@ -18,10 +20,15 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
+
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
+
+T = TypeVar("T")
 
 SELF_TEST_DATE = "2026-01-15"
 DEFAULT_QUESTIONNAIRE = "who-ai-health-2025"
@@ -31,6 +38,10 @@ class StepFailed(UserError):
     """A step's check did not hold; the message is the one sentence printed after FAILED."""
 
 
+class StepSkipped(UserError):
+    """A step this session cannot take (no screen); printed as "SKIPPED <step>: <why>"."""
+
+
 @dataclass
 class Workspace:
     """What the steps hand on to each other: folders, the open stores, ids and written files."""
@@ -38,8 +49,8 @@ class Workspace:
     root: Path
     clinic_home: Path
     hub_home: Path
-    clinic: Any = None  # guidecheck.storage.store.Store
-    hub: Any = None
+    clinic: Store | None = None
+    hub: Store | None = None
     questionnaires: list[Any] = field(default_factory=list)
     assessment_id: str = ""
     bundle_path: Path | None = None
@@ -68,7 +79,7 @@ def step_database(ws: Workspace) -> None:
     from guidecheck.storage.store import Store
 
     ws.clinic = Store(database_path(ws.clinic_home))
-    if ws.clinic.conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+    if ws.clinic.integrity_check() != "ok":
         raise StepFailed(_("The new database fails SQLite's integrity check."))
     if not ws.clinic.device_id:
         raise StepFailed(_("The new database has no device id."))
@@ -202,7 +213,7 @@ def step_bundle_import(ws: Workspace) -> None:
     outcome = import_file(ws.hub_home, ws.hub, bundle, actor="self-test")
     if not outcome.imported:
         raise StepFailed(outcome.reason or _("The district database refused the bundle."))
-    clinic_result = ws.clinic.result(ws.assessment_id)
+    clinic_result = _need(ws.clinic, "database").result(ws.assessment_id)
     hub_result = ws.hub.result(ws.assessment_id)
     if (
         ws.hub.get_assessment(ws.assessment_id).status != "final"
@@ -225,68 +236,13 @@ def step_data_folder(ws: Workspace) -> None:
             path=home, reason=exc.strerror or exc)) from None  # fmt: skip
 
 
-# --- Qt steps (PySide6 is imported here only) ---------------------------------------------------
-
-
-def _qt_app() -> Any:
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication([sys.argv[0] if sys.argv else "guidecheck", "-platform", "offscreen"])
-    return app
-
-
-def step_qt(ws: Workspace) -> None:
-    from PySide6.QtGui import QIcon, QImage
-    from PySide6.QtWidgets import QLabel
-
-    from guidecheck.paths import asset_path
-
-    app = _qt_app()
-    label = QLabel("GuideCheck self-test")
-    label.resize(320, 80)
-    label.show()
-    app.processEvents()
-    shot = label.grab()
-    label.close()
-    if shot.isNull() or shot.width() < 1:
-        raise StepFailed(_("Qt could not draw a window offscreen."))
-    icon = QIcon(str(asset_path("guidecheck.svg"))).pixmap(64, 64)
-    if icon.isNull():
-        raise StepFailed(_("The app icon (SVG) cannot be drawn: Qt's SVG support is missing."))
-    image = QImage(str(asset_path("guidecheck.png")))
-    if image.isNull():
-        raise StepFailed(_("The app icon (PNG) cannot be read."))
-
-
-def step_main_window(ws: Workspace) -> None:
-    from guidecheck.gui.shell.main_window import MainWindow
-
-    app = _qt_app()
-    home = ws.root / "window-home"
-    home.mkdir()
-    window = MainWindow(home)
-    try:
-        window.show()
-        app.processEvents()
-        shot = window.grab()
-        if shot.isNull():
-            raise StepFailed(_("The main window could not be drawn."))
-    finally:
-        window.runner.shutdown()
-        window.close()
-        window.deleteLater()
-        app.processEvents()
-
-
-def _need(value: Any, step: str) -> Any:
+def _need(value: T | None, step: str) -> T:
     if not value:
         raise StepFailed(_("The step '{step}' before this one did not succeed.").format(step=step))
     return value
 
 
-STEPS: tuple[tuple[str, Callable[[Workspace], None]], ...] = (
+STEPS: tuple[tuple[str, Callable[[Workspace], None]], ...] = (  # the core's steps
     ("database", step_database),
     ("questionnaires", step_questionnaires),
     ("assessment", step_assessment),
@@ -295,14 +251,12 @@ STEPS: tuple[tuple[str, Callable[[Workspace], None]], ...] = (
     ("bundle export", step_bundle_export),
     ("bundle import", step_bundle_import),
     ("data folder", step_data_folder),
-    ("qt offscreen", step_qt),
-    ("main window", step_main_window),
 )
 
+Step = tuple[str, Callable[[Workspace], None]]
 
-def run(
-    out: TextIO | None = None, steps: tuple[tuple[str, Callable[[Workspace], None]], ...] = STEPS
-) -> int:
+
+def run(out: TextIO | None = None, steps: tuple[Step, ...] = STEPS) -> int:
     """Run every step, print one line each; 0 when all passed, 1 otherwise. Never raises."""
     out = out or sys.stdout
     failed = 0
@@ -315,6 +269,8 @@ def run(
             for name, step in steps:
                 try:
                     step(ws)
+                except StepSkipped as skipped:
+                    print(f"SKIPPED {name}: {skipped.message}", file=out, flush=True)
                 except Exception as exc:  # noqa: BLE001 - every failure becomes one line
                     failed += 1
                     print(f"FAILED {name}: {one_sentence(exc)}", file=out, flush=True)

@@ -1,4 +1,5 @@
-; Inno Setup 6 script: a per-user GuideCheck installer that needs no administrator rights.
+; Inno Setup 6.3 or newer (ArchitecturesAllowed=x64compatible needs 6.3): a per-user GuideCheck
+; installer that needs no administrator rights.
 ;
 ; Build the app folder first (`python packaging\build.py` on Windows gives dist\GuideCheck\), then:
 ;   iscc /DAppVersion=0.1.0 packaging\windows\guidecheck.iss
@@ -8,6 +9,10 @@
 ; Installs to %LOCALAPPDATA%\Programs\GuideCheck ({userpf}) with a Start menu shortcut, so clinic
 ; staff without admin rights can install and update it. Uninstalling leaves the data folder
 ; (%LOCALAPPDATA%\GuideCheck) alone: assessments are records and must not vanish with the program.
+
+#if Ver < EncodeVer(6, 3, 0)
+  #error Inno Setup 6.3 or newer is needed (x64compatible); download it from jrsoftware.org
+#endif
 
 #ifndef AppVersion
   #define AppVersion "0.0.0"
@@ -58,7 +63,9 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{
 [Files]
 ; The whole PyInstaller folder. A stale _internal from an older version is replaced file by file;
 ; [InstallDelete] below removes it first so no old library is left behind.
-Source: "{#DistDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+; Never a data folder or a portable marker from a test run of dist\ (a device key, records):
+; build.py refuses such a folder before calling iscc; Excludes is the second lock.
+Source: "{#DistDir}\*"; DestDir: "{app}"; Excludes: "\data,\data\*,\portable,\portable.txt,\portable.txt.txt"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [InstallDelete]
 Type: filesandordirs; Name: "{app}\_internal"
@@ -73,3 +80,5 @@ Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags
 [UninstallDelete]
 ; Only what the program folder itself may hold; the data folder is kept on purpose.
 Type: files; Name: "{app}\portable.txt"
+Type: files; Name: "{app}\portable.txt.txt"
+Type: files; Name: "{app}\portable"

@@ -11,10 +11,10 @@ from bundle_helpers import SIGN, dump, fill, open_store, profile_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from guidecheck.atomic import write_atomic
 from guidecheck.bundles import keys
 from guidecheck.bundles.export import export_bundle
 from guidecheck.bundles.importer import import_file
-from guidecheck.bundles.safefile import write_atomic
 from guidecheck.paths import database_path
 
 DOMAIN_TABLES = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import shutil
+from pathlib import Path
 
 from bundle_helpers import SIGN, dump, fill, open_store, profile_for
 
@@ -87,12 +88,12 @@ def test_round_trip_gives_identical_assessments_answers_and_scores(
     code, out, _err = cli(capsys, "--home", hub, "bundle", "verify", path)
     assert code == 0 and "decrypted and checked" in out and "hash chain intact" in out
 
-    source_before = (stick / path.split("/")[-1]).read_bytes()
+    source_before = (stick / Path(path).name).read_bytes()
     code, out, err = cli(capsys, "--home", hub, "bundle", "import", path)
     assert code == 0, err
     assert "3 new, 0 updated, 0 unchanged, 0 conflicts" in out
-    assert (stick / path.split("/")[-1]).read_bytes() == source_before
-    assert [p.name for p in stick.iterdir()] == [path.split("/")[-1]]
+    assert (stick / Path(path).name).read_bytes() == source_before
+    assert [p.name for p in stick.iterdir()] == [Path(path).name]
     archived = list((hub / "archive").iterdir())
     assert [p.read_bytes() for p in archived] == [source_before]
 

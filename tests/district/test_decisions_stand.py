@@ -185,7 +185,8 @@ def test_a_hub_from_before_the_change_is_upgraded_to_the_same_state(tmp_path, qu
     """Old hubs stored variants with `superseded` inside (and a loser's marked copy as one more)."""
     import json
 
-    from guidecheck.bundles.apply import body_sha256, upgrade_variants
+    from guidecheck.bundles.apply import body_sha256
+    from guidecheck.storage.migrations import m004_variants_clinic_content
 
     a, b, revisions = two_revisions(tmp_path, questionnaire)
     hub = tmp_path / "hub"
@@ -220,6 +221,6 @@ def test_a_hub_from_before_the_change_is_upgraded_to_the_same_state(tmp_path, qu
         conn.execute("UPDATE assessments SET conflict = 1 WHERE revision = 2")
     assert snapshot(store) != decided and len(conflict_groups(store)) == 1
     with store.atomic():
-        assert upgrade_variants(conn) == set()  # the rows already held the kept content
+        m004_variants_clinic_content(store.db)  # the frozen step that upgraded such hubs
     assert snapshot(store) == decided and conflict_groups(store) == []
     store.close()

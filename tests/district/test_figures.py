@@ -64,7 +64,7 @@ def test_overview_filters(hub):
     rows = build_overview(hub.store, today=TODAY)
 
     def pick(**kw):
-        return [(r.facility_code, r.tool_name) for r in filter_rows(rows, OverviewFilter(**kw))]  # noqa: E731
+        return [(r.facility_code, r.tool_name) for r in filter_rows(rows, OverviewFilter(**kw))]
 
     assert pick(district="North") == [
         ("A01", "ChestScan"),

@@ -38,8 +38,14 @@ def answer(qtbot: Any, window: MainWindow, item_id: str, value: str) -> None:
 
 
 def wait_saved(qtbot: Any, window: MainWindow) -> None:
-    qtbot.waitUntil(lambda: window.runner.pending == 0, timeout=10_000)
-    assert window.save_indicator.text().endswith("All changes saved")
+    """Wait until every answer and typed note is committed and the status bar says so."""
+    qtbot.waitUntil(
+        lambda: (
+            window.runner.pending == 0
+            and window.save_indicator.text().endswith("All changes saved")
+        ),
+        timeout=10_000,
+    )
 
 
 def type_note(qtbot: Any, window: MainWindow, item_id: str, text: str) -> None:
@@ -98,3 +104,32 @@ def sample_profile(**changes: str) -> Profile:
     )
     data.update(changes)
     return Profile(**data)
+
+
+def press_in_next_box(qtbot: Any, *button_texts: str) -> list[str]:
+    """Click the given buttons in the next message boxes that open, one box each (as a person
+    would), and return the texts of the boxes seen, so a test can check what was said."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    seen: list[str] = []
+    waiting = list(button_texts)
+    last: list[QMessageBox] = []
+
+    def look() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.isVisible() and (not last or box is not last[0]):
+            last[:] = [box]
+            seen.append(box.text())
+            wanted = waiting.pop(0)
+            for button in box.buttons():
+                if button.text().replace("&", "") == wanted:
+                    button.click()
+                    break
+            else:
+                box.reject()
+        if waiting:
+            QTimer.singleShot(20, look)
+
+    QTimer.singleShot(20, look)
+    return seen

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from gui_helpers import close_window, open_window, sample_profile
+from gui_helpers import close_window, open_window, press_in_next_box, sample_profile
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -65,7 +65,7 @@ def test_open_report_saves_the_file_off_the_ui_thread_and_offers_to_open_it(
         return str(target.with_suffix("")), chosen  # no suffix typed: the app adds it
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_save)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Open)
+    said = press_in_next_box(qtbot, "Open")
     viewer = FileViewer(opened)  # Qt's own hook for opening file: URLs, instead of a real viewer
     QDesktopServices.setUrlHandler("file", viewer, "open_url")
     window = open_window(qtbot, home, checklists)
@@ -75,7 +75,35 @@ def test_open_report_saves_the_file_off_the_ui_thread_and_offers_to_open_it(
     assert opened == [str(target)]
     assert target.read_bytes()[:4].startswith(magic)
     assert asked[0].endswith(".pdf") and "KE-0042" in asked[0]
+    assert said and str(target) in said[0]
     QDesktopServices.unsetUrlHandler("file")
+    close_window(qtbot, window)
+
+
+def test_saved_report_offers_its_folder_and_says_when_nothing_can_open_it(
+    qtbot, home, checklists, final_assessment, tmp_path, monkeypatch
+):
+    target = tmp_path / "report.pdf"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *_a: (str(target), "PDF report (*.pdf)")
+    )
+    opened: list[str] = []
+    viewer = FileViewer(opened)
+    QDesktopServices.setUrlHandler("file", viewer, "open_url")
+    window = open_window(qtbot, home, checklists)
+    window.home.select(final_assessment)
+    assert window.home.report_button.text().replace("&", "") == "Save report…"
+    press_in_next_box(qtbot, "Show in folder")
+    window.home.report_button.click()
+    qtbot.waitUntil(lambda: bool(opened), timeout=30_000)
+    assert opened == [str(target.parent)]
+    QDesktopServices.unsetUrlHandler("file")
+    # no program for file: URLs at all (a bare desktop without a PDF viewer): it says so
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda _url: False)
+    said = press_in_next_box(qtbot, "Open", "OK")
+    window.home.report_button.click()
+    qtbot.waitUntil(lambda: window.actions_helper.last_choice == "no viewer", timeout=30_000)
+    assert len(said) == 2 and "No program to open PDF files" in said[1]
     close_window(qtbot, window)
 
 

@@ -37,7 +37,7 @@ def handler(tmp_path):
 def raise_and_catch(error: BaseException):
     try:
         raise error
-    except BaseException as caught:
+    except BaseException as caught:  # noqa: BLE001 - builds the exc_info the hook receives
         return type(caught), caught, caught.__traceback__
 
 

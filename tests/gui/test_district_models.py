@@ -12,12 +12,12 @@ from PySide6.QtGui import QColor
 sys.path.append(
     str(Path(__file__).resolve().parents[1] / "district")
 )  # for hub_builder; appended so conftest stays ours
-from hub_builder import TODAY, build_hub  # noqa: E402
+from hub_builder import TODAY, build_hub
 
-from guidecheck.district.overview import OverviewFilter  # noqa: E402
-from guidecheck.district.summary import build_summary  # noqa: E402
-from guidecheck.district.trends import facility_detail  # noqa: E402
-from guidecheck.gui.hub import district_models as m  # noqa: E402
+from guidecheck.district.overview import OverviewFilter
+from guidecheck.district.summary import build_summary
+from guidecheck.district.trends import facility_detail
+from guidecheck.gui.hub import district_models as m
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 

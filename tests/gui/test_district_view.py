@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 sys.path.append(
     str(Path(__file__).resolve().parents[1] / "district")
 )  # for hub_builder; appended so conftest stays ours
-from hub_builder import build_hub, import_conflict  # noqa: E402
+from hub_builder import build_hub, import_conflict
 
-from guidecheck.gui.hub.district_models import O_CODE, O_SCORE, O_VERDICT  # noqa: E402
-from guidecheck.gui.hub.district_view import DistrictHub, open_district_view  # noqa: E402
+from guidecheck.gui.hub.district_models import O_CODE, O_SCORE, O_VERDICT
+from guidecheck.gui.hub.district_view import DistrictHub, open_district_view
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "district"
 

@@ -15,7 +15,7 @@ from gui_helpers import (
     visible,
     wait_saved,
 )
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 
 from guidecheck.storage.store import Store
 
@@ -31,14 +31,14 @@ def create_through_screens(qtbot, window) -> None:
     click(qtbot, screen.next_button)
     assert "needs a facility name" in screen.message.text()
     qtbot.keyClicks(screen.facility_name.lineEdit(), "Kisumu East Health Centre")
+    assert "needs a facility name" not in screen.message.text()  # gone once it is filled
     qtbot.keyClicks(screen.facility_code, "KE-0042")
     qtbot.keyClicks(screen.district, "Kisumu East")
     qtbot.keyClicks(screen.tool_name.lineEdit(), "ChestScan")
     qtbot.keyClicks(screen.tool_vendor, "Acme Imaging")
     screen.use_category.setCurrentIndex(screen.use_category.findData("diagnostic_imaging"))
     qtbot.keyClicks(screen.assessor_name, "Amina Otieno")
-    screen.date.clear()
-    qtbot.keyClicks(screen.date, "2025-03-31")
+    screen.date.setDate(QDate(2025, 3, 31))  # the calendar picker's result
     with qtbot.waitSignal(window.assessment_opened, timeout=10_000):
         click(qtbot, screen.next_button)
     assert window.stack.currentWidget() is window.walkthrough
@@ -71,7 +71,7 @@ def test_complete_assessment_through_the_widgets(qtbot, home, checklists):
     assert visible(window, "prv_local_locked")
     assert card(window, "prv_local_locked").editor.buttons["yes"].isChecked()
     answer(qtbot, window, "prv_access", "shared_login")
-    assert walk.domain_list.item(0).text().startswith("✔ Privacy")
+    assert walk.domain_list.item(0).text().startswith("✔ 1. Privacy")
     wait_saved(qtbot, window)
 
     # safety
@@ -185,6 +185,11 @@ def test_double_click_on_start_makes_one_assessment(qtbot, home, checklists):
     qtbot.keyClicks(screen.facility_code, "KE-0107")
     qtbot.keyClicks(screen.tool_name.lineEdit(), "TriageMate")
     qtbot.keyClicks(screen.assessor_name, "Peter Ouma")
+    # the kind of use is a required choice: without it nothing starts, and the screen says so
+    click(qtbot, screen.next_button)
+    assert "kind of use" in screen.message.text()
+    screen.use_category.setCurrentIndex(screen.use_category.findData("patient_triage"))
+    assert screen.message.text() == ""  # a stale message goes as soon as the form changes
     with qtbot.waitSignal(window.assessment_opened, timeout=10_000):
         qtbot.mouseClick(screen.next_button, Qt.MouseButton.LeftButton)
         qtbot.mouseClick(screen.next_button, Qt.MouseButton.LeftButton)  # ignored: screen is busy

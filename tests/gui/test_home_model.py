@@ -1,4 +1,4 @@
-"""The home list's table model, tested without widgets (STYLE.md pattern 8)."""
+"""The home list's table model, tested without widgets."""
 
 from __future__ import annotations
 

@@ -38,7 +38,9 @@ def test_keyboard_only_assessment(qtbot, home, checklists):
     assert focused() is screen.facility_name  # editable combo: typing goes to its line
     for text in ("Lwala Dispensary", "KE-0107", "", "", "TriageMate", "", "", "", ""):
         type_then_tab(qtbot, text)
-    assert focused() is screen.use_category  # kind of use: keep "Other"
+    assert focused() is screen.use_category  # kind of use: a required choice, no default
+    press(qtbot, Qt.Key.Key_O)  # typing a letter picks "Other"
+    assert screen.use_category.currentData() == "other"
     press(qtbot, Qt.Key.Key_Tab)
     type_then_tab(qtbot, "Peter Ouma")
     with qtbot.waitSignal(window.assessment_opened, timeout=10_000):

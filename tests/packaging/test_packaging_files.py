@@ -163,3 +163,46 @@ def test_inno_setup_script_installs_per_user_without_admin_rights():
     assert settings["SetupIconFile"] == "guidecheck.ico"
     assert '"{userprograms}\\{#AppName}"' in text  # the Start menu shortcut
     assert '#define DistDir "..\\..\\dist\\GuideCheck"' in text
+
+
+def test_inno_setup_script_needs_6_3_and_never_ships_data():
+    text = (PACKAGING / "windows" / "guidecheck.iss").read_text(encoding="utf-8")
+    assert "#if Ver < EncodeVer(6, 3, 0)" in text and "x64compatible" in text
+    source = next(line for line in text.splitlines() if line.startswith("Source:"))
+    assert "Excludes:" in source and "\\data" in source and "\\portable.txt.txt" in source
+
+
+def test_build_refuses_a_folder_holding_data_or_a_portable_marker(tmp_path):
+    build = load(PACKAGING / "build.py", "build_script")
+    folder = tmp_path / "GuideCheck"
+    folder.mkdir()
+    (folder / "GuideCheck").write_bytes(b"app")
+    build.check_nothing_personal(folder)  # clean: fine
+    target = build.zip_folder(folder, tmp_path / "plain.zip")
+    portable = build.zip_folder(folder, tmp_path / "stick.zip", extra={"portable.txt": "marker"})
+    import zipfile
+
+    assert zipfile.ZipFile(target).namelist() == ["GuideCheck/GuideCheck"]
+    assert sorted(zipfile.ZipFile(portable).namelist()) == [
+        "GuideCheck/GuideCheck",
+        "GuideCheck/portable.txt",
+    ]
+    for name in ("data", "portable.txt.txt"):
+        path = folder / name
+        path.mkdir() if name == "data" else path.write_text("", encoding="utf-8")
+        with pytest.raises(build.BuildError, match="must never ship"):
+            build.check_nothing_personal(folder)
+        with pytest.raises(build.BuildError, match="must not be packaged"):
+            build.zip_folder(folder, tmp_path / "bad.zip")
+        path.rmdir() if name == "data" else path.unlink()
+    assert not (tmp_path / "bad.zip").exists()
+
+
+def test_the_spec_builds_a_console_twin_on_windows():
+    spec = (PACKAGING / "guidecheck.spec").read_text(encoding="utf-8")
+    assert 'name="guidecheck-cli"' in spec and "console=True" in spec
+    assert "*extra_exes" in spec  # both executables share the one COLLECT folder
+    entry = load(PACKAGING / "entry.py", "entry_script")
+    assert (
+        entry.CONSOLE_NAME.lower() != "guidecheck"
+    )  # Windows names ignore case: not GuideCheck.exe

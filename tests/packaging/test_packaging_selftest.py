@@ -6,10 +6,11 @@ import io
 import sys
 from pathlib import Path
 
-from packaging_helpers import PACKAGING, ROOT, clean_env, run, step_lines
+from packaging_helpers import PACKAGING, ROOT, clean_env, expected_step_lines, run, step_lines
 
 from guidecheck import __version__, selftest
 from guidecheck.errors import UserError
+from guidecheck.gui import selftest as app_selftest
 from guidecheck.storage.store import Store
 
 STEP_NAMES = [name for name, _step in selftest.STEPS]
@@ -19,10 +20,19 @@ def test_cli_selftest_passes_every_step_and_leaves_no_data_behind(tmp_path):
     env = clean_env(tmp_path, GUIDECHECK_HOME=str(tmp_path / "data"))
     result = run([sys.executable, "-m", "guidecheck.cli.main", "selftest"], env)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert step_lines(result.stdout) == [f"OK {name}" for name in STEP_NAMES]
+    assert step_lines(result.stdout) == expected_step_lines(result.stdout, STEP_NAMES)
     assert "Traceback" not in result.stderr
     # Only the real data folder's write check touched it: no database, no keys.
     assert sorted(p.name for p in (tmp_path / "data").iterdir()) == []
+
+
+def test_the_apps_self_test_adds_the_qt_steps(tmp_path):
+    env = clean_env(tmp_path, GUIDECHECK_HOME=str(tmp_path / "data"))
+    result = run([sys.executable, "-m", "guidecheck.gui.app", "--self-test"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    app_steps = [name for name, _step in app_selftest.STEPS]
+    assert app_steps == STEP_NAMES + ["qt offscreen", "main window", "qt platform"]
+    assert step_lines(result.stdout) == expected_step_lines(result.stdout, app_steps)
 
 
 def test_a_failing_step_is_one_line_and_later_steps_say_what_is_missing(tmp_path, monkeypatch):
@@ -35,7 +45,7 @@ def test_a_failing_step_is_one_line_and_later_steps_say_what_is_missing(tmp_path
 
     out = io.StringIO()
     code = selftest.run(out, steps=(("database", broken_database), ("assessment", selftest.step_assessment),
-                                    ("qt offscreen", selftest.step_qt)))  # fmt: skip
+                                    ("qt offscreen", app_selftest.step_qt)))  # fmt: skip
     lines = out.getvalue().splitlines()
     assert code == 1
     assert len(lines) == 3

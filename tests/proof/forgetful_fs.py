@@ -459,7 +459,7 @@ class PowerCutMount:
     def mount(self) -> None:
         if os.path.ismount(self.mountpoint):
             raise MountFailed(f"{self.mountpoint} is still mounted from an earlier run")
-        log = open(f"{self.backing}.fs.log", "ab")  # noqa: SIM115  (the FS process writes it)
+        log = open(f"{self.backing}.fs.log", "ab")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -490,7 +490,7 @@ class PowerCutMount:
             user.wait()
         name = ".forgetful-cut-tear" if tear else ".forgetful-cut"
         try:
-            open(self.mountpoint / name, "wb").close()  # noqa: SIM115
+            open(self.mountpoint / name, "wb").close()
         except OSError as exc:
             if exc.errno != errno.EHOSTDOWN:
                 raise

@@ -30,6 +30,8 @@ from guidecheck.storage.store import Store
 DRIVER = Path(__file__).with_name("crash_driver.py")
 FAST_KILLS = 20
 SOAK_KILLS = 220
+# Popen.kill(): SIGKILL on POSIX (exit status -9); TerminateProcess on Windows (exit status 1).
+KILLED = -signal.SIGKILL if hasattr(signal, "SIGKILL") else 1
 
 
 @dataclass
@@ -110,11 +112,18 @@ def bundles(tmp_path_factory, who) -> BundleSet:
 
 
 def _run_and_kill(
-    home: Path, seed: int, bundle_paths: list[Path], delay: float, after: bytes, promises: Promises
+    home: Path,
+    seed: int,
+    bundle_paths: list[Path],
+    delay: float,
+    after: bytes,
+    promises: Promises,
+    times: int = 1,
 ) -> list[str]:
-    """Start the driver and SIGKILL it `delay` seconds after it started, or after it printed a line
-    starting with `after` ("assessment": start-up done; "importing": a bundle import began), then
-    fold what it reported into `promises`."""
+    """Start the driver and SIGKILL it `delay` seconds after it started, or after it printed
+    `times` lines starting with `after` ("assessment": start-up done; "saved": an answer was
+    promised; "importing": a bundle import began), then fold what it reported into `promises`.
+    Counting reported lines rather than seconds keeps the proof meaningful on a busy machine."""
     command = [
         sys.executable,
         str(DRIVER),
@@ -132,20 +141,22 @@ def _run_and_kill(
             after
         ):  # timing from what the driver reports keeps the proof meaningful on a slow, busy machine
             deadline = time.monotonic() + 60
+            seen = 0
             while True:
                 line = process.stdout.readline()
                 assert line and time.monotonic() < deadline, "the driver stopped early"
                 early += line
-                if line.startswith(after) or (after == b"importing" and early.count(b"\n") > 400):
+                seen += line.startswith(after)
+                if seen >= times or (after == b"importing" and early.count(b"\n") > 400):
                     break
         time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
+        process.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
         out, err = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-    assert process.returncode == -signal.SIGKILL, err.decode(errors="replace")[-2000:]
+    assert process.returncode == KILLED, err.decode(errors="replace")[-2000:]
     lines = (early + out).decode("utf-8").split("\n")
     complete = lines[:-1]  # a line cut by the kill has no newline: it was never a promise
     promises.in_flight = None
@@ -249,15 +260,17 @@ def kill_repeatedly(home: Path, bundle_set: BundleSet, kills: int, seed: int) ->
     for _n in range(kills):
         # A quarter of the kills land during start-up and migrations, the rest while saving answers
         # or in the middle of a bundle import.
-        after, delay = rng.choice(
+        after, delay, times = rng.choice(
             [
-                (b"", rng.uniform(0.0, 0.4)),
-                (b"assessment", rng.uniform(0.0, 0.5)),
-                (b"importing", rng.uniform(0.0, 0.03)),
-                (b"importing", rng.uniform(0.0, 0.03)),
+                (b"", rng.uniform(0.0, 0.4), 1),
+                (b"saved ", rng.uniform(0.0, 0.05), rng.randint(1, 6)),
+                (b"importing", rng.uniform(0.0, 0.03), 1),
+                (b"importing", rng.uniform(0.0, 0.03), 1),
             ]
         )
-        lines = _run_and_kill(home, rng.randrange(10**9), bundle_set.paths, delay, after, promises)
+        lines = _run_and_kill(
+            home, rng.randrange(10**9), bundle_set.paths, delay, after, promises, times
+        )
         _check_after_kill(home, bundle_set, promises)
         stats["kills"] += 1
         last = lines[-1].split(" ")[0] if lines else ""
@@ -364,7 +377,7 @@ def kill_cli_commands(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env()
         )
         time.sleep(rng.uniform(0.15, 0.7))
-        process.send_signal(signal.SIGKILL)
+        process.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
         out, _err = process.communicate(timeout=30)
         finished = process.returncode == 0
         lines = out.decode("utf-8").split("\n")[:-1]

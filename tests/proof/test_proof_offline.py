@@ -220,10 +220,21 @@ def test_no_module_launches_programs_or_opens_web_links() -> None:
     assert _lines(_launches_or_opens(sample)) == {1, 2, 3, 4, 5}
     problems = {}
     for path in _sources():
-        bad = _launches_or_opens(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+        name = path.relative_to(PACKAGE).as_posix()
+        bad = [
+            found
+            for found in _launches_or_opens(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+            if found.split(": ", 1)[1] not in ALLOWED_LAUNCHERS.get(name, ())
+        ]
         if bad:
-            problems[str(path.relative_to(PACKAGE))] = bad
+            problems[name] = bad
     assert problems == {}
+
+
+# The only ways out of the process that are allowed, each for one reason, in one file: the
+# self-test starts this same installation again to open a window on the real screen, and the
+# drive list asks Windows whether a drive is removable (GetDriveTypeW). Neither reaches a network.
+ALLOWED_LAUNCHERS = {"gui/selftest.py": ("subprocess",), "gui/sync/drives.py": ("ctypes",)}
 
 
 def test_the_guard_catches_every_kind_of_attempt(monkeypatch) -> None:
@@ -337,7 +348,8 @@ def test_cli_store_reports_and_bundles_run_offline(
 
 def test_desktop_app_runs_offline(monkeypatch, qtbot, tmp_path: Path, who) -> None:
     """The real main window, offscreen: home list, open, answer, review, summary, save a report."""
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
     home = tmp_path / "home"
     with Store(home / "guidecheck.db") as store:
@@ -349,7 +361,15 @@ def test_desktop_app_runs_offline(monkeypatch, qtbot, tmp_path: Path, who) -> No
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *a, **k: (str(report), "PDF (*.pdf)")
     )
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Close)
+
+    def close_the_saved_box() -> None:  # "Report saved: Open / Show in folder / Close"
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            box.button(QMessageBox.StandardButton.Close).click()
+        else:
+            QTimer.singleShot(20, close_the_saved_box)
+
+    QTimer.singleShot(20, close_the_saved_box)
     with no_network(monkeypatch) as attempts:
         window = open_main_window(qtbot, home)
         with qtbot.waitSignal(window.assessment_opened, timeout=15_000):
@@ -361,6 +381,7 @@ def test_desktop_app_runs_offline(monkeypatch, qtbot, tmp_path: Path, who) -> No
         window.show_summary()
         window.save_report(assessment_id)
         qtbot.waitUntil(lambda: report.exists(), timeout=30_000)
+        qtbot.waitUntil(lambda: window.actions_helper.last_choice == "close", timeout=10_000)
         qtbot.waitUntil(lambda: window.runner.pending == 0, timeout=10_000)
         dialog = export_from_window(qtbot, window, assessment_id, stick)
         assert dialog.written is not None and dialog.written.parent == stick

@@ -12,6 +12,7 @@ from report_helpers import RED_FLAG_ITEMS, default_value, mixed_choice
 from guidecheck.errors import UserError
 from guidecheck.reports import write_assessment_pdf
 from guidecheck.reports.labels import percent_text, verdict_label
+from guidecheck.reports.pdf_sections import item_number
 
 
 def pdf_pages(path: Path) -> list[str]:
@@ -40,7 +41,11 @@ def test_pdf_shows_facility_verdict_every_domain_score_and_every_red_flag(make_r
     for item_id in data.score.red_flags:
         question = data.questionnaire.item(item_id).question.en
         assert flat(question) in text
-        assert f"item {item_id}" in text
+        assert f"item {item_number(data, item_id)}" in text  # the number shown on screen
+    # no internal ids where a person reads (the test notes quote ids: "Seen on site for <id>.")
+    unquoted = text.replace("Seen on site for ", "\n")
+    shown = [i.id for i in data.questionnaire.items if re.search(rf"(?<!\n){i.id}", unquoted)]
+    assert shown == []
     for entry in data.score.action_plan:
         assert flat(entry.action.en) in text
 

@@ -14,7 +14,6 @@ Call `apply_payload` inside `store.atomic()`: the caller's transaction makes it 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -22,9 +21,9 @@ from itertools import combinations
 from typing import Any
 
 from guidecheck.bundles.errors import BundleRefused
-from guidecheck.bundles.ledger import ensure_tables, has_table
 from guidecheck.bundles.manifest import Manifest
 from guidecheck.bundles.payload import COLUMNS, Payload
+from guidecheck.canonical import canonical_json, canonical_sha256
 from guidecheck.i18n import _
 
 # Carried by the payload format but decided by the hub alone: ignored on import, never in a variant.
@@ -67,14 +66,12 @@ class Variant:
 
 
 def body_sha256(body: dict[str, Any]) -> str:
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return canonical_sha256(body)
 
 
 def apply_payload(store: Any, manifest: Manifest, payload: Payload) -> ApplyResult:
     """Merge one bundle into the store's database (inside the caller's transaction)."""
     conn: sqlite3.Connection = store.conn
-    ensure_tables(conn)
     result = ApplyResult()
     try:
         result.other_records += _apply_questionnaires(conn, payload, manifest.created_at)
@@ -278,7 +275,7 @@ def _remember(conn: sqlite3.Connection, assessment_id: str, body: dict[str, Any]
     conn.execute(
         "INSERT OR IGNORE INTO bundle_variants (assessment_id, sha256, updated_at, status, body) VALUES (?, ?, ?, ?, ?)",
         (assessment_id, body_sha256(body), body["updated_at"], body["status"],
-         json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)),
+         canonical_json(body).decode("utf-8")),
     )  # fmt: skip
 
 
@@ -339,8 +336,6 @@ class Decision:
 
 
 def _decisions(conn: sqlite3.Connection, lineages: set[str]) -> dict[tuple[str, int], Decision]:
-    if not has_table(conn, "district_resolutions"):
-        return {}
     rows = conn.execute(
         "SELECT lineage_id, revision, kept_id, kept_sha256, options_json FROM district_resolutions"
         " WHERE lineage_id IN (SELECT value FROM json_each(?))",
@@ -380,10 +375,11 @@ def settle(
                 found = variants[assessment_id]
                 if (
                     decided
+                    and decision is not None
                     and assessment_id == decision.kept_id
                     and decision.kept_sha256 in versions
                 ):
-                    target = decision.kept_sha256
+                    target: str | None = decision.kept_sha256
                 else:
                     target = max(found, key=lambda v: v.rank).sha256 if found else None
                 current = known.get(assessment_id) or current_sha256(conn, assessment_id)
@@ -400,44 +396,6 @@ def settle(
                     "UPDATE assessments SET conflict = ? WHERE id = ?", (int(clash), assessment_id)
                 )
     return changed
-
-
-def upgrade_variants(conn: sqlite3.Connection) -> set[str]:
-    """Rewrite variants stored with hub-only columns (hubs from before those were left out) and settle again.
-
-    Without this, such a hub would see its old copy and a re-import of the same content as two
-    versions. Recorded decisions are renamed to the new hashes. Returns the ids whose content changed
-    (their cached scores need `store.refresh_summary`); none do on a hub whose flags were current.
-    """
-    if not has_table(conn, "bundle_variants"):
-        return set()
-    renamed: dict[str, str] = {}
-    lineages: set[str] = set()
-    for assessment_id, sha, text in conn.execute(
-        "SELECT assessment_id, sha256, body FROM bundle_variants"
-    ).fetchall():
-        body = json.loads(text)
-        if not any(c in body for c in HUB_COLUMNS):
-            continue
-        for column in HUB_COLUMNS:
-            body.pop(column, None)
-        conn.execute(
-            "DELETE FROM bundle_variants WHERE assessment_id = ? AND sha256 = ?",
-            (assessment_id, sha),
-        )
-        _remember(conn, assessment_id, body)
-        renamed[sha] = body_sha256(body)
-        lineages.add(body["lineage_id"])
-    if renamed and has_table(conn, "district_resolutions"):
-        for lineage_id, revision, kept, offered in conn.execute(
-            "SELECT lineage_id, revision, kept_sha256, options_json FROM district_resolutions"
-        ).fetchall():
-            versions = sorted({renamed.get(v, v) for v in json.loads(offered)})
-            conn.execute(
-                "UPDATE district_resolutions SET kept_sha256 = ?, options_json = ? WHERE lineage_id = ? AND revision = ?",
-                (renamed.get(kept, kept), json.dumps(versions), lineage_id, revision),
-            )
-    return settle(conn, lineages) if lineages else set()
 
 
 def _apply_audit(

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from guidecheck.atomic import write_atomic
 from guidecheck.bundles.container import SUFFIX
-from guidecheck.bundles.safefile import write_atomic
 from guidecheck.paths import archive_dir
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from guidecheck import limits
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.i18n import _
 
@@ -27,9 +28,9 @@ MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "manifest.sig"
 PAYLOAD_ENCRYPTED = "payload.age"
 PAYLOAD_PLAIN = "payload.json.gz"
-MAX_MANIFEST = 64 * 1024
+MAX_MANIFEST = limits.BUNDLE_MANIFEST_BYTES
 SIGNATURE_SIZE = 64
-MAX_PAYLOAD_JSON = 64 * 1024 * 1024
+MAX_PAYLOAD_JSON = limits.BUNDLE_PAYLOAD_JSON_BYTES
 # The stored payload is gzip (never larger than its JSON plus a few headers) plus age's overhead.
 MAX_PAYLOAD_STORED = MAX_PAYLOAD_JSON + 1024 * 1024
 _HEADER = struct.Struct(">8sHB")

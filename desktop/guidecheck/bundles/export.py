@@ -12,16 +12,20 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from guidecheck import __version__
+from guidecheck.atomic import write_atomic
 from guidecheck.bundles import container, keys, ledger, seal
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.manifest import Manifest
 from guidecheck.bundles.payload import collect
-from guidecheck.bundles.safefile import write_atomic
 from guidecheck.bundles.verify import open_bundle
+from guidecheck.fileops import safe_file_name
 from guidecheck.i18n import _
+
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
 
 Progress = Callable[[int, str], None]  # percent, what is happening
 
@@ -45,10 +49,10 @@ def bundle_file_name(facility: str, created_at: str, bundle_id: str) -> str:
         + created_at[11:13]
         + created_at[14:16]
     )
-    return f"guidecheck-{code}-{stamp}-{bundle_id[:8]}{container.SUFFIX}"
+    return safe_file_name(f"guidecheck-{code}-{stamp}-{bundle_id[:8]}{container.SUFFIX}")
 
 
-def export_bundle(home: Path, store: Any, out_dir: Path, full: bool = False, actor: str = "",
+def export_bundle(home: Path, store: Store, out_dir: Path, full: bool = False, actor: str = "",
                   progress: Progress | None = None) -> ExportResult:  # fmt: skip
     """Write one bundle into `out_dir` and return where; raises UserError with one sentence on failure."""
     from guidecheck.storage.store import now_iso
@@ -107,7 +111,6 @@ def export_bundle(home: Path, store: Any, out_dir: Path, full: bool = False, act
     report(85, _("Checking the written file"))
     _read_back(target, data, home)
     with store.atomic():
-        ledger.ensure_tables(conn)
         conn.execute(
             "INSERT INTO bundle_exports (bundle_id, sha256, created_at, path, scope, since, audit_to_seq, counts_json, encrypted_to)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -110,7 +110,7 @@ def import_file(
     except (sqlite3.Error, OSError) as exc:
         reason = _("It could not be stored here: {detail}.").format(detail=exc)
         return ImportOutcome(path=path, imported=False, reason=reason, manifest=manifest)
-    except Exception:  # noqa: BLE001 - a hostile file must never stop a batch or show a traceback
+    except Exception:
         log.exception("unexpected error importing %s", path)
         reason = _(
             "It could not be imported because of an unexpected problem; details were written to the log."

@@ -10,18 +10,23 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from guidecheck import limits
+from guidecheck.atomic import write_atomic
 from guidecheck.bundles.errors import BundleRefused
-from guidecheck.bundles.safefile import write_atomic
+from guidecheck.fileops import decode_text
 from guidecheck.i18n import _
 from guidecheck.paths import keys_dir
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 DEVICE_KEY_FILE = "device-signing.pem"
 DISTRICT_IDENTITY_FILE = "district-identity.age"
 INSTALLED_DISTRICT_FILE = "district.gckey"
 KEY_FILE_HEADER = "guidecheck-district-key 1"
-MAX_KEY_FILE = 16 * 1024
+MAX_KEY_FILE = limits.KEY_FILE_BYTES
 MAX_RECIPIENTS = 8
 
 
@@ -36,7 +41,7 @@ def fingerprint(data: bytes | str) -> str:
 class DeviceKey:
     """This installation's signing key; `public` is the raw 32-byte Ed25519 public key."""
 
-    private: Any  # cryptography Ed25519PrivateKey (kept untyped so importing this is light)
+    private: Ed25519PrivateKey  # cryptography is imported when a key is made or loaded
     public: bytes
 
     @property
@@ -222,7 +227,7 @@ def read_district_key_file(path: Path) -> list[DistrictKey]:
             raise BundleRefused(
                 _("{path} is too large to be a district key file.").format(path=path)
             )
-        text = path.read_bytes().decode("utf-8")
+        text = decode_text(path.read_bytes())  # Notepad may add a byte-order mark
     except UnicodeDecodeError as exc:
         raise BundleRefused(
             _("{path} is not a GuideCheck district key file.").format(path=path)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from guidecheck import canonical
 from guidecheck.bundles.container import FORMAT_VERSION, PAYLOAD_ENCRYPTED, PAYLOAD_PLAIN
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.i18n import _
@@ -77,9 +78,8 @@ class Manifest:
 
 
 def canonical_json(value: Any) -> bytes:
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
-    ).encode("ascii")
+    """A manifest's signed bytes: canonical JSON, ASCII only."""
+    return canonical.canonical_json(value, ascii_only=True)
 
 
 def parse_manifest(raw: bytes) -> Manifest:

@@ -12,8 +12,10 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from guidecheck import limits
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.manifest import reject_json_constant, strict_json
+from guidecheck.canonical import canonical_json
 from guidecheck.checklist.model import PROFILE_FIELDS
 from guidecheck.i18n import _
 
@@ -41,9 +43,9 @@ COLUMNS: dict[str, dict[str, tuple[type, bool]]] = {
               "old": (str, True), "new": (str, True), "prev_hash": (str, False), "hash": (str, False)},
 }  # fmt: skip
 LISTS: tuple[str, ...] = ("facilities", "tools", "questionnaire_versions", "assessments", "audit")
-MAX_TEXT = 200_000
-MAX_SOURCE = 2 * 1024 * 1024  # the questionnaire loader's own limit
-MAX_ANSWERS_PER_ASSESSMENT = 5000
+MAX_TEXT = limits.BUNDLE_TEXT
+MAX_SOURCE = limits.QUESTIONNAIRE_BYTES  # the questionnaire loader's own limit
+MAX_ANSWERS_PER_ASSESSMENT = limits.BUNDLE_ANSWERS_PER_ASSESSMENT
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,7 @@ class Payload:
 
     def to_json(self) -> bytes:
         data = {name: getattr(self, name) for name in LISTS}
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-            "utf-8"
-        )
+        return canonical_json(data)
 
 
 def collect(
@@ -203,9 +203,9 @@ def _valid(table: str, record: Any) -> bool:
         if value is None:
             if not nullable:
                 return False
-        elif type(value) is not kind or (kind is str and len(value) > limit):
+        elif type(value) is not kind or (isinstance(value, str) and len(value) > limit):
             return False
-        elif kind is int and not -(2**62) < value < 2**62:
+        elif isinstance(value, int) and not -(2**62) < value < 2**62:
             return False
     if table == "assessments":
         answers = record["answers"]

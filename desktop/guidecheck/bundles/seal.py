@@ -11,10 +11,13 @@ import gzip
 import hashlib
 import io
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.i18n import _
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 # Domain separation: a GuideCheck manifest signature can never be replayed as another message.
 SIGNATURE_CONTEXT = b"guidecheck-bundle-manifest-v1\n"
@@ -24,8 +27,8 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sign(private_key: Any, manifest: bytes) -> bytes:
-    return private_key.sign(SIGNATURE_CONTEXT + manifest)
+def sign(private_key: Ed25519PrivateKey, manifest: bytes) -> bytes:
+    return bytes(private_key.sign(SIGNATURE_CONTEXT + manifest))
 
 
 def verify_signature(public_key: bytes, manifest: bytes, signature: bytes) -> None:
@@ -68,14 +71,14 @@ def encrypt(data: bytes, recipients: list[str]) -> bytes:
     import pyrage
 
     parsed = [pyrage.x25519.Recipient.from_str(r) for r in recipients]
-    return pyrage.encrypt(data, parsed)
+    return bytes(pyrage.encrypt(data, parsed))
 
 
 def decrypt(data: bytes, identity: Any) -> bytes:
     import pyrage
 
     try:
-        return pyrage.decrypt(data, [identity])
+        return bytes(pyrage.decrypt(data, [identity]))
     except pyrage.DecryptError as exc:
         raise BundleRefused(
             _(

@@ -9,11 +9,12 @@ import datetime as dt
 import math
 from typing import Any
 
+from guidecheck import limits
 from guidecheck.checklist.model import COMPLIANCE_VALUES, Item
 from guidecheck.errors import AnswerError
 from guidecheck.i18n import _
 
-MAX_TEXT = 10_000
+MAX_TEXT = limits.ANSWER_TEXT
 
 
 def normalize_value(item: Item, value: Any) -> Any:
@@ -83,19 +84,22 @@ def _number(item: Item, value: Any) -> int | float:
             raise AnswerError(
                 _("Item '{id}' takes a number, not '{value}'.").format(
                     id=item.id, value=value.strip()
-                )
+                ),
+                "not_a_number",
             ) from None
     if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
-        raise AnswerError(_("Item '{id}' takes a number.").format(id=item.id))
+        raise AnswerError(_("Item '{id}' takes a number.").format(id=item.id), "not_a_number")
     if item.integer and float(value) != int(value):
-        raise AnswerError(_("Item '{id}' takes a whole number.").format(id=item.id))
+        raise AnswerError(_("Item '{id}' takes a whole number.").format(id=item.id), "not_whole")
     if item.minimum is not None and value < item.minimum:
         raise AnswerError(
-            _("Item '{id}' must be at least {min:g}.").format(id=item.id, min=item.minimum)
+            _("Item '{id}' must be at least {min:g}.").format(id=item.id, min=item.minimum),
+            "too_low",
         )
     if item.maximum is not None and value > item.maximum:
         raise AnswerError(
-            _("Item '{id}' must be at most {max:g}.").format(id=item.id, max=item.maximum)
+            _("Item '{id}' must be at most {max:g}.").format(id=item.id, max=item.maximum),
+            "too_high",
         )
     return int(value) if item.integer or float(value).is_integer() else float(value)
 
@@ -111,5 +115,6 @@ def _date(item: Item, value: Any) -> str:
     raise AnswerError(
         _("Item '{id}' takes a date written as YYYY-MM-DD, not '{value}'.").format(
             id=item.id, value=value
-        )
+        ),
+        "not_a_date",
     )

@@ -18,12 +18,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from guidecheck import limits
 from guidecheck.checklist.model import PROFILE_FIELDS
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
 
-MAX_LENGTH = 500
-MAX_DEPTH = 32
+MAX_LENGTH = limits.EXPRESSION_LENGTH
+MAX_DEPTH = limits.EXPRESSION_DEPTH
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -326,9 +327,9 @@ def _value(node: Node, profile: dict[str, Any], answers: dict[str, Any]) -> Any:
 
 def _compare(op: str, left: Any, right: Any) -> bool:
     if op == "==":
-        return left == right
+        return bool(left == right)
     if op == "!=":
-        return left != right
+        return bool(left != right)
     if op in ("in", "not in"):
         found = isinstance(right, list | tuple) and left in right
         return found if op == "in" else not found
@@ -339,9 +340,9 @@ def _compare(op: str, left: Any, right: Any) -> bool:
     if not comparable:
         return False
     if op == "<":
-        return left < right
+        return bool(left < right)
     if op == "<=":
-        return left <= right
+        return bool(left <= right)
     if op == ">":
-        return left > right
-    return left >= right
+        return bool(left > right)
+    return bool(left >= right)

@@ -12,13 +12,14 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from guidecheck import limits
 from guidecheck.checklist.model import Questionnaire
 from guidecheck.errors import QuestionnaireError
+from guidecheck.fileops import decode_text
 from guidecheck.i18n import _
 from guidecheck.paths import questionnaires_dir
 
 DEFAULT_QUESTIONNAIRE_ID = "who-ai-health-2025"
-MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
 def parse_questionnaire_text(text: str, path: str = "<questionnaire>") -> Questionnaire:
@@ -38,18 +39,20 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             raise QuestionnaireError(shown, None, _("is not a regular file"))
-        if info.st_size > MAX_FILE_BYTES:
+        if info.st_size > limits.QUESTIONNAIRE_BYTES:
             raise QuestionnaireError(shown, None, _("the file is larger than 2 MB"))
         with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)  # a file that grows while read is still capped
-        if len(raw) > MAX_FILE_BYTES:
+            raw = handle.read(
+                limits.QUESTIONNAIRE_BYTES + 1
+            )  # a file that grows while read is still capped
+        if len(raw) > limits.QUESTIONNAIRE_BYTES:
             raise QuestionnaireError(shown, None, _("the file is larger than 2 MB"))
     except OSError as exc:
         raise QuestionnaireError(
             shown, None, _("cannot be read ({reason})").format(reason=exc.strerror or exc)
         ) from None
     try:
-        text = raw.decode("utf-8")
+        text = decode_text(raw)  # a byte-order mark (Notepad, PowerShell) is dropped
     except UnicodeDecodeError:
         raise QuestionnaireError(shown, None, _("the file is not UTF-8 text")) from None
     return parse_questionnaire_text(text, shown)

@@ -1,22 +1,22 @@
 """Safe YAML reading with line numbers, for questionnaire files.
 
 A SafeLoader subclass that records the line of every mapping and key, refuses aliases (no
-"billion laughs"), refuses nesting deeper than MAX_NESTING, and reports problems as
+"billion laughs"), refuses nesting deeper than limits.YAML_NESTING, and reports problems as
 QuestionnaireError naming the file and line.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 
+from guidecheck import limits
 from guidecheck.errors import QuestionnaireError
 from guidecheck.i18n import _
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_NESTING = 40
 
-
-class LocDict(dict):
+class LocDict(dict[Any, Any]):
     """A YAML mapping that remembers the line of itself and of each key."""
 
     line: int = 0
@@ -34,17 +34,17 @@ class _LineLoader(yaml.SafeLoader):
 
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
                 problem=_("anchors and aliases (*name) are not allowed"),
                 problem_mark=event.start_mark,
             )
         self._depth = getattr(self, "_depth", 0) + 1
         try:
-            if self._depth > MAX_NESTING:
+            if self._depth > limits.YAML_NESTING:
                 raise yaml.MarkedYAMLError(
                     problem=_("the file is nested too deeply"),
-                    problem_mark=self.peek_event().start_mark,
+                    problem_mark=self.peek_event().start_mark,  # type: ignore[no-untyped-call]
                 )
             return super().compose_node(parent, index)
         finally:
@@ -77,7 +77,7 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 def read_yaml(text: str, path: str) -> object:
     """Parse YAML text into plain data with line numbers, or raise QuestionnaireError."""
-    if len(text.encode("utf-8", "replace")) > MAX_FILE_BYTES:
+    if len(text.encode("utf-8", "replace")) > limits.QUESTIONNAIRE_BYTES:
         raise QuestionnaireError(path, None, _("the file is larger than 2 MB"))
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader

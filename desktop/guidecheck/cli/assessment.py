@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidecheck.cli.common import CommandContext, print_json, print_table
 from guidecheck.i18n import _
 
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("assessment", help=_("create, list and show assessments"))
     commands = parser.add_subparsers(dest="command", metavar="ACTION")
     commands.required = True
@@ -107,7 +110,7 @@ def list_assessments(context: CommandContext, args: argparse.Namespace) -> int:
     return 0
 
 
-def assessment_as_json(store: Any, assessment_id: str) -> dict[str, Any]:
+def assessment_as_json(store: Store, assessment_id: str) -> dict[str, Any]:
     """The documented JSON shape of `assessment show ID --json`."""
     assessment = store.find_assessment(assessment_id)
     answers = store.answers(assessment.id)

@@ -13,7 +13,7 @@ from guidecheck.cli.common import EXIT_BAD_INPUT, EXIT_OK, CommandContext
 from guidecheck.i18n import _
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("audit", help=_("check the tamper-evident audit log"))
     commands = parser.add_subparsers(dest="command", metavar="ACTION")
     commands.required = True

@@ -6,12 +6,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from guidecheck.i18n import _
 
+if TYPE_CHECKING:
+    from guidecheck.cli.common import CommandContext
 
-def register(subparsers: Any) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "bundle", help=_("sync bundles: export for the district, verify, import")
     )
@@ -37,7 +40,12 @@ def register(subparsers: Any) -> None:
     verify.set_defaults(handler=cmd_verify)
 
     imp = commands.add_parser("import", help=_("import bundles into this district hub"))
-    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help=_("bundle files, patterns such as E:\\*.gcbundle, or folders (every bundle in them)"),
+    )
     imp.add_argument("--dry-run", action="store_true", help=_("check and report, write nothing"))
     imp.set_defaults(handler=cmd_import)
 
@@ -50,7 +58,7 @@ def register(subparsers: Any) -> None:
     conflicts.set_defaults(handler=cmd_conflicts)
 
 
-def cmd_export(context: Any, args: argparse.Namespace) -> int:
+def cmd_export(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.bundles.export import export_bundle
 
     result = export_bundle(context.home, context.store(), Path(args.out), full=args.full)
@@ -65,7 +73,7 @@ def cmd_export(context: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_verify(context: Any, args: argparse.Namespace) -> int:
+def cmd_verify(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.bundles import container, ledger
     from guidecheck.bundles.errors import BundleRefused
     from guidecheck.bundles.verify import open_bundle
@@ -136,19 +144,20 @@ def cmd_verify(context: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import(context: Any, args: argparse.Namespace) -> int:
+def cmd_import(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.bundles.importer import import_file
 
+    files = expand_bundle_args(args.files)
     store = context.store()
     failures = 0
-    for name in args.files:
-        outcome = import_file(context.home, store, Path(name), dry_run=args.dry_run)
+    for path in files:
+        outcome = import_file(context.home, store, path, dry_run=args.dry_run)
         print(outcome.summary())
         failures += not outcome.imported
     if failures:
         print(
             _("{n} of {total} files were refused; nothing from them was imported.").format(
-                n=failures, total=len(args.files)
+                n=failures, total=len(files)
             ),
             file=sys.stderr,
         )
@@ -156,17 +165,44 @@ def cmd_import(context: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_history(context: Any, args: argparse.Namespace) -> int:
+def expand_bundle_args(names: list[str]) -> list[Path]:
+    """The files named on the command line, with patterns and folders expanded here: Windows
+    shells pass `E:\\*.gcbundle` on unchanged, and a folder (`E:\\`) means every bundle in it."""
+    import glob
+
+    from guidecheck.bundles.container import SUFFIX
+    from guidecheck.errors import UserError
+
+    found: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if p.name.endswith(SUFFIX)
+                            and not p.name.startswith(".") and p.is_file())  # fmt: skip
+            if not inside:
+                raise UserError(
+                    _("There is no {suffix} file in {folder}.").format(suffix=SUFFIX, folder=path)
+                )
+            found += inside
+        elif not path.exists() and glob.has_magic(name):
+            matches = sorted(Path(m) for m in glob.glob(name) if Path(m).is_file())
+            if not matches:
+                raise UserError(_("No file matches {pattern}.").format(pattern=name))
+            found += matches
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def cmd_history(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.bundles import ledger
     from guidecheck.cli.common import print_table
 
     conn = context.store().conn
-    if not ledger.has_table(conn, "bundle_exports"):
+    exports, imports = ledger.exports(conn), ledger.imports(conn)
+    if not exports and not imports:
         print(_("No bundle was written or imported here yet."))
         return 0
-    exports = conn.execute(
-        "SELECT created_at, bundle_id, scope, counts_json, path FROM bundle_exports ORDER BY created_at"
-    )
     rows = [
         [at, bid[:8], scope, str(json.loads(counts)["assessments"]), path]
         for at, bid, scope, counts, path in exports
@@ -174,9 +210,6 @@ def cmd_history(context: Any, args: argparse.Namespace) -> int:
     if rows:
         print(_("Written here:"))
         print_table(rows, [_("time"), _("bundle"), _("scope"), _("assessments"), _("where")])
-    imports = conn.execute(
-        "SELECT imported_at, bundle_id, device_id, result_json, source_name FROM bundle_imports ORDER BY imported_at"
-    )
     rows = [
         [at, bid[:8], device[:8], _result_text(result), name]
         for at, bid, device, result, name in imports
@@ -192,17 +225,12 @@ def _result_text(result_json: str) -> str:
     return _("{new} new, {updated} updated, {conflicts} conflicts").format(**r)
 
 
-def cmd_conflicts(context: Any, args: argparse.Namespace) -> int:
+def cmd_conflicts(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.bundles import ledger
     from guidecheck.bundles.apply import current_sha256
 
     conn = context.store().conn
-    if not ledger.has_table(conn, "bundle_variants"):
-        print(_("No conflicts."))
-        return 0
-    rows = conn.execute(
-        "SELECT id, revision, facility_code, origin_device FROM assessments WHERE conflict = 1 ORDER BY facility_code, lineage_id, revision"
-    ).fetchall()
+    rows = ledger.flagged_assessments(conn)
     if not rows:
         print(_("No conflicts."))
         return 0
@@ -213,11 +241,7 @@ def cmd_conflicts(context: Any, args: argparse.Namespace) -> int:
             )
         )
         current = current_sha256(conn, assessment_id)
-        variants = conn.execute(
-            "SELECT updated_at, status, sha256 FROM bundle_variants WHERE assessment_id = ? ORDER BY updated_at, sha256",
-            (assessment_id,),
-        )
-        for updated_at, status, sha in variants:
+        for updated_at, status, sha in ledger.variants_of(conn, assessment_id):
             mark = "*" if sha == current else " "
             print(f"  {mark} {updated_at}  {status:5}  {sha[:12]}")
     print(_("* = the version shown in reports; the others are kept in bundle_variants."))

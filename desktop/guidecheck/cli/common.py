@@ -5,17 +5,22 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidecheck.errors import UserError
+from guidecheck.fileops import storage_unavailable
 from guidecheck.i18n import _
 
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_BAD_INPUT = 2
+
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
 
 log = logging.getLogger("guidecheck.cli")
 
@@ -26,7 +31,7 @@ class CommandContext:
 
     home_arg: str | None = None
     _home: Path | None = field(default=None, repr=False)
-    _store: Any = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
 
     @property
     def home(self) -> Path:
@@ -38,8 +43,8 @@ class CommandContext:
             setup_logging(self._home)
         return self._home
 
-    def store(self) -> Any:
-        """The installation's `Store` (guidecheck.storage.store.Store)."""
+    def store(self) -> Store:
+        """The installation's `Store`, opened on first use."""
         if self._store is None:
             from guidecheck.paths import database_path
             from guidecheck.storage.store import Store
@@ -60,21 +65,38 @@ def run_command(context: CommandContext, args: argparse.Namespace) -> int:
     except UserError as exc:
         print(exc.message, file=sys.stderr)
         return EXIT_BAD_INPUT
+    except (sqlite3.OperationalError, OSError) as exc:
+        plain = storage_unavailable(exc)  # the stick was pulled or turned read-only mid-command
+        if plain is None:
+            return _unexpected(context, args)
+        log.warning("data folder unavailable: %s", exc)
+        print(plain.message, file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print(_("Stopped."), file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_ERROR
     except Exception:  # noqa: BLE001 - the last line of defence: log it, never show a traceback
-        log.exception("unexpected error in %s", getattr(args, "group", "?"))
-        where = context._home / "logs" / "guidecheck.log" if context._home else None
-        message = _("Something went wrong that GuideCheck did not expect.")
-        if where:
-            message += " " + _("Details were written to {path}.").format(path=where)
-        print(message, file=sys.stderr)
-        return EXIT_ERROR
+        return _unexpected(context, args)
     finally:
-        context.close()
+        try:
+            context.close()
+        except sqlite3.Error:  # closing a database whose stick is gone: nothing left to save
+            log.warning("closing the database failed", exc_info=True)
+
+
+def _unexpected(context: CommandContext, args: argparse.Namespace) -> int:
+    """Log the error being handled; say so in one sentence, naming the log only if it was set up."""
+    from guidecheck.logs import current_log_path
+
+    log.exception("unexpected error in %s", getattr(args, "group", "?"))
+    where = current_log_path() if context._home else None
+    message = _("Something went wrong that GuideCheck did not expect.")
+    if where:
+        message += " " + _("Details were written to {path}.").format(path=where)
+    print(message, file=sys.stderr)
+    return EXIT_ERROR
 
 
 def print_json(data: Any) -> None:

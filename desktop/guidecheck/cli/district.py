@@ -25,7 +25,7 @@ def _date(text: str) -> str:
         ) from None
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "district", help=_("district hub: consolidated figures, reports and conflicts")
     )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from guidecheck.i18n import _
 
+if TYPE_CHECKING:
+    from guidecheck.cli.common import CommandContext
 
-def register(subparsers: Any) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "keys", help=_("device identity and district keys for sync bundles")
     )
@@ -44,7 +47,7 @@ def register(subparsers: Any) -> None:
     install.set_defaults(handler=cmd_install_district)
 
 
-def cmd_show(context: Any, args: argparse.Namespace) -> int:
+def cmd_show(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.bundles import keys
 
     home = context.home
@@ -75,7 +78,7 @@ def cmd_show(context: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_district_init(context: Any, args: argparse.Namespace) -> int:
+def cmd_district_init(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.bundles import keys
     from guidecheck.bundles.errors import BundleRefused
 
@@ -85,7 +88,7 @@ def cmd_district_init(context: Any, args: argparse.Namespace) -> int:
     store = context.store()
     key = keys.create_district_identity(context.home, args.name)
     with store.atomic():
-        store.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('district_hub', '1')")
+        store.set_meta("district_hub", "1")
         store.record_audit("", "keys", key.fingerprint, "district-init", new={"name": key.name})
     keys.write_district_key_file([key], out)
     print(
@@ -97,7 +100,7 @@ def cmd_district_init(context: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_district_export(context: Any, args: argparse.Namespace) -> int:
+def cmd_district_export(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.bundles import keys
     from guidecheck.bundles.errors import BundleRefused
 
@@ -111,7 +114,7 @@ def cmd_district_export(context: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_install_district(context: Any, args: argparse.Namespace) -> int:
+def cmd_install_district(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.bundles import keys
 
     store = context.store()

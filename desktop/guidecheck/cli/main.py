@@ -51,7 +51,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def use_utf8_output() -> None:
+    """Write UTF-8 to stdout and stderr whatever the console or the redirect would pick.
+
+    On Windows, output redirected to a file (`guidecheck assessment list > out.txt`) is encoded
+    with the ANSI code page (cp1252): a facility named "Ọ̀yọ́" then cannot be printed at all.
+    UTF-8 holds every name; `errors="replace"` keeps a strange console from stopping a command.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding="utf-8", errors="replace")
+            except (OSError, ValueError):  # a stream that cannot change any more: keep it as it is
+                pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    use_utf8_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     context = CommandContext(home_arg=args.home)

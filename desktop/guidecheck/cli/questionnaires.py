@@ -11,7 +11,7 @@ from guidecheck.cli.common import EXIT_BAD_INPUT, CommandContext, print_json, pr
 from guidecheck.i18n import _
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("questionnaires", help=_("list, check and show checklists"))
     commands = parser.add_subparsers(dest="command", metavar="ACTION")
     commands.required = True

@@ -9,7 +9,7 @@ from guidecheck.errors import UserError
 from guidecheck.i18n import _
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "report", help=_("write the PDF report and/or the Excel workbook of one assessment")
     )

@@ -14,21 +14,17 @@ same bundles leaves the decision standing, and only a version the officer has no
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidecheck.checklist.model import Answer, Profile
 from guidecheck.checklist.scoring import score
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
 
-RESOLUTIONS = """
-CREATE TABLE IF NOT EXISTS district_resolutions (
-    lineage_id TEXT NOT NULL, revision INTEGER NOT NULL, kept_id TEXT NOT NULL, kept_sha256 TEXT NOT NULL,
-    options_json TEXT NOT NULL, resolved_at TEXT NOT NULL, actor TEXT NOT NULL,
-    PRIMARY KEY (lineage_id, revision)
-)
-"""
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -83,7 +79,7 @@ def _bundle_columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return ROW_COLUMNS, ANSWER_COLUMNS
 
 
-def _row_body(conn: Any, assessment_id: str) -> dict[str, Any]:
+def _row_body(conn: sqlite3.Connection, assessment_id: str) -> dict[str, Any]:
     rows, answers = _bundle_columns()
     row = conn.execute(
         f"SELECT {', '.join(rows)} FROM assessments WHERE id = ?", (assessment_id,)
@@ -103,16 +99,7 @@ def _sha(body: dict[str, Any]) -> str:
     return body_sha256(body)
 
 
-def _has_table(conn: Any, name: str) -> bool:
-    return (
-        conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-        ).fetchone()
-        is not None
-    )
-
-
-def _option(store: Any, body: dict[str, Any], current: bool) -> Option:
+def _option(store: Store, body: dict[str, Any], current: bool) -> Option:
     profile = Profile.from_dict(json.loads(body["profile_json"]))
     answers = {
         a["item_id"]: Answer(a["item_id"], json.loads(a["value_json"]), a["note"])
@@ -130,13 +117,12 @@ def _option(store: Any, body: dict[str, Any], current: bool) -> Option:
     )  # fmt: skip
 
 
-def conflict_groups(store: Any) -> list[ConflictGroup]:
+def conflict_groups(store: Store) -> list[ConflictGroup]:
     """Every flagged lineage revision with its options, oldest facility name first."""
     conn = store.conn
     keys = conn.execute(
         "SELECT DISTINCT lineage_id, revision FROM assessments WHERE conflict = 1 ORDER BY lineage_id, revision"
     ).fetchall()
-    variants = _has_table(conn, "bundle_variants")
     groups = []
     for lineage_id, revision in keys:
         ids = [r[0] for r in conn.execute(
@@ -146,14 +132,13 @@ def conflict_groups(store: Any) -> list[ConflictGroup]:
         for assessment_id in ids:
             current = _row_body(conn, assessment_id)
             options.append(_option(store, current, True))
-            if variants:
-                for (text,) in conn.execute(
-                    "SELECT body FROM bundle_variants WHERE assessment_id = ? ORDER BY updated_at, sha256",
-                    (assessment_id,),
-                ):
-                    body = json.loads(text)
-                    if all(_sha(body) != o.sha256 for o in options):
-                        options.append(_option(store, body, False))
+            for (text,) in conn.execute(
+                "SELECT body FROM bundle_variants WHERE assessment_id = ? ORDER BY updated_at, sha256",
+                (assessment_id,),
+            ):
+                body = json.loads(text)
+                if all(_sha(body) != o.sha256 for o in options):
+                    options.append(_option(store, body, False))
         if not options:
             continue
         first = options[0]
@@ -167,7 +152,7 @@ def conflict_groups(store: Any) -> list[ConflictGroup]:
     return sorted(groups, key=lambda g: (g.facility_name.casefold(), g.key))
 
 
-def resolve(store: Any, group: ConflictGroup, keep: Option, actor: str = "") -> None:
+def resolve(store: Store, group: ConflictGroup, keep: Option, actor: str = "") -> None:
     """Let `keep` stand; every other row of the group is kept but marked superseded."""
     from guidecheck.bundles.apply import settle
 
@@ -181,7 +166,6 @@ def resolve(store: Any, group: ConflictGroup, keep: Option, actor: str = "") -> 
         ).fetchone()[0]
         if not still:
             raise UserError(_("This conflict was already resolved; reload the list."))
-        conn.execute(RESOLUTIONS)
         offered = sorted({o.sha256 for o in group.options})
         conn.execute(
             "INSERT OR REPLACE INTO district_resolutions VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -196,17 +180,7 @@ def resolve(store: Any, group: ConflictGroup, keep: Option, actor: str = "") -> 
             ),
         )
         for assessment_id in sorted({o.assessment_id for o in group.options}):
-            mark = int(assessment_id != keep.assessment_id)
-            was = conn.execute(
-                "SELECT superseded FROM assessments WHERE id = ?", (assessment_id,)
-            ).fetchone()[0]
-            if was != mark:
-                conn.execute(
-                    "UPDATE assessments SET superseded = ? WHERE id = ?", (mark, assessment_id)
-                )
-                store.record_audit(
-                    actor, "assessment", assessment_id, "supersede", "superseded", was, mark
-                )
+            store.set_superseded(assessment_id, assessment_id != keep.assessment_id, actor)
         # The same function every import runs: writes the kept content, clears (or keeps) the flags.
         for assessment_id in sorted(settle(conn, {group.lineage_id})):
             store.refresh_summary(assessment_id)

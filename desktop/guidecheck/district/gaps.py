@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from guidecheck.district.records import Scored, questionnaire_of
+
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class Gap:
         )
 
 
-def common_gaps(store: Any, scored: Iterable[Scored], limit: int | None = None) -> list[Gap]:
+def common_gaps(store: Store, scored: Iterable[Scored], limit: int | None = None) -> list[Gap]:
     """Gaps ordered by facilities missing (most first), then critical first, then checklist order."""
     missing: dict[str, set[str]] = {}
     asked: dict[str, set[str]] = {}

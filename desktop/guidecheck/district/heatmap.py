@@ -7,7 +7,7 @@ above the domain minimum, "low" below it), so the views never rely on colour alo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from guidecheck.district.records import (
     Record,
@@ -17,6 +17,9 @@ from guidecheck.district.records import (
     questionnaire_of,
     score_records,
 )
+
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,9 @@ class HeatMap:
         return result
 
 
-def build_heatmap(store: Any, records: list[Record], scored: list[Scored] | None = None) -> HeatMap:
+def build_heatmap(
+    store: Store, records: list[Record], scored: list[Scored] | None = None
+) -> HeatMap:
     """The heat map of the latest record per facility × tool (pass `scored` to reuse scoring)."""
     latest = latest_records(records)
     if scored is None:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from guidecheck.district.records import Record, latest_records, parse_date, standing_records
 from guidecheck.district.settings import reassess_months
+
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
-def build_overview(store: Any, records: list[Record] | None = None, today: dt.date | None = None,
+def build_overview(store: Store, records: list[Record] | None = None, today: dt.date | None = None,
                    months: int | None = None) -> list[OverviewRow]:  # fmt: skip
     """Overview rows, assessed ones first by facility name, then tools never assessed."""
     today = today or dt.date.today()

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidecheck.checklist.model import Answer, Profile, Questionnaire
 from guidecheck.checklist.scoring import item_credit, score
+
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -68,11 +72,13 @@ WHERE a.status = 'final' AND a.superseded = 0
 """
 
 
-def standing_records(conn: Any, since: str | None = None) -> list[Record]:
+def standing_records(conn: sqlite3.Connection, since: str | None = None) -> list[Record]:
     """Every lineage's standing final revision, oldest first; `since` keeps dates >= it (ISO)."""
     best: dict[str, tuple[tuple[Any, ...], Record]] = {}
     for row in conn.execute(_SQL):
-        record = Record(*row[:20], conflict=bool(row[20]), origin_device=row[21])
+        fields = list(row[:22])  # the last two are conflict (0/1) and origin_device
+        fields[20] = bool(fields[20])
+        record = Record(*fields)
         if since and record.date < since:
             continue
         key = (record.revision, row[22], record.id)  # conflicting twins: newer content, then id
@@ -117,7 +123,7 @@ class Scored:
     applicable: tuple[str, ...]  # shown scored items answered as applicable (credit not None)
 
 
-def load_answers(conn: Any, ids: list[str]) -> dict[str, dict[str, Answer]]:
+def load_answers(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Answer]]:
     """Answers of many assessments in one query (chunked under SQLite's variable limit)."""
     result: dict[str, dict[str, Answer]] = {i: {} for i in ids}
     for start in range(0, len(ids), 900):
@@ -132,7 +138,7 @@ def load_answers(conn: Any, ids: list[str]) -> dict[str, dict[str, Answer]]:
     return result
 
 
-def score_records(store: Any, records: list[Record]) -> Iterator[Scored]:
+def score_records(store: Store, records: list[Record]) -> Iterator[Scored]:
     """Score each record with its own stored questionnaire version (scoring is ~0.2 ms each)."""
     answers = load_answers(store.conn, [r.id for r in records])
     for record in records:
@@ -155,11 +161,11 @@ def score_records(store: Any, records: list[Record]) -> Iterator[Scored]:
         yield Scored(record, result.domains, unmet, result.red_flags, tuple(applicable))
 
 
-def questionnaire_of(store: Any, record: Record) -> Questionnaire:
+def questionnaire_of(store: Store, record: Record) -> Questionnaire:
     return store.stored_questionnaire(record.questionnaire_id, record.questionnaire_version)
 
 
-def domain_columns(store: Any, records: Iterable[Record]) -> list[tuple[str, str]]:
+def domain_columns(store: Store, records: Iterable[Record]) -> list[tuple[str, str]]:
     """(domain id, title) across every questionnaire version in use, newest version's order first."""
     versions: dict[tuple[str, str], int] = {}
     for record in records:

@@ -13,14 +13,13 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidecheck.checklist.labels import use_category_label, verdict_label
 from guidecheck.checklist.scoring import item_credit
 from guidecheck.district.records import Record
 from guidecheck.district.summary import DistrictSummary
 from guidecheck.i18n import _
-from guidecheck.paths import sync_folder
 
 # Long form kept to the columns an analysis joins and filters on: every extra column costs about a
 # tenth of the export time at 100,000 rows. Question texts are on the Items sheet (join on item id),
@@ -40,6 +39,9 @@ ITEM_HEADERS = (
     "Critical",
 )
 
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
+
 
 def _day(text: str) -> dt.date | None:
     try:
@@ -55,7 +57,7 @@ def _cell_value(value: Any) -> Any:
 
 
 def answer_rows(
-    store: Any, records: Iterable[Record], latest_ids: set[str]
+    store: Store, records: Iterable[Record], latest_ids: set[str]
 ) -> Iterator[tuple[Any, ...]]:
     """One tuple per assessment × answered item, in checklist order, read one assessment at a time."""
     conn = store.conn
@@ -85,7 +87,7 @@ def answer_rows(
                 yield head + (item.domain_id, item_id, _cell_value(value), credit, note or None)
 
 
-def item_rows(store: Any, records: Iterable[Record]) -> Iterator[tuple[Any, ...]]:
+def item_rows(store: Store, records: Iterable[Record]) -> Iterator[tuple[Any, ...]]:
     """The questionnaire items behind the answers, one row per version in use × item."""
     versions = sorted({(r.questionnaire_id, r.questionnaire_version) for r in records})
     for qid, version in versions:
@@ -102,32 +104,18 @@ def item_rows(store: Any, records: Iterable[Record]) -> Iterator[tuple[Any, ...]
             )
 
 
-def _flush(path: Path) -> None:
-    """Flush a file openpyxl wrote and closed, so a rename cannot outrun its contents."""
-    fd = os.open(
-        path, os.O_RDWR | getattr(os, "O_BINARY", 0)
-    )  # Windows flushes writable handles only
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_district_workbook(
-    store: Any, summary: DistrictSummary, path: str | os.PathLike[str]
+    store: Store, summary: DistrictSummary, path: str | os.PathLike[str]
 ) -> Path:
     """Write the workbook to `path` in one step; a UserError (one sentence) if it cannot be written."""
+    from guidecheck.atomic import atomic_path
     from guidecheck.reports.files import check_writable
 
     target = check_writable(path)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        _write(store, summary, temporary)
-        _flush(temporary)  # its bytes on disk before the name points at them (power cuts)
-        os.replace(temporary, target)
-        sync_folder(target.parent)
+        with atomic_path(target) as temporary:
+            _write(store, summary, temporary)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
         from guidecheck.errors import UserError
 
         raise UserError(
@@ -135,9 +123,6 @@ def write_district_workbook(
                 path=target, reason=exc.strerror or exc
             )
         ) from exc
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
     return target
 
 
@@ -165,7 +150,7 @@ def _finish(sheet: Any, columns: int, rows: int) -> None:
     sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(rows + 1, 2)}"
 
 
-def _write(store: Any, summary: DistrictSummary, target: Path) -> None:
+def _write(store: Store, summary: DistrictSummary, target: Path) -> None:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)

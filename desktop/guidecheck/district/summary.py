@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidecheck.checklist.model import VERDICTS
 from guidecheck.district.gaps import Gap, common_gaps
@@ -22,6 +22,9 @@ from guidecheck.district.records import (
     standing_records,
 )
 from guidecheck.district.settings import reassess_months
+
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,10 @@ class DistrictSummary:
 
 
 def build_summary(
-    store: Any, since: str | None = None, today: dt.date | None = None, gap_limit: int | None = None
+    store: Store,
+    since: str | None = None,
+    today: dt.date | None = None,
+    gap_limit: int | None = None,
 ) -> DistrictSummary:
     """Everything the district reports say, computed once."""
     today = today or dt.date.today()
@@ -138,7 +144,7 @@ def build_summary(
 
 
 def _attention(
-    store: Any, overview: list[OverviewRow], scored: list[Scored], since: bool
+    store: Store, overview: list[OverviewRow], scored: list[Scored], since: bool
 ) -> list[Attention]:
     """Rows needing attention: not ready, red flags, overdue, not assessed (in the period) or in conflict."""
     from guidecheck.district.records import questionnaire_of

@@ -7,9 +7,12 @@ not a new round), in date order; the change is measured against the point before
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from guidecheck.district.records import Record, domain_columns, score_records, standing_records
+
+if TYPE_CHECKING:
+    from guidecheck.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ def _change(new: float | None, old: float | None) -> float | None:
     return None if new is None or old is None else round(new - old, 1)
 
 
-def facility_detail(store: Any, code: str, records: list[Record] | None = None) -> FacilityDetail:
+def facility_detail(store: Store, code: str, records: list[Record] | None = None) -> FacilityDetail:
     """The history of every AI tool at one facility (final assessments only)."""
     from guidecheck.errors import NotFound
     from guidecheck.i18n import _

@@ -9,6 +9,7 @@ rss <KiB>" once the home list is filled, and quits.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -85,37 +86,29 @@ def install_language(app: QApplication, lang: str) -> None:
         app.installTranslator(translator)
 
 
-class StartArgs:
-    """The app's own command-line options."""
-
-    def __init__(self, home: str | None) -> None:
-        self.home = home
-
-
-def parse_args(argv: Sequence[str] | None) -> StartArgs:
-    """`--home DIR`; Qt's own options (-style, ...) pass through. The usual starts (nothing, or
-    just `--home DIR`) are read directly: importing argparse and its first parse (gettext, locale)
-    cost ~3 ms of the benchmarked start-up. Everything else (--help, abbreviations, mistakes)
-    goes through argparse exactly as before."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args:
-        return StartArgs(None)
-    if len(args) == 2 and args[0] == "--home" and args[1] and not args[1].startswith("-"):
-        return StartArgs(args[1])
-    import argparse
-
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """`--home DIR` and `--self-test`; Qt's own options (-style, ...) pass through to Qt."""
     parser = argparse.ArgumentParser(prog="guidecheck-app", description="GuideCheck desktop app")
     parser.add_argument(
         "--home",
         metavar="DIR",
         help="data folder (default: $GUIDECHECK_HOME or the user data folder)",
     )
-    known, _unknown = parser.parse_known_args(args)
-    return StartArgs(known.home)
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation end to end (core and Qt offscreen), one line per step",
+    )
+    known, _unknown = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    return known
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        from guidecheck.gui import selftest
+
+        return selftest.run()
     from guidecheck.gui.shell import crash
     from guidecheck.gui.shell.settings import AppSettings, apply_text_scale
     from guidecheck.paths import asset_path, data_home
@@ -125,14 +118,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("GuideCheck")
     app.setOrganizationName("GuideCheck")
     app.setWindowIcon(QIcon(str(asset_path("guidecheck.png"))))
+    from guidecheck.errors import UserError
+
     try:
         home = data_home(args.home)
-    except OSError as error:
-        print(
-            f"guidecheck-app: the data folder cannot be used ({error.strerror or error}).",
-            file=sys.stderr,
-        )
+    except UserError as error:  # read-only or missing: say so on screen, not only on a console
+        tell(error.message)
         return 2
+    from guidecheck.gui.shell.single_instance import SingleInstance, bring_forward
+
+    instance = SingleInstance(home, app)
+    if not instance.acquire():
+        if not instance.ask_first_to_show():
+            tell(
+                app.translate(
+                    "app",
+                    "GuideCheck is already open with this data folder ({path}). "
+                    "Switch to its window; close it before starting GuideCheck again.",
+                ).format(path=home)
+            )
+        return 0
     handler = crash.install(home)
     settings = AppSettings(home)
     apply_text_scale(app, settings.text_scale)
@@ -142,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window = MainWindow(home)
     handler.parent = window
+    show_data_place(window, home, args.home)
+    instance.listen(lambda: bring_forward(window))
     if os.environ.get("GUIDECHECK_STARTUP_PROBE") == "1":
         probe = StartupProbe(app)
         window.installEventFilter(probe)
@@ -149,7 +156,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     code = app.exec()
     window.runner.shutdown()  # queued answers reach the disk even when quit another way
+    instance.release()
     return int(code)
+
+
+def tell(message: str) -> None:
+    """A start-up problem, shown in a message box (the windowed app has no console) and on stderr."""
+    if sys.stderr is not None:
+        print(f"guidecheck-app: {message}", file=sys.stderr)
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, "GuideCheck", message)
+    box.setObjectName("startup_message")
+    box.exec()
+
+
+def data_place_text(home: os.PathLike[str] | str, source: str) -> str:
+    """Where the records are kept, for the status bar and the About box."""
+    translate = QApplication.translate
+    if source == "portable":
+        return translate("app", "Data: {path} (portable: on this drive)").format(path=home)
+    if source == "user":
+        return translate("app", "Data: {path} (this computer)").format(path=home)
+    return translate("app", "Data: {path}").format(path=home)
+
+
+def show_data_place(window: QObject, home: os.PathLike[str] | str, home_arg: str | None) -> None:
+    """A permanent status-bar label naming the data folder, so a nurse on a borrowed laptop sees
+    whether the records go onto the stick or stay on the laptop."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    from guidecheck.paths import data_home_source
+
+    label = QLabel(window)
+    # a deep path must not push the save status off a 1024-pixel screen: shorten its middle
+    shown = label.fontMetrics().elidedText(str(home), Qt.TextElideMode.ElideMiddle, 320)
+    label.setText(data_place_text(shown, data_home_source(home_arg)))
+    label.setObjectName("data_place")
+    label.setToolTip(data_place_text(home, data_home_source(home_arg)))
+    window.statusBar().addPermanentWidget(label)  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

@@ -144,7 +144,10 @@ Inspector = Callable[[str, QWidget], None]
 
 
 def render_screens(
-    outdir: Path, questionnaires_folder: Path | None = None, inspect: Inspector | None = None
+    outdir: Path,
+    questionnaires_folder: Path | None = None,
+    inspect: Inspector | None = None,
+    size: tuple[int, int] = SIZE,
 ) -> list[Path]:
     """Build sample data, drive the real window through every screen and save PNGs.
 
@@ -169,16 +172,16 @@ def render_screens(
     saved: list[Path] = []
     with tempfile.TemporaryDirectory() as empty_home, tempfile.TemporaryDirectory() as full_home:
         window = MainWindow(Path(empty_home), questionnaires_folder)
-        window.resize(*SIZE)
         window.show()
+        window.resize(*size)  # after show: showing first clamps the window to the test screen
         wait_until(lambda: window.home.pages.currentWidget() is window.home.empty)
         saved.append(grab(window, outdir / "home-empty.png"))
         window.close()
 
         final_id, draft_id, _started, complete_id = fill_sample_data(Path(full_home), questionnaire)
         window = MainWindow(Path(full_home), questionnaires_folder)
-        window.resize(*SIZE)
         window.show()
+        window.resize(*size)  # after show: showing first clamps the window to the test screen
         wait_until(lambda: window.home.model.rowCount() == 4)
         window.home.select(draft_id)
         saved.append(grab(window, outdir / "home.png"))
@@ -247,15 +250,48 @@ def render_screens(
     return saved
 
 
+SIZES: tuple[tuple[int, int], ...] = ((1024, 600), (1366, 768))
+THEMES: tuple[str, ...] = ("light", "dark")
+SCALES: tuple[int, ...] = (100, 150)
+
+
+def render_matrix(outdir: Path, questionnaires_folder: Path | None = None) -> list[Path]:
+    """Every screen at each size, palette and text size, into `outdir/<w>x<h>-<theme>-<scale>/`:
+    the pictures to look at for anything cut off, overlapping or unreadable."""
+    from guidecheck.gui.shell.settings import apply_text_scale
+    from guidecheck.gui.shell.theme import PALETTES
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    original = app.palette()
+    saved: list[Path] = []
+    try:
+        for width, height in SIZES:
+            for theme in THEMES:
+                for scale in SCALES:
+                    app.setPalette(PALETTES[theme]())
+                    apply_text_scale(app, scale)
+                    folder = outdir / f"{width}x{height}-{theme}-{scale}"
+                    saved += render_screens(folder, questionnaires_folder, size=(width, height))
+    finally:
+        app.setPalette(original)
+        apply_text_scale(app, 100)
+    return saved
+
+
 def main(argv: list[str] | None = None) -> int:
+    """`screenshots README_DIR [MATRIX_DIR]`: the README set (1366×768, light, 100%), then, with
+    a second folder, every size × palette × text size."""
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m guidecheck.gui.screenshots OUTDIR", file=sys.stderr)
+    if len(args) not in (1, 2):
+        print("usage: python -m guidecheck.gui.screenshots OUTDIR [MATRIX_OUTDIR]", file=sys.stderr)
         return 2
     app = QApplication.instance() or QApplication(["guidecheck-screenshots"])
-    _ = app
+    app.setStyle("Fusion")  # the same look everywhere, and Fusion follows dark palettes
     for path in render_screens(Path(args[0])):
         print(path)
+    if len(args) == 2:
+        print(f"{len(render_matrix(Path(args[1])))} pictures in {args[1]}")
     return 0
 
 

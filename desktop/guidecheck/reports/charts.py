@@ -165,7 +165,7 @@ def domain_chart_svg(
     from reportlab.graphics import renderSVG
 
     drawing = domain_chart_drawing(labels, scores, width=width, thresholds=thresholds)
-    return renderSVG.drawToString(drawing)
+    return str(renderSVG.drawToString(drawing))
 
 
 def report_chart_svg(data: ReportData, lang: str = "en", width: float = 480.0) -> str:

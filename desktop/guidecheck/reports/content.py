@@ -7,11 +7,10 @@ only this object, so the two documents can never disagree.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from guidecheck.canonical import canonical_sha256
 from guidecheck.checklist.model import (
     Answer,
     Assessment,
@@ -49,8 +48,7 @@ def content_hash(assessment: Assessment, answers: dict[str, Answer]) -> str:
         "status": assessment.status,
         "sign_off": sign_off,
     }
-    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return canonical_sha256(canonical)
 
 
 @dataclass(frozen=True)

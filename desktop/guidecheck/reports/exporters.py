@@ -1,7 +1,8 @@
 """Report exporters as plain classes that declare what they make and which options they take.
 
-The app's report dialog lists `EXPORTERS` and builds its widgets from these declarations (STYLE.md
-pattern 7); the CLI uses the same classes, so both run exactly the same code.
+The app's *Save report* action offers one file-type filter per entry of `EXPORTERS` in the system
+save dialog and picks the exporter by the chosen filter or suffix (gui/shell/actions.py);
+`guidecheck report` uses the same classes, so both run exactly the same code.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from guidecheck.fileops import safe_file_name
 from guidecheck.i18n import _
 from guidecheck.reports.content import ReportData
 
@@ -57,7 +59,7 @@ class Exporter:
             f"r{data.assessment.revision}",
         ]
         stem = "-".join(_safe(part) for part in parts if part)
-        return f"guidecheck-{stem or data.assessment.id}{self.suffix}"
+        return safe_file_name(f"guidecheck-{stem or data.assessment.id}{self.suffix}")
 
     def export(self, data: ReportData, path: str | os.PathLike[str]) -> Path:
         raise NotImplementedError

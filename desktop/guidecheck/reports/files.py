@@ -1,13 +1,14 @@
-"""Writing a finished report to disk in one step, so a failed export never leaves half a file."""
+"""Writing a finished report to disk in one step (`guidecheck.atomic`), so a failed export or a
+power cut never leaves half a file."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from guidecheck.atomic import write_atomic
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
-from guidecheck.paths import sync_folder
 
 
 def check_writable(path: str | os.PathLike[str]) -> Path:
@@ -41,21 +42,9 @@ def _cannot_write(target: Path, exc: OSError) -> UserError:
 
 
 def write_atomically(path: str | os.PathLike[str], content: bytes) -> Path:
-    """Write `content` to a temporary file beside `path`, flush it, rename it over `path`, and
-    flush the folder, so that after a power cut the name holds the whole report or nothing."""
+    """Write `content` to `path` through the one atomic writer; a UserError if it cannot."""
     target = check_writable(path)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        with open(temporary, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-        sync_folder(target.parent)  # the rename itself, or the report vanishes at a power cut
+        return write_atomic(target, content, overwrite=True)
     except OSError as exc:
-        try:
-            temporary.unlink(missing_ok=True)
-        except OSError:
-            pass
         raise _cannot_write(target, exc) from exc
-    return target

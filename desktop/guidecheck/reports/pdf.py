@@ -74,7 +74,7 @@ def _numbered_canvas_class() -> type:
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
         def __init__(
             self, *args: Any, footer: str = "", draft: bool = False, **kwargs: Any
         ) -> None:
@@ -83,7 +83,7 @@ def _numbered_canvas_class() -> type:
             self._draft = draft
             self._saved_pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        def showPage(self) -> None:
             self._saved_pages.append(dict(self.__dict__))
             self._startPage()
 

@@ -34,7 +34,7 @@ from guidecheck.reports.pdf_styles import (
 )
 
 
-class Paragraph(_Paragraph):
+class Paragraph(_Paragraph):  # type: ignore[misc]  # reportlab ships no type hints
     """A Paragraph that remembers its last layout.
 
     Tables wrap each cell once to measure it and again to draw it; line breaking is most of the
@@ -43,11 +43,11 @@ class Paragraph(_Paragraph):
 
     _wrapped_for: float | None = None
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # reportlab deletes blPara when a split gives up; then the layout must be redone.
         if self._wrapped_for == availWidth and "blPara" in self.__dict__:
             return self.width, self.height
-        result = super().wrap(availWidth, availHeight)
+        result: tuple[float, float] = super().wrap(availWidth, availHeight)
         self._wrapped_for = availWidth
         return result
 
@@ -253,12 +253,12 @@ def red_flags(data: ReportData, lang: str, width: float) -> list[Any]:
         if item is None:
             continue
         answer = labels.answer_text(item, _value(data, item), lang)
+        number = item_number(data, item.id)
         detail = _("{domain} · item {item} · answer: {answer}").format(
-            domain=data.domain_title(item.domain_id, lang), item=item.id, answer=answer
+            domain=data.domain_title(item.domain_id, lang), item=number, answer=answer
         )
-        rows.append(
-            ["", Paragraph(f"<b>{text(item.question.get(lang))}</b><br/>{text(detail)}", s.cell)]
-        )
+        question = f"{number} {item.question.get(lang)}"
+        rows.append(["", Paragraph(f"<b>{text(question)}</b><br/>{text(detail)}", s.cell)])
     box = Table(
         rows,
         colWidths=[6, width - 6],
@@ -273,6 +273,22 @@ def red_flags(data: ReportData, lang: str, width: float) -> list[Any]:
         ),
     )
     return [*title, box]
+
+
+def item_number(data: ReportData, item_id: str) -> str:
+    """A question's number as the person saw it: part.question, counting shown ones only."""
+    for part, domain in enumerate(data.shown_domains(), start=1):
+        for number, item in enumerate(data.shown_items(domain), start=1):
+            if item.id == item_id:
+                return f"{part}.{number}"
+    return ""
+
+
+def _question_line(data: ReportData, item_id: str, lang: str) -> str:
+    item = data.questionnaire.item(item_id)
+    if item is None:
+        return item_id
+    return f"{item_number(data, item_id)} {item.question.get(lang)}"
 
 
 def action_plan(data: ReportData, lang: str, width: float) -> list[Any]:
@@ -301,7 +317,7 @@ def action_plan(data: ReportData, lang: str, width: float) -> list[Any]:
                 Paragraph(text(labels.priority_label(entry.priority)), s.cell_bold),
                 Paragraph(text(action), s.cell),
                 Paragraph(text(data.domain_title(entry.domain_id, lang)), s.cell),
-                Paragraph(text(entry.item_id), s.small),
+                Paragraph(text(_question_line(data, entry.item_id, lang)), s.small),
             ]
         )
         tint = PRIORITY_TINTS.get(entry.priority)
@@ -340,7 +356,7 @@ def _answer_row(data: ReportData, item: Item, lang: str, width: float, is_red_fl
     answer = data.answers.get(item.id)
     left = [
         Paragraph(
-            f"{text(item.question.get(lang))} <font size='7' color='#5F6368'>{text(item.id)}</font>",
+            text(f"{item_number(data, item.id)} {item.question.get(lang)}"),
             s.cell_bold,
         )
     ]

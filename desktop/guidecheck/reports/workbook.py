@@ -206,7 +206,7 @@ def _answer_rows(
                     answer.answered_by if answer else "",
                 ]
             )
-    widths = {
+    widths: dict[str, float] = {
         "A": 28,
         "B": 14,
         "C": 22,

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from guidecheck import limits
 from guidecheck.checklist.answers import normalize_value
 from guidecheck.checklist.model import PROFILE_FIELDS, Answer, Assessment, Profile, SignOff
 from guidecheck.checklist.scoring import visible_items
@@ -18,7 +19,7 @@ from guidecheck.i18n import _
 from guidecheck.storage.catalog import find_questionnaire
 from guidecheck.storage.store import Store, check_profile
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = limits.ANSWERS_FILE_BYTES
 TOP_LEVEL = {"questionnaire", "questionnaire_version", "profile", "answers", "sign_off"}
 
 
@@ -27,7 +28,7 @@ def read_answers_file(path: str | Path) -> dict[str, Any]:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise UserError(_("{path} is larger than 5 MB.").format(path=path))
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Notepad and PowerShell may add a BOM
     except OSError as exc:
         raise UserError(
             _("{path} cannot be read ({reason}).").format(path=path, reason=exc.strerror or exc)

@@ -5,12 +5,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from guidecheck.canonical import canonical_sha256
 from guidecheck.i18n import _
 
 GENESIS = "0" * 64
@@ -53,10 +53,7 @@ class AuditCheck:
 
 
 def entry_hash(prev_hash: str, values: dict[str, Any]) -> str:
-    payload = json.dumps(
-        [prev_hash] + [values.get(k) for k in _FIELDS], ensure_ascii=False, separators=(",", ":")
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return canonical_sha256([prev_hash] + [values.get(k) for k in _FIELDS])
 
 
 def _head(conn: sqlite3.Connection) -> tuple[str, int]:

@@ -1,15 +1,19 @@
-"""The local SQLite database: opening, migrating, and reading the records every other part uses.
+"""The local SQLite database: opening, migrating, reading, and the writes every store needs.
+
+`StoreBase` opens and migrates the file and holds the reads plus the small writes any part may make
+(meta keys, audit entries, questionnaire copies, facility and tool records); `Store` (store.py) adds
+the changes to assessments. Outside storage/, bundles/ writes its own bookkeeping tables and (in
+apply.py) the records a hub receives; district/conflicts.py records the officer's decisions.
 
 Durability: WAL with `synchronous=FULL`, so a transaction that returned is on disk even through a
 power cut; every answer is its own transaction. The file is copied before a migration and checked
-(`quick_check`) on open. Changes to assessments live in `store.py` (`Store`).
+(`quick_check`) on open.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import sqlite3
 import uuid
@@ -18,8 +22,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from guidecheck.atomic import atomic_path, make_folder
 from guidecheck.checklist.loading import parse_questionnaire_text, source_sha256
 from guidecheck.checklist.model import (
     Answer,
@@ -31,9 +36,12 @@ from guidecheck.checklist.model import (
     Tool,
 )
 from guidecheck.errors import NotFound, UserError
+from guidecheck.fileops import data_folder_error, database_open_error
 from guidecheck.i18n import _
-from guidecheck.paths import make_folder, sync_folder
 from guidecheck.storage import audit, migrations
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 TOOL_NAMESPACE = uuid.UUID("6f1c2a3e-9b7d-4c55-8e0a-3f1d2b4c5a6e")
 
@@ -70,30 +78,15 @@ class AssessmentSummary:
     questionnaire_version: str
 
 
-def _copy_flushed(source: Path, target: Path) -> None:
-    """Copy `source` to `target` whole or not at all, flushed before the caller goes on.
-
-    The copy kept before a migration is what a user falls back on; a plain copy is still in the
-    page cache when the migration commits, so a power cut then could leave an empty backup beside
-    a migrated database. So: copy to a temporary name, fsync, rename, fsync the folder.
-    """
-    temporary = target.with_name(f".{target.name}.partial")
-    shutil.copy2(source, temporary)
-    fd = os.open(temporary, os.O_RDWR | getattr(os, "O_BINARY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(temporary, target)
-    sync_folder(target.parent)
-
-
 class StoreBase:
     """One GuideCheck database file: connection, schema, reads. Use `store.Store`."""
 
     def __init__(self, path: str | Path, check: bool = True) -> None:
         self.path = Path(path)
-        make_folder(self.path.parent)  # flushed into its parent: survives a power cut
+        try:
+            make_folder(self.path.parent)  # flushed into its parent: survives a power cut
+        except OSError as exc:
+            raise data_folder_error(self.path.parent, exc) from None
         existed = self.path.exists() and self.path.stat().st_size > 0
         try:
             self.conn = sqlite3.connect(str(self.path), timeout=10, isolation_level=None)
@@ -109,6 +102,10 @@ class StoreBase:
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.OperationalError as exc:  # a missing or read-only folder, never "not ours"
+            if hasattr(self, "conn"):
+                self.conn.close()
+            raise database_open_error(self.path, exc) from None
         except sqlite3.DatabaseError as exc:
             raise UserError(
                 _("The file {path} is not a GuideCheck database ({detail}).").format(
@@ -119,7 +116,7 @@ class StoreBase:
         self.device_id = self._ensure_device_id()
 
     @cached_property
-    def db(self) -> Any:
+    def db(self) -> Database:
         """The connection as a `sqlite_utils.Database`, made on first use (keeps start-up light)."""
         from sqlite_utils import Database
 
@@ -132,7 +129,12 @@ class StoreBase:
         if existed:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             backup = self.path.with_name(f"{self.path.name}.before-{pending[0]}")
-            _copy_flushed(self.path, backup)
+            try:
+                # whole or absent, and flushed before the migration commits (power cuts)
+                with atomic_path(backup) as temporary:
+                    shutil.copy2(self.path, temporary)
+            except OSError as exc:
+                raise data_folder_error(self.path.parent, exc) from None
         migrations.migration_set().apply(self.db)
 
     def _ensure_device_id(self) -> str:
@@ -174,6 +176,10 @@ class StoreBase:
                     ).format(path=self.path, detail=exc)
                 ) from None
             raise
+
+    def integrity_check(self) -> str:
+        """SQLite's full integrity check: "ok", or the first problem it found."""
+        return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
 
     # --- meta --------------------------------------------------------------------------------
 

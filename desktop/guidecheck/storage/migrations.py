@@ -8,9 +8,12 @@ any. sqlite-utils is imported only when a migration is pending (it costs ~60 ms 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from itertools import combinations
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -84,24 +87,57 @@ def m001_initial(db: Database) -> None:
 
 def m002_bundles(db: Database) -> None:
     """Bookkeeping for sync bundles: exports written, imports applied, pinned device keys,
-    received assessment variants and the clinics' own audit chains (see bundles/ledger.py)."""
-    from guidecheck.bundles.ledger import SCHEMA
-
-    _run(db, SCHEMA)
+    received assessment variants and the clinics' own audit chains (used by bundles/ledger.py)."""
+    _run(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS bundle_exports (
+            bundle_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, created_at TEXT NOT NULL,
+            path TEXT NOT NULL, scope TEXT NOT NULL, since TEXT, audit_to_seq INTEGER NOT NULL,
+            counts_json TEXT NOT NULL, encrypted_to TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE IF NOT EXISTS bundle_imports (
+            bundle_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, device_id TEXT NOT NULL,
+            created_at TEXT NOT NULL, imported_at TEXT NOT NULL, source_name TEXT NOT NULL,
+            archive_path TEXT NOT NULL, result_json TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS bundle_devices (
+            device_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, fingerprint TEXT NOT NULL,
+            first_bundle TEXT NOT NULL, first_created_at TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS bundle_variants (
+            assessment_id TEXT NOT NULL, sha256 TEXT NOT NULL, updated_at TEXT NOT NULL,
+            status TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (assessment_id, sha256)
+        );
+        CREATE TABLE IF NOT EXISTS bundle_audit (
+            origin_device TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL,
+            actor TEXT NOT NULL, device_id TEXT NOT NULL, entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL, action TEXT NOT NULL, field TEXT NOT NULL, old TEXT, new TEXT,
+            prev_hash TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (origin_device, seq, hash)
+        );
+        """,
+    )
 
 
 def m003_district_resolutions(db: Database) -> None:
-    """The district officer's decisions on import conflicts (see district/conflicts.py)."""
-    from guidecheck.district.conflicts import RESOLUTIONS
-
-    _run(db, RESOLUTIONS)
+    """The district officer's decisions on import conflicts (read and written by district/conflicts.py)."""
+    _run(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS district_resolutions (
+            lineage_id TEXT NOT NULL, revision INTEGER NOT NULL, kept_id TEXT NOT NULL,
+            kept_sha256 TEXT NOT NULL, options_json TEXT NOT NULL, resolved_at TEXT NOT NULL,
+            actor TEXT NOT NULL, PRIMARY KEY (lineage_id, revision)
+        )
+        """,
+    )
 
 
 def m004_variants_clinic_content(db: Database) -> None:
-    """Bundle variants hold clinic-authored content only (see bundles/apply.py, upgrade_variants)."""
-    from guidecheck.bundles.apply import upgrade_variants
-
-    upgrade_variants(db.conn)
+    """Bundle variants hold clinic-authored content only: hubs from before stored `superseded` inside
+    each variant, so a re-import of the same content looked like a second version. Rewrites those
+    variants, renames recorded decisions to the new hashes and settles the lineages again."""
+    _m004_upgrade(db.conn)
 
 
 STEPS: tuple[Callable[[Database], None], ...] = (
@@ -134,3 +170,169 @@ def migration_set() -> Migrations:
     for step in STEPS:
         migrations()(step)
     return migrations
+
+
+# --- m004's own code: a frozen copy of what bundles/apply.py did when the step shipped -------------
+# (upgrade_variants and the settle rule of 2026-11-25). Never edit; a later change to the live
+# settle rule must not change what this step does to an old hub.
+
+_M004_ROW_COLUMNS = (
+    "id", "lineage_id", "revision", "replaces", "questionnaire_id", "questionnaire_version",
+    "status", "profile_json", "facility_code", "tool_id", "sign_off_json", "created_at",
+    "updated_at", "finalized_at", "current_domain", "origin_device",
+)  # fmt: skip
+_M004_ANSWER_COLUMNS = ("item_id", "value_json", "note", "answered_at", "answered_by")
+
+
+def _m004_json(body: dict[str, Any]) -> str:
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _m004_sha(body: dict[str, Any]) -> str:
+    return hashlib.sha256(_m004_json(body).encode("utf-8")).hexdigest()
+
+
+def _m004_upgrade(conn: sqlite3.Connection) -> set[str]:
+    """Returns the ids whose content changed (none on a hub whose flags were current)."""
+    renamed: dict[str, str] = {}
+    lineages: set[str] = set()
+    for assessment_id, sha, text in conn.execute(
+        "SELECT assessment_id, sha256, body FROM bundle_variants"
+    ).fetchall():
+        body = json.loads(text)
+        if "superseded" not in body:
+            continue
+        body.pop("superseded")
+        conn.execute(
+            "DELETE FROM bundle_variants WHERE assessment_id = ? AND sha256 = ?",
+            (assessment_id, sha),
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO bundle_variants (assessment_id, sha256, updated_at, status, body)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (assessment_id, _m004_sha(body), body["updated_at"], body["status"], _m004_json(body)),
+        )
+        renamed[sha] = _m004_sha(body)
+        lineages.add(body["lineage_id"])
+    if renamed:
+        for lineage_id, revision, kept, offered in conn.execute(
+            "SELECT lineage_id, revision, kept_sha256, options_json FROM district_resolutions"
+        ).fetchall():
+            versions = sorted({renamed.get(v, v) for v in json.loads(offered)})
+            conn.execute(
+                "UPDATE district_resolutions SET kept_sha256 = ?, options_json = ?"
+                " WHERE lineage_id = ? AND revision = ?",
+                (renamed.get(kept, kept), json.dumps(versions), lineage_id, revision),
+            )
+    return _m004_settle(conn, lineages) if lineages else set()
+
+
+def _m004_body(conn: sqlite3.Connection, assessment_id: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        f"SELECT {', '.join(_M004_ROW_COLUMNS)} FROM assessments WHERE id = ?", (assessment_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    body = dict(zip(_M004_ROW_COLUMNS, row, strict=True))
+    answers = conn.execute(
+        f"SELECT {', '.join(_M004_ANSWER_COLUMNS)} FROM answers WHERE assessment_id = ?"
+        " ORDER BY item_id",
+        (assessment_id,),
+    )
+    body["answers"] = [dict(zip(_M004_ANSWER_COLUMNS, a, strict=True)) for a in answers]
+    return body
+
+
+def _m004_write_row(conn: sqlite3.Connection, body: dict[str, Any]) -> None:
+    columns = list(_M004_ROW_COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    conn.execute(
+        f"INSERT INTO assessments ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        f" ON CONFLICT(id) DO UPDATE SET {updates}",
+        [body[c] for c in columns],
+    )
+    conn.execute("DELETE FROM answers WHERE assessment_id = ?", (body["id"],))
+    conn.executemany(
+        f"INSERT INTO answers (assessment_id, {', '.join(_M004_ANSWER_COLUMNS)})"
+        f" VALUES (?{', ?' * len(_M004_ANSWER_COLUMNS)})",
+        [[body["id"]] + [a[c] for c in _M004_ANSWER_COLUMNS] for a in body["answers"]],
+    )
+
+
+def _m004_settle(conn: sqlite3.Connection, lineages: set[str]) -> set[str]:
+    """The settle rule as shipped: a decision on a superset of the present versions stands;
+    otherwise the greatest variant stands and clashing or competing rows are flagged."""
+    # (updated_at, final before draft, hash) ranks variants; status per hash decides a clash.
+    decisions = {
+        (r[0], r[1]): (r[2], r[3], frozenset(json.loads(r[4])))
+        for r in conn.execute(
+            "SELECT lineage_id, revision, kept_id, kept_sha256, options_json FROM district_resolutions"
+            " WHERE lineage_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(lineages)),),
+        )
+    }
+
+    def clash(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
+        if a[1] == b[1] or (a[2] == "final" and b[2] == "final"):
+            return True
+        earlier, later = sorted((a, b), key=lambda v: v[1])
+        return earlier[2] == "final" and later[2] == "draft"
+
+    changed: set[str] = set()
+    for lineage_id in sorted(lineages):
+        revisions: dict[int, list[tuple[str, bool]]] = {}
+        for assessment_id, revision, superseded in conn.execute(
+            "SELECT id, revision, superseded FROM assessments WHERE lineage_id = ? ORDER BY id",
+            (lineage_id,),
+        ):
+            revisions.setdefault(revision, []).append((assessment_id, bool(superseded)))
+        for revision, members in sorted(revisions.items()):
+            variants = {
+                i: [
+                    (str(r[0]), str(r[1]), str(r[2]))
+                    for r in conn.execute(
+                        "SELECT sha256, updated_at, status FROM bundle_variants"
+                        " WHERE assessment_id = ?",
+                        (i,),
+                    )
+                ]
+                for i, _s in members
+            }
+            versions = {v[0] for found in variants.values() for v in found}
+            decision = decisions.get((lineage_id, revision))
+            decided = decision is not None and versions <= decision[2]
+            live = sum(not superseded for _i, superseded in members)
+            for assessment_id, superseded in members:
+                found = variants[assessment_id]
+                if (
+                    decided
+                    and decision is not None
+                    and assessment_id == decision[0]
+                    and (decision[1] in versions)
+                ):
+                    target: str | None = decision[1]
+                else:
+                    target = (
+                        max(found, key=lambda v: (v[1], v[2] == "final", v[0]))[0]
+                        if found
+                        else None
+                    )
+                body = _m004_body(conn, assessment_id)
+                current = _m004_sha(body) if body is not None else None
+                if target is not None and target != current:
+                    text = conn.execute(
+                        "SELECT body FROM bundle_variants WHERE assessment_id = ? AND sha256 = ?",
+                        (assessment_id, target),
+                    ).fetchone()[0]
+                    _m004_write_row(conn, json.loads(text))
+                    changed.add(assessment_id)
+                if decision is not None:
+                    flag = not decided
+                else:
+                    flag = not superseded and (
+                        live > 1 or any(clash(a, b) for a, b in combinations(found, 2))
+                    )
+                conn.execute(
+                    "UPDATE assessments SET conflict = ? WHERE id = ?", (int(flag), assessment_id)
+                )
+    return changed

@@ -10,6 +10,7 @@ import json
 import uuid
 from typing import Any
 
+from guidecheck import limits
 from guidecheck.checklist.answers import is_text, normalize_value
 from guidecheck.checklist.model import (
     PROFILE_FIELDS,
@@ -28,7 +29,7 @@ from guidecheck.storage.database import AssessmentSummary, StoreBase, now_iso, t
 
 __all__ = ["AssessmentSummary", "Store", "check_profile", "now_iso", "tool_id_for"]
 
-MAX_FIELD = 500
+MAX_FIELD = limits.PROFILE_FIELD
 
 
 def check_profile(profile: Profile) -> None:
@@ -289,6 +290,21 @@ class Store(StoreBase):
                 old=assessment_id,
             )
         return self.get_assessment(new_id)
+
+    def set_superseded(self, assessment_id: str, superseded: bool, actor: str = "") -> None:
+        """Mark (or unmark) a hub's row as superseded by an officer's decision, audited."""
+        mark = int(superseded)
+        with self.atomic():
+            was = self.conn.execute(
+                "SELECT superseded FROM assessments WHERE id = ?", (assessment_id,)
+            ).fetchone()[0]
+            if was != mark:
+                self.conn.execute(
+                    "UPDATE assessments SET superseded = ? WHERE id = ?", (mark, assessment_id)
+                )
+                self.record_audit(
+                    actor, "assessment", assessment_id, "supersede", "superseded", was, mark
+                )
 
     def refresh_summary(self, assessment_id: str) -> None:
         """Recompute the stored score, verdict and counts (after records were written directly)."""

@@ -27,6 +27,7 @@ class AssessmentFlow:
     questionnaire: Any
     assessment: Any
     questionnaires_folder: Any
+    home_dir: Any
     save_indicator: Any
     assessment_opened: Any
 
@@ -37,18 +38,25 @@ class AssessmentFlow:
         self.show_screen(self.new_screen)
 
         folder = self.questionnaires_folder
+        home = self.home_dir
 
-        def work(context: TaskContext) -> tuple[Any, list[Any], list[Any]]:
+        def work(context: TaskContext) -> tuple[Any, list[Any], list[Any], list[Any]]:
+            from guidecheck.bundles.key_facilities import installed_key_facilities
             from guidecheck.storage.catalog import shipped_questionnaires
 
-            return shipped_questionnaires(folder), context.store.facilities(), context.store.tools()
+            return (
+                shipped_questionnaires(folder),
+                context.store.facilities(),
+                context.store.tools(),
+                installed_key_facilities(home),
+            )
 
-        def loaded(result: tuple[Any, list[Any], list[Any]]) -> None:
-            report, facilities, tools = result
+        def loaded(result: tuple[Any, list[Any], list[Any], list[Any]]) -> None:
+            report, facilities, tools, district_facilities = result
             self.new_screen.set_questionnaires(
                 report.questionnaires, [str(e) for e in report.errors]
             )
-            self.new_screen.set_known(facilities, tools)
+            self.new_screen.set_known(facilities, tools, district_facilities)
 
         self.runner.task(work).success(loaded).failure(self._failed).run()
 

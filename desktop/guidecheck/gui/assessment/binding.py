@@ -1,4 +1,4 @@
-"""The one place where answer widgets are wired to the store (STYLE.md pattern 9).
+"""The one place where answer widgets are wired to the store (CONTRIBUTING.md, Patterns).
 
 `AnswerBinder.bind(card)` connects a question card's change signals to `store.save_answer`, run
 on the database worker in order, so every answer is saved the moment it is given. The binder keeps
@@ -38,12 +38,28 @@ class AnswerBinder(QObject):
         self.in_flight = 0
         self.read_only = False
         self.cards: dict[str, QuestionCard] = {}
+        self.typing: set[str] = set()  # items whose note has typed text not yet handed over
+
+    @property
+    def saving(self) -> bool:
+        """True while anything the person gave is not yet committed to the database."""
+        return bool(self.in_flight or self.typing)
 
     def bind(self, card: QuestionCard) -> None:
         self.cards[card.item.id] = card
         card.show_answer(self.answers.get(card.item.id))
         card.value_committed.connect(self.save_value)
         card.note_committed.connect(self.save_note)
+        card.note_pending.connect(self._note_pending)
+
+    def _note_pending(self, item_id: str, pending: bool) -> None:
+        was = self.saving
+        if pending:
+            self.typing.add(item_id)
+        else:
+            self.typing.discard(item_id)
+        if self.saving != was:
+            self.saving_changed.emit(self.saving)
 
     def save_value(self, item_id: str, value: Any) -> None:
         old = self.answers.get(item_id)
@@ -62,8 +78,9 @@ class AnswerBinder(QObject):
         previous = self.answers.get(item_id)
         self.answers[item_id] = Answer(item_id, value, note, answered_by=self.actor)
         self.answer_changed.emit(item_id)
+        was = self.saving
         self.in_flight += 1
-        if self.in_flight == 1:
+        if not was:
             self.saving_changed.emit(True)
         assessment_id, actor = self.assessment_id, self.actor
 
@@ -88,7 +105,7 @@ class AnswerBinder(QObject):
 
     def _done(self) -> None:
         self.in_flight -= 1
-        if self.in_flight == 0:
+        if not self.saving:
             self.saving_changed.emit(False)
 
     def flush(self) -> None:

@@ -7,15 +7,14 @@ text themselves and show a plain message beside the field; nothing is committed 
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
+    QCalendarWidget,
     QCheckBox,
     QHBoxLayout,
     QLabel,
@@ -24,14 +23,18 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from guidecheck.checklist.answers import normalize_value
 from guidecheck.checklist.model import Item
+from guidecheck.errors import AnswerError
 from guidecheck.gui.shell.labels import compliance_options
+from guidecheck.gui.shell.theme import themed
 
-TYPING_PAUSE_MS = 700  # free text is saved this long after the last key press, or on leaving
+TYPING_PAUSE_MS = 500  # free text is saved this long after the last key press, or on leaving
 
 
 class AnswerEditor(QWidget):
@@ -39,6 +42,7 @@ class AnswerEditor(QWidget):
 
     committed = Signal(object)
     answered_by_key = Signal()
+    answered_by_click = Signal()
 
     def __init__(self, item: Item, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,8 +65,10 @@ class AnswerEditor(QWidget):
 class ChoiceButtonsEditor(AnswerEditor):
     """Large checkable buttons (compliance scale) or radio buttons (single choice), with keys.
 
-    Keys work while focus is inside this question: 1–9, and Alt+letter for the compliance scale.
-    The shortcuts are scoped to the question so the same key on another question never clashes.
+    Keys (1–9, and Alt+letter for the compliance scale) act only while the keyboard focus is on
+    one of this question's buttons. They are read from the buttons' own key events, not from
+    shortcuts: a shortcut scoped to the question also fired while typing in its note box, so the
+    "3" of "3 of 4 registers" re-answered the question as No.
     """
 
     def __init__(self, item: Item, parent: QWidget | None = None) -> None:
@@ -70,6 +76,7 @@ class ChoiceButtonsEditor(AnswerEditor):
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.buttons: dict[str, QAbstractButton] = {}
+        self._keys: dict[tuple[int, bool], str] = {}  # (Qt key, with Alt) -> value
         compliance = item.type == "compliance"
         layout: QHBoxLayout | QVBoxLayout = QHBoxLayout(self) if compliance else QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -93,23 +100,44 @@ class ChoiceButtonsEditor(AnswerEditor):
             button.setToolTip(hint)
             button.setAccessibleDescription(hint)
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            button.installEventFilter(self)
             self.group.addButton(button)
             self.buttons[value] = button
             layout.addWidget(button)
-            button.clicked.connect(lambda _checked=False, v=value: self.committed.emit(v))
+            button.clicked.connect(lambda _checked=False, v=value: self._clicked(v))
             if compliance:
                 button.toggled.connect(
                     lambda on, b=button, text=label: b.setText(f"✔ {text}" if on else text)
                 )
             if len(key) == 1 and key.isdigit():
-                self._shortcut(key, value)
+                self._keys[(Qt.Key.Key_0.value + int(key), False)] = value
             if alt:
-                self._shortcut(f"Alt+{alt}", value)
+                self._keys[(ord(alt.upper()), True)] = value
 
-    def _shortcut(self, sequence: str, value: str) -> None:
-        shortcut = QShortcut(QKeySequence(sequence), self.parentWidget() or self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(lambda v=value: self.choose_by_key(v))
+    def _key_value(self, event: QKeyEvent) -> str | None:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        alt = modifiers == Qt.KeyboardModifier.AltModifier
+        if modifiers and not alt:
+            return None
+        return self._keys.get((int(event.key()), alt))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Answer keys on this question's own buttons; everything else passes through."""
+        kind = event.type()
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and isinstance(
+            event, QKeyEvent
+        ):
+            value = self._key_value(event)
+            if value is not None and watched in self.buttons.values():
+                event.accept()  # an override claims the key before any window shortcut
+                if kind == QEvent.Type.KeyPress:
+                    self.choose_by_key(value)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _clicked(self, value: str) -> None:
+        self.committed.emit(value)
+        self.answered_by_click.emit()
 
     def choose_by_key(self, value: str) -> None:
         button = self.buttons[value]
@@ -176,7 +204,7 @@ class CheckedLineEditor(AnswerEditor):
         self.unit.setVisible(bool(item.unit.en))
         self.message = QLabel(self)
         self.message.setObjectName("fieldMessage")
-        self.message.setStyleSheet("color:#8a1c0f;")
+        themed(self.message, "color:{error};")
         self.message.setWordWrap(True)
         layout.addWidget(self.message, 1)
         self._last: Any = None
@@ -225,20 +253,19 @@ class NumberEditor(CheckedLineEditor):
         )
 
     def parse(self, text: str) -> int | float:
+        """The core's `normalize_value` decides; this screen only words the problem for a nurse."""
         try:
-            number = float(text.replace(",", "."))
-        except ValueError:
-            raise ValueError(self.tr("Please type a number, for example 12.")) from None
-        if not math.isfinite(number):
-            raise ValueError(self.tr("Please type a number, for example 12."))
-        if self.item.integer and not number.is_integer():
-            raise ValueError(self.tr("Please type a whole number, without a decimal part."))
-        low, high = self.item.minimum, self.item.maximum
-        if low is not None and number < low:
-            raise ValueError(self.tr("The number must be at least {low:g}.").format(low=low))
-        if high is not None and number > high:
-            raise ValueError(self.tr("The number must be at most {high:g}.").format(high=high))
-        return int(number) if self.item.integer or number.is_integer() else number
+            number: int | float = normalize_value(self.item, text)
+        except AnswerError as problem:
+            low, high = self.item.minimum, self.item.maximum
+            messages = {
+                "not_whole": self.tr("Please type a whole number, without a decimal part."),
+                "too_low": self.tr("The number must be at least {low:g}.").format(low=low or 0),
+                "too_high": self.tr("The number must be at most {high:g}.").format(high=high or 0),
+            }
+            default = self.tr("Please type a number, for example 12.")
+            raise ValueError(messages.get(problem.reason, default)) from None
+        return number
 
     def display(self, value: Any) -> str:
         if isinstance(value, float) and value.is_integer():
@@ -246,15 +273,55 @@ class NumberEditor(CheckedLineEditor):
         return "" if value is None else str(value)
 
 
+class CalendarButton(QToolButton):
+    """A small button beside a date field that opens a calendar; the picked day is written into
+    the field as YYYY-MM-DD and `picked` is emitted. Typing the date stays possible."""
+
+    picked = Signal(str)
+
+    def __init__(self, field: QLineEdit, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = field
+        self.setText(self.tr("Calendar…"))
+        self.setToolTip(self.tr("Pick the date from a calendar"))
+        self.setAccessibleName(self.tr("Pick the date from a calendar"))
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field; type instead
+        self.popup = QCalendarWidget()
+        self.popup.setWindowFlags(Qt.WindowType.Popup)
+        self.popup.setGridVisible(True)
+        self.popup.clicked.connect(self._chosen)
+        self.popup.activated.connect(self._chosen)
+        self.clicked.connect(self.open_calendar)
+        self.destroyed.connect(self.popup.deleteLater)
+
+    def open_calendar(self) -> None:
+        current = QDate.fromString(self.field.text().strip(), "yyyy-MM-dd")
+        self.popup.setSelectedDate(current if current.isValid() else QDate.currentDate())
+        self.popup.adjustSize()
+        self.popup.move(self.mapToGlobal(self.rect().bottomLeft()))
+        self.popup.show()
+        self.popup.setFocus()
+
+    def _chosen(self, date: QDate) -> None:
+        self.popup.hide()
+        text = date.toString("yyyy-MM-dd")
+        self.field.setText(text)
+        self.picked.emit(text)
+
+
 class DateEditor(CheckedLineEditor):
     def __init__(self, item: Item, parent: QWidget | None = None) -> None:
         super().__init__(item, parent)
         self.field.setPlaceholderText(self.tr("YYYY-MM-DD"))
+        self.calendar = CalendarButton(self.field, self)
+        self.layout().insertWidget(1, self.calendar)
+        self.calendar.picked.connect(lambda _text: self.flush())
 
     def parse(self, text: str) -> str:
+        """The core's `normalize_value` decides; this screen only words the problem for a nurse."""
         try:
-            return dt.date.fromisoformat(text).isoformat()
-        except ValueError:
+            return str(normalize_value(self.item, text))
+        except AnswerError:
             raise ValueError(
                 self.tr("Please write the date as year-month-day, for example 2025-03-31.")
             ) from None
@@ -264,6 +331,7 @@ class PausedTextEdit(QPlainTextEdit):
     """Multi-line text that reports its text after a typing pause or when focus leaves it."""
 
     text_ready = Signal(str)
+    pending_changed = Signal(bool)  # True from the first unsaved key press until text_ready
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -273,7 +341,17 @@ class PausedTextEdit(QPlainTextEdit):
         self._timer.setInterval(TYPING_PAUSE_MS)
         self._timer.timeout.connect(self.flush)
         self._last = ""
-        self.textChanged.connect(self._timer.start)
+        self.pending = False
+        self.textChanged.connect(self._typed)
+
+    def _typed(self) -> None:
+        self._timer.start()
+        self._set_pending(self.toPlainText() != self._last)
+
+    def _set_pending(self, pending: bool) -> None:
+        if pending != self.pending:
+            self.pending = pending
+            self.pending_changed.emit(pending)
 
     def flush(self) -> None:
         self._timer.stop()
@@ -281,6 +359,7 @@ class PausedTextEdit(QPlainTextEdit):
         if text != self._last:
             self._last = text
             self.text_ready.emit(text)
+        self._set_pending(False)
 
     def set_text_quietly(self, text: str) -> None:
         self.blockSignals(True)
@@ -288,6 +367,7 @@ class PausedTextEdit(QPlainTextEdit):
         self.blockSignals(False)
         self._timer.stop()
         self._last = text
+        self._set_pending(False)
 
     def focusOutEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.flush()

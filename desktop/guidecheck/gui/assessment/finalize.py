@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from guidecheck.checklist.model import Assessment, ScoreResult, SignOff
+from guidecheck.gui.assessment.editors import CalendarButton
 from guidecheck.gui.shell.labels import score_text, set_scaled_font, verdict_text
+from guidecheck.gui.shell.theme import themed
 
 
 class FinalizeScreen(QWidget):
@@ -56,9 +58,12 @@ class FinalizeScreen(QWidget):
         self.date = QLineEdit(box)
         self.date.setPlaceholderText(self.tr("YYYY-MM-DD"))
         self.date_message = QLabel(box)
-        self.date_message.setStyleSheet("color:#8a1c0f;")
+        themed(self.date_message, "color:{error};")
+        self.calendar = CalendarButton(self.date, box)
+        self.calendar.picked.connect(lambda _text: self.date_message.clear())
         date_row = QHBoxLayout()
         date_row.addWidget(self.date)
+        date_row.addWidget(self.calendar)
         date_row.addWidget(self.date_message, 1)
         form.addRow(self.tr("&Assessor name *"), self.assessor_name)
         form.addRow(self.tr("Assessor &role"), self.assessor_role)
@@ -70,7 +75,7 @@ class FinalizeScreen(QWidget):
         outer.addWidget(box)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color:#8a1c0f;")
+        themed(self.message, "color:{error};")
         outer.addWidget(self.message)
         outer.addStretch(1)
         buttons = QHBoxLayout()

@@ -3,19 +3,16 @@
 The list is loaded by the database worker (tasks.py) so a big database never freezes the window;
 the screen only shows rows and emits what the person asked for.
 
-This screen is the first frame, so it is built without touching the `Qt` namespace (building
-its Python enums costs ~15 ms, see home_model.py): alignments are set as Qt properties with their
-int values. The table is hidden behind the "loading" line until the rows arrive, so it is built,
-with its models (home_model.py), columns and default sort, with the first rows (`_build_table`):
-a model makes the header ask `headerData(section, Qt.Orientation)`, which would build `Qt` before
-the first frame, and the item-view classes and home_model.py cost ~7 ms more.
+The table is hidden behind the "loading" line until the rows arrive, so it is built, with its
+models (home_model.py), columns and default sort, with the first rows (`_build_table`): the
+item-view classes and home_model.py are not needed for the first frame.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -28,9 +25,8 @@ from PySide6.QtWidgets import (
 
 from guidecheck.gui.shell.labels import set_scaled_font
 
-ALIGN_CENTER = 0x0084  # Qt.AlignCenter, set as the "alignment" property (no Qt enums at start-up)
-
 if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
     from PySide6.QtWidgets import QTableView
 
     from guidecheck.gui.assessment.home_model import AssessmentFilterModel, AssessmentTableModel
@@ -40,6 +36,7 @@ if TYPE_CHECKING:
 class HomeScreen(QWidget):
     new_requested = Signal()
     continue_requested = Signal(str)
+    resume_requested = Signal(str)  # the draft worked on last, at the part where it stopped
     report_requested = Signal(str)
     export_requested = Signal(str)
     revise_requested = Signal(str)
@@ -69,7 +66,7 @@ class HomeScreen(QWidget):
         actions = QHBoxLayout()
         self.new_button = QPushButton(self.tr("&New assessment"), self)
         self.continue_button = QPushButton(self.tr("&Continue"), self)
-        self.report_button = QPushButton(self.tr("Open &report…"), self)
+        self.report_button = QPushButton(self.tr("Save &report…"), self)
         self.export_button = QPushButton(self.tr("&Export for district…"), self)
         self.revise_button = QPushButton(self.tr("Re&vise"), self)
         self.new_button.setDefault(True)
@@ -85,17 +82,24 @@ class HomeScreen(QWidget):
         actions.addStretch(1)
         outer.addLayout(actions)
 
+        self.resume_button = QPushButton(self)
+        self.resume_button.setMinimumHeight(34)
+        self.resume_button.setVisible(False)
+        self.resume_button.clicked.connect(self._resume)
+        self._resume_id = ""
+        outer.addWidget(self.resume_button)
+
         self.pages = QStackedWidget(self)
         self.empty = QLabel(self._empty_text(), self)
         self.empty.setWordWrap(True)
-        self.empty.setProperty("alignment", ALIGN_CENTER)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setObjectName("emptyState")
         self.empty.setMargin(40)
         set_scaled_font(self.empty, 1.15)
         self.loading = QLabel(self.tr("Opening the assessments on this laptop…"), self)
-        self.loading.setProperty("alignment", ALIGN_CENTER)
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_match = QLabel(self.tr("No assessment matches your search."), self)
-        self.no_match.setProperty("alignment", ALIGN_CENTER)
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_match.hide()
         self._table: QTableView | None = None  # page 2, built with the first rows
         self.pages.addWidget(self.loading)
@@ -135,14 +139,11 @@ class HomeScreen(QWidget):
     def _build_table(self) -> QTableView:
         """Build the table page with its models, columns and default sort (newest first), once,
         with the first rows: until then it is hidden behind the "loading" line (module docstring)."""
-        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
         from guidecheck.gui.assessment.home_model import (
             COL_DATE,
             COL_FACILITY,
-            COL_SCORE,
-            COL_STATUS,
             COL_TOOL,
             COL_VERDICT,
             AssessmentFilterModel,
@@ -175,18 +176,40 @@ class HomeScreen(QWidget):
         header.setSectionResizeMode(COL_FACILITY, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_TOOL, QHeaderView.ResizeMode.Stretch)
         # Fixed columns are sized from the font, so 125% and 150% text still fits without cutting.
-        digits = self.fontMetrics().horizontalAdvance("2025-12-31") + 28
-        for column, width in (
-            (COL_DATE, digits),
-            (COL_STATUS, digits * 2.3),
-            (COL_SCORE, digits * 0.75),
-            (COL_VERDICT, digits * 2.5),
-        ):
+        for column in self._fixed_widths():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, int(width))
+        self._fit_columns(table)
         table.selectionModel().selectionChanged.connect(self._update_buttons)
         table.activated.connect(lambda _index: self._emit_selected(self.continue_requested))
         return table
+
+    def _fixed_widths(self) -> dict[int, int]:
+        from guidecheck.gui.assessment.home_model import (
+            COL_DATE,
+            COL_SCORE,
+            COL_STATUS,
+            COL_VERDICT,
+        )
+
+        digits = self.fontMetrics().horizontalAdvance("2025-12-31") + 28
+        return {COL_DATE: digits, COL_STATUS: int(digits * 2.1), COL_SCORE: int(digits * 0.75),
+                COL_VERDICT: int(digits * 2.1)}  # fmt: skip
+
+    def _fit_columns(self, table: QTableView) -> None:
+        """Fixed columns sized from the font (125% and 150% text still fit), but together never
+        more than 60% of the table, so facility and AI tool names stay readable on 1024 px."""
+        widths = self._fixed_widths()
+        room = self.width() - 40  # the table spans the screen less its margins and frame
+        total = sum(widths.values())
+        scale = min(1.0, 0.6 * room / total) if total and room > 0 else 1.0
+        header = table.horizontalHeader()
+        for column, width in widths.items():
+            header.resizeSection(column, int(width * scale))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._table is not None:
+            self._fit_columns(self._table)
 
     def _empty_text(self) -> str:
         return self.tr(
@@ -205,6 +228,7 @@ class HomeScreen(QWidget):
         table = self.table  # built with the first rows
         previous = select_id or self.selected_id()
         self.model.set_rows(rows)
+        self._show_resume(rows)
         self.pages.setCurrentIndex(2 if rows else 1)
         self._filter(self.search.text())
         if previous:
@@ -218,6 +242,29 @@ class HomeScreen(QWidget):
             else:
                 self.new_button.setFocus()
         self._update_buttons()
+
+    def _show_resume(self, rows: list[AssessmentSummary]) -> None:
+        """ "Continue where you stopped": the draft changed last, reopened at its part."""
+        drafts = [row for row in rows if row.status == "draft"]
+        last = max(drafts, key=lambda row: row.updated_at, default=None)
+        self._resume_id = last.id if last else ""
+        self.resume_button.setVisible(last is not None)
+        if last is not None:
+            self.resume_button.setText(
+                self.tr(
+                    "▶ Continue where you stopped: {facility} — {tool} ({answered} of {shown} "
+                    "answered)"
+                ).format(
+                    facility=last.facility_name,
+                    tool=last.tool_name,
+                    answered=last.answered,
+                    shown=last.shown,
+                )
+            )
+
+    def _resume(self) -> None:
+        if self._resume_id:
+            self.resume_requested.emit(self._resume_id)
 
     def select(self, assessment_id: str) -> None:
         if self._table is None:

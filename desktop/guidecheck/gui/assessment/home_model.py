@@ -1,13 +1,8 @@
-"""The home list's table model (STYLE.md pattern 8): named columns, display and sort roles.
+"""The home list's table model (tested without widgets; CONTRIBUTING.md, Patterns): named columns, display and sort roles.
 
 Tested without widgets. Rows are `AssessmentSummary` records from `store.list_assessments()`;
 the verdict column carries its colours as roles, and a delegate paints them as a badge whose text
 says the verdict in words.
-
-This module is on the start-up path (the home screen is the first frame), so nothing here touches
-`Qt` or `QStyle` at import or construction: PySide6 builds a class's Python enums on its first use,
-and `Qt`'s 93 enums cost ~15 ms, `QStyle`'s ~5 ms (bench/bench_startup.py). Roles are plain ints
-(PySide6 passes `role` as int); `Qt` and `QStyle` are looked up when the rows are shown.
 """
 
 from __future__ import annotations
@@ -19,13 +14,13 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
+    Qt,
 )
 from PySide6.QtWidgets import QStyledItemDelegate
 
 from guidecheck.gui.shell.labels import VERDICT_COLOURS, score_text, status_text, tr, verdict_text
 
 if TYPE_CHECKING:  # the store loads in the worker thread, after the window is shown
-    from PySide6.QtCore import Qt
     from PySide6.QtGui import QPainter
     from PySide6.QtWidgets import QStyleOptionViewItem
 
@@ -39,16 +34,13 @@ COL_SCORE = 4
 COL_VERDICT = 5
 COLUMN_COUNT = 6
 
-# Qt.ItemDataRole values (qnamespace.h), as ints so importing this module builds no Qt enums.
-DISPLAY_ROLE = 0
-TOOLTIP_ROLE = 3
-TEXT_ALIGNMENT_ROLE = 7
-USER_ROLE = 0x0100
-SORT_ROLE = USER_ROLE + 1
-SUMMARY_ROLE = USER_ROLE + 2
-VERDICT_ROLE = USER_ROLE + 3
-ALIGN_RIGHT_VCENTER = 0x0002 | 0x0080  # Qt.AlignRight | Qt.AlignVCenter
-CASE_INSENSITIVE = 0  # Qt.CaseSensitivity.CaseInsensitive
+DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
+TOOLTIP_ROLE = Qt.ItemDataRole.ToolTipRole
+TEXT_ALIGNMENT_ROLE = Qt.ItemDataRole.TextAlignmentRole
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 2
+VERDICT_ROLE = Qt.ItemDataRole.UserRole + 3
+ALIGN_RIGHT_VCENTER = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -104,8 +96,6 @@ class AssessmentTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE
     ) -> Any:
-        from PySide6.QtCore import Qt  # built by now: Qt passed `orientation` as a Qt enum
-
         if orientation == Qt.Orientation.Horizontal and role == DISPLAY_ROLE:
             return self._titles[section]
         return None
@@ -157,15 +147,14 @@ class AssessmentFilterModel(QSortFilterProxyModel):
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
         self.setFilterKeyColumn(-1)
-        # The Qt property, not setFilterCaseSensitivity(Qt.…): no Qt enums before the first frame.
-        self.setProperty("filterCaseSensitivity", CASE_INSENSITIVE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
 
 class VerdictBadgeDelegate(QStyledItemDelegate):
     """Paints the verdict cell as a rounded badge: words and symbol first, colour as a help."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        from PySide6.QtCore import QRectF, Qt
+        from PySide6.QtCore import QRectF
         from PySide6.QtGui import QColor, QPainter, QPen
         from PySide6.QtWidgets import QStyle
 

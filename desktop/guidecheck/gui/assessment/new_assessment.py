@@ -6,13 +6,14 @@ choosing one fills its other fields, so the same clinic is not typed three diffe
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QFormLayout,
-    QGridLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -20,15 +21,34 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from guidecheck.bundles.key_facilities import KeyFacility
 from guidecheck.checklist.model import Facility, Profile, Questionnaire, Tool
 from guidecheck.errors import UserError
+from guidecheck.gui.assessment.editors import CalendarButton
 from guidecheck.gui.shell.labels import set_scaled_font, use_category_options
+from guidecheck.gui.shell.theme import themed
 from guidecheck.storage.store import check_profile
+
+
+def calendar_field(parent: QWidget) -> QDateEdit:
+    """A date picked from a calendar pop-up (or typed), shown as year-month-day."""
+    field = QDateEdit(parent)
+    field.setCalendarPopup(True)
+    field.setDisplayFormat("yyyy-MM-dd")
+    field.setMinimumDate(QDate(1990, 1, 1))
+    field.setMaximumDate(QDate(2100, 12, 31))
+    field.setDate(QDate.currentDate())
+    return field
+
+
+def iso_date(field: QDateEdit) -> str:
+    return field.date().toString("yyyy-MM-dd")
 
 
 class NewAssessmentScreen(QWidget):
@@ -39,6 +59,7 @@ class NewAssessmentScreen(QWidget):
         super().__init__(parent)
         self.questionnaires: list[Questionnaire] = []
         self.facilities: list[Facility] = []
+        self.district_facilities: list[KeyFacility] = []
         self.tools: list[Tool] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 12)
@@ -52,7 +73,7 @@ class NewAssessmentScreen(QWidget):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setObjectName("formMessage")
-        self.message.setStyleSheet("color:#8a1c0f;")
+        themed(self.message, "color:{error};")
         outer.addWidget(self.message)
         buttons = QHBoxLayout()
         self.cancel_button = QPushButton(self.tr("Cancel"), self)
@@ -93,7 +114,10 @@ class NewAssessmentScreen(QWidget):
         self.questionnaire_list.clear()
         for questionnaire in questionnaires:
             count = len(questionnaire.items)
-            text = self.tr("{title}\nversion {version} · {count} questions · {source}").format(
+            text = self.tr(
+                "{title}\nversion {version} · up to {count} questions (only those that apply "
+                "to your tool are asked) · {source}"
+            ).format(
                 title=questionnaire.title.en,
                 version=questionnaire.version,
                 count=count,
@@ -118,29 +142,49 @@ class NewAssessmentScreen(QWidget):
 
     # -- step 2 ------------------------------------------------------------------------------------
     def _build_profile(self) -> QWidget:
-        page = QWidget(self)
-        grid = QGridLayout(page)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(16)
+        """One column in a scroll area: it fits a 1024×600 screen at 150% text, and Tab goes down
+        the column in reading order (facility, AI tool, assessor)."""
+        scroller = QScrollArea(self)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        page = QWidget(scroller)
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 8, 0)
 
-        facility_box = QGroupBox(self.tr("Facility"), page)
-        facility_form = QFormLayout(facility_box)
+        def form_box(title: str) -> tuple[QGroupBox, QFormLayout]:
+            box = QGroupBox(title, page)
+            form = QFormLayout(box)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            column.addWidget(box)
+            return box, form
+
+        facility_box, facility_form = form_box(self.tr("Facility"))
         self.facility_name = QComboBox(facility_box)
         self.facility_name.setEditable(True)
         self.facility_name.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.facility_name.lineEdit().setPlaceholderText(self.tr("e.g. Kisumu East Health Centre"))
+        self.facility_name.lineEdit().setPlaceholderText(
+            self.tr("pick from the list, or type the name")
+        )
         self.facility_name.activated.connect(self._facility_chosen)
         self.facility_code = QLineEdit(facility_box)
         self.facility_code.setPlaceholderText(self.tr("the code the district uses"))
         self.district = QLineEdit(facility_box)
         self.region = QLineEdit(facility_box)
         facility_form.addRow(self.tr("Facility &name *"), self.facility_name)
+        self.facility_hint = QLabel(
+            self.tr("The district's list of facilities is offered: pick yours to fill its code."),
+            facility_box,
+        )
+        self.facility_hint.setWordWrap(True)
+        self.facility_hint.setVisible(False)
+        facility_form.addRow("", self.facility_hint)
         facility_form.addRow(self.tr("Facility &code *"), self.facility_code)
         facility_form.addRow(self.tr("&District"), self.district)
         facility_form.addRow(self.tr("Re&gion"), self.region)
 
-        tool_box = QGroupBox(self.tr("AI tool being checked"), page)
-        tool_form = QFormLayout(tool_box)
+        tool_box, tool_form = form_box(self.tr("AI tool being checked"))
         self.tool_name = QComboBox(tool_box)
         self.tool_name.setEditable(True)
         self.tool_name.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -149,48 +193,80 @@ class NewAssessmentScreen(QWidget):
         self.tool_version = QLineEdit(tool_box)
         self.tool_use = QLineEdit(tool_box)
         self.tool_use.setPlaceholderText(self.tr("what the clinic uses it for"))
-        self.tool_deployed = QLineEdit(tool_box)
+        deployed_row = QWidget(tool_box)
+        deployed_layout = QHBoxLayout(deployed_row)
+        deployed_layout.setContentsMargins(0, 0, 0, 0)
+        self.tool_deployed = QLineEdit(deployed_row)
         self.tool_deployed.setPlaceholderText(self.tr("YYYY-MM-DD, if known"))
+        deployed_layout.addWidget(self.tool_deployed, 1)
+        deployed_layout.addWidget(CalendarButton(self.tool_deployed, deployed_row))
         self.use_category = QComboBox(tool_box)
+        self.use_category.addItem(self.tr("Choose… (it decides which questions are asked)"), None)
         for code, label in use_category_options():
             self.use_category.addItem(label, code)
         tool_form.addRow(self.tr("AI &tool name *"), self.tool_name)
         tool_form.addRow(self.tr("&Vendor"), self.tool_vendor)
         tool_form.addRow(self.tr("Versi&on"), self.tool_version)
         tool_form.addRow(self.tr("&Used for"), self.tool_use)
-        tool_form.addRow(self.tr("In use since"), self.tool_deployed)
+        tool_form.addRow(self.tr("In use s&ince"), deployed_row)
         tool_form.addRow(self.tr("&Kind of use *"), self.use_category)
 
-        assessor_box = QGroupBox(self.tr("Who is assessing"), page)
-        assessor_form = QFormLayout(assessor_box)
+        assessor_box, assessor_form = form_box(self.tr("Who is assessing"))
         self.assessor_name = QLineEdit(assessor_box)
         self.assessor_role = QLineEdit(assessor_box)
         self.assessor_role.setPlaceholderText(self.tr("e.g. Nurse in charge"))
-        self.date = QLineEdit(assessor_box)
-        self.date.setPlaceholderText(self.tr("YYYY-MM-DD"))
+        self.date = calendar_field(assessor_box)
         assessor_form.addRow(self.tr("&Assessor name *"), self.assessor_name)
         assessor_form.addRow(self.tr("Assessor &role"), self.assessor_role)
-        assessor_form.addRow(self.tr("Date of assessment *"), self.date)
-        note = QLabel(self.tr("Fields marked * are needed."), page)
+        assessor_form.addRow(self.tr("Dat&e of assessment *"), self.date)
+        column.addWidget(QLabel(self.tr("Fields marked * are needed."), page))
+        column.addStretch(1)
+        scroller.setWidget(page)
+        # A message about a missing field goes as soon as the person changes anything.
+        for field in (
+            self.facility_code,
+            self.district,
+            self.region,
+            self.tool_vendor,
+            self.tool_version,
+            self.tool_use,
+            self.tool_deployed,
+            self.assessor_name,
+            self.assessor_role,
+        ):
+            field.textEdited.connect(self._edited)
+        for combo in (self.facility_name, self.tool_name):
+            combo.editTextChanged.connect(self._edited)
+        self.use_category.currentIndexChanged.connect(self._edited)
+        self.date.dateChanged.connect(self._edited)
+        return scroller
 
-        grid.addWidget(facility_box, 0, 0)
-        grid.addWidget(tool_box, 0, 1, 2, 1)
-        grid.addWidget(assessor_box, 1, 0)
-        grid.addWidget(note, 2, 0, 1, 2)
-        grid.setRowStretch(3, 1)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
-        return page
+    def _edited(self, *_args: object) -> None:
+        if self.steps.currentIndex() == 1:
+            self.message.clear()
 
-    def set_known(self, facilities: list[Facility], tools: list[Tool]) -> None:
-        """Offer the facilities and AI tools already on this laptop."""
+    def set_known(
+        self,
+        facilities: list[Facility],
+        tools: list[Tool],
+        district_facilities: list[KeyFacility] | None = None,
+    ) -> None:
+        """Offer the district's facility list (from its key file) and the facilities and AI tools
+        already on this laptop; typing a facility that is in neither stays possible."""
         self.facilities = list(facilities)
+        self.district_facilities = list(district_facilities or [])
         self.tools = list(tools)
         self.facility_name.clear()
-        for facility in facilities:
-            self.facility_name.addItem(facility.name, facility.code)
+        listed: set[str] = set()
+        for facility in self.district_facilities:
+            self.facility_name.addItem(f"{facility.name} ({facility.code})", facility.code)
+            listed.add(facility.code)
+        for known in facilities:
+            if known.code not in listed:
+                self.facility_name.addItem(known.name, known.code)
         self.facility_name.setCurrentIndex(-1)
         self.facility_name.setEditText("")
+        self.facility_hint.setVisible(bool(self.district_facilities))
         self._fill_tools(None)
 
     def _fill_tools(self, facility_code: str | None) -> None:
@@ -210,11 +286,13 @@ class NewAssessmentScreen(QWidget):
 
     def _facility_chosen(self, index: int) -> None:
         code = self.facility_name.itemData(index)
-        for facility in self.facilities:
+        for facility in [*self.district_facilities, *self.facilities]:
             if facility.code == code:
+                self.facility_name.setEditText(facility.name)
                 self.facility_code.setText(facility.code)
                 self.district.setText(facility.district)
                 self.region.setText(facility.region)
+                break
         self._fill_tools(code)
 
     def _tool_chosen(self, index: int) -> None:
@@ -241,10 +319,10 @@ class NewAssessmentScreen(QWidget):
             tool_version=self.tool_version.text().strip(),
             tool_intended_use=self.tool_use.text().strip(),
             tool_date_deployed=self.tool_deployed.text().strip(),
-            use_category=str(self.use_category.currentData()),
+            use_category=str(self.use_category.currentData() or ""),
             assessor_name=self.assessor_name.text().strip(),
             assessor_role=self.assessor_role.text().strip(),
-            date=self.date.text().strip(),
+            date=iso_date(self.date),
         )
 
     # -- flow --------------------------------------------------------------------------------------
@@ -256,14 +334,14 @@ class NewAssessmentScreen(QWidget):
             self.tool_vendor,
             self.tool_version,
             self.tool_use,
-            self.tool_deployed,
             self.assessor_role,
         ):
             field.clear()
         self.facility_name.setEditText("")
         self.tool_name.setEditText("")
-        self.use_category.setCurrentIndex(self.use_category.findData("other"))
-        self.date.setText(dt.date.today().isoformat())
+        self.tool_deployed.clear()
+        self.use_category.setCurrentIndex(0)  # "Choose…": no silent default
+        self.date.setDate(QDate.currentDate())
         self.message.clear()
         self.show_step(0)
 
@@ -292,10 +370,18 @@ class NewAssessmentScreen(QWidget):
             self.show_step(1)
             return
         profile = self.profile()
-        try:
-            check_profile(profile)
+        try:  # the fields in screen order; the kind of use (asked last) is checked below
+            check_profile(replace(profile, use_category=profile.use_category or "other"))
         except UserError as problem:
             self.message.setText(str(problem))
+            return
+        if self.use_category.currentData() is None:
+            self.message.setText(
+                self.tr(
+                    "Choose the kind of use of the AI tool: it decides which questions are asked."
+                )
+            )
+            self.use_category.setFocus()
             return
         self.message.clear()
         self.start_requested.emit(self.selected_questionnaire(), profile)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -23,12 +25,45 @@ from guidecheck.checklist.model import Answer, Item
 from guidecheck.checklist.scoring import note_required
 from guidecheck.gui.assessment.editors import AnswerEditor, PausedTextEdit, make_editor
 from guidecheck.gui.shell.labels import set_scaled_font
+from guidecheck.gui.shell.theme import themed
+
+
+def scroll_into_view(widget: QWidget, margin: int = 40) -> None:
+    """Scroll the nearest scroll area so `widget` is on screen (after layouts have settled)."""
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    if isinstance(parent, QScrollArea):
+        area = parent
+        QTimer.singleShot(0, lambda: area.ensureWidgetVisible(widget, 0, margin))
+
+
+def note_prompt(value: Any) -> str:
+    """What the note should say, fitting the answer given (shown inside the empty note box)."""
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("QuestionCard", text)
+
+    prompts = {
+        "yes": tr("What you saw that shows this: a document, a register, a screen, and where."),
+        "partly": tr("What is in place and what is still missing."),
+        "no": tr("What is missing, and what you were told about it."),
+        "dont_know": tr("Whom you asked, and who could know the answer."),
+        "na": tr("Why this does not apply to this tool or this clinic."),
+    }
+    if value is None:
+        return tr("Answer the question first, then add your note here.")
+    if isinstance(value, str) and value in prompts:
+        return prompts[value]
+    return tr("What you saw or were told, and who told you.")
 
 
 class QuestionCard(QFrame):
     value_committed = Signal(str, object)
     note_committed = Signal(str, str)
     answered_by_key = Signal(str)
+    answered_by_click = Signal(str)
+    note_pending = Signal(str, bool)  # item id, True while typed text waits to be saved
 
     def __init__(self, item: Item, number: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +78,7 @@ class QuestionCard(QFrame):
 
         top = QHBoxLayout()
         self.question = QLabel(f"{number}. {item.question.en}", self)
+        self.number = str(number)
         self.question.setWordWrap(True)
         set_scaled_font(self.question, 1.1, bold=True)
         self.question.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -50,8 +86,9 @@ class QuestionCard(QFrame):
         if item.critical:
             tag = QLabel(self.tr("⚠ Critical"), self)
             tag.setToolTip(self.tr("A 'No' or 'Don't know' here is a red flag."))
-            tag.setStyleSheet(
-                "color:#7a1108; border:1px solid #7a1108; border-radius:3px; padding:1px 6px;"
+            themed(
+                tag,
+                "color:{critical}; border:1px solid {critical}; border-radius:3px; padding:1px 6px;",
             )
             top.addWidget(tag, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
@@ -59,6 +96,7 @@ class QuestionCard(QFrame):
         self.editor: AnswerEditor = make_editor(item, self)
         self.editor.committed.connect(self._on_value)
         self.editor.answered_by_key.connect(lambda: self.answered_by_key.emit(item.id))
+        self.editor.answered_by_click.connect(lambda: self.answered_by_click.emit(item.id))
         layout.addWidget(self.editor)
 
         self.guidance_toggle = QToolButton(self)
@@ -72,7 +110,11 @@ class QuestionCard(QFrame):
         self.guidance.setWordWrap(True)
         self.guidance.setTextFormat(Qt.TextFormat.RichText)
         self.guidance.setObjectName("guidancePanel")
-        self.guidance.setStyleSheet("background:#eef3f8; border-radius:4px; padding:8px;")
+        themed(
+            self.guidance,
+            "background:palette(alternate-base); color:palette(text);"
+            "border:1px solid palette(mid); border-radius:4px; padding:8px;",
+        )
         self.guidance.setVisible(False)
         has_guidance = any(
             t.en for t in (item.guidance.why, item.guidance.evidence, item.guidance.example)
@@ -82,14 +124,28 @@ class QuestionCard(QFrame):
         layout.addWidget(self.guidance)
 
         self.note_label = QLabel(self)
+        self.note_label.setTextFormat(Qt.TextFormat.RichText)
         self.note = PausedTextEdit(self)
         self.note.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
-        self.note_label.setBuddy(self.note)
+        self.note.setAccessibleName(self.tr("Evidence note"))
         self.note.text_ready.connect(lambda text: self.note_committed.emit(item.id, text))
+        self.note.pending_changed.connect(lambda pending: self.note_pending.emit(item.id, pending))
+        # Alt+T goes to this question's note while the keyboard is anywhere in this question.
+        # Not a label buddy: every card's label would claim Alt+T window-wide, and Qt ignores a
+        # shortcut claimed twice, so the key did nothing.
+        note_key = QShortcut(QKeySequence("Alt+T"), self)
+        note_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        note_key.activated.connect(self.focus_note)
         layout.addWidget(self.note_label)
         layout.addWidget(self.note)
         self._read_only = False
         self._update_note()
+
+    def set_number(self, number: str) -> None:
+        """Number the question as shown (part.question): hidden questions take no number."""
+        if number != self.number:
+            self.number = number
+            self.question.setText(f"{number} {self.item.question.en}")
 
     def _guidance_html(self) -> str:
         parts = []
@@ -107,8 +163,12 @@ class QuestionCard(QFrame):
         self.guidance_toggle.setArrowType(
             Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
         )
+        if shown:  # the guidance, and then its own toggle above it, on screen
+            scroll_into_view(self.guidance, 10)
+            scroll_into_view(self.guidance_toggle, 10)
 
     def _on_value(self, value: Any) -> None:
+        self.note.flush()  # a note still being typed is saved with the answer it was meant for
         self.value = value
         self._update_note()
         self.value_committed.emit(self.item.id, value)
@@ -128,16 +188,12 @@ class QuestionCard(QFrame):
         self.note_label.setVisible(shown)
         self.note.setVisible(shown)
         if needed:
-            self.note_label.setText(self.tr("Evidence no&te (needed for this answer):"))
+            self.note_label.setText(self.tr("Evidence no<u>t</u>e (needed for this answer):"))
         else:
-            self.note_label.setText(self.tr("Evidence no&te (optional):"))
+            self.note_label.setText(self.tr("Evidence no<u>t</u>e (optional):"))
         answered = self.value is not None
         self.note.setEnabled(answered and not self._read_only)
-        self.note.setPlaceholderText(
-            self.tr("What you saw or were told, and who told you.")
-            if answered
-            else self.tr("Answer the question first, then add your note here.")
-        )
+        self.note.setPlaceholderText(note_prompt(self.value))
 
     def note_needed_and_empty(self) -> bool:
         return (
@@ -157,4 +213,14 @@ class QuestionCard(QFrame):
         self.note.flush()
 
     def focus_answer(self) -> None:
-        self.editor.first_focus().setFocus(Qt.FocusReason.OtherFocusReason)
+        target = self.editor.first_focus()
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        scroll_into_view(target)
+
+    def focus_note(self) -> bool:
+        """Put the keyboard in the note box (scrolled into view); False when there is none yet."""
+        if not self.note.isVisible() or not self.note.isEnabled():
+            return False
+        self.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        scroll_into_view(self.note)
+        return True

@@ -65,7 +65,6 @@ class ReviewScreen(QWidget):
         self.tree.itemActivated.connect(self._activated)
         outer.addWidget(self.tree, 1)
         hint = QLabel(self.tr("Press Enter or double-click a line to go to that question."), self)
-        hint.setStyleSheet("color:#4a4f55;")
         outer.addWidget(hint)
         buttons = QHBoxLayout()
         self.home_button = QPushButton(self.tr("H&ome"), self)

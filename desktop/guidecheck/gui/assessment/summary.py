@@ -106,6 +106,9 @@ class SummaryScreen(QWidget):
         chart_column.addWidget(
             self.chart, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
         )
+        self.chart_legend = QLabel(self)
+        self.chart_legend.setWordWrap(True)
+        chart_column.addWidget(self.chart_legend)
         chart_column.addStretch(1)
         body.addLayout(chart_column, 3)
         plan_column = QVBoxLayout()
@@ -124,7 +127,7 @@ class SummaryScreen(QWidget):
         buttons = QHBoxLayout()
         self.home_button = QPushButton(self.tr("H&ome"), self)
         self.answers_button = QPushButton(self.tr("See the &answers"), self)
-        self.report_button = QPushButton(self.tr("Open &report…"), self)
+        self.report_button = QPushButton(self.tr("Save &report…"), self)
         self.export_button = QPushButton(self.tr("&Export for district…"), self)
         self.revise_button = QPushButton(self.tr("Re&vise"), self)
         buttons.addWidget(self.home_button)
@@ -179,6 +182,13 @@ class SummaryScreen(QWidget):
         self.verdict.setStyleSheet(badge_style(result.verdict))
         self.score.setText(
             self.tr("Overall score {score}").format(score=score_text(result.overall))
+        )
+        limits = questionnaire.thresholds
+        self.chart_legend.setText(
+            self.tr(
+                "╎ The dashed line is the lowest score a domain may have ({minimum}). Green: at or "
+                "above the ready level ({ready}); orange: at or above the dashed line; red: below it."
+            ).format(minimum=score_text(limits.domain_minimum), ready=score_text(limits.ready))
         )
         labels, scores = chart_inputs(questionnaire, result)
         # The chart's numbers as text for screen readers (the picture itself also prints them).

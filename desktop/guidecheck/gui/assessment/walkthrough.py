@@ -27,6 +27,7 @@ from guidecheck.checklist.model import Assessment, Domain, Questionnaire, ScoreR
 from guidecheck.gui.assessment.binding import AnswerBinder
 from guidecheck.gui.assessment.question_card import QuestionCard
 from guidecheck.gui.shell.labels import set_scaled_font
+from guidecheck.gui.shell.theme import themed
 
 
 class DomainPage(QScrollArea):
@@ -85,18 +86,19 @@ class WalkthroughScreen(QWidget):
         self.title.setWordWrap(True)
         header.addWidget(self.title, 1)
         self.progress = QProgressBar(self)
-        self.progress.setMinimumWidth(320)
+        self.progress.setMinimumWidth(200)
         self.progress.setTextVisible(True)
         header.addWidget(self.progress)
         outer.addLayout(header)
 
         body = QHBoxLayout()
         self.domain_list = QListWidget(self)
-        self.domain_list.setFixedWidth(290)
+        self.domain_list.setMinimumWidth(150)  # a quarter of the width: wraps, never scrolls
+        self.domain_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.domain_list.setWordWrap(True)
         self.domain_list.setAccessibleName(self.tr("Domains"))
         self.domain_list.currentRowChanged.connect(self._on_row_changed)
-        body.addWidget(self.domain_list)
+        body.addWidget(self.domain_list, 1)
 
         right = QVBoxLayout()
         self.domain_title = QLabel(self)
@@ -114,7 +116,10 @@ class WalkthroughScreen(QWidget):
             self,
         )
         self.read_only_note.setWordWrap(True)
-        self.read_only_note.setStyleSheet("background:#fff4d6; padding:6px; border-radius:4px;")
+        themed(
+            self.read_only_note,
+            "background:{warning_bg}; color:{warning_fg}; padding:6px; border-radius:4px;",
+        )
         right.addWidget(self.read_only_note)
         self.stack = QStackedWidget(self)
         right.addWidget(self.stack, 1)
@@ -126,7 +131,6 @@ class WalkthroughScreen(QWidget):
             self,
         )
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color:#4a4f55;")
         right.addWidget(self.hint)
         nav = QHBoxLayout()
         self.home_button = QPushButton(self.tr("H&ome"), self)
@@ -140,7 +144,7 @@ class WalkthroughScreen(QWidget):
         nav.addWidget(self.next_button)
         nav.addWidget(self.review_button)
         right.addLayout(nav)
-        body.addLayout(right, 1)
+        body.addLayout(right, 3)
         outer.addLayout(body, 1)
 
         self.home_button.clicked.connect(self.home_requested)
@@ -196,10 +200,24 @@ class WalkthroughScreen(QWidget):
             self.binder.bind(card)
             card.set_read_only(self.assessment.is_final)
             card.answered_by_key.connect(self._focus_next_question)
+            card.answered_by_click.connect(self._focus_note_if_needed)
         if new_cards and self.result is not None:
             visible = set(self.result.visible_items)
             for card in new_cards:
                 card.setVisible(card.item.id in visible)
+            self._number_cards()
+
+    def _number_cards(self) -> None:
+        """Number the shown questions per part (2.3 = part 2, third shown question), so numbers
+        never jump over hidden questions; the PDF report numbers them the same way."""
+        visible = set(self.result.visible_items) if self.result else set()
+        for domain_id, page in self.pages.items():
+            if not page.built:
+                continue
+            part = self.shown_domains.index(domain_id) + 1 if domain_id in self.shown_domains else 0
+            shown = [card for card in page.cards if card.item.id in visible]
+            for number, card in enumerate(shown, start=1):
+                card.set_number(f"{part}.{number}")
 
     def card_for(self, item_id: str) -> QuestionCard | None:
         """The card of a question, building its page if it was not shown yet."""
@@ -231,8 +249,8 @@ class WalkthroughScreen(QWidget):
             mark = "✔ " if total and done == total else ""
             title = domain.title.en if domain else domain_id
             entry.setText(
-                self.tr("{mark}{title}  ({done}/{total})").format(
-                    mark=mark, title=title, done=done, total=total
+                self.tr("{mark}{part}. {title}  ({done}/{total})").format(
+                    mark=mark, part=len(self.shown_domains), title=title, done=done, total=total
                 )
             )
             entry.setToolTip(
@@ -243,6 +261,9 @@ class WalkthroughScreen(QWidget):
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(answered)
         self.progress.setFormat(self.tr("%v of %m questions answered"))
+        words = self.tr("{done} of {total} questions answered").format(done=answered, total=total)
+        self.progress.setMinimumWidth(self.progress.fontMetrics().horizontalAdvance(words) + 48)
+        self._number_cards()
         self._update_header()
 
     def _update_header(self) -> None:
@@ -325,31 +346,40 @@ class WalkthroughScreen(QWidget):
         return [card for card in page.cards if card.item.id in visible] if page else []
 
     def focus_first_question(self) -> None:
+        """Focus the page's first unanswered question (the first one when all are answered)."""
         cards = self.visible_cards()
-        if cards:
-            cards[0].focus_answer()
+        answers = self.binder.answers if self.binder is not None else {}
+        waiting = [
+            card
+            for card in cards
+            if answers.get(card.item.id) is None or answers[card.item.id].value is None
+        ]
+        if waiting or cards:
+            (waiting or cards)[0].focus_answer()
 
     def show_item(self, item_id: str) -> None:
-        """Jump to a question (from the review screen) and put the keyboard focus on it."""
+        """Jump to a question (from the review screen) and put the keyboard focus on it: on its
+        note when the note is what is missing, else on its answer; scrolled into view."""
         card = self.card_for(item_id)
         if card is None:
             return
         self.show_domain(card.item.domain_id)
         page = self.pages[card.item.domain_id]
         QTimer.singleShot(0, lambda: page.ensureWidgetVisible(card, 0, 40))
-        card.focus_answer()
+        if not (card.note_needed_and_empty() and card.focus_note()):
+            card.focus_answer()
+
+    def _focus_note_if_needed(self, item_id: str) -> bool:
+        """After an answer that needs a note, by mouse or key, the keyboard goes to the note."""
+        answered = self.cards[item_id]
+        return answered.note_needed_and_empty() and answered.focus_note()
 
     def _focus_next_question(self, item_id: str) -> None:
         # An answer that needs a note sends the keyboard to the note; otherwise to the next
         # shown question (skip logic has already shown or hidden cards by now).
-        answered = self.cards[item_id]
-        if answered.note_needed_and_empty():
-            answered.note.setFocus(Qt.FocusReason.TabFocusReason)
+        if self._focus_note_if_needed(item_id):
             return
         cards = self.visible_cards(self.cards[item_id].item.domain_id)
         ids = [card.item.id for card in cards]
         if item_id in ids and ids.index(item_id) + 1 < len(ids):
-            following = cards[ids.index(item_id) + 1]
-            following.focus_answer()
-            page = self.pages[following.item.domain_id]
-            QTimer.singleShot(0, lambda: page.ensureWidgetVisible(following, 0, 40))
+            cards[ids.index(item_id) + 1].focus_answer()

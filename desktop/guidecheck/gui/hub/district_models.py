@@ -1,4 +1,4 @@
-"""Table models of the district hub (STYLE.md pattern 8): overview, heat map, gaps, trend, conflicts.
+"""Table models of the district hub (tested without widgets): overview, heat map, gaps, trend, conflicts.
 
 Each model holds plain core objects (guidecheck.district.*), names its columns, and answers the
 display, sort, colour and tooltip roles; tested without widgets. Colour is never the only carrier:
@@ -32,6 +32,7 @@ from guidecheck.gui.shell.labels import (
     use_category_options,
     verdict_text,
 )
+from guidecheck.gui.shell.theme import tone_colour
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -44,7 +45,6 @@ BAND_COLOURS = {
     "low": ("#f6c9c4", "#7a1108"),
 }
 BAND_SYMBOLS = {"good": "✔", "fair": "▲", "low": "✖"}
-DIFFERS = "#fff3c4"
 
 _Index = QModelIndex | QPersistentModelIndex
 _Display = Qt.ItemDataRole.DisplayRole
@@ -151,7 +151,7 @@ class OverviewModel(_Table):
             background, foreground = VERDICT_COLOURS[row.verdict]
             return QColor(background if role == Qt.ItemDataRole.BackgroundRole else foreground)
         if column == O_DUE and row.due and role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("#7a1108")
+            return tone_colour("critical")
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (O_SCORE, O_FLAGS):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -202,7 +202,7 @@ class OverviewFilterModel(QSortFilterProxyModel):
         self.how = how
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802 - Qt's name
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         row = self.sourceModel().index(source_row, 0, source_parent).data(ROW_ROLE)
         return row is not None and self.how.accepts(row)
 
@@ -431,5 +431,12 @@ class ConflictCompareModel(_Table):
                 for c in range(self.columnCount())
             }
             if len(values) > 1:
-                return QColor(DIFFERS)
+                return tone_colour("differs_bg")
+        if role == Qt.ItemDataRole.ForegroundRole:
+            values = {
+                json.dumps(self.data(self.index(index.row(), c)), sort_keys=True)
+                for c in range(self.columnCount())
+            }
+            if len(values) > 1:
+                return tone_colour("differs_fg")
         return None

@@ -7,7 +7,7 @@ lets the officer say which one stands (after a confirmation, since the other bec
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guidecheck.fileops import safe_file_name
 from guidecheck.gui.hub.district_models import (
     ROW_ROLE,
     ConflictCompareModel,
@@ -35,6 +36,10 @@ from guidecheck.gui.hub.district_models import (
 )
 from guidecheck.gui.shell.labels import set_scaled_font, tr, verdict_text
 from guidecheck.gui.shell.tasks import TaskContext, TaskRunner
+
+if TYPE_CHECKING:
+    from guidecheck.district.conflicts import ConflictGroup, Option
+    from guidecheck.district.trends import FacilityDetail
 
 
 def _view(model: Any, parent: QWidget) -> QTableView:
@@ -57,7 +62,7 @@ class FacilityPanel(QWidget):
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
-        self.detail: Any = None  # guidecheck.district.trends.FacilityDetail
+        self.detail: FacilityDetail | None = None
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.facility_box, self.tool_box = QComboBox(self), QComboBox(self)
@@ -96,8 +101,9 @@ class FacilityPanel(QWidget):
         for code, name in sorted(set(facilities), key=lambda f: (f[1].casefold(), f[0])):
             self.facility_box.addItem(f"{name} ({code})", code)
         self.facility_box.blockSignals(False)
-        if current:
-            self.show_facility(current)
+        # Never a blank tab: the facility shown before, else the first one in the list.
+        if current or self.facility_box.count():
+            self.show_facility(current or self.facility_box.itemData(0))
 
     def show_facility(self, code: str | None) -> None:
         if not code:
@@ -111,7 +117,7 @@ class FacilityPanel(QWidget):
 
         self.runner.run(work, self._show_detail, self.failed.emit)
 
-    def _show_detail(self, detail: Any) -> None:
+    def _show_detail(self, detail: FacilityDetail) -> None:
         self.detail = detail
         self.heading.setText(f"{detail.name} ({detail.code}) · {detail.district} · {detail.region}")
         self.tool_box.blockSignals(True)
@@ -153,7 +159,7 @@ class FacilityPanel(QWidget):
         if point is None:
             return
         record = point.record
-        name = f"{record.facility_code}-{record.tool_name}-{record.date}.pdf".replace(" ", "_")
+        name = safe_file_name(f"{record.facility_code}-{record.tool_name}-{record.date}.pdf")
         path, _filter = QFileDialog.getSaveFileName(
             self, tr("Save the assessment report"), str(Path.home() / name), tr("PDF (*.pdf)")
         )
@@ -233,7 +239,7 @@ class ConflictsPanel(QWidget):
             self.buttons.addWidget(button)
             self.stand_buttons.append(button)
 
-    def let_stand(self, group: Any, option: Any, number: int) -> None:
+    def let_stand(self, group: ConflictGroup, option: Option, number: int) -> None:
         answer = QMessageBox.question(
             self, tr("Let this version stand?"),
             tr("Version {n} of {facility} · {tool} will stand; the other versions are kept but marked superseded.").format(

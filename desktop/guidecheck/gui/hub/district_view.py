@@ -2,7 +2,7 @@
 
 Shown by the main window when the installation is a district hub (guidecheck.bundles.keys.
 is_district_hub). Every database read and every export runs on the task runner's single worker
-(STYLE.md pattern 6); the screen only shows what comes back. Entry point: `DistrictHub(database,
+(gui/shell/tasks.py); the screen only shows what comes back. Entry point: `DistrictHub(database,
 parent, runner=None)`, or `open_district_view(parent, home)`.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -44,13 +44,17 @@ from guidecheck.gui.hub.district_models import (
 from guidecheck.gui.hub.district_panels import ConflictsPanel, FacilityPanel
 from guidecheck.gui.shell.labels import set_scaled_font, tr, use_category_options, verdict_text
 from guidecheck.gui.shell.tasks import TaskContext, TaskRunner
+from guidecheck.gui.shell.theme import themed
+
+if TYPE_CHECKING:
+    from guidecheck.district.summary import DistrictSummary
 
 
 @dataclass(frozen=True)
 class HubData:
     """What one load brings back from the worker."""
 
-    summary: Any  # guidecheck.district.summary.DistrictSummary
+    summary: DistrictSummary
     conflicts: list[Any]  # guidecheck.district.conflicts.ConflictGroup
 
 
@@ -137,6 +141,30 @@ class DistrictHub(QWidget):
         for button in (self.pdf_button, self.xlsx_button, self.reload_button):
             top.addWidget(button)
         layout.addLayout(top)
+        self.empty_hint = QLabel(
+            tr(
+                "No clinic results yet. Put a clinic's USB stick in and choose District › Import "
+                "bundles…: GuideCheck lists the .gcbundle files on it and imports the ones you pick."
+            ),
+            self,
+        )
+        self.empty_hint.setWordWrap(True)
+        themed(self.empty_hint, "background:{warning_bg}; color:{warning_fg}; padding:8px;")
+        self.empty_hint.setVisible(False)
+        layout.addWidget(self.empty_hint)
+        self.saved_row = QHBoxLayout()
+        self.saved_label = QLabel(self)
+        self.saved_label.setWordWrap(True)
+        self.open_saved_button = QPushButton(tr("&Open"), self)
+        self.show_saved_button = QPushButton(tr("Show in &folder"), self)
+        self.saved_row.addWidget(self.saved_label, 1)
+        self.saved_row.addWidget(self.open_saved_button)
+        self.saved_row.addWidget(self.show_saved_button)
+        layout.addLayout(self.saved_row)
+        self.saved_path: Path | None = None
+        self._show_saved(None)
+        self.open_saved_button.clicked.connect(lambda: self.open_saved(folder=False))
+        self.show_saved_button.clicked.connect(lambda: self.open_saved(folder=True))
 
         self.tabs = QTabWidget(self)
         self.overview_model = OverviewModel(self)
@@ -238,6 +266,7 @@ class DistrictHub(QWidget):
 
     def show_overview(self, result: tuple[list[Any], int]) -> None:
         rows, months = result
+        self.empty_hint.setVisible(not rows)
         self.months.blockSignals(True)
         self.months.setValue(months)
         self.months.blockSignals(False)
@@ -278,6 +307,7 @@ class DistrictHub(QWidget):
         )  # questions are long
         for column in range(HeatMapModel.LABEL_COLUMNS, self.heat_model.columnCount()):
             self.heat_view.setColumnWidth(column, 112)  # nine domains fit 1366 px; titles wrap
+        self.empty_hint.setVisible(not summary.overview)
         self.status.setText(tr("{assessed} of {known} facilities assessed · {due} with a re-assessment due · {n} final assessments").format(
             assessed=summary.facilities_assessed, known=summary.facilities_known, due=summary.facilities_overdue,
             n=len(summary.records)))  # fmt: skip
@@ -310,7 +340,7 @@ class DistrictHub(QWidget):
                 valid = dt.date.fromisoformat(text).isoformat() if text else ""
             except ValueError:
                 valid = ""
-            edit.setStyleSheet("" if valid or not text else "border: 2px solid #7a1108;")
+            themed(edit, "" if valid or not text else "border: 2px solid {critical};")
             return valid
 
         return OverviewFilter(self.district_filter.currentData() or "", self.tool_filter.currentData() or "",
@@ -355,6 +385,7 @@ class DistrictHub(QWidget):
         )
         if not path:
             return
+        summary_line = self.status.text()
         self.status.setText(tr("Writing {name}…").format(name=Path(path).name))
 
         def work(context: TaskContext) -> str:
@@ -370,10 +401,39 @@ class DistrictHub(QWidget):
             return str(write_district_workbook(context.store, summary, path))
 
         def done(written: str) -> None:
-            self.status.setText(tr("Saved {path}").format(path=written))
+            self.status.setText(summary_line)  # the district summary stays; "Saved" goes below
+            self._show_saved(Path(written))
             self.export_finished.emit(written)
 
         self.runner.run(work, done, self.show_failure)
+
+    def _show_saved(self, path: Path | None) -> None:
+        """ "Saved district.pdf" with Open and Show in folder beside it (the summary line stays)."""
+        self.saved_path = path
+        for widget in (self.saved_label, self.open_saved_button, self.show_saved_button):
+            widget.setVisible(path is not None)
+        if path is not None:
+            self.saved_label.setText(tr("Saved {path}").format(path=path))
+
+    def open_saved(self, folder: bool) -> bool:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        if self.saved_path is None:
+            return False
+        target = self.saved_path.parent if folder else self.saved_path
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+            return True
+        self.saved_label.setText(
+            tr("Saved {path}. No program to open it is installed here.").format(
+                path=self.saved_path
+            )
+            if not folder
+            else tr("Saved {path}. The folder could not be opened here.").format(
+                path=self.saved_path
+            )
+        )
+        return False
 
     def _conflict_resolved(self, key: str) -> None:
         self.conflict_resolved.emit(key)
@@ -394,7 +454,7 @@ class DistrictHub(QWidget):
         self.status.setText(message)
         self.failed.emit(message)
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: Any) -> None:
         self.shutdown()
         super().closeEvent(event)
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QStandardPaths, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from guidecheck.gui.shell.tasks import TaskContext
 
 if TYPE_CHECKING:
-    from guidecheck.gui.shell.main_window import MainWindow
+    from guidecheck.gui.shell.host import ShellHost
 
 
 def documents_dir() -> Path:
@@ -26,10 +25,11 @@ def documents_dir() -> Path:
 
 
 class ReportActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: ShellHost) -> None:
         super().__init__(window)
         self.window = window
         self.last_saved: Path | None = None
+        self.last_choice = ""
 
     def save_report(self, assessment_id: str) -> None:
         window = self.window
@@ -76,17 +76,16 @@ class ReportActions(QObject):
         ).failure(failed).run()
 
     def _offer_open(self, path: Path) -> None:
+        from guidecheck.gui.shell.saved_file import offer_saved_file
+
         self.window.set_busy("")
         self.last_saved = Path(path)
-        answer = QMessageBox.question(
+        self.last_choice = offer_saved_file(
             self.window,
             self.tr("Report saved"),
-            self.tr("The report was saved as {path}. Open it now?").format(path=path),
-            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
-            QMessageBox.StandardButton.Open,
+            self.tr("The report was saved as {path}.").format(path=path),
+            Path(path),
         )
-        if answer == QMessageBox.StandardButton.Open:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def export_for_district(self, assessment_id: str) -> None:
         try:

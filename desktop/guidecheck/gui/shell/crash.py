@@ -1,4 +1,4 @@
-"""The app's one exception hook (STYLE.md pattern 11): log everything, show a plain dialog.
+"""The app's one exception hook: log everything, show a plain dialog.
 
 Unexpected errors are written with their traceback to `<data folder>/logs/guidecheck.log`; the
 person sees one plain sentence and where the log is, never a traceback. A `UserError` (bad input)
@@ -17,6 +17,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from guidecheck.errors import UserError
+from guidecheck.fileops import storage_unavailable
+from guidecheck.logs import current_log_path
 
 log = logging.getLogger("guidecheck.gui")
 
@@ -73,6 +75,10 @@ class CrashHandler:
             QApplication.quit()
             return
         self.ensure_logging()
+        plain = storage_unavailable(exc_value)  # a pulled stick: one sentence, every time
+        if plain is not None:
+            log.error("data folder unavailable", exc_info=(exc_type, exc_value, exc_tb))
+            exc_value = plain
         if isinstance(exc_value, UserError):
             log.info("user error: %s", exc_value)
             self.show(str(exc_value))
@@ -82,7 +88,7 @@ class CrashHandler:
             tr(
                 "Something went wrong and GuideCheck could not finish what you asked. "
                 "Your answers saved so far are safe. The details were written to {path}."
-            ).format(path=self.log_path)
+            ).format(path=current_log_path() or self.log_path)
         )
 
     def report(self, error: BaseException) -> None:

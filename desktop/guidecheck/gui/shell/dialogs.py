@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -27,7 +28,7 @@ from guidecheck.gui.shell.settings import TEXT_SCALES, apply_text_scale
 from guidecheck.paths import asset_path
 
 if TYPE_CHECKING:
-    from guidecheck.gui.shell.main_window import MainWindow
+    from guidecheck.gui.shell.host import ShellHost
 
 
 class AboutDialog(QDialog):
@@ -59,6 +60,14 @@ class AboutDialog(QDialog):
         self.text.setWordWrap(True)
         self.text.setMinimumWidth(420)
         column.addWidget(self.text)
+        home = getattr(parent, "home_dir", None)
+        if home is not None:  # portable or not: say where the records really are
+            self.data_place = QLabel(
+                self.tr("Your data is kept in: {path}").format(path=home), self
+            )
+            self.data_place.setWordWrap(True)
+            self.data_place.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            column.addWidget(self.data_place)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
@@ -77,10 +86,11 @@ def available_languages() -> list[tuple[str, str]]:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: ShellHost) -> None:
         super().__init__(window)
         self.window_ = window
         self.settings = window.settings
+        self.hub_made = False
         self.setWindowTitle(self.tr("Settings"))
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -115,6 +125,27 @@ class SettingsDialog(QDialog):
         key_row.addWidget(self.install_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(key_title)
         layout.addLayout(key_row)
+        hub_title = QLabel(
+            self.tr(
+                "<b>District hub</b> — for the district health office only: this computer makes "
+                "the district key, gives the key file to the clinics and imports their results."
+            ),
+            self,
+        )
+        hub_title.setWordWrap(True)
+        self.hub_status = QLabel(self)
+        self.hub_status.setWordWrap(True)
+        self.hub_name = QLineEdit(self)
+        self.hub_name.setPlaceholderText(self.tr("district name, e.g. Kisumu East"))
+        self.hub_name.setAccessibleName(self.tr("District name"))
+        self.hub_button = QPushButton(self.tr("&Make this computer the district hub…"), self)
+        self.hub_button.clicked.connect(self.make_hub)
+        hub_row = QHBoxLayout()
+        hub_row.addWidget(self.hub_name, 1)
+        hub_row.addWidget(self.hub_button)
+        layout.addWidget(hub_title)
+        layout.addWidget(self.hub_status)
+        layout.addLayout(hub_row)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
@@ -135,12 +166,71 @@ class SettingsDialog(QDialog):
 
             return installed_district_keys(home)
 
+        def hub(_context: Any) -> str:
+            from guidecheck.bundles.keys import district_identity
+
+            found = district_identity(home)
+            return found[1].fingerprint if found else ""
+
+        self.window_.runner.task(hub).success(self._show_hub).failure(
+            lambda _e: self.hub_status.setText(self.tr("The district key cannot be read."))
+        ).run()
         self.key_status.setText(self.tr("Checking…"))
         self.window_.runner.task(work).success(self._show_keys).failure(
             lambda _e: self.key_status.setText(
                 self.tr("District keys cannot be read on this computer.")
             )
         ).run()
+
+    def _show_hub(self, fingerprint: str) -> None:
+        is_hub = bool(fingerprint)
+        self.hub_name.setVisible(not is_hub)
+        self.hub_button.setVisible(not is_hub)
+        self.hub_status.setText(
+            self.tr("This computer is the district hub (district key {fp}).").format(fp=fingerprint)
+            if is_hub
+            else self.tr("This computer is not a district hub.")
+        )
+
+    def make_hub(self) -> None:
+        """The same steps as `guidecheck keys district-init --out FILE --name NAME`."""
+        path_text, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save the district key file for the clinics"),
+            str(Path.home() / "district.gckey"),
+            self.tr("District key (*.gckey);;All files (*)"),
+        )
+        if not path_text:
+            return
+        out = Path(path_text)
+        if not out.suffix:
+            out = out.with_suffix(".gckey")
+        home, name = self.window_.home_dir, self.hub_name.text().strip()
+
+        def work(context: Any) -> str:
+            from guidecheck.bundles.hub_setup import make_district_hub
+
+            return make_district_hub(home, context.store, name, out).fingerprint
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, UserError):
+                self.message.setText(str(error))
+            else:
+                self.message.setText(self.tr("This computer could not be made the district hub."))
+                self.window_.show_error(error)
+
+        def done(fingerprint: str) -> None:
+            self._show_hub(fingerprint)
+            self.message.setText(
+                self.tr(
+                    "This computer is now the district hub. Give {path} to each clinic: they "
+                    "install it in Settings. The District menu imports their bundles."
+                ).format(path=out)
+            )
+            self.hub_made = True
+            self.window_.refresh_district_mode()
+
+        self.window_.runner.task(work).success(done).failure(failed).run()
 
     def _show_keys(self, keys: list[Any]) -> None:
         if not keys:
@@ -158,16 +248,24 @@ class SettingsDialog(QDialog):
             self,
             self.tr("Choose the district key file"),
             "",
-            self.tr("District key (*.txt *.key *.pub);;All files (*)"),
+            self.tr("District key (*.gckey);;All files (*)"),
         )
         if not path_text:
             return
         home = self.window_.home_dir
 
-        def work(_context: Any) -> list[Any]:
+        def work(_context: Any) -> tuple[list[Any], int]:
+            from guidecheck.bundles.key_facilities import (
+                facilities_from_key_file,
+                save_key_facilities,
+            )
             from guidecheck.bundles.keys import install_district_keys
 
-            return install_district_keys(home, Path(path_text))
+            keys = install_district_keys(home, Path(path_text))
+            facilities = facilities_from_key_file(Path(path_text))
+            if facilities:  # a key file without a list keeps the list installed before
+                save_key_facilities(home, facilities)
+            return keys, len(facilities)
 
         def failed(error: BaseException) -> None:
             if isinstance(error, UserError):
@@ -176,8 +274,16 @@ class SettingsDialog(QDialog):
                 self.message.setText(self.tr("The key file could not be installed."))
                 self.window_.show_error(error)
 
-        def done(keys: list[Any]) -> None:
-            self.message.setText(self.tr("District key installed."))
+        def done(result: tuple[list[Any], int]) -> None:
+            _keys, facilities = result
+            if facilities:
+                self.message.setText(
+                    self.tr(
+                        "District key installed, with the district's list of {n} facilities."
+                    ).format(n=facilities)
+                )
+            else:
+                self.message.setText(self.tr("District key installed."))
             self._load_key_status()
 
         self.window_.runner.task(work).success(done).failure(failed).run()

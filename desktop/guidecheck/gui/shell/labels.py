@@ -1,7 +1,9 @@
-"""Plain words, symbols and colours for codes the screens show (answers, verdicts, statuses).
+"""Symbols, colours and keys for codes the screens show (answers, verdicts, statuses).
 
-Colour is never the only carrier of meaning: every verdict has a word and a symbol too.
-Strings go through Qt's translation (context "labels") like every other GUI string.
+The words for the codes live once, in the core (`guidecheck.checklist.labels`, translated through
+the core's catalogue, whose language the app sets at start-up); this module adds only what a
+screen needs on top. Colour is never the only carrier of meaning: every verdict has a word and a
+symbol too.
 """
 
 from __future__ import annotations
@@ -10,6 +12,12 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from guidecheck.checklist import labels as words
+from guidecheck.checklist.labels import compliance_label, status_label
+from guidecheck.checklist.model import USE_CATEGORIES
+
+__all__ = ["compliance_label", "status_label"]
+
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("labels", text)
@@ -17,20 +25,9 @@ def tr(text: str) -> str:
 
 # (value, label, single key, Alt+letter) for the compliance scale, in button order.
 def compliance_options() -> list[tuple[str, str, str, str]]:
-    return [
-        ("yes", tr("Yes"), "1", "Y"),
-        ("partly", tr("Partly"), "2", "P"),
-        ("no", tr("No"), "3", "N"),
-        ("dont_know", tr("Don't know"), "4", "D"),
-        ("na", tr("Not applicable"), "5", "A"),
-    ]
-
-
-def compliance_label(value: str) -> str:
-    for code, label, _key, _alt in compliance_options():
-        if code == value:
-            return label
-    return value
+    keys = [("yes", "1", "Y"), ("partly", "2", "P"), ("no", "3", "N"), ("dont_know", "4", "D"),
+            ("na", "5", "A")]  # fmt: skip
+    return [(code, compliance_label(code), key, alt) for code, key, alt in keys]
 
 
 VERDICT_COLOURS: dict[str, tuple[str, str]] = {
@@ -42,28 +39,21 @@ VERDICT_COLOURS: dict[str, tuple[str, str]] = {
 
 
 def verdict_text(verdict: str | None) -> str:
-    labels = {
-        "ready": tr("✔ Ready"),
-        "ready_with_conditions": tr("▲ Ready with conditions"),
-        "not_ready": tr("✖ Not ready"),
-    }
     if not verdict:
         return tr("– Not scored yet")
-    return labels.get(verdict, verdict)
+    symbol = VERDICT_SYMBOLS.get(verdict)
+    return f"{symbol} {words.verdict_label(verdict)}" if symbol else verdict
+
+
+VERDICT_SYMBOLS = {"ready": "✔", "ready_with_conditions": "▲", "not_ready": "✖"}
 
 
 def status_text(status: str) -> str:
-    return {"draft": tr("Draft"), "final": tr("Final")}.get(status, status)
+    return status_label(status)
 
 
 def use_category_options() -> list[tuple[str, str]]:
-    return [
-        ("diagnostic_imaging", tr("Diagnostic imaging")),
-        ("predictive_analytics", tr("Predictive analytics")),
-        ("patient_triage", tr("Patient triage")),
-        ("health_system_management", tr("Health system management")),
-        ("other", tr("Other")),
-    ]
+    return [(code, words.use_category_label(code)) for code in USE_CATEGORIES]
 
 
 def score_text(score: float | None) -> str:

@@ -10,8 +10,8 @@ import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QShowEvent
+from PySide6.QtCore import QEvent, QRect, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget, QWidget
 
 from guidecheck.gui.assessment.assessment_flow import AssessmentFlow
@@ -20,6 +20,7 @@ from guidecheck.gui.shell import crash
 from guidecheck.gui.shell.labels import refresh_scaled_fonts
 from guidecheck.gui.shell.settings import AppSettings
 from guidecheck.gui.shell.tasks import TaskContext, TaskRunner
+from guidecheck.gui.shell.theme import restyle, themed
 from guidecheck.paths import asset_path, database_path
 
 if TYPE_CHECKING:  # the other screens and the core load on first use, after the window is up
@@ -30,26 +31,28 @@ if TYPE_CHECKING:  # the other screens and the core load on first use, after the
     from guidecheck.gui.assessment.review import ReviewScreen
     from guidecheck.gui.assessment.summary import SummaryScreen
     from guidecheck.gui.assessment.walkthrough import WalkthroughScreen
+    from guidecheck.gui.shell.actions import ReportActions
 
-WINDOW_SIZE = (1366, 768)
+WINDOW_SIZE = (1366, 768)  # the largest first size; a smaller screen gets 95% of its free area
 
 # A chosen answer must stand out without relying on colour alone: it is also bold and its text
-# gains a check mark (editors.py). Dark fill with white text keeps contrast high.
+# gains a check mark (editors.py). Fill and text are set as a pair (theme.py), so the contrast
+# holds on light, dark and high-contrast palettes; the card takes the palette's own colours.
 STYLE_SHEET = """
-QPushButton[answerButton="true"] { padding: 6px 10px; }
-QPushButton[answerButton="true"]:checked {
-    background: #1f5fa8; color: white; font-weight: bold; border: 2px solid #0d3d73; border-radius: 4px;
-}
-QPushButton[answerButton="true"]:checked:disabled { background: #5d7fa6; color: white; }
-QPushButton[answerButton="true"]:focus { border: 2px solid #e08a00; }
-QFrame#questionCard { background: #ffffff; border: 1px solid #c9ced3; border-radius: 6px; }
+QPushButton[answerButton="true"] {{ padding: 6px 10px; }}
+QPushButton[answerButton="true"]:checked {{
+    background: {chosen_bg}; color: {chosen_fg}; font-weight: bold;
+    border: 2px solid palette(window-text); border-radius: 4px;
+}}
+QPushButton[answerButton="true"]:checked:disabled {{
+    background: {chosen_off_bg}; color: {chosen_off_fg};
+}}
+QPushButton[answerButton="true"]:focus {{ border: 2px solid {focus}; }}
+QFrame#questionCard {{
+    background: palette(base); color: palette(text); border: 1px solid palette(mid);
+    border-radius: 6px;
+}}
 """
-
-
-def _set_shortcut(action: QAction, keys: str) -> None:
-    """`action.setShortcut(QKeySequence(keys))` by its Qt property: PySide6's overload check for
-    setShortcut builds the `Qt` namespace's Python enums (~15 ms) before the first frame."""
-    action.setProperty("shortcut", keys)
 
 
 def export_unavailable_reason() -> str:
@@ -80,13 +83,14 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self._walkthrough: WalkthroughScreen | None = None
         self._review: ReviewScreen | None = None
         self._finalize: FinalizeScreen | None = None
-        self._actions: Any = None
+        self._actions: ReportActions | None = None
         self._district: QWidget | None = None
+        self._guide: Any = None
         self._first_show = True
         self.setWindowTitle(self.tr("GuideCheck — WHO guidance on AI in health care"))
         # PNG, not SVG: reading it needs no image plugin, which keeps start-up quick.
         self.setWindowIcon(QIcon(str(asset_path("guidecheck.png"))))
-        self.resize(*WINDOW_SIZE)
+        self.fit_to_screen()
 
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
@@ -99,12 +103,60 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self.home.set_export_available(not reason, reason)
         self.home.show_loading()
 
+    def fit_to_screen(self) -> None:
+        """Open at the last size when it fits this screen, else at most the free screen area.
+
+        `restoreGeometry` refuses a geometry saved on another screen size (it returns False and
+        leaves a tiny window), so its result is checked; either way the window is then clamped
+        into the screen's available area (taskbar excluded)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen is not None else QRect(0, 0, *WINDOW_SIZE)
+        saved = self.settings.window_geometry
+        restored = bool(saved) and self.restoreGeometry(saved)
+        if not restored or self.width() < 400 or self.height() < 300:
+            self.resize(
+                min(WINDOW_SIZE[0], int(area.width() * 0.95)),
+                min(WINDOW_SIZE[1], int(area.height() * 0.95)),
+            )
+            self.move(
+                area.left() + (area.width() - self.width()) // 2,
+                area.top() + (area.height() - self.height()) // 2,
+            )
+        self.clamp_to_screen()
+
+    def clamp_to_screen(self) -> None:
+        """Shrink and move the window so all of it lies in the screen's available area."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra_w = max(0, frame.width() - self.width())
+        extra_h = max(0, frame.height() - self.height())
+        width = min(self.width(), area.width() - extra_w)
+        height = min(self.height(), area.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        frame = self.frameGeometry()
+        left = min(max(frame.left(), area.left()), area.right() - frame.width() + 1)
+        top = min(max(frame.top(), area.top()), area.bottom() - frame.height() + 1)
+        if (left, top) != (frame.left(), frame.top()):
+            self.move(left, top)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Dark mode switched on or off while running: palette() in style sheets is resolved when
+        # a sheet is set, so set the themed ones again.
+        if event.type() in (QEvent.Type.ApplicationPaletteChange, QEvent.Type.PaletteChange):
+            restyle(self)
+        super().changeEvent(event)
+
     def showEvent(self, event: QShowEvent) -> None:
         # The list is read after the window is up: opening the database (and importing the store)
         # happens in the worker while the person already sees the window and a "loading" line.
         super().showEvent(event)
         if self._first_show:
             self._first_show = False
+            self.clamp_to_screen()
             QTimer.singleShot(0, self.show_home)
             QTimer.singleShot(0, crash.finish_setup)
             QTimer.singleShot(0, self._check_district_hub)
@@ -120,6 +172,10 @@ class MainWindow(AssessmentFlow, QMainWindow):
             return is_district_hub(home)
 
         self.runner.task(work).success(self._on_district_checked).failure(self.show_error).run()
+
+    def refresh_district_mode(self) -> None:
+        """After this computer became the district hub (Settings): show the District menu."""
+        self._check_district_hub()
 
     def _on_district_checked(self, is_hub: bool) -> None:
         """A district hub opens in district mode: the overview first, the home list one click away."""
@@ -137,26 +193,31 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self._leave_assessment()
         self.show_screen(self._district)
 
-    def import_bundles(self) -> None:
+    def import_bundles(self) -> Any:
         from guidecheck.gui.sync.bundle_dialogs import open_import_dialog
 
-        open_import_dialog(self, self.home_dir, self.runner)
+        dialog = open_import_dialog(self, self.home_dir, self.runner)
+        # The hub's figures follow at once: no "Reload" needed after an import.
+        dialog.import_finished.connect(self._reload_district)
+        return dialog
+
+    def _reload_district(self, *_outcomes: object) -> None:
+        if self._district is not None and hasattr(self._district, "reload"):
+            self._district.reload()
 
     # -- building ----------------------------------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.new_action = QAction(self.tr("&New assessment"), self)
-        _set_shortcut(
-            self.new_action, "Ctrl+N"
-        )  # StandardKey.New on every platform (Cmd+N on macOS)
+        self.new_action.setShortcut(QKeySequence("Ctrl+N"))  # Qt shows Cmd+N on macOS
         self.new_action.triggered.connect(self.start_new)
         self.home_action = QAction(self.tr("&Home"), self)
-        _set_shortcut(self.home_action, "Ctrl+H")
+        self.home_action.setShortcut(QKeySequence("Ctrl+H"))
         self.home_action.triggered.connect(self.show_home)
         self.settings_action = QAction(self.tr("&Settings…"), self)
         self.settings_action.triggered.connect(self.open_settings)
         quit_action = QAction(self.tr("&Quit"), self)
-        _set_shortcut(quit_action, "Ctrl+Q")
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         for action in (self.new_action, self.home_action, self.settings_action):
             file_menu.addAction(action)
@@ -172,6 +233,10 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self.district_menu.addAction(overview_action)
         self.district_menu.addAction(import_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.guide_action = QAction(self.tr("&User guide"), self)
+        self.guide_action.setShortcut(QKeySequence("F1"))
+        self.guide_action.triggered.connect(lambda: self.open_guide())
+        help_menu.addAction(self.guide_action)
         about_action = QAction(self.tr("&About GuideCheck"), self)
         about_action.triggered.connect(self.open_about)
         help_menu.addAction(about_action)
@@ -184,6 +249,10 @@ class MainWindow(AssessmentFlow, QMainWindow):
         self.busy.setMaximumWidth(160)
         self.busy.setVisible(False)
         self.busy_label = QLabel(self)
+        # Each screen's help line: a link to its part of the user guide (F1 does the same).
+        self.help_link = QLabel(self)
+        self.help_link.linkActivated.connect(lambda _link: self.open_guide())
+        self.statusBar().addWidget(self.help_link)
         self.statusBar().addWidget(self.busy_label, 1)
         self.statusBar().addPermanentWidget(self.busy)
         self.statusBar().addPermanentWidget(self.save_indicator)
@@ -191,6 +260,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
     def _connect(self) -> None:
         self.home.new_requested.connect(self.start_new)
         self.home.continue_requested.connect(self.open_assessment)
+        self.home.resume_requested.connect(self.open_assessment)
         self.home.report_requested.connect(self.save_report)
         self.home.export_requested.connect(self.export_for_district)
         self.home.revise_requested.connect(self.revise)
@@ -217,9 +287,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
             from guidecheck.gui.assessment.walkthrough import WalkthroughScreen
 
             self._walkthrough = screen = WalkthroughScreen(self)
-            screen.setStyleSheet(
-                STYLE_SHEET
-            )  # only here: a window-wide style sheet slows every widget
+            themed(screen, STYLE_SHEET)  # only here: a window-wide style sheet slows every widget
             self._add_screen(screen)
             screen.home_requested.connect(self.show_home)
             screen.review_requested.connect(self.show_review)
@@ -254,7 +322,29 @@ class MainWindow(AssessmentFlow, QMainWindow):
     # -- helpers -------------------------------------------------------------------------------------
     def show_screen(self, screen: QWidget) -> None:
         self.stack.setCurrentWidget(screen)
+        self._update_help_link()
         self.screen_changed.emit(type(screen).__name__)
+
+    def _update_help_link(self) -> None:
+        from guidecheck.gui.help.parts import part_title
+
+        title = part_title(type(self.stack.currentWidget()).__name__)
+        self.help_link.setText(
+            self.tr('Help: <a href="guide">{part}</a> (F1)').format(
+                part=title or self.tr("user guide")
+            )
+        )
+
+    def open_guide(self, screen: str = "") -> Any:
+        """Help › User guide (F1): the offline guide, at the part for the current screen."""
+        from guidecheck.gui.help.guide import GuideWindow, part_title
+
+        if self._guide is None:
+            self._guide = GuideWindow(self)
+        self._guide.show()
+        self._guide.raise_()
+        self._guide.show_part(part_title(screen or type(self.stack.currentWidget()).__name__))
+        return self._guide
 
     def show_error(self, error: BaseException) -> None:
         crash.show_error(self, error)
@@ -289,7 +379,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
         return self._summary
 
     @property
-    def actions_helper(self) -> Any:
+    def actions_helper(self) -> ReportActions:
         if self._actions is None:
             from guidecheck.gui.shell.actions import ReportActions
 
@@ -339,8 +429,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
         from guidecheck.gui.shell.dialogs import SettingsDialog
 
         dialog = SettingsDialog(self)
-        if dialog.exec():
-            refresh_scaled_fonts(self)
+        dialog.exec()
 
     def open_about(self) -> None:
         from guidecheck.gui.shell.dialogs import AboutDialog
@@ -352,6 +441,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
         """Save text still waiting for its typing pause, finish queued writes, close the database."""
         if self.binder is not None:
             self.binder.flush()
+        self.settings.window_geometry = self.saveGeometry()
         self.runner.shutdown()
         event.accept()
 

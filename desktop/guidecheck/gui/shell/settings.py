@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -34,6 +34,17 @@ class AppSettings:
         self._settings.sync()
 
     @property
+    def window_geometry(self) -> QByteArray:
+        """The main window's last geometry (QWidget.saveGeometry), empty when never saved."""
+        value = self._settings.value("window/geometry", QByteArray())
+        return value if isinstance(value, QByteArray) else QByteArray()
+
+    @window_geometry.setter
+    def window_geometry(self, value: QByteArray) -> None:
+        self._settings.setValue("window/geometry", value)
+        self._settings.sync()
+
+    @property
     def language(self) -> str:
         return str(self._settings.value("display/language", "en") or "en")
 
@@ -54,3 +65,11 @@ def apply_text_scale(app: QApplication, scale: int) -> None:
         _base_point_size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
     font.setPointSizeF(_base_point_size * scale / 100.0)
     app.setFont(font)
+    # Widgets whose style sheet or heading font was resolved with the old size keep it until told:
+    # set those again at once, so the whole window follows (not only after a restart).
+    from guidecheck.gui.shell.labels import refresh_scaled_fonts
+    from guidecheck.gui.shell.theme import restyle
+
+    for window in app.topLevelWidgets():
+        refresh_scaled_fonts(window)
+        restyle(window)

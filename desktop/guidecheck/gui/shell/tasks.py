@@ -1,4 +1,4 @@
-"""The one way the desktop app runs work off the GUI thread (STYLE.md pattern 6).
+"""The one way the desktop app runs work off the GUI thread.
 
 A single worker thread owns the database connection (SQLite connections belong to the thread that
 opened them), so every database call is queued there in order and no two writes ever race.
@@ -21,8 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from guidecheck.fileops import storage_unavailable
+
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
+
+    from guidecheck.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +133,7 @@ class TaskRunner(QObject):
     ) -> None:
         super().__init__(parent)
         self._store_factory = store_factory
-        self._store: Any = None
+        self._store: Store | None = None
         self._unhandled = unhandled
         self._pool: ThreadPoolExecutor | None = None  # started by the first task (_executor)
         self._pending = 0
@@ -236,7 +240,11 @@ class TaskRunner(QObject):
             result = self._call(task)
         except TaskCancelled:
             self._post(lambda: self._complete(task, None, None, cancelled=True))
-        except BaseException as error:  # handed to the GUI thread, never lost in the worker
+        except BaseException as error:  # noqa: BLE001 - handed to the GUI thread, never lost
+            plain = storage_unavailable(error)  # a pulled stick: a plain sentence, not a crash
+            if plain is not None:
+                log.warning("data folder unavailable: %s", error)
+                error = plain
             self._post(lambda failure=error: self._complete(task, None, failure))
         else:
             self._post(lambda: self._complete(task, result, None))

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStorageInfo, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -29,16 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from guidecheck.errors import UserError
+from guidecheck.gui.sync.drives import Drive, removable_drives  # noqa: F401 - Drive: re-exported
+
+if TYPE_CHECKING:
+    from guidecheck.gui.shell.tasks import TaskRunner
 
 MAX_SCAN = 2000  # files listed from one folder; a stick with more is almost surely not ours
-SYSTEM_ROOTS = ("/", "/boot", "/boot/efi", "/home", "/var", "/usr", "/tmp", "/System/Volumes/Data")
-
-
-@dataclass(frozen=True)
-class Drive:
-    name: str
-    path: Path
-    free_bytes: int
 
 
 def describe_free_space(free_bytes: int) -> str:
@@ -46,31 +42,6 @@ def describe_free_space(free_bytes: int) -> str:
     if free_bytes >= 1_000_000_000:
         return f"{free_bytes / 1e9:.1f} GB"
     return f"{max(free_bytes, 0) / 1e6:.0f} MB"
-
-
-def removable_drives() -> list[Drive]:
-    """Mounted, writable volumes that look like USB sticks or memory cards (not the system disk)."""
-    drives = []
-    system = Path.home().anchor
-    for volume in QStorageInfo.mountedVolumes():
-        if not volume.isValid() or not volume.isReady() or volume.isReadOnly():
-            continue
-        root = volume.rootPath()
-        fs = bytes(volume.fileSystemType()).decode(errors="replace").lower()
-        if (
-            root in SYSTEM_ROOTS
-            or root == system
-            or fs in ("tmpfs", "devtmpfs", "overlay", "squashfs", "proc")
-        ):
-            continue
-        if not (
-            root.startswith(("/media/", "/run/media/", "/mnt/", "/Volumes/"))
-            or (len(root) <= 3 and root[1:2] == ":")
-        ):
-            continue
-        name = volume.displayName() or volume.name() or root
-        drives.append(Drive(name=name, path=Path(root), free_bytes=int(volume.bytesAvailable())))
-    return drives
 
 
 def _error_text(widget: QWidget, error: BaseException) -> str:
@@ -153,7 +124,7 @@ class ExportDialog(QDialog):
     export_finished = Signal(str)  # the bundle's path
     export_failed = Signal(str)  # the one-sentence reason
 
-    def __init__(self, parent: QWidget | None, home: Path, runner: Any) -> None:
+    def __init__(self, parent: QWidget | None, home: Path, runner: TaskRunner) -> None:
         super().__init__(parent)
         self.home = Path(home)
         self.runner = runner
@@ -176,6 +147,9 @@ class ExportDialog(QDialog):
             self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.again_button = QPushButton(self.tr("Export &everything again"), self)
+        self.again_button.setVisible(False)
+        self.again_button.clicked.connect(self.export_everything_again)
         layout = QVBoxLayout(self)
         layout.addWidget(self.key_label)
         layout.addWidget(QLabel(self.tr("Write the bundle to:"), self))
@@ -183,6 +157,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.full)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
+        layout.addWidget(self.again_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.start_export)
         self.buttons.rejected.connect(self.reject)
@@ -221,9 +196,54 @@ class ExportDialog(QDialog):
         )
 
     def start_export(self) -> None:
+        """Check first whether anything changed since the last export: an empty bundle helps
+        nobody, so the person is told before a file is written and offered a full one instead
+        (for a stick that was lost)."""
         folder = self.places.folder()
         if folder is None:
             return
+        if self.full.isChecked():
+            self._write(folder)
+            return
+        self.export_button.setEnabled(False)
+
+        def work(context: Any) -> tuple[str, int] | None:
+            from guidecheck.bundles import ledger
+            from guidecheck.bundles.payload import collect
+
+            store = context.store
+            previous = ledger.last_export(store.conn)
+            if previous is None:
+                return None
+            payload = collect(store.conn, previous[0], previous[1], store.device_id)
+            return previous[0], len(payload.assessments)
+
+        def checked(result: tuple[str, int] | None) -> None:
+            if result is not None and result[1] == 0:
+                self.nothing_new(result[0])
+                self._update_buttons()
+                return
+            self._write(folder)
+
+        self.runner.task(work).success(checked).failure(self._on_failed).run()
+
+    def nothing_new(self, last: str) -> None:
+        self.message.setText(
+            self.tr(
+                "Nothing changed since the last export ({when}): a new bundle would hold no "
+                "assessments, so none was written. If the last stick was lost, export everything "
+                "again."
+            ).format(when=last[:16].replace("T", " "))
+        )
+        self.again_button.setVisible(True)
+
+    def export_everything_again(self) -> None:
+        self.again_button.setVisible(False)
+        self.full.setChecked(True)
+        self.start_export()
+
+    def _write(self, folder: Path) -> None:
+        self.again_button.setVisible(False)
         home, full = self.home, self.full.isChecked()
         self.progress.setValue(0)
         self.progress.setVisible(True)
@@ -283,17 +303,20 @@ class ImportDialog(QDialog):
     scan_finished = Signal(int)  # number of bundle files listed
     import_finished = Signal(list)  # ImportOutcome objects
 
-    def __init__(self, parent: QWidget | None, home: Path, runner: Any) -> None:
+    def __init__(self, parent: QWidget | None, home: Path, runner: TaskRunner) -> None:
         super().__init__(parent)
         self.home = Path(home)
         self.runner = runner
         self.listed: list[_Listed] = []
         self.outcomes: list[Any] = []
         self.setWindowTitle(self.tr("Import bundles"))
+        # bundle names are long (guidecheck-<facility>-<date>-<id>.gcbundle): room for them
+        self.setMinimumWidth(min(760, self.fontMetrics().averageCharWidth() * 100))
         self.places = _PlacePicker(self, self.tr("Choose the folder holding the bundles"))
         self.scan_button = QPushButton(self.tr("Scan"), self)
         self.files = QListWidget(self)
         self.files.setAccessibleName(self.tr("Bundle files"))
+        self.files.setWordWrap(True)
         self.progress = QProgressBar(self)
         self.progress.setVisible(False)
         self.message = QLabel(self)
