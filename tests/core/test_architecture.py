@@ -167,6 +167,7 @@ def test_migrations_carry_their_own_sql():
 LAYERS = (
     ("gui",),
     ("cli", "selftest"),
+    ("interop",),
     ("district",),
     ("reports", "bundles"),
     ("storage",),

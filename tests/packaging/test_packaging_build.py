@@ -116,6 +116,25 @@ def test_version_and_self_test_of_the_built_app(built, tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_built_app_round_trips_a_checklist_through_excel_and_ships_the_user_guide(built, tmp_path):
+    """pyxform's data files and the guide are data, not modules: a build can miss them silently."""
+    exe = built / "GuideCheck" / CLI_NAME
+    env = clean_env(tmp_path)
+    form, back = tmp_path / "form.xlsx", tmp_path / "back.yaml"
+    out = run(
+        [str(exe), "--cli", "questionnaires", "export-xlsform", "who-ai-health-2025", str(form)],
+        env,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    back_in = run(
+        [str(exe), "--cli", "questionnaires", "import-xlsform", str(form), "--out", str(back)], env
+    )
+    assert back_in.returncode == 0, back_in.stdout + back_in.stderr
+    assert "who-ai-health-2025" in back.read_text(encoding="utf-8")
+    guides = list((built / "GuideCheck").rglob("user-guide.md"))
+    assert guides and guides[0].stat().st_size > 1000
+
+
 @pytest.mark.parametrize("marker", ["portable.txt", "portable.txt.txt", "portable"])
 def test_portable_mode_keeps_data_beside_the_executable(built, tmp_path, marker):
     exe = built / "GuideCheck" / CLI_NAME

@@ -1,16 +1,19 @@
 """Checking one answer against its item: the single place that decides what a valid value is.
 
 Used by the store before anything is written, so the CLI, the app and bundle imports agree.
+Format 2 adds two rules here: `na` is refused on a critical item unless it says `na_allowed`, and
+an item's `constraint` (a condition where `value` is its own answer) must hold.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from guidecheck import limits
-from guidecheck.checklist.model import COMPLIANCE_VALUES, Item
+from guidecheck.checklist.model import COMPLIANCE_VALUES, Answer, Item, Profile, Questionnaire
 from guidecheck.errors import AnswerError
 from guidecheck.i18n import _
 
@@ -28,6 +31,12 @@ def normalize_value(item: Item, value: Any) -> Any:
                 _("Item '{id}' takes one of yes, partly, no, dont_know, na, not '{value}'.").format(
                     id=item.id, value=value
                 )
+            )
+        if value == "na" and item.na_refused:
+            raise AnswerError(
+                _(
+                    "Item '{id}' is critical: it cannot be answered Not applicable. Answer Yes, Partly, No or Don't know."
+                ).format(id=item.id)
             )
         return value
     if kind == "single_choice":
@@ -57,6 +66,54 @@ def normalize_value(item: Item, value: Any) -> Any:
             _("Item '{id}' takes at most {n} characters.").format(id=item.id, n=MAX_TEXT)
         )
     return value
+
+
+def is_na(item: Item, value: Any) -> bool:
+    """True when the answer says "not applicable" (compliance `na`, or a choice marked `na`)."""
+    if item.type == "compliance":
+        return bool(value == "na")
+    if item.type == "single_choice" and isinstance(value, str):
+        choice = item.choice(value)
+        return choice is not None and choice.na
+    return False
+
+
+def constraint_problem(
+    questionnaire: Questionnaire,
+    item: Item,
+    value: Any,
+    profile: Profile,
+    answers: Mapping[str, Answer],
+    lang: str = "en",
+) -> str | None:
+    """The item's `constraint_message` when its constraint fails for this value, else None.
+
+    Earlier answers are read as stored (hidden items count as unanswered only at scoring)."""
+    if item.constraint is None or value is None or value == "":
+        return None
+    from guidecheck.checklist.expressions import VALUE_KEY, evaluate, parse
+
+    values: dict[str, Any] = {key: answer.value for key, answer in answers.items()}
+    values[VALUE_KEY] = value
+    if evaluate(parse(item.constraint, allow_value=True), profile.as_dict(), values):
+        return None
+    return item.constraint_message.get(lang) or _(
+        "Item '{id}': this answer is not allowed."
+    ).format(id=item.id)
+
+
+def check_constraint(
+    questionnaire: Questionnaire,
+    item: Item,
+    value: Any,
+    profile: Profile,
+    answers: Mapping[str, Answer],
+    lang: str = "en",
+) -> None:
+    """Refuse (AnswerError, the questionnaire's message) a value that breaks the item's constraint."""
+    problem = constraint_problem(questionnaire, item, value, profile, answers, lang)
+    if problem is not None:
+        raise AnswerError(problem)
 
 
 def is_text(value: str) -> bool:

@@ -7,7 +7,9 @@ Grammar (see docs/questionnaire-format.md):
     and     := not ("and" not)*
     not     := "not" not | compare
     compare := operand (("=="|"!="|"<"|"<="|">"|">="|"in"|"not in") operand)?
-    operand := literal | list | "profile." NAME | "answer." NAME | "answered(" ref ")" | "(" expr ")"
+    operand := literal | list | "profile." NAME | "answer." NAME | "answered(" ref ")"
+             | "count(" ref ")" | "(" expr ")"
+             | "value"   (only in an item's `constraint`: the item's own answer)
 
 Only these forms exist; anything else is a parse error with the column where it went wrong.
 """
@@ -63,12 +65,19 @@ class ListLiteral:
 
 @dataclass(frozen=True)
 class Ref:
-    scope: str  # "profile" | "answer"
+    scope: str  # "profile" | "answer" | "value" (a constraint's own answer)
     name: str
 
 
 @dataclass(frozen=True)
 class Answered:
+    ref: Ref
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many choices a multiple-choice answer holds (0 when unanswered): XLSForm's count-selected."""
+
     ref: Ref
 
 
@@ -90,7 +99,7 @@ class Compare:
     right: Node
 
 
-Node = Literal | ListLiteral | Ref | Answered | Not | BoolOp | Compare
+Node = Literal | ListLiteral | Ref | Answered | Count | Not | BoolOp | Compare
 
 
 @dataclass(frozen=True)
@@ -121,11 +130,17 @@ def _tokenize(text: str) -> list[_Tok]:
     return tokens
 
 
+VALUE_KEY = (
+    " value"  # where `value` (a constraint's own answer) sits among the answers: never an item id
+)
+
+
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, allow_value: bool = False) -> None:
         self.tokens = _tokenize(text)
         self.index = 0
         self.depth = 0
+        self.allow_value = allow_value
 
     @property
     def tok(self) -> _Tok:
@@ -218,6 +233,15 @@ class _Parser:
                 ref = self.parse_ref()
                 self.expect(")")
                 return Answered(ref)
+            if tok.text == "count" and self.tokens[self.index + 1].text == "(":
+                self.take()
+                self.expect("(")
+                ref = self.parse_ref()
+                self.expect(")")
+                return Count(ref)
+            if tok.text == "value" and self.allow_value:
+                self.take()
+                return Ref("value", VALUE_KEY)
             return self.parse_ref()
         raise ExpressionError(_("expected a value, 'profile.…' or 'answer.…'"), tok.column)
 
@@ -251,22 +275,24 @@ class _Parser:
         return Ref(tok.text, name.text)
 
 
-def parse(text: str) -> Node:
-    """Parse a condition; raises ExpressionError naming the column of the problem."""
+def parse(text: str, allow_value: bool = False) -> Node:
+    """Parse a condition; raises ExpressionError naming the column of the problem.
+
+    `allow_value` admits the bare name `value` (an item's own answer), for constraints."""
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError(_("a condition must be non-empty text"), 1)
     if len(text) > MAX_LENGTH:
         raise ExpressionError(
             _("a condition may be at most {n} characters").format(n=MAX_LENGTH), MAX_LENGTH
         )
-    return _Parser(text).parse()
+    return _Parser(text, allow_value).parse()
 
 
 def references(node: Node) -> list[Ref]:
     """Every profile field and answer the condition reads, in order."""
     if isinstance(node, Ref):
         return [node]
-    if isinstance(node, Answered):
+    if isinstance(node, Answered | Count):
         return [node.ref]
     if isinstance(node, Not):
         return references(node.operand)
@@ -306,12 +332,15 @@ def _value(node: Node, profile: dict[str, Any], answers: dict[str, Any]) -> Any:
     if isinstance(node, ListLiteral):
         return list(node.values)
     if isinstance(node, Ref):
-        source = profile if node.scope == "profile" else answers
+        source = profile if node.scope == "profile" else answers  # "value" sits in answers
         value = source.get(node.name)
         return None if value == "" else value
     if isinstance(node, Answered):
         value = _value(node.ref, profile, answers)
         return value is not None and value != []
+    if isinstance(node, Count):
+        value = _value(node.ref, profile, answers)
+        return len(value) if isinstance(value, list) else int(value is not None)
     if isinstance(node, Not):
         return not _value(node.operand, profile, answers)
     if isinstance(node, BoolOp):

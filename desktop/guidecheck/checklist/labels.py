@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from guidecheck.checklist.model import Item
 from guidecheck.i18n import _
 
 
-def verdict_label(verdict: str) -> str:
+def cut_percent(value: float | None) -> float | None:
+    """A score as a number cut to one decimal (79.96 -> 79.9), for spreadsheets and averages;
+    float noise such as 28.999999 counts as 29."""
+    if value is None:
+        return None
+    tenths = math.floor(round(float(value) * 10, 6))
+    return tenths // 10 if tenths % 10 == 0 else tenths / 10
+
+
+def format_percent(value: float | None, missing: str = "–") -> str:
+    """The one way a score is written, everywhere: cut (never rounded up) to one decimal, so
+    79.96 reads "79.9%" and never "80%"; whole numbers drop the ".0" ("80%")."""
+    if value is None:
+        return missing
+    tenths = math.floor(round(float(value) * 10, 6))
+    return f"{tenths // 10}%" if tenths % 10 == 0 else f"{tenths / 10:.1f}%"
+
+
+def verdict_label(verdict: str | None) -> str:
+    if verdict is None:
+        return _("No verdict (survey)")
     return {
         "ready": _("Ready"),
         "ready_with_conditions": _("Ready with conditions"),
@@ -16,7 +37,9 @@ def verdict_label(verdict: str) -> str:
     }.get(verdict, verdict)
 
 
-def verdict_explanation(verdict: str) -> str:
+def verdict_explanation(verdict: str | None) -> str:
+    if verdict is None:
+        return _("This checklist is a survey: it has no scoring.")
     return {
         "ready": _("The tool meets the guidance well enough to be used as it is."),
         "ready_with_conditions": _("The tool can be used while the action plan is carried out."),
@@ -50,8 +73,22 @@ def use_category_label(category: str) -> str:
         "predictive_analytics": _("Predictive analytics"),
         "patient_triage": _("Patient triage"),
         "health_system_management": _("Health system management"),
+        "chatbot_generative": _("Chatbots and generative AI"),
         "other": _("Other"),
     }.get(category, category)
+
+
+def phase_label(phase: str) -> str:
+    return {
+        "preparing": _("Preparing"),
+        "pilot": _("Pilot"),
+        "rollout": _("Roll-out"),
+        "routine": _("Routine use"),
+    }.get(phase, phase)
+
+
+def level_label(level: str) -> str:
+    return {"clinic": _("Clinic"), "district": _("District or national team")}.get(level, level)
 
 
 def answer_text(item: Item, value: Any, lang: str = "en") -> str:

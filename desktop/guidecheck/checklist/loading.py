@@ -65,11 +65,14 @@ class LoadReport:
 
 
 def load_all(folder: Path | None = None) -> LoadReport:
-    """Every `*.yaml` in the folder; broken files are reported and the others still load."""
+    """Every `*.yaml` in the folder; broken files are reported and the others still load.
+    `<id>.dhis2.yaml` files beside a checklist hold its DHIS2 codes, not a checklist: skipped."""
     folder = folder or questionnaires_dir()
     found: list[Questionnaire] = []
     errors: list[QuestionnaireError] = []
     for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+        if path.name.endswith((".dhis2.yaml", ".dhis2.yml")):
+            continue
         try:
             found.append(load_questionnaire(path))
         except QuestionnaireError as exc:

@@ -31,8 +31,11 @@ USE_CATEGORIES: tuple[str, ...] = (
     "predictive_analytics",
     "patient_triage",
     "health_system_management",
+    "chatbot_generative",
     "other",
 )
+PHASES: tuple[str, ...] = ("preparing", "pilot", "rollout", "routine")
+LEVELS: tuple[str, ...] = ("clinic", "district")
 VERDICTS: tuple[str, ...] = ("ready", "ready_with_conditions", "not_ready")
 PROFILE_FIELDS: tuple[str, ...] = (
     "facility_name",
@@ -45,6 +48,7 @@ PROFILE_FIELDS: tuple[str, ...] = (
     "tool_intended_use",
     "tool_date_deployed",
     "use_category",
+    "phase",
     "assessor_name",
     "assessor_role",
     "date",
@@ -112,6 +116,14 @@ class Item:
     integer: bool = False
     unit: Text = EMPTY_TEXT
     line: int = 0
+    basis: Text = EMPTY_TEXT
+    na_allowed: bool = False
+    constraint: str | None = None
+    constraint_message: Text = EMPTY_TEXT
+    # Set at load from the questionnaire's format and `scoring:` block (format 2), so the single
+    # answer check (`answers.normalize_value`) and the note rule need only the item:
+    na_refused: bool = False  # a critical item that does not allow `na`
+    na_needs_note: bool = False  # `na` (or a choice marked na) needs a note
 
     @property
     def scored(self) -> bool:
@@ -142,6 +154,28 @@ class Thresholds:
     domain_minimum: float = 50.0
 
 
+SCORING_RULES_VERSIONS: tuple[int, ...] = (1, 2)
+
+
+@dataclass(frozen=True)
+class ScoringRules:
+    """How answers become a verdict. Format 1 files get rules version 1 (their `thresholds:`);
+    format 2 files give a `scoring:` block whose missing keys take these defaults."""
+
+    rules_version: int = 2
+    ready: float = 80.0
+    ready_with_conditions: float = 60.0
+    domain_minimum: float = 50.0
+    domain_floor: float = 25.0
+    na_share_max: float = 50.0
+    critical_partly: str = "ready_with_conditions"
+    na_needs_note: bool = True
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return Thresholds(self.ready, self.ready_with_conditions, self.domain_minimum)
+
+
 @dataclass(frozen=True)
 class Questionnaire:
     """One version of a checklist, as loaded from YAML; `source` keeps the exact file text."""
@@ -156,6 +190,14 @@ class Questionnaire:
     guidance_source: str = ""
     source: str = ""
     path: str = ""
+    format: int = 1
+    level: str = "clinic"
+    scoring: ScoringRules = ScoringRules(rules_version=1, domain_floor=0.0, na_needs_note=False)
+
+    @property
+    def scored(self) -> bool:
+        """False for a survey: no item carries weight, so there is no score and no verdict."""
+        return any(item.scored for item in self.items)
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -192,12 +234,17 @@ class Profile:
     tool_intended_use: str = ""
     tool_date_deployed: str = ""
     use_category: str = "other"
+    phase: str = ""
     assessor_name: str = ""
     assessor_role: str = ""
     date: str = ""
 
     def as_dict(self) -> dict[str, str]:
-        return {name: getattr(self, name) for name in PROFILE_FIELDS}
+        """The fields as stored; `phase` (format 2) is left out while empty, so format 1
+        assessments keep exactly the stored form, bundles and JSON they always had."""
+        return {
+            name: getattr(self, name) for name in PROFILE_FIELDS if name != "phase" or self.phase
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Profile:
@@ -227,18 +274,38 @@ class ActionEntry:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """One reason for the verdict, as data; `checklist.reasons.reason_text` words it.
+
+    kind: red_flags | floor | overall_low | critical_partly | domain_minimum | not_assessed |
+    below_ready | nothing_scored | survey | ready."""
+
+    kind: str
+    items: tuple[str, ...] = ()
+    domain: str = ""
+    value: float | None = None
+    limit: float | None = None
+    verdict: str | None = None  # the most this reason allows
+
+
+@dataclass(frozen=True)
 class ScoreResult:
-    """What scoring derives from a questionnaire, a profile and answers. Pure data."""
+    """What scoring derives from a questionnaire, a profile and answers. Pure data.
+
+    `verdict` is None only for a survey (a questionnaire with nothing scored)."""
 
     overall: float | None
     domains: dict[str, float | None]
-    verdict: str
+    verdict: str | None
     red_flags: tuple[str, ...]
     action_plan: tuple[ActionEntry, ...]
     visible_items: tuple[str, ...] = ()
     unanswered: tuple[str, ...] = ()
     missing_notes: tuple[str, ...] = ()
     domain_progress: dict[str, tuple[int, int]] = field(default_factory=dict)
+    reasons: tuple[Reason, ...] = ()
+    rules_version: int = 1
+    not_assessed: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:

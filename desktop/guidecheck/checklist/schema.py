@@ -12,12 +12,15 @@ from typing import Any
 from guidecheck.checklist import expressions
 from guidecheck.checklist.model import (
     ANSWER_TYPES,
+    LEVELS,
     NOTE_RULES,
+    VERDICTS,
     Choice,
     Domain,
     Guidance,
     Item,
     Questionnaire,
+    ScoringRules,
     Text,
     Thresholds,
 )
@@ -25,11 +28,13 @@ from guidecheck.checklist.yaml_reader import LocDict
 from guidecheck.errors import QuestionnaireError
 from guidecheck.i18n import _
 
-SUPPORTED_FORMATS = (1,)
+SUPPORTED_FORMATS = (1, 2)
 _QID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 DOMAIN_KINDS = ("guideline", "phase", "risk")
+DOMAIN_KINDS_V2 = ("guideline", "phase", "risk", "benefit")
+CONSTRAINT_TYPES = ("number", "date", "single_choice", "text")
 
 
 class _Checker:
@@ -134,10 +139,13 @@ def build_questionnaire(data: Any, source: str, path: str) -> Questionnaire:
             "source",
             "languages",
             "thresholds",
+            "scoring",
+            "level",
             "domains",
         },
     )
-    if root.get("format") not in SUPPORTED_FORMATS:
+    fmt = root.get("format")
+    if fmt not in SUPPORTED_FORMATS or isinstance(fmt, bool):
         check.fail(
             root.line_of("format"),
             _("'format' must be one of: {known}").format(
@@ -162,8 +170,40 @@ def build_questionnaire(data: Any, source: str, path: str) -> Questionnaire:
     ):
         check.fail(root.line_of("languages"), _("'languages' must be a list that includes 'en'"))
         languages = ["en"]
-    thresholds = _thresholds(check, root)
-    domains = _domains(check, root)
+    fmt = fmt if fmt in SUPPORTED_FORMATS and not isinstance(fmt, bool) else 1
+    level = "clinic"
+    if fmt == 1:
+        for key in ("scoring", "level"):
+            if key in root:
+                check.fail(
+                    root.line_of(key),
+                    _("'{key}' needs 'format: 2'").format(key=key),
+                )
+        thresholds = _thresholds(check, root)
+        rules = ScoringRules(
+            rules_version=1,
+            ready=thresholds.ready,
+            ready_with_conditions=thresholds.ready_with_conditions,
+            domain_minimum=thresholds.domain_minimum,
+            domain_floor=0.0,
+            na_needs_note=False,
+        )
+    else:
+        if "thresholds" in root:
+            check.fail(
+                root.line_of("thresholds"),
+                _("format 2 gives its limits in 'scoring:', not 'thresholds:'"),
+            )
+        level = root.get("level", "clinic")
+        if level not in LEVELS:
+            check.fail(
+                root.line_of("level"),
+                _("'level' must be one of: {levels}").format(levels=", ".join(LEVELS)),
+            )
+            level = "clinic"
+        rules = _scoring(check, root)
+        thresholds = rules.thresholds
+    domains = _domains(check, root, fmt, rules)
     title = check.text(root, "title")
     description = check.text(root, "description", required=False)
     _raise(check)
@@ -178,6 +218,9 @@ def build_questionnaire(data: Any, source: str, path: str) -> Questionnaire:
         guidance_source=str(root.get("source", "")),
         source=source,
         path=path,
+        format=int(fmt),
+        level=str(level),
+        scoring=rules,
     )
 
 
@@ -206,7 +249,64 @@ def _thresholds(check: _Checker, root: LocDict) -> Thresholds:
     return Thresholds(ready=ready, ready_with_conditions=conditional, domain_minimum=minimum)
 
 
-def _domains(check: _Checker, root: LocDict) -> list[Domain]:
+def _scoring(check: _Checker, root: LocDict) -> ScoringRules:
+    """The format 2 `scoring:` block; every key is optional and takes the documented default."""
+    defaults = ScoringRules()
+    node = root.get("scoring")
+    if node is None:
+        return defaults
+    node = check.mapping(node, root.line_of("scoring"), "'scoring'")
+    if node is None:
+        return defaults
+    check.unknown_keys(
+        node,
+        {
+            "rules_version",
+            "ready",
+            "ready_with_conditions",
+            "domain_minimum",
+            "domain_floor",
+            "na_share_max",
+            "critical_partly",
+            "na_needs_note",
+        },
+    )
+    version = node.get("rules_version", defaults.rules_version)
+    if version != 2 or isinstance(version, bool):
+        check.fail(node.line_of("rules_version"), _("'rules_version' must be 2 in format 2"))
+    numbers = {
+        key: check.number(node, key, getattr(defaults, key), 0, 100) or 0.0
+        for key in ("ready", "ready_with_conditions", "domain_minimum", "domain_floor")
+    }
+    share = check.number(node, "na_share_max", defaults.na_share_max, 0, 100)
+    cap = node.get("critical_partly", defaults.critical_partly)
+    if cap not in ("ready_with_conditions", "not_ready"):
+        check.fail(
+            node.line_of("critical_partly"),
+            _("'critical_partly' must be ready_with_conditions or not_ready"),
+        )
+        cap = defaults.critical_partly
+    if numbers["ready_with_conditions"] > numbers["ready"]:
+        check.fail(node.line, _("'ready_with_conditions' must not be above 'ready'"))
+    if numbers["domain_floor"] > numbers["domain_minimum"]:
+        check.fail(node.line, _("'domain_floor' must not be above 'domain_minimum'"))
+    flag = node.get("na_needs_note", defaults.na_needs_note)
+    if not isinstance(flag, bool):
+        check.fail(node.line_of("na_needs_note"), _("'na_needs_note' must be true or false"))
+        flag = defaults.na_needs_note
+    assert cap in VERDICTS
+    return ScoringRules(
+        rules_version=2,
+        na_share_max=defaults.na_share_max if share is None else share,
+        critical_partly=str(cap),
+        na_needs_note=flag,
+        **numbers,
+    )
+
+
+def _domains(
+    check: _Checker, root: LocDict, fmt: int = 1, rules: ScoringRules | None = None
+) -> list[Domain]:
     domains: list[Domain] = []
     seen_domains: set[str] = set()
     earlier_items: dict[str, Item] = {}
@@ -223,16 +323,17 @@ def _domains(check: _Checker, root: LocDict) -> list[Domain]:
             check.fail(node.line_of("id"), _("the domain id '{id}' is used twice").format(id=did))
         seen_domains.add(did)
         kind = node.get("kind", "guideline")
-        if kind not in DOMAIN_KINDS:
+        kinds = DOMAIN_KINDS if fmt == 1 else DOMAIN_KINDS_V2
+        if kind not in kinds:
             check.fail(
                 node.line_of("kind"),
-                _("'kind' must be one of: {kinds}").format(kinds=", ".join(DOMAIN_KINDS)),
+                _("'kind' must be one of: {kinds}").format(kinds=", ".join(kinds)),
             )
         condition = _condition(check, node, earlier_items)
         items = [
             item
             for raw_item in check.sequence(node, "items")
-            if (item := _item(check, raw_item, node, did, earlier_items))
+            if (item := _item(check, raw_item, node, did, earlier_items, fmt, rules))
         ]
         domains.append(
             Domain(
@@ -264,15 +365,22 @@ _ITEM_KEYS = {
     "integer",
     "unit",
 }
+_ITEM_KEYS_V2 = _ITEM_KEYS | {"basis", "na_allowed", "constraint", "constraint_message"}
 
 
 def _item(
-    check: _Checker, raw: Any, parent: LocDict, domain_id: str, earlier: dict[str, Item]
+    check: _Checker,
+    raw: Any,
+    parent: LocDict,
+    domain_id: str,
+    earlier: dict[str, Item],
+    fmt: int = 1,
+    rules: ScoringRules | None = None,
 ) -> Item | None:
     node = check.mapping(raw, parent.line_of("items"), _("an item"))
     if node is None:
         return None
-    check.unknown_keys(node, _ITEM_KEYS)
+    check.unknown_keys(node, _ITEM_KEYS if fmt == 1 else _ITEM_KEYS_V2)
     iid = node.get("id")
     if not isinstance(iid, str) or not _ID.match(iid):
         check.fail(node.line, _("an item 'id' must be lowercase letters, digits and '_'"))
@@ -341,6 +449,10 @@ def _item(
     maximum = check.number(node, "max", None, -1e12, 1e12)
     if minimum is not None and maximum is not None and minimum > maximum:
         check.fail(node.line_of("min"), _("item '{id}': 'min' is above 'max'").format(id=iid))
+    v2 = _item_v2(check, node, iid, str(kind), critical, earlier) if fmt == 2 else {}
+    if fmt == 2 and rules is not None:
+        v2["na_refused"] = critical and not v2.get("na_allowed", False)
+        v2["na_needs_note"] = rules.na_needs_note
     item = Item(
         id=iid,
         type=str(kind),
@@ -358,9 +470,40 @@ def _item(
         integer=check.flag(node, "integer"),
         unit=check.text(node, "unit", required=False),
         line=node.line,
+        **v2,
     )
     earlier[iid] = item
     return item
+
+
+def _item_v2(
+    check: _Checker, node: LocDict, iid: str, kind: str, critical: bool, earlier: dict[str, Item]
+) -> dict[str, Any]:
+    """The format 2 item fields: `basis` (required), `na_allowed`, `constraint` + its message."""
+    fields: dict[str, Any] = {"basis": check.text(node, "basis")}
+    if "na_allowed" in node:
+        fields["na_allowed"] = check.flag(node, "na_allowed")
+        if not critical:
+            check.fail(
+                node.line_of("na_allowed"),
+                _("item '{id}': 'na_allowed' is only for critical items").format(id=iid),
+            )
+    if "constraint" in node:
+        if kind not in CONSTRAINT_TYPES:
+            check.fail(
+                node.line_of("constraint"),
+                _(
+                    "item '{id}': only number, date, single choice and text items have a 'constraint'"
+                ).format(id=iid),
+            )
+        fields["constraint"] = _condition(check, node, earlier, key="constraint")
+        fields["constraint_message"] = check.text(node, "constraint_message")
+    elif "constraint_message" in node:
+        check.fail(
+            node.line_of("constraint_message"),
+            _("item '{id}': 'constraint_message' needs a 'constraint'").format(id=iid),
+        )
+    return fields
 
 
 def _choices(check: _Checker, node: LocDict, iid: str, kind: Any) -> list[Choice]:
@@ -406,16 +549,18 @@ def _choices(check: _Checker, node: LocDict, iid: str, kind: Any) -> list[Choice
     return choices
 
 
-def _condition(check: _Checker, node: LocDict, earlier: dict[str, Item]) -> str | None:
-    text = node.get("condition")
+def _condition(
+    check: _Checker, node: LocDict, earlier: dict[str, Item], key: str = "condition"
+) -> str | None:
+    text = node.get(key)
     if text is None:
         return None
-    line = node.line_of("condition")
+    line = node.line_of(key)
     if not isinstance(text, str):
-        check.fail(line, _("'condition' must be text"))
+        check.fail(line, _("'{key}' must be text").format(key=key))
         return None
     try:
-        tree = expressions.parse(text)
+        tree = expressions.parse(text, allow_value=key == "constraint")
     except expressions.ExpressionError as exc:
         check.fail(line, exc.message)
         return None

@@ -76,7 +76,7 @@ def list_assessments(context: CommandContext, args: argparse.Namespace) -> int:
             ]
         )
         return 0
-    from guidecheck.checklist.labels import status_label, verdict_label
+    from guidecheck.checklist.labels import format_percent, status_label, verdict_label
 
     table = [
         [
@@ -86,8 +86,8 @@ def list_assessments(context: CommandContext, args: argparse.Namespace) -> int:
             r.date,
             status_label(r.status),
             str(r.revision),
-            "-" if r.overall is None else f"{r.overall:.0f}%",
-            verdict_label(r.verdict),
+            format_percent(r.overall, "-"),
+            verdict_label(r.verdict or None),
         ]
         for r in rows
     ]
@@ -110,11 +110,14 @@ def list_assessments(context: CommandContext, args: argparse.Namespace) -> int:
     return 0
 
 
-def assessment_as_json(store: Store, assessment_id: str) -> dict[str, Any]:
+def assessment_as_json(store: Store, assessment_id: str, lang: str = "en") -> dict[str, Any]:
     """The documented JSON shape of `assessment show ID --json`."""
     assessment = store.find_assessment(assessment_id)
     answers = store.answers(assessment.id)
     result = store.result(assessment.id)
+    questionnaire = store.questionnaire_for(assessment)
+    from guidecheck.checklist.reasons import reason_texts
+
     return {
         "id": assessment.id,
         "lineage_id": assessment.lineage_id,
@@ -141,6 +144,9 @@ def assessment_as_json(store: Store, assessment_id: str) -> dict[str, Any]:
         },
         "scores": {"overall": result.overall, "domains": dict(result.domains)},
         "verdict": result.verdict,
+        "verdict_reasons": reason_texts(result, questionnaire, lang),
+        "scoring_rules_version": result.rules_version,
+        "not_assessed": list(result.not_assessed),
         "red_flags": list(result.red_flags),
         "action_plan": [
             {
@@ -157,11 +163,16 @@ def assessment_as_json(store: Store, assessment_id: str) -> dict[str, Any]:
 
 
 def show_assessment(context: CommandContext, args: argparse.Namespace) -> int:
-    data = assessment_as_json(context.store(), args.id)
+    data = assessment_as_json(context.store(), args.id, args.lang)
     if args.json:
         print_json(data)
         return 0
-    from guidecheck.checklist.labels import priority_label, status_label, verdict_label
+    from guidecheck.checklist.labels import (
+        format_percent,
+        priority_label,
+        status_label,
+        verdict_label,
+    )
 
     profile = data["profile"]
     overall = data["scores"]["overall"]
@@ -176,11 +187,15 @@ def show_assessment(context: CommandContext, args: argparse.Namespace) -> int:
     print(
         _("Verdict: {verdict}   Overall score: {score}").format(
             verdict=verdict_label(data["verdict"]),
-            score="-" if overall is None else f"{overall:.0f}%",
+            score=format_percent(overall, "-"),
         )
     )
+    if data["verdict_reasons"]:
+        print(_("Why:"))
+        for reason in data["verdict_reasons"]:
+            print(f"  - {reason}")
     for domain, value in data["scores"]["domains"].items():
-        print(f"  {domain:<16} {'-' if value is None else f'{value:.0f}%'}")
+        print(f"  {domain:<16} {format_percent(value, '-')}")
     if data["red_flags"]:
         print(_("Red flags: {items}").format(items=", ".join(data["red_flags"])))
     for entry in data["action_plan"]:

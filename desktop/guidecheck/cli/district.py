@@ -137,7 +137,7 @@ def show_summary(context: CommandContext, args: argparse.Namespace) -> int:
 
 
 def list_conflicts(context: CommandContext, args: argparse.Namespace) -> int:
-    from guidecheck.checklist.labels import verdict_label
+    from guidecheck.checklist.labels import format_percent, verdict_label
     from guidecheck.district.conflicts import conflict_groups
 
     store = context.store()
@@ -149,7 +149,7 @@ def list_conflicts(context: CommandContext, args: argparse.Namespace) -> int:
         print(f"{group.key}  {group.facility_name} ({group.facility_code}) · {group.tool_name} · "
               + _("revision {n}").format(n=group.revision))  # fmt: skip
         for number, option in enumerate(group.options, start=1):
-            overall = "–" if option.overall is None else f"{option.overall:g}%"
+            overall = format_percent(option.overall)
             print(f"  {number}. {option.assessment_id[:8]} {option.status} {option.updated_at} "
                   f"{option.assessor} {verdict_label(option.verdict)} {overall}")  # fmt: skip
         differing = group.differing_items()

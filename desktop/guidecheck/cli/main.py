@@ -26,6 +26,7 @@ COMMAND_GROUPS: tuple[str, ...] = (
     "audit",
     "selftest",
     "district",
+    "export",
 )
 
 

@@ -31,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show.add_argument("--json", action="store_true")
     show.add_argument("--lang", default="en")
     show.set_defaults(handler=show_questionnaire)
+    register_xlsform(commands)
 
 
 def list_questionnaires(context: CommandContext, args: argparse.Namespace) -> int:
@@ -40,18 +41,18 @@ def list_questionnaires(context: CommandContext, args: argparse.Namespace) -> in
     for error in report.errors:
         print(_("Skipped: {error}").format(error=error.message), file=sys.stderr)
     rows = [
-        [q.id, q.version, q.title.en, str(len(q.items)), str(len(q.domains))]
+        [q.id, q.version, q.level, q.title.en, str(len(q.items)), str(len(q.domains))]
         for q in report.questionnaires
     ]
     if args.json:
         print_json(
             [
-                dict(zip(("id", "version", "title", "items", "domains"), r, strict=True))
+                dict(zip(("id", "version", "level", "title", "items", "domains"), r, strict=True))
                 for r in rows
             ]
         )
     else:
-        print_table(rows, [_("ID"), _("VERSION"), _("TITLE"), _("ITEMS"), _("DOMAINS")])
+        print_table(rows, [_("ID"), _("VERSION"), _("LEVEL"), _("TITLE"), _("ITEMS"), _("DOMAINS")])
     return 0
 
 
@@ -97,36 +98,129 @@ def show_questionnaire(context: CommandContext, args: argparse.Namespace) -> int
 
 
 def questionnaire_as_json(questionnaire: Questionnaire, lang: str = "en") -> dict[str, Any]:
-    """The documented JSON shape of `questionnaires show ID --json`."""
+    """The documented JSON shape of `questionnaires show ID --json`: the whole content (guidance,
+    actions, basis, constraints, level and scoring rules), so other tools need not read YAML."""
+    rules = questionnaire.scoring
+
+    def text(value: Any) -> str:
+        return str(value.get(lang))
+
     return {
         "id": questionnaire.id,
         "version": questionnaire.version,
-        "title": questionnaire.title.get(lang),
+        "format": questionnaire.format,
+        "level": questionnaire.level,
+        "title": text(questionnaire.title),
+        "description": text(questionnaire.description),
+        "source": questionnaire.guidance_source,
+        "languages": list(questionnaire.languages),
+        "scored": questionnaire.scored,
         "thresholds": {
             "ready": questionnaire.thresholds.ready,
             "ready_with_conditions": questionnaire.thresholds.ready_with_conditions,
             "domain_minimum": questionnaire.thresholds.domain_minimum,
         },
+        "scoring": {
+            "rules_version": rules.rules_version,
+            "ready": rules.ready,
+            "ready_with_conditions": rules.ready_with_conditions,
+            "domain_minimum": rules.domain_minimum,
+            "domain_floor": rules.domain_floor if rules.rules_version >= 2 else None,
+            "na_share_max": rules.na_share_max if rules.rules_version >= 2 else None,
+            "critical_partly": rules.critical_partly if rules.rules_version >= 2 else None,
+            "na_needs_note": rules.na_needs_note,
+        },
         "domains": [
             {
                 "id": domain.id,
-                "title": domain.title.get(lang),
+                "title": text(domain.title),
+                "description": text(domain.description),
                 "kind": domain.kind,
                 "condition": domain.condition,
-                "items": [
-                    {
-                        "id": item.id,
-                        "type": item.type,
-                        "question": item.question.get(lang),
-                        "choices": [c.id for c in item.choices],
-                        "weight": item.weight,
-                        "critical": item.critical,
-                        "note": item.note,
-                        "condition": item.condition,
-                    }
-                    for item in domain.items
-                ],
+                "items": [_item_json(item, text) for item in domain.items],
             }
             for domain in questionnaire.domains
         ],
     }
+
+
+def _item_json(item: Any, text: Any) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "type": item.type,
+        "question": text(item.question),
+        "guidance": {
+            "why": text(item.guidance.why),
+            "evidence": text(item.guidance.evidence),
+            "example": text(item.guidance.example),
+        },
+        "basis": text(item.basis),
+        "action": text(item.action),
+        "choices": [c.id for c in item.choices],
+        "choice_details": [
+            {"id": c.id, "label": text(c.label), "score": c.score, "na": c.na} for c in item.choices
+        ],
+        "weight": item.weight,
+        "critical": item.critical,
+        "na_allowed": item.na_allowed,
+        "note": item.note,
+        "condition": item.condition,
+        "constraint": item.constraint,
+        "constraint_message": text(item.constraint_message) if item.constraint else None,
+        "min": item.minimum,
+        "max": item.maximum,
+        "integer": item.integer,
+        "unit": text(item.unit),
+    }
+
+
+def register_xlsform(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`import-xlsform FORM.xlsx [--out FILE.yaml] [--skip-unsupported]` and `export-xlsform ID OUT.xlsx`."""
+    imp = commands.add_parser(
+        "import-xlsform",
+        help=_("turn an XLSForm (Excel, as used by ODK and KoboToolbox) into a checklist"),
+    )
+    imp.add_argument("form", metavar="FORM.xlsx")
+    imp.add_argument(
+        "--out", metavar="FILE.yaml", help=_("write the checklist here (default: print it)")
+    )
+    imp.add_argument(
+        "--skip-unsupported",
+        action="store_true",
+        help=_("leave out rows GuideCheck cannot represent, listing them"),
+    )
+    imp.set_defaults(handler=import_xlsform)
+    exp = commands.add_parser("export-xlsform", help=_("write a checklist as an XLSForm workbook"))
+    exp.add_argument("id")
+    exp.add_argument("out", metavar="OUT.xlsx")
+    exp.add_argument("--version", dest="qversion")
+    exp.set_defaults(handler=export_xlsform)
+
+
+def import_xlsform(context: CommandContext, args: argparse.Namespace) -> int:
+    from guidecheck.interop.xlsform_import import import_xlsform as run
+    from guidecheck.reports.files import write_atomically
+
+    result = run(args.form, args.skip_unsupported)
+    for dropped in result.dropped:
+        print(_("Left out: {row}").format(row=dropped.sentence()), file=sys.stderr)
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    if args.out:
+        path = write_atomically(args.out, result.yaml_text.encode("utf-8"))
+        print(_("Wrote the checklist {id} version {version} to {path}.").format(
+            id=result.data["id"], version=result.data["version"], path=path))  # fmt: skip
+    else:
+        sys.stdout.write(result.yaml_text)
+    return 0
+
+
+def export_xlsform(context: CommandContext, args: argparse.Namespace) -> int:
+    from guidecheck.interop.xlsform_export import export_xlsform as run
+    from guidecheck.storage.catalog import find_questionnaire
+
+    questionnaire = find_questionnaire(args.id, args.qversion)
+    path = run(questionnaire, args.out)
+    print(_("Wrote {id} version {version} as an XLSForm: {path}").format(
+        id=questionnaire.id, version=questionnaire.version, path=path))  # fmt: skip
+    return 0

@@ -40,7 +40,7 @@ class Option:
     assessor: str
     date: str
     overall: float | None
-    verdict: str
+    verdict: str | None  # None: a survey (no verdict)
     red_flags: tuple[str, ...]
     answers: dict[str, tuple[Any, str]]  # item id -> (value, note)
     body: dict[str, Any]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from guidecheck.checklist.labels import cut_percent
 from guidecheck.district.records import (
     Record,
     Scored,
@@ -48,7 +49,7 @@ class HeatMap:
         result: list[float | None] = []
         for column in range(len(self.domains)):
             values = [row.cells[column] for row in self.rows if row.cells[column] is not None]
-            result.append(round(sum(values) / len(values), 1) if values else None)  # type: ignore[arg-type]
+            result.append(cut_percent(sum(values) / len(values)) if values else None)  # type: ignore[arg-type]
         return result
 
 

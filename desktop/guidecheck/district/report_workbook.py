@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from guidecheck.checklist.labels import use_category_label, verdict_label
+from guidecheck.checklist.labels import cut_percent, use_category_label, verdict_label
 from guidecheck.checklist.scoring import item_credit
 from guidecheck.district.records import Record
 from guidecheck.district.summary import DistrictSummary
@@ -166,8 +166,8 @@ def _write(store: Store, summary: DistrictSummary, target: Path) -> None:
         r = row.record
         view = overview[(r.facility_code, r.tool_id)]
         sheet.append([r.facility_code, r.facility_name, r.district, r.region, r.tool_label,
-                      use_category_label(r.use_category), _day(r.date), verdict_label(r.verdict), r.overall,
-                      *row.cells, r.red_flag_count, _day(view.due_date), view.due, r.conflict, r.id])  # fmt: skip
+                      use_category_label(r.use_category), _day(r.date), verdict_label(r.verdict), cut_percent(r.overall),
+                      *map(cut_percent, row.cells), r.red_flag_count, _day(view.due_date), view.due, r.conflict, r.id])  # fmt: skip
     _finish(sheet, len(headers), len(heat.rows))
 
     sheet = _sheet(book, _("Answers"), ANSWER_HEADERS)

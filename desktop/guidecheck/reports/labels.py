@@ -5,13 +5,13 @@ Kept apart from the writers so the PDF, the workbook and the tests print exactly
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import date
 
 from guidecheck.checklist.labels import (
     answer_text,
     compliance_label,
+    format_percent,
     priority_label,
     status_label,
     use_category_label,
@@ -65,16 +65,14 @@ def verdict_explanation(data: ReportData) -> str:
 
 
 def percent_number(value: float) -> str:
-    """A percentage without a needless '.0', rounded down so 79.96 never reads as 80."""
-    floored = math.floor(value * 10 + 1e-9) / 10
-    return f"{floored:.0f}" if floored == int(floored) else f"{floored:.1f}"
+    """A percentage without a needless '.0' or '%', cut so 79.96 never reads as 80 (the core's
+    one formatter, `checklist.labels.format_percent`)."""
+    return format_percent(value).removesuffix("%")
 
 
 def percent_text(value: float | None) -> str:
     """'72.5%' or 'no score' for a domain with nothing to score."""
-    if value is None:
-        return _("no score")
-    return f"{percent_number(value)}%"
+    return format_percent(value, _("no score"))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")

@@ -86,7 +86,7 @@ def cover(data: ReportData, lang: str, width: float) -> list[Any]:
     profile = data.assessment.profile
     q = data.questionnaire
     verdict = data.score.verdict
-    colour = colors.HexColor(VERDICT_COLOURS.get(verdict, "#555555"))
+    colour = colors.HexColor(VERDICT_COLOURS.get(verdict or "", "#555555"))
     band_width = 9
     verdict_box = Table(
         [
@@ -94,7 +94,7 @@ def cover(data: ReportData, lang: str, width: float) -> list[Any]:
             [
                 "",
                 Paragraph(
-                    f'<font color="{VERDICT_COLOURS.get(verdict, "#555555")}">'
+                    f'<font color="{VERDICT_COLOURS.get(verdict or "", "#555555")}">'
                     f"{text(labels.verdict_label(verdict))}</font>",
                     s.verdict,
                 ),
@@ -119,7 +119,7 @@ def cover(data: ReportData, lang: str, width: float) -> list[Any]:
                     "BACKGROUND",
                     (1, 0),
                     (-1, -1),
-                    colors.HexColor(VERDICT_TINTS.get(verdict, "#F5F5F5")),
+                    colors.HexColor(VERDICT_TINTS.get(verdict or "", "#F5F5F5")),
                 ),
                 ("BACKGROUND", (0, 0), (0, -1), colour),
                 ("BOX", (0, 0), (-1, -1), 1.2, colour),

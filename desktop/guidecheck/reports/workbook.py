@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from guidecheck.checklist.labels import cut_percent
 from guidecheck.checklist.model import Item
 from guidecheck.i18n import _
 from guidecheck.reports import labels
@@ -96,7 +97,7 @@ def _summary_rows(data: ReportData, lang: str) -> list[tuple[str, Any]]:
         (_("Revision"), data.assessment.revision),
         (_("Status"), labels.status_label(data.assessment.status)),
         (_("Verdict"), labels.verdict_label(data.score.verdict)),
-        (_("Overall score (%)"), _number(data.score.overall)),
+        (_("Overall score (%)"), _number(cut_percent(data.score.overall))),
         (_("Red flags"), len(data.score.red_flags)),
         (_("Actions"), len(data.score.action_plan)),
         (_("Signed off by"), signed.assessor_name if signed else ""),
@@ -117,7 +118,7 @@ def _summary_sheet(sheet: Any, data: ReportData, lang: str) -> None:
         _set(sheet.cell(row=row, column=1), label)
         _set(sheet.cell(row=row, column=2), value)
     verdict_row = next(i for i, (label, _v) in enumerate(rows, start=2) if label == _("Verdict"))
-    verdict = data.score.verdict
+    verdict = data.score.verdict or ""  # "" for a survey: no verdict colour
     cell = sheet.cell(row=verdict_row, column=2)
     cell.font = Font(bold=True, color=VERDICT_COLOURS.get(verdict, "#000000").lstrip("#"))
     cell.fill = PatternFill("solid", fgColor=VERDICT_TINTS.get(verdict, "#FFFFFF").lstrip("#"))
@@ -135,7 +136,7 @@ def _summary_sheet(sheet: Any, data: ReportData, lang: str) -> None:
         values = [
             domain.title.get(lang),
             domain.id,
-            _number(data.score.domains.get(domain.id)),
+            _number(cut_percent(data.score.domains.get(domain.id))),
             answered,
             shown,
         ]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from guidecheck import limits
-from guidecheck.checklist.answers import normalize_value
+from guidecheck.checklist.answers import check_constraint, normalize_value
 from guidecheck.checklist.model import PROFILE_FIELDS, Answer, Assessment, Profile, SignOff
 from guidecheck.checklist.scoring import visible_items
 from guidecheck.errors import AnswerError, UserError
@@ -65,7 +65,7 @@ def create_from_data(store: Store, data: dict[str, Any], finalize: bool = False)
         questionnaire_id, str(version) if version is not None else None, store
     )
     profile = _profile(data.get("profile"))
-    check_profile(profile)
+    check_profile(profile, questionnaire)
     answers = _answers(questionnaire, data.get("answers", {}))
     shown = {item.id for item in visible_items(questionnaire, profile, answers)}
     for item_id in answers:
@@ -75,12 +75,16 @@ def create_from_data(store: Store, data: dict[str, Any], finalize: bool = False)
                     "Item '{id}' is hidden by skip logic for these answers, so it cannot be answered."
                 ).format(id=item_id)
             )
+    for item in questionnaire.items:
+        if item.id in answers:
+            check_constraint(questionnaire, item, answers[item.id].value, profile, answers)
     sign_off = _sign_off(data.get("sign_off"), profile) if finalize else None
     actor = profile.assessor_name
     with store.atomic():
         assessment = store.new_assessment(questionnaire, profile, actor)
-        for item_id, answer in answers.items():
-            store.save_answer(assessment.id, item_id, answer.value, answer.note, actor)
+        for item in questionnaire.items:  # file order: a constraint reads earlier answers
+            if (answer := answers.get(item.id)) is not None:
+                store.save_answer(assessment.id, item.id, answer.value, answer.note, actor)
         if sign_off is not None:
             assessment = store.finalize(assessment.id, sign_off, actor)
     return store.get_assessment(assessment.id)

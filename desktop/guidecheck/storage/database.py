@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import shutil
 import sqlite3
 import uuid
@@ -39,6 +40,8 @@ from guidecheck.errors import NotFound, UserError
 from guidecheck.fileops import data_folder_error, database_open_error
 from guidecheck.i18n import _
 from guidecheck.storage import audit, migrations
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -114,6 +117,7 @@ class StoreBase:
             ) from None
         self._migrate(existed)
         self.device_id = self._ensure_device_id()
+        self.refresh_stale_scores()
 
     @cached_property
     def db(self) -> Database:
@@ -136,6 +140,61 @@ class StoreBase:
             except OSError as exc:
                 raise data_folder_error(self.path.parent, exc) from None
         migrations.migration_set().apply(self.db)
+
+    # --- cached scores ---------------------------------------------------------------------------
+
+    def refresh_stale_scores(self) -> int:
+        """Recompute every cached score/verdict computed under another scoring rules version than
+        its questionnaire version asks for, so lists, the district overview and the heat map
+        always agree with the assessment itself. One cheap query when nothing is stale; a
+        read-only database is left as it is (logged). Returns how many were recomputed."""
+        stale = self.conn.execute(
+            "SELECT a.id FROM assessments a LEFT JOIN questionnaire_versions q"
+            " ON q.id = a.questionnaire_id AND q.version = a.questionnaire_version"
+            " WHERE q.rules_version IS NULL OR a.rules_version != q.rules_version"
+        ).fetchall()
+        if not stale:
+            return 0
+        try:
+            with self.atomic():
+                for (assessment_id,) in stale:
+                    assessment = self.get_assessment(assessment_id)
+                    try:
+                        questionnaire = self.questionnaire_for(assessment)
+                    except UserError as exc:  # no readable copy: nothing to score it with
+                        log.warning("assessment %s not rescored: %s", assessment_id, exc)
+                        continue
+                    self._refresh_summary(assessment_id, questionnaire, assessment.profile)
+        except UserError as exc:
+            log.warning("cached scores not recomputed: %s", exc)
+            return 0
+        return len(stale)
+
+    def _refresh_summary(
+        self, assessment_id: str, questionnaire: Questionnaire, profile: Profile
+    ) -> None:
+        """Write the cached score, verdict, counts and the rules version they were computed under."""
+        from guidecheck.checklist.scoring import score
+
+        result = score(questionnaire, profile, self.answers(assessment_id))
+        self.conn.execute(
+            "UPDATE questionnaire_versions SET rules_version = ? WHERE id = ? AND version = ?"
+            " AND rules_version IS NOT ?",
+            (result.rules_version, questionnaire.id, questionnaire.version, result.rules_version),
+        )
+        self.conn.execute(
+            "UPDATE assessments SET overall_score = ?, verdict = ?, red_flag_count = ?, answered_count = ?,"
+            " shown_count = ?, rules_version = ? WHERE id = ?",
+            (
+                result.overall,
+                result.verdict or "",
+                len(result.red_flags),
+                len(result.visible_items) - len(result.unanswered),
+                len(result.visible_items),
+                result.rules_version,
+                assessment_id,
+            ),
+        )
 
     def _ensure_device_id(self) -> str:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
@@ -237,8 +296,16 @@ class StoreBase:
         ).fetchone()
         if row is None:
             self.conn.execute(
-                "INSERT INTO questionnaire_versions (id, version, sha256, source, added_at) VALUES (?, ?, ?, ?, ?)",
-                (questionnaire.id, questionnaire.version, digest, questionnaire.source, now_iso()),
+                "INSERT INTO questionnaire_versions (id, version, sha256, source, added_at, rules_version)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    questionnaire.id,
+                    questionnaire.version,
+                    digest,
+                    questionnaire.source,
+                    now_iso(),
+                    questionnaire.scoring.rules_version,
+                ),
             )
         elif row[0] != digest:
             raise UserError(

@@ -140,11 +140,25 @@ def m004_variants_clinic_content(db: Database) -> None:
     _m004_upgrade(db.conn)
 
 
+def m005_scores_rules_version(db: Database) -> None:
+    """Cached scores and verdicts carry the scoring rules version they were computed under, and
+    each stored questionnaire version the rules it asks for (NULL = not read yet). Every cache
+    starts stale (0), so the first open after this step recomputes them all (`StoreBase`)."""
+    _run(
+        db,
+        """
+        ALTER TABLE assessments ADD COLUMN rules_version INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE questionnaire_versions ADD COLUMN rules_version INTEGER
+        """,
+    )
+
+
 STEPS: tuple[Callable[[Database], None], ...] = (
     m001_initial,
     m002_bundles,
     m003_district_resolutions,
     m004_variants_clinic_content,
+    m005_scores_rules_version,
 )
 
 

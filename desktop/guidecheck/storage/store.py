@@ -11,8 +11,14 @@ import uuid
 from typing import Any
 
 from guidecheck import limits
-from guidecheck.checklist.answers import is_text, normalize_value
+from guidecheck.checklist.answers import (
+    check_constraint,
+    constraint_problem,
+    is_text,
+    normalize_value,
+)
 from guidecheck.checklist.model import (
+    PHASES,
     PROFILE_FIELDS,
     REQUIRED_PROFILE_FIELDS,
     USE_CATEGORIES,
@@ -32,8 +38,10 @@ __all__ = ["AssessmentSummary", "Store", "check_profile", "now_iso", "tool_id_fo
 MAX_FIELD = limits.PROFILE_FIELD
 
 
-def check_profile(profile: Profile) -> None:
-    """Refuse a profile missing what every report needs, with one sentence naming the field."""
+def check_profile(profile: Profile, questionnaire: Questionnaire | None = None) -> None:
+    """Refuse a profile missing what every report needs, with one sentence naming the field.
+
+    A format 2 questionnaire also needs the tool's `phase` (its questions depend on it)."""
     names = {
         "facility_name": _("facility name"),
         "facility_code": _("facility code"),
@@ -64,6 +72,16 @@ def check_profile(profile: Profile) -> None:
                 choices=", ".join(USE_CATEGORIES), value=profile.use_category
             )
         )
+    if profile.phase and profile.phase not in PHASES:
+        raise UserError(
+            _("The phase must be one of {choices}, not '{value}'.").format(
+                choices=", ".join(PHASES), value=profile.phase
+            )
+        )
+    if questionnaire is not None and questionnaire.format >= 2 and not profile.phase:
+        raise UserError(
+            _("The profile needs a phase: {choices}.").format(choices=", ".join(PHASES))
+        )
     import datetime as dt
 
     for field in ("date", "tool_date_deployed"):
@@ -86,7 +104,7 @@ class Store(StoreBase):
         self, questionnaire: Questionnaire, profile: Profile, actor: str = ""
     ) -> Assessment:
         """Create a draft (revision 1) for this questionnaire version and profile."""
-        check_profile(profile)
+        check_profile(profile, questionnaire)
         assessment_id = str(uuid.uuid4())
         stamp = now_iso()
         actor = actor or profile.assessor_name
@@ -117,8 +135,8 @@ class Store(StoreBase):
         return self.get_assessment(assessment_id)
 
     def update_profile(self, assessment_id: str, profile: Profile, actor: str = "") -> Assessment:
-        check_profile(profile)
         assessment = self._draft(assessment_id)
+        check_profile(profile, self.questionnaire_for(assessment))
         with self.atomic():
             tool_id = self.upsert_facility_and_tool(profile)
             self.conn.execute(
@@ -137,15 +155,26 @@ class Store(StoreBase):
         return self.get_assessment(assessment_id)
 
     def save_answer(
-        self, assessment_id: str, item_id: str, value: Any, note: str | None = None, actor: str = ""
+        self,
+        assessment_id: str,
+        item_id: str,
+        value: Any,
+        note: str | None = None,
+        actor: str = "",
+        lang: str = "en",
     ) -> None:
-        """Validate and commit one answer (None clears it); `note=None` keeps the current note."""
+        """Validate and commit one answer (None clears it); `note=None` keeps the current note.
+
+        `lang` picks the language of a refused constraint's message (the questionnaire's text)."""
         assessment = self._draft(assessment_id)
         questionnaire = self.questionnaire_for(assessment)
         item = questionnaire.item(item_id)
         if item is None:
             raise AnswerError(_("The questionnaire has no item '{id}'.").format(id=item_id))
         value = normalize_value(item, value)
+        check_constraint(
+            questionnaire, item, value, assessment.profile, self.answers(assessment_id), lang
+        )
         if note is not None and not is_text(note):
             raise AnswerError(
                 _("The note for item '{id}' holds characters that are not valid text.").format(
@@ -233,6 +262,7 @@ class Store(StoreBase):
                 result.unanswered,
                 result.missing_notes,
             )
+        self._check_constraints(assessment_id, set(result.visible_items))
         stamp = now_iso()
         sign_off_data = {
             "assessor_name": sign_off.assessor_name,
@@ -253,6 +283,27 @@ class Store(StoreBase):
                 new=sign_off_data,
             )
         return self.get_assessment(assessment_id)
+
+    def _check_constraints(self, assessment_id: str, shown: set[str]) -> None:
+        """On finalize, every shown answer's constraint holds (an earlier answer may have changed)."""
+        assessment = self.get_assessment(assessment_id)
+        questionnaire = self.questionnaire_for(assessment)
+        answers = self.answers(assessment_id)
+        for item in questionnaire.items:
+            answer = answers.get(item.id)
+            if item.constraint is None or item.id not in shown or answer is None:
+                continue
+            problem = constraint_problem(
+                questionnaire, item, answer.value, assessment.profile, answers
+            )
+            if problem is not None:
+                raise FinalizeBlocked(
+                    _("The assessment cannot be finalized yet: item '{id}': {problem}").format(
+                        id=item.id, problem=problem
+                    ),
+                    (),
+                    (),
+                )
 
     def revise(self, assessment_id: str, actor: str = "") -> Assessment:
         """Start a new draft revision of a final assessment, with its answers copied."""
@@ -310,23 +361,6 @@ class Store(StoreBase):
         """Recompute the stored score, verdict and counts (after records were written directly)."""
         assessment = self.get_assessment(assessment_id)
         self._refresh_summary(assessment_id, self.questionnaire_for(assessment), assessment.profile)
-
-    def _refresh_summary(
-        self, assessment_id: str, questionnaire: Questionnaire, profile: Profile
-    ) -> None:
-        result = score(questionnaire, profile, self.answers(assessment_id))
-        self.conn.execute(
-            "UPDATE assessments SET overall_score = ?, verdict = ?, red_flag_count = ?, answered_count = ?, shown_count = ?"
-            " WHERE id = ?",
-            (
-                result.overall,
-                result.verdict,
-                len(result.red_flags),
-                len(result.visible_items) - len(result.unanswered),
-                len(result.visible_items),
-                assessment_id,
-            ),
-        )
 
     def _draft(self, assessment_id: str) -> Assessment:
         assessment = self.get_assessment(assessment_id)

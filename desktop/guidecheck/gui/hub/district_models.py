@@ -51,7 +51,9 @@ _Display = Qt.ItemDataRole.DisplayRole
 
 
 def percent(value: float | None) -> str:
-    return "–" if value is None else f"{value:g}%"
+    from guidecheck.checklist.labels import format_percent
+
+    return format_percent(value)
 
 
 def change_text(value: float | None) -> str:

@@ -57,7 +57,10 @@ def use_category_options() -> list[tuple[str, str]]:
 
 
 def score_text(score: float | None) -> str:
-    return "–" if score is None else f"{score:.0f}%"
+    """The core's one percent formatter: cut to one decimal, so 79.96 reads 79.9%, never 80%."""
+    from guidecheck.checklist.labels import format_percent
+
+    return format_percent(score)
 
 
 def badge_style(verdict: str | None) -> str:

@@ -205,6 +205,16 @@ class MainWindow(AssessmentFlow, QMainWindow):
         if self._district is not None and hasattr(self._district, "reload"):
             self._district.reload()
 
+    def import_xlsform(self) -> None:
+        from guidecheck.gui.sync.interop_dialogs import open_xlsform_import_dialog
+
+        open_xlsform_import_dialog(self, self.runner)
+
+    def export_national(self) -> None:
+        from guidecheck.gui.sync.interop_dialogs import open_national_export_dialog
+
+        open_national_export_dialog(self, self.runner)
+
     # -- building ----------------------------------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
@@ -219,7 +229,14 @@ class MainWindow(AssessmentFlow, QMainWindow):
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
-        for action in (self.new_action, self.home_action, self.settings_action):
+        self.xlsform_action = QAction(self.tr("Import checklist from &Excel…"), self)
+        self.xlsform_action.triggered.connect(self.import_xlsform)
+        for action in (
+            self.new_action,
+            self.home_action,
+            self.settings_action,
+            self.xlsform_action,
+        ):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -230,8 +247,11 @@ class MainWindow(AssessmentFlow, QMainWindow):
         overview_action.triggered.connect(self.open_district_overview)
         import_action = QAction(self.tr("&Import bundles…"), self)
         import_action.triggered.connect(self.import_bundles)
+        self.national_action = QAction(self.tr("Export for &national systems…"), self)
+        self.national_action.triggered.connect(self.export_national)
         self.district_menu.addAction(overview_action)
         self.district_menu.addAction(import_action)
+        self.district_menu.addAction(self.national_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.guide_action = QAction(self.tr("&User guide"), self)
         self.guide_action.setShortcut(QKeySequence("F1"))
