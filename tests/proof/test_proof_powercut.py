@@ -72,20 +72,38 @@ def old_database(tmp_path_factory, mini) -> bytes:
 
 
 def make_old_database(home: Path, mini) -> bytes:
-    """A database as the first release left it (schema step 1 only), with one answered assessment."""
-    with Store(home / "guidecheck.db") as store:
+    """A database as the first release left it (schema step 1 only), with one answered assessment:
+    made with today's store, then its rows copied into a database holding step 1's schema alone,
+    so later steps (new tables, new columns) all run when it is opened."""
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    from guidecheck.storage import migrations
+
+    with Store(home / "today.db") as store:
         assessment = store.new_assessment(mini, make_profile())
         for item, value in OLD_ANSWERS.items():
             store.save_answer(assessment.id, item, value, note="from the old version")
+    first = Migrations(migrations.SET_NAME)
+    first()(migrations.STEPS[0])
     with closing(sqlite3.connect(home / "guidecheck.db", isolation_level=None)) as conn:
-        for (table,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'bundle_%'"
-            " OR name LIKE 'district_%')"
-        ).fetchall():
-            conn.execute(f'DROP TABLE "{table}"')
-        conn.execute("DELETE FROM _sqlite_migrations WHERE name != 'm001_initial'")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute("PRAGMA journal_mode = DELETE")
+        first.apply(Database(conn))
+        conn.execute("ATTACH DATABASE ? AS today", (str(home / "today.db"),))
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM main.sqlite_master WHERE type = 'table'"
+                " AND name NOT LIKE 'sqlite_%' AND name != '_sqlite_migrations'"
+            )
+        ]
+        for table in tables:
+            columns = ", ".join(
+                f'"{r[1]}"' for r in conn.execute(f'PRAGMA main.table_info("{table}")')
+            )
+            conn.execute(
+                f'INSERT INTO main."{table}" ({columns}) SELECT {columns} FROM today."{table}"'
+            )
+        conn.execute("DETACH DATABASE today")
     return (home / "guidecheck.db").read_bytes()
 
 
@@ -383,6 +401,11 @@ def _run_until_cut(
     # A third of the cuts wait for a rarer step to begin instead (an import, an export...).
     step = rng.choice([None, None, "import", "export", "district-init", "install", "finalize"])
     lines: list[bytes] = []
+    import threading
+
+    hung = threading.Event()
+    watchdog = threading.Timer(120, lambda: (hung.set(), process.kill()))
+    watchdog.start()
     try:
         deadline = time.monotonic() + 120
         while len(lines) < target or step:
@@ -406,6 +429,8 @@ def _run_until_cut(
     # (communicate() would read the raw pipe and lose lines already buffered, i.e. promises).
     rest, err = process.stdout.read(), process.stderr.read()
     process.wait()
+    watchdog.cancel()
+    assert not hung.is_set(), "the driver hung on the mount for 120 s"
     assert process.returncode == -9, f"the driver stopped by itself: {err.decode()[-3000:]}"
     text = (b"".join(lines) + rest).decode("utf-8")
     with open(
