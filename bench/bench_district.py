@@ -71,7 +71,7 @@ def build_hub(home: Path, facilities: int, assessments: int) -> int:
             for t in range(1 + (n % 3 == 0)):  # a third of facilities run two AI tools
                 prof = Profile(facility_name=f"Health centre {n:04d}", facility_code=code,
                                district=f"District {n % 12:02d}", region=f"Region {n % 4}", tool_name=TOOLS[(n + t) % 5],
-                               tool_vendor="Vendor", tool_version="1.0", use_category=CATEGORIES[(n + t) % 5],
+                               tool_vendor="Vendor", tool_version="1.0", use_category=CATEGORIES[(n + t) % 5], phase="routine",
                                assessor_name="Assessor", date="2026-01-01")  # fmt: skip
                 store.upsert_facility_and_tool(prof)
                 tools.append(

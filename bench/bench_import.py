@@ -63,7 +63,7 @@ def build(folder: Path, bundles: int, answers: int, clinics: int) -> tuple[Path,
         keys.install_district_keys(home, key_file)
         with Store(database_path(home)) as store:
             profile = Profile(facility_name=f"Clinic {c}", facility_code=f"BEN-{c:03d}", tool_name="ChestScan",
-                              use_category="diagnostic_imaging", assessor_name="Bench", date="2026-11-20")  # fmt: skip
+                              use_category="diagnostic_imaging", phase="routine", assessor_name="Bench", date="2026-11-20")  # fmt: skip
             template = store.new_assessment(questionnaire, profile).id
             for n, item in enumerate(questionnaire.items[:answers]):
                 store.save_answer(template, item.id, value_for(item, n), note=f"note {n}")

@@ -67,6 +67,7 @@ def largest_assessment(store: Store) -> ReportData:
             tool_intended_use="Chest X-ray triage for tuberculosis " * 4,
             tool_date_deployed="2025-03-01",
             use_category=category,
+            phase="pilot",
             assessor_name="Aïssatou Ndiaye",
             assessor_role="Infirmière chef",
             date="2026-11-20",

@@ -104,6 +104,7 @@ def measure_home_list(count: int) -> tuple[float, int]:
                     facility_code=f"F{n:05d}",
                     tool_name=f"Tool {n % 7}",
                     use_category="patient_triage",
+                    phase="routine",
                     assessor_name="Bench",
                     date="2025-03-31",
                 )

@@ -123,7 +123,8 @@ def self_test_profile() -> Any:
     return Profile(
         facility_name="Self-test clinic", facility_code="SELFTEST-1", district="Self-test district",
         region="Self-test region", tool_name="Self-test tool", tool_vendor="GuideCheck", tool_version="1.0",
-        use_category="diagnostic_imaging", assessor_name="Self-test", assessor_role="Nurse", date=SELF_TEST_DATE,
+        use_category="diagnostic_imaging", phase="routine", assessor_name="Self-test", assessor_role="Nurse",
+        date=SELF_TEST_DATE,
     )  # fmt: skip
 
 

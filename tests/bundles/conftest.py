@@ -20,7 +20,8 @@ def mini() -> Questionnaire:
 
 @pytest.fixture
 def who() -> Questionnaire:
-    return load_questionnaire(questionnaires_dir() / "who-ai-health-2025.yaml")
+    """The WHO checklist 1.0.0 (format 1, archived): bundles carry whichever version was used."""
+    return load_questionnaire(questionnaires_dir() / "archive" / "who-ai-health-2025-1.0.0.yaml")
 
 
 @pytest.fixture

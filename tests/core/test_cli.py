@@ -23,6 +23,7 @@ PROFILE = {
     "tool_vendor": "Acme Health",
     "tool_version": "3.2",
     "use_category": "patient_triage",
+    "phase": "routine",
     "assessor_name": "Awa Diallo",
     "assessor_role": "Nurse",
     "date": "2026-11-20",
@@ -45,27 +46,31 @@ def run(
 
 
 def full_answers(no: set[str] = frozenset(), partly: set[str] = frozenset()) -> dict[str, object]:
-    """Answer every item a triage tool in routine use is shown: yes unless listed."""
+    """Answer every scored item a triage tool in routine use is shown: yes unless listed."""
+    from guidecheck.checklist.model import Answer, Profile
+    from guidecheck.checklist.scoring import visible_items
+
     answers: dict[str, object] = {}
-    for item in WHO.items:
-        if item.condition and (
-            "use_category" in item.condition and "patient_triage" not in item.condition
-        ):
-            continue
-        if item.type == "compliance":
-            value = "no" if item.id in no else "partly" if item.id in partly else "yes"
-            answers[item.id] = {"value": value, "note": "checked the register"}
-        elif item.type == "single_choice":
-            scored = [c for c in item.choices if c.score == 1]
-            answers[item.id] = (scored or list(item.choices))[0].id
+    for _round in range(5):  # answers can reveal more items
+        given = {k: Answer(k, v["value"] if isinstance(v, dict) else v) for k, v in answers.items()}
+        for item in visible_items(WHO, Profile.from_dict(PROFILE), given):
+            if item.id in answers:
+                continue
+            if item.type == "compliance":
+                value = "no" if item.id in no else "partly" if item.id in partly else "yes"
+                answers[item.id] = {"value": value, "note": "checked the register"}
+            elif item.type == "single_choice":
+                scored = [c for c in item.choices if c.score == 1]
+                answers[item.id] = (scored or list(item.choices))[0].id
     return answers
 
 
 def test_list_shows_the_who_checklist(tmp_path: Path) -> None:
     done = run(tmp_path, "questionnaires", "list")
     assert done.returncode == 0, done.stderr
-    line = next(x for x in done.stdout.splitlines() if x.startswith("who-ai-health-2025"))
-    assert int(line.split()[-2]) >= 60 and int(line.split()[-1]) >= 9
+    rows = {x.split()[0]: x.split() for x in done.stdout.splitlines()[1:]}
+    assert int(rows["who-ai-health-2025"][-2]) >= 60 and int(rows["who-ai-health-2025"][-1]) >= 9
+    assert int(rows["who-ai-health-2025-district"][-2]) >= 25
 
 
 def test_validate_exit_codes(tmp_path: Path) -> None:
@@ -96,9 +101,7 @@ def test_show_json_has_domains_and_items(tmp_path: Path) -> None:
 
 
 def test_answers_file_round_trips_with_expected_scores(tmp_path: Path) -> None:
-    routine = {"imp_phase": "routine"}
     answers = full_answers(no={"saf_clinician_reviews_output"}, partly={"prv_access_password"})
-    answers.update(routine)
     source = tmp_path / "answers.json"
     source.write_text(
         json.dumps(
@@ -148,15 +151,15 @@ def _visible_only(answers: dict[str, object]) -> dict[str, object]:
     ("answers", "words"),
     [
         ({"not_an_item": "yes"}, "no item 'not_an_item'"),
-        ({"eth_patient_informed": 7}, "takes one of"),
-        ({"imp_phase": "sometime"}, "no choice 'sometime'"),
+        ({"eth_patients_told": 7}, "takes one of"),
+        ({"gov_decision_record": "sometime"}, "no choice 'sometime'"),
         ({"saf_image_quality_check": "yes"}, "hidden by skip logic"),
     ],
 )
 def test_one_bad_answer_refuses_the_file_and_writes_nothing(
     tmp_path: Path, answers: dict, words: str
 ) -> None:
-    good = {"eth_patient_informed": "yes"}
+    good = {"eth_patients_told": "yes"}
     source = tmp_path / "answers.json"
     source.write_text(
         json.dumps(
@@ -204,7 +207,7 @@ def test_finalize_from_file_needs_complete_answers(tmp_path: Path) -> None:
             {
                 "questionnaire": "who-ai-health-2025",
                 "profile": PROFILE,
-                "answers": {"eth_patient_informed": "yes"},
+                "answers": {"eth_patients_told": "yes"},
             }
         ),
         encoding="utf-8",

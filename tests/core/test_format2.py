@@ -61,9 +61,8 @@ def test_scoring_block_defaults_when_left_out(tmp_path: Path) -> None:
 
 
 def test_shipped_format1_checklist_keeps_rules_version_1() -> None:
-    q = load_questionnaire(questionnaires_dir() / "who-ai-health-2025.yaml")
-    if q.format != 1:
-        pytest.skip("the shipped file is format 2 now; format 1 is covered by old copies")
+    q = load_questionnaire(questionnaires_dir() / "archive" / "who-ai-health-2025-1.0.0.yaml")
+    assert (q.format, q.version) == (1, "1.0.0")
     assert q.scoring.rules_version == 1
     assert not any(item.na_refused or item.na_needs_note for item in q.items)
 

@@ -31,6 +31,7 @@ def test_french_report_has_french_headings(tmp_path: Path) -> None:
         "facility_code": "SN-01",
         "tool_name": "TriageAssist",
         "use_category": "patient_triage",
+        "phase": "routine",
         "assessor_name": "Awa Diallo",
         "date": "2026-11-20",
     }
@@ -40,7 +41,7 @@ def test_french_report_has_french_headings(tmp_path: Path) -> None:
             {
                 "questionnaire": "who-ai-health-2025",
                 "profile": profile,
-                "answers": {"eth_patient_informed": "no"},
+                "answers": {"eth_patients_told": "no"},
             }
         ),
         encoding="utf-8",

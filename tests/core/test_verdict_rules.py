@@ -272,3 +272,27 @@ def test_one_percent_formatter_cuts_never_rounds_up() -> None:
         "–",
     ]
     assert percent_text(79.96) == "79.9%" and cut_percent(79.96) == 79.9
+
+
+def test_migration_adds_rules_version_and_recomputes_old_caches(home: Path, tmp_path: Path) -> None:
+    """A database from before the rules version existed: the step is applied (after a backup)
+    and every cached verdict is recomputed, so lists and district figures match the assessment."""
+    made, data = assess(home, tmp_path, answers(eqt_groups="no", eqt_language="no"))
+    db = home / "guidecheck.db"
+    with sqlite3.connect(db) as conn:  # back to the schema before m005, with an old-rules cache
+        conn.execute("ALTER TABLE assessments DROP COLUMN rules_version")
+        conn.execute("ALTER TABLE questionnaire_versions DROP COLUMN rules_version")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm005_scores_rules_version'")
+        conn.execute("UPDATE assessments SET verdict = 'ready_with_conditions'")
+    listed = json.loads(run(home, "assessment", "list", "--json").stdout)
+    assert listed[0]["verdict"] == "not_ready" == data["verdict"]
+    assert (home / "guidecheck.db.before-m005_scores_rules_version").exists()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT rules_version FROM assessments").fetchone() == (2,)
+
+
+def test_reasons_are_translated(home: Path, tmp_path: Path) -> None:
+    made, data = assess(home, tmp_path, answers(eqt_groups="no", eqt_language="no"))
+    shown = run(home, "assessment", "show", data["id"], "--json", env={"GUIDECHECK_LANG": "fr"})
+    reasons = json.loads(shown.stdout)["verdict_reasons"]
+    assert reasons == ["Equity and inclusion est à 0%, sous le plancher de 25%."]

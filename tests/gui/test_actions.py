@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from gui_helpers import close_window, open_window, press_in_next_box, sample_profile
 from PySide6.QtCore import QObject, QUrl, Slot
@@ -150,7 +148,8 @@ def test_text_size_setting_scales_fonts_and_is_remembered(qtbot, home, checklist
     close_window(qtbot, window)
 
 
-def test_home_list_of_2000_assessments_opens_fast(qtbot, home, checklists, mini):
+def test_home_list_of_2000_assessments_opens_and_searches(qtbot, home, checklists, mini):
+    """The list's speed is measured by bench/bench_startup.py, not here."""
     store = Store(home / "guidecheck.db")
     with store.atomic():
         for n in range(2000):
@@ -158,11 +157,8 @@ def test_home_list_of_2000_assessments_opens_fast(qtbot, home, checklists, mini)
                 mini, sample_profile(facility_code=f"KE-{n:04d}", facility_name=f"Clinic {n}"), "A"
             )
     store.close()
-    start = time.perf_counter()
     window = open_window(qtbot, home, checklists)
-    elapsed = time.perf_counter() - start
     assert window.home.model.rowCount() == 2000
-    assert elapsed < 1.5  # the bench measures the 0.5 s target on a quiet machine
     window.home.search.setText("Clinic 1999")
     assert window.home.proxy.rowCount() == 1
     close_window(qtbot, window)

@@ -107,3 +107,20 @@ def test_the_sampler_sees_poor_contrast(qtbot):
     qtbot.waitExposed(label)
     ratio, _background, _text = drawn_contrast(label.grab().toImage(), label, label)
     assert 1.8 < ratio < 2.0  # #bbbbbb on white is 1.9:1
+
+
+@pytest.mark.parametrize("theme", sorted(PALETTES))
+def test_heat_map_cells_are_readable_in_every_palette(themed_app, theme):
+    """The district heat map's band fills follow the palette (deep fills with light text on a
+    dark one), and each keeps its text at AA contrast or better."""
+    from guidecheck.gui.hub.district_models import band_colours
+
+    themed_app.setPalette(PALETTES[theme]())
+    fills = []
+    for band in ("good", "fair", "low"):
+        background, text = (QColor(c) for c in band_colours(band))
+        assert contrast(background, text) >= AA, (theme, band)
+        fills.append(background)
+    window = themed_app.palette().color(themed_app.palette().ColorRole.Window)
+    # on a dark palette the cells are dark too, not light patches glaring out of it
+    assert all((f.lightnessF() < 0.5) == (window.lightnessF() < 0.5) for f in fills), theme

@@ -54,7 +54,11 @@ def test_columns_display_and_roles(qapp):
     assert model.headerData(COL_VERDICT, Qt.Orientation.Horizontal) == "Verdict"
     assert model.index(0, COL_FACILITY).data() == "Clinic 0"
     assert model.index(0, COL_STATUS).data() == "Final"
-    assert model.index(1, COL_STATUS).data() == "Draft, 4/10 answered · revision 2"
+    assert model.index(1, COL_STATUS).data() == "Draft 4/10 · rev. 2"
+    assert (
+        model.index(1, COL_STATUS).data(Qt.ItemDataRole.ToolTipRole)
+        == "Draft: 4 of 10 questions answered · revision 2"
+    )
     assert model.index(0, COL_SCORE).data() == "85%"
     assert model.index(2, COL_SCORE).data() == "–"
     # the verdict says itself in words; colour is only a help

@@ -11,10 +11,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication, QWidget
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QTableView,
+    QWidget,
+)
 
-from guidecheck.gui.screenshots import render_screens
+from guidecheck.gui.screenshots import render_hub_screens, render_screens
 from guidecheck.gui.shell.settings import apply_text_scale
 
 OUT = Path(__file__).resolve().parents[2] / "test-output" / "small-screens"
@@ -29,9 +35,10 @@ def inside_scroll_area(widget: QWidget, root: QWidget) -> bool:
     return False
 
 
-def cut_off(root: QWidget) -> list[str]:
+def cut_off(root: QWidget, wide_tables: bool = False) -> list[str]:
     """Buttons a person cannot reach: shown, not in a scroll area, yet (partly) outside the
-    window, or squeezed narrower than their text."""
+    window, or squeezed narrower than their text; and anything scrolling sideways (with
+    `wide_tables`, a data table may scroll inside itself: the window still may not)."""
     frame = root.rect()
     found = []
     for button in root.findChildren(QAbstractButton):
@@ -41,8 +48,28 @@ def cut_off(root: QWidget) -> list[str]:
         if not frame.contains(area):
             found.append(f"{button.text()!r} at {area.getRect()} outside {frame.getRect()}")
     for area in root.findChildren(QAbstractScrollArea):
+        if wide_tables and isinstance(area, QTableView):
+            continue
         if area.isVisible() and area.horizontalScrollBar().isVisible():
             found.append(f"{type(area).__name__} scrolls sideways")
+    return found
+
+
+def home_cells_cut(window: QWidget) -> list[str]:
+    """On the home list, date, status, score and verdict are never cut with "…": each column is
+    at least as wide as its widest cell and its title."""
+    from guidecheck.gui.assessment.home_model import COL_DATE, COL_SCORE, COL_STATUS, COL_VERDICT
+
+    table = window.home.table  # type: ignore[attr-defined]
+    header = table.horizontalHeader()
+    found = []
+    for column in (COL_DATE, COL_STATUS, COL_SCORE, COL_VERDICT):
+        needed = max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
+        if header.sectionSize(column) < needed:
+            title = table.model().headerData(column, Qt.Orientation.Horizontal)
+            found.append(
+                f"home column {title!r} is {header.sectionSize(column)} px, needs {needed}"
+            )
     return found
 
 
@@ -57,6 +84,8 @@ def test_every_screen_fits(qapp, size, scale):
             if not name.startswith(("about", "settings")):
                 problems[name] = [f"window is {screen.size().toTuple()}, not {size}"]
         found = cut_off(screen)
+        if name == "home.png":
+            found += home_cells_cut(screen)
         if found:
             problems[name] = found
 
@@ -66,6 +95,33 @@ def test_every_screen_fits(qapp, size, scale):
     finally:
         apply_text_scale(qapp, 100)
     assert len(seen) >= 12
+    assert problems == {}
+
+
+def test_every_district_hub_screen_fits_a_netbook_at_150_percent(qapp):
+    """Overview, heat map, gaps, facility detail, conflicts and the import dialog, with twenty
+    clinics imported: the window stays 1024 px wide (it grew to 1722 px before), every button is
+    inside it, and only the data tables scroll sideways, inside themselves."""
+    problems: dict[str, list[str]] = {}
+    seen: list[str] = []
+
+    def inspect(name: str, screen: QWidget) -> None:
+        seen.append(name)
+        found = cut_off(screen, wide_tables=True)
+        if not name.startswith("hub-import") and screen.size().toTuple() != (1024, 600):
+            found.append(f"window is {screen.size().toTuple()}, not (1024, 600)")
+        if name.startswith("hub-import") and screen.width() > 1024:
+            found.append(f"dialog is {screen.width()} px wide")
+        if found:
+            problems[name] = found
+
+    try:
+        apply_text_scale(qapp, 150)
+        render_hub_screens(OUT / "hub-1024x600-150", inspect=inspect, size=(1024, 600))
+    finally:
+        apply_text_scale(qapp, 100)
+    assert seen == [f"{name}.png" for name in ("hub-overview", "hub-heat-map", "hub-gaps",
+                    "hub-facility", "hub-conflicts", "hub-import", "hub-import-done")]  # fmt: skip
     assert problems == {}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from proofkit import MINI_PATH, TALLY, WHO_PATH
+from proofkit import MINI_PATH, SHIPPED_WHO_PATH, TALLY, WHO_PATH
 
 from guidecheck.checklist.loading import load_questionnaire
 from guidecheck.storage.store import Store
@@ -14,6 +14,12 @@ from guidecheck.storage.store import Store
 @pytest.fixture(scope="session")
 def who():
     return load_questionnaire(WHO_PATH)
+
+
+@pytest.fixture(scope="session")
+def shipped_who():
+    """The WHO checklist as shipped now (format 2): what `assessment new --from` finds by id."""
+    return load_questionnaire(SHIPPED_WHO_PATH)
 
 
 @pytest.fixture(scope="session")

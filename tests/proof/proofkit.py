@@ -18,7 +18,9 @@ from guidecheck.checklist.model import Profile
 from guidecheck.paths import questionnaires_dir
 
 HERE = Path(__file__).resolve().parent
-WHO_PATH = questionnaires_dir() / "who-ai-health-2025.yaml"
+# The WHO checklist 1.0.0 (format 1, archived): its item ids and profile are what these proofs use.
+WHO_PATH = questionnaires_dir() / "archive" / "who-ai-health-2025-1.0.0.yaml"
+SHIPPED_WHO_PATH = questionnaires_dir() / "who-ai-health-2025.yaml"
 MINI_PATH = HERE.parent / "core" / "data" / "mini.yaml"
 # What the proofs did, printed at the end of the run (kills survived, cases refused, ...).
 TALLY: Counter[str] = Counter()

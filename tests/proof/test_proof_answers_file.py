@@ -15,7 +15,8 @@ from proofkit import TALLY, dump_database, make_profile
 from guidecheck.cli.main import main
 from guidecheck.storage.store import Store
 
-PROFILE = make_profile().as_dict()
+# The shipped checklist is format 2: its profile names the tool's phase.
+PROFILE = make_profile().as_dict() | {"phase": "routine"}
 
 
 def _file(tmp_path: Path, answers: object = None, text: str | None = None, **extra: object) -> Path:
@@ -38,14 +39,12 @@ CASES = {
     "number NaN": {"trn_staff_using_count": float("nan")},
     "number Infinity": {"trn_staff_using_count": float("inf")},
     "text with a lone surrogate": {"rsk_other_remarks": "broken \udfff text"},
-    "note with a lone surrogate": {
-        "eth_patient_informed": {"value": "yes", "note": "broken \ud800"}
-    },
+    "note with a lone surrogate": {"eth_patients_told": {"value": "yes", "note": "broken \ud800"}},
     "choice as a list": {"prv_storage_places": [["nested"]]},
-    "compliance as a mapping": {"eth_patient_informed": {"value": {"yes": 1}}},
+    "compliance as a mapping": {"eth_patients_told": {"value": {"yes": 1}}},
     "unknown item": {"__class__": "yes"},
     "text of 10001 characters": {"rsk_other_remarks": "x" * 10_001},
-    "note of 10001 characters": {"eth_patient_informed": {"value": "yes", "note": "x" * 10_001}},
+    "note of 10001 characters": {"eth_patients_told": {"value": "yes", "note": "x" * 10_001}},
 }
 
 
@@ -71,7 +70,7 @@ def test_the_valid_file_is_accepted(capsys, tmp_path: Path) -> None:
             "assessment",
             "new",
             "--from",
-            str(_file(tmp_path, {"eth_patient_informed": "yes", "trn_staff_using_count": 4})),
+            str(_file(tmp_path, {"eth_patients_told": "yes", "trn_staff_using_count": 4})),
         ]
     )
     assert code == 0, capsys.readouterr().err

@@ -275,15 +275,17 @@ def _answers_file(tmp_path: Path, who) -> Path:
             answers[item.id] = item.choices[0].id
         if len(answers) >= 12:
             break
-    data = {"questionnaire": who.id, "profile": make_profile().as_dict(), "answers": answers}
+    profile = make_profile().as_dict() | {"phase": "routine"}  # the shipped checklist is format 2
+    data = {"questionnaire": who.id, "profile": profile, "answers": answers}
     path = tmp_path / "answers.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
 
 
 def test_cli_store_reports_and_bundles_run_offline(
-    monkeypatch, capsys, tmp_path: Path, who
+    monkeypatch, capsys, tmp_path: Path, shipped_who
 ) -> None:
+    who = shipped_who
     clinic, hub, stick = tmp_path / "clinic", tmp_path / "hub", tmp_path / "stick"
     stick.mkdir()
     source = _answers_file(tmp_path, who)
@@ -424,7 +426,7 @@ def _network_calls(log: Path) -> list[str]:
 
 
 @pytest.mark.soak
-def test_soak_whole_processes_make_no_network_system_call(tmp_path: Path, who) -> None:
+def test_soak_whole_processes_make_no_network_system_call(tmp_path: Path, shipped_who) -> None:
     """Below Python: every process of the flow, Qt included, traced at the system-call level."""
     if shutil.which("strace") is None:
         pytest.fail("the offline soak proof needs strace (apt-get install strace)")
@@ -437,7 +439,7 @@ def test_soak_whole_processes_make_no_network_system_call(tmp_path: Path, who) -
     assert _network_calls(probe)
     clinic, hub, stick = tmp_path / "clinic", tmp_path / "hub", tmp_path / "stick"
     stick.mkdir()
-    source = _answers_file(tmp_path, who)
+    source = _answers_file(tmp_path, shipped_who)
     python = [sys.executable, "-m", "guidecheck.cli.main"]
     logs = []
 

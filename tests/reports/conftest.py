@@ -24,7 +24,8 @@ def store(tmp_path: Path) -> Store:
 
 @pytest.fixture(scope="session")
 def questionnaire() -> Questionnaire:
-    return load_questionnaire(questionnaires_dir() / "who-ai-health-2025.yaml")
+    """The WHO checklist 1.0.0 (archived): reports of assessments made with it must stay right."""
+    return load_questionnaire(questionnaires_dir() / "archive" / "who-ai-health-2025-1.0.0.yaml")
 
 
 @pytest.fixture

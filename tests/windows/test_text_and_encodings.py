@@ -73,7 +73,8 @@ def test_answers_file_with_a_bom_is_read(capsys, tmp_path: Path):
         "questionnaire": "who-ai-health-2025",
         "profile": {"facility_name": "Ọ̀yọ́", "facility_code": "NG-OY-1", "district": "Ibarapa",
                     "region": "Oyo", "tool_name": "Scan", "tool_vendor": "Acme", "tool_version": "1",
-                    "use_category": "diagnostic_imaging", "assessor_name": "Ade", "assessor_role": "Nurse",
+                    "use_category": "diagnostic_imaging", "phase": "routine", "assessor_name": "Ade",
+                    "assessor_role": "Nurse",
                     "date": "2026-11-20"},
         "answers": {},
     }  # fmt: skip

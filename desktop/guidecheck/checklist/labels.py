@@ -80,9 +80,9 @@ def use_category_label(category: str) -> str:
 
 def phase_label(phase: str) -> str:
     return {
-        "preparing": _("Preparing"),
-        "pilot": _("Pilot"),
-        "rollout": _("Roll-out"),
+        "preparing": _("Preparing (not used on patients yet)"),
+        "pilot": _("Pilot (tried on some patients)"),
+        "rollout": _("Roll-out (being extended)"),
         "routine": _("Routine use"),
     }.get(phase, phase)
 

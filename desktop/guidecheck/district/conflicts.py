@@ -112,7 +112,7 @@ def _option(store: Store, body: dict[str, Any], current: bool) -> Option:
     )
     return Option(
         body["id"], _sha(body), current, body["status"], body["updated_at"], body["origin_device"],
-        profile.assessor_name, profile.date, result.overall, result.verdict, result.red_flags,
+        profile.assessor_name, profile.date, result.overall, result.verdict or "", result.red_flags,
         {k: (a.value, a.note) for k, a in answers.items()}, body,
     )  # fmt: skip
 

@@ -12,7 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from guidecheck.district.records import Record, latest_records, parse_date, standing_records
+from guidecheck.district.records import (
+    Record,
+    latest_records,
+    parse_date,
+    split_by_level,
+    standing_records,
+)
 from guidecheck.district.settings import reassess_months
 
 if TYPE_CHECKING:
@@ -90,8 +96,10 @@ def build_overview(store: Store, records: list[Record] | None = None, today: dt.
     months = months or reassess_months(store)
     if records is None:
         records = standing_records(store.conn)
+    records, team_records = split_by_level(store, records)  # district-level ones: reported apart
     rows = [_row(record, today, months) for record in latest_records(records)]
     seen = {(row.facility_code, row.tool_id) for row in rows}
+    seen |= {(record.facility_code, record.tool_id) for record in team_records}
     for code, name, district, region, tool_id, tool, version, category in store.conn.execute(
         "SELECT f.code, f.name, f.district, f.region, t.id, t.name, t.version, t.use_category"
         " FROM tools t JOIN facilities f ON f.code = t.facility_code ORDER BY f.name, t.name"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from guidecheck.checklist.model import Answer, Profile, Questionnaire
 from guidecheck.checklist.scoring import item_credit, score
+from guidecheck.errors import UserError
 
 if TYPE_CHECKING:
     from guidecheck.storage.store import Store
@@ -163,6 +164,23 @@ def score_records(store: Store, records: list[Record]) -> Iterator[Scored]:
 
 def questionnaire_of(store: Store, record: Record) -> Questionnaire:
     return store.stored_questionnaire(record.questionnaire_id, record.questionnaire_version)
+
+
+def split_by_level(store: Store, records: Iterable[Record]) -> tuple[list[Record], list[Record]]:
+    """(clinic records, district-level records): assessments made with a `level: district`
+    checklist (district and national teams) are reported apart from the clinics' figures."""
+    levels: dict[tuple[str, str], str] = {}
+    clinic: list[Record] = []
+    district: list[Record] = []
+    for record in records:
+        key = (record.questionnaire_id, record.questionnaire_version)
+        if key not in levels:
+            try:
+                levels[key] = questionnaire_of(store, record).level
+            except UserError:  # an unreadable or missing copy counts as a clinic checklist
+                levels[key] = "clinic"
+        (district if levels[key] == "district" else clinic).append(record)
+    return clinic, district
 
 
 def domain_columns(store: Store, records: Iterable[Record]) -> list[tuple[str, str]]:

@@ -143,8 +143,12 @@ def _story(summary: DistrictSummary, width: float, title: str) -> list[Any]:
     story += [CondPageBreak(140), _p(_("Most common gaps"), s.heading),
               _p(_("Items answered short of fully met, counted by facilities (any AI tool) out of the facilities where the item applied."), s.small),
               Spacer(1, 4), _gaps(summary, width, s),
-              CondPageBreak(140), _p(_("Facilities needing attention"), s.heading), _attention(summary.attention, width, s),
-              Spacer(1, 10),
+              CondPageBreak(140), _p(_("Facilities needing attention"), s.heading), _attention(summary.attention, width, s)]  # fmt: skip
+    if summary.district_level:
+        story += [CondPageBreak(140), _p(_("District and national team assessments"), s.heading),
+                  _p(_("Made with a district-level checklist; not counted in the clinic figures above."), s.small),
+                  Spacer(1, 4), _district_level(summary, width, s)]  # fmt: skip
+    story += [Spacer(1, 10),
               _p(_("Only finalized assessments count; drafts are left out. For each facility and AI tool the latest "
                    "assessment is the newest final, not superseded revision of the most recent assessment."), s.small)]  # fmt: skip
     return story
@@ -198,6 +202,31 @@ def _gaps(summary: DistrictSummary, width: float, s: Any) -> Any:
         rows.append([_p(label, s.cell), _p(gap.domain_title, s.cell),
                      f"{gap.facilities_missing} / {gap.facilities_asked}", _percent(gap.share)])  # fmt: skip
     return _table(rows, [width * 0.52, width * 0.22, width * 0.14, width * 0.12])
+
+
+def _district_level(summary: DistrictSummary, width: float, s: Any) -> Any:
+    """The latest district-level assessment of each team and tool, apart from the clinics."""
+    from guidecheck.reports.pdf_styles import VERDICT_TINTS
+
+    headers = (
+        _("Team or office"),
+        _("AI tool"),
+        _("Date"),
+        _("Verdict"),
+        _("Score"),
+        _("Red flags"),
+    )
+    rows = [[_p(h, s.cell_bold) for h in headers]]
+    tints = []
+    for r in summary.district_level:
+        rows.append([
+            _p(f"{r.facility_name} ({r.facility_code})", s.cell), _p(r.tool_label, s.cell), r.date or "–",
+            _p(verdict_label(r.verdict) if r.verdict else "–", s.cell), _percent(r.overall), r.red_flag_count,
+        ])  # fmt: skip
+        if r.verdict in VERDICT_TINTS:
+            tints.append((len(rows) - 1, VERDICT_TINTS[r.verdict]))
+    fractions = (0.32, 0.2, 0.13, 0.15, 0.1, 0.1)
+    return _table(rows, [width * f for f in fractions], tints)
 
 
 def _attention(items: tuple[Attention, ...], width: float, s: Any) -> Any:

@@ -50,6 +50,15 @@ def _day(text: str) -> dt.date | None:
         return None
 
 
+def _text(sheet: Any, value: str) -> Any:
+    """Text typed by people as a plain text cell: "=..." stays text, never a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def _cell_value(value: Any) -> Any:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
@@ -169,6 +178,16 @@ def _write(store: Store, summary: DistrictSummary, target: Path) -> None:
                       use_category_label(r.use_category), _day(r.date), verdict_label(r.verdict), cut_percent(r.overall),
                       *map(cut_percent, row.cells), r.red_flag_count, _day(view.due_date), view.due, r.conflict, r.id])  # fmt: skip
     _finish(sheet, len(headers), len(heat.rows))
+
+    if summary.district_level:  # district-level checklists: apart from the clinics' figures
+        team_headers = ["Team or office code", "Team or office", "AI tool", "Checklist", "Date",
+                        "Verdict", "Overall score", "Red flags", "Assessment id"]  # fmt: skip
+        sheet = _sheet(book, _("District-level"), team_headers)
+        for r in summary.district_level:
+            sheet.append([_text(sheet, r.facility_code), _text(sheet, r.facility_name), _text(sheet, r.tool_label),
+                          f"{r.questionnaire_id} {r.questionnaire_version}", _day(r.date),
+                          verdict_label(r.verdict or None), cut_percent(r.overall), r.red_flag_count, r.id])  # fmt: skip
+        _finish(sheet, len(team_headers), len(summary.district_level))
 
     sheet = _sheet(book, _("Answers"), ANSWER_HEADERS)
     count = 0

@@ -19,6 +19,7 @@ from guidecheck.district.records import (
     Scored,
     latest_records,
     score_records,
+    split_by_level,
     standing_records,
 )
 from guidecheck.district.settings import reassess_months
@@ -49,6 +50,9 @@ class DistrictSummary:
     gaps: tuple[Gap, ...]
     attention: tuple[Attention, ...]
     conflicts: int
+    # Latest assessment per team x tool made with a district-level checklist (`level: district`):
+    # listed apart, never mixed into the clinics' overview, heat map, gaps or verdict counts.
+    district_level: tuple[Record, ...] = ()
 
     @property
     def facilities_known(self) -> int:
@@ -69,7 +73,7 @@ class DistrictSummary:
     def verdict_counts(self) -> dict[str, int]:
         counts = dict.fromkeys(VERDICTS, 0)
         for row in self.overview:
-            if row.assessed:
+            if row.assessed and row.verdict:  # a survey (no scoring) has no verdict to count
                 counts[row.verdict] = counts.get(row.verdict, 0) + 1
         return counts
 
@@ -119,6 +123,21 @@ class DistrictSummary:
                 for a in self.attention
             ],  # fmt: skip
             "conflicts": self.conflicts,
+            "district_level": [
+                {
+                    "team": r.facility_name,
+                    "code": r.facility_code,
+                    "tool": r.tool_label,
+                    "questionnaire": r.questionnaire_id,
+                    "questionnaire_version": r.questionnaire_version,
+                    "date": r.date or None,
+                    "verdict": r.verdict or None,
+                    "overall": r.overall,
+                    "red_flags": r.red_flag_count,
+                    "assessment": r.id,
+                }
+                for r in self.district_level
+            ],
         }
 
 
@@ -131,8 +150,9 @@ def build_summary(
     """Everything the district reports say, computed once."""
     today = today or dt.date.today()
     months = reassess_months(store)
-    records = standing_records(store.conn, since)
-    overview = build_overview(store, records, today, months)
+    every = standing_records(store.conn, since)
+    records, team_records = split_by_level(store, every)
+    overview = build_overview(store, every, today, months)  # leaves district-level ones out
     scored = list(score_records(store, latest_records(records)))
     heatmap = build_heatmap(store, records, scored)
     gaps = common_gaps(store, scored, gap_limit)
@@ -140,7 +160,8 @@ def build_summary(
         "SELECT COUNT(DISTINCT lineage_id || '#' || revision) FROM assessments WHERE conflict = 1"
     ).fetchone()[0]
     return DistrictSummary(today.isoformat(), since or "", months, tuple(records), tuple(overview), heatmap,
-                           tuple(gaps), tuple(_attention(store, overview, scored, bool(since))), int(conflicts))  # fmt: skip
+                           tuple(gaps), tuple(_attention(store, overview, scored, bool(since))), int(conflicts),
+                           tuple(latest_records(team_records)))  # fmt: skip
 
 
 def _attention(

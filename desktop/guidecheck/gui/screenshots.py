@@ -1,5 +1,8 @@
 """Renders the main screens at 1366×768 to PNG: `python -m guidecheck.gui.screenshots OUTDIR`.
 
+The district hub's screens (`hub-*.png`) come from a hub of twenty clinics whose bundles were
+exported and imported through the real core (gui/hub/sample_hub.py).
+
 Used by `make screenshots` for the README (docs/screenshots/) and by the screen test (which keeps
 its pictures in test-output/screens/). Sample data is made through the real store in a temporary
 data folder, so the pictures show exactly what a clinic would see.
@@ -13,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from guidecheck.checklist.model import Profile, Questionnaire
@@ -70,6 +73,7 @@ def fill_sample_data(
             tool_vendor="Acme Imaging",
             tool_version="2.1",
             use_category="diagnostic_imaging",
+            phase="routine",
             assessor_name="Amina Otieno",
             assessor_role="Nurse in charge",
             date="2025-03-31",
@@ -81,6 +85,7 @@ def fill_sample_data(
             tool_name="TriageMate",
             tool_vendor="Health AI Ltd",
             use_category="patient_triage",
+            phase="pilot",
             assessor_name="Peter Ouma",
             assessor_role="Clinical officer",
             date="2025-04-02",
@@ -91,6 +96,7 @@ def fill_sample_data(
             district="Nyando",
             tool_name="StockSense",
             use_category="health_system_management",
+            phase="rollout",
             assessor_name="Grace Achieng",
             date="2025-04-03",
         ),
@@ -101,6 +107,7 @@ def fill_sample_data(
             tool_name="MalariaLens",
             tool_vendor="Afya Vision",
             use_category="diagnostic_imaging",
+            phase="routine",
             assessor_name="John Okoth",
             assessor_role="Laboratory in-charge",
             date="2025-04-05",
@@ -163,12 +170,15 @@ def render_screens(
             inspect(path.name, widget)
         return path
 
+    from guidecheck.checklist.loading import DEFAULT_QUESTIONNAIRE_ID
     from guidecheck.gui.shell.dialogs import AboutDialog, SettingsDialog
     from guidecheck.gui.shell.main_window import MainWindow
     from guidecheck.storage.catalog import shipped_questionnaires
 
     outdir.mkdir(parents=True, exist_ok=True)
-    questionnaire = shipped_questionnaires(questionnaires_folder).questionnaires[0]
+    shipped = shipped_questionnaires(questionnaires_folder).questionnaires
+    # The clinic checklist when it is there (the district one sorts before it by file name).
+    questionnaire = next((q for q in shipped if q.id == DEFAULT_QUESTIONNAIRE_ID), shipped[0])
     saved: list[Path] = []
     with tempfile.TemporaryDirectory() as empty_home, tempfile.TemporaryDirectory() as full_home:
         window = MainWindow(Path(empty_home), questionnaires_folder)
@@ -250,6 +260,78 @@ def render_screens(
     return saved
 
 
+def build_hub_template(root: Path, questionnaires_folder: Path | None = None) -> Path:
+    """Twenty clinics' bundles imported into a hub under `root` (gui/hub/sample_hub.py); render
+    calls copy it, so one build serves every size, palette and text size."""
+    from guidecheck.gui.hub.sample_hub import build_sample_hub
+    from guidecheck.storage.catalog import shipped_questionnaires
+
+    questionnaire = shipped_questionnaires(questionnaires_folder).questionnaires[0]
+    build_sample_hub(root, questionnaire)
+    return root
+
+
+def render_hub_screens(
+    outdir: Path,
+    questionnaires_folder: Path | None = None,
+    inspect: Inspector | None = None,
+    size: tuple[int, int] = SIZE,
+    template: Path | None = None,
+) -> list[Path]:
+    """The district hub in the real window: overview, heat map, gaps, facility detail, conflicts,
+    and the import dialog before and after importing a stick (`hub-*.png`)."""
+    import shutil
+
+    from guidecheck.gui.hub.district_view import DistrictHub
+    from guidecheck.gui.shell.main_window import MainWindow
+
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "sample"
+        if template is None:
+            build_hub_template(root, questionnaires_folder)
+        else:
+            shutil.copytree(template, root)
+        window = MainWindow(root / "hub", questionnaires_folder)
+        window.show()
+        window.resize(*size)
+        wait_until(lambda: isinstance(window.stack.currentWidget(), DistrictHub))
+        hub = window.stack.currentWidget()
+        assert isinstance(hub, DistrictHub)
+        wait_until(lambda: hub.data is not None and window.runner.pending == 0)
+        names = ("hub-overview", "hub-heat-map", "hub-gaps", "hub-facility", "hub-conflicts")
+        for index, name in enumerate(names):
+            hub.tabs.setCurrentIndex(index)
+            if name == "hub-facility":
+                hub.open_facility(hub.facility.facility_box.itemData(
+                    hub.facility.facility_box.findText("Kisumu East", Qt.MatchFlag.MatchStartsWith)))  # fmt: skip
+            wait_until(lambda: window.runner.pending == 0)
+            saved.append(_grab(window, outdir / f"{name}.png", inspect))
+
+        dialog = window.import_bundles()
+        dialog.show()
+        dialog.places.set_folder(root / "new-stick")
+        dialog.scan()
+        wait_until(lambda: window.runner.pending == 0 and dialog.files.count() > 0)
+        saved.append(_grab(dialog, outdir / "hub-import.png", inspect))
+        dialog.import_selected()
+        wait_until(lambda: window.runner.pending == 0 and getattr(dialog, "outcomes", None))
+        saved.append(_grab(dialog, outdir / "hub-import-done.png", inspect))
+        dialog.close()
+        window.close()
+    return saved
+
+
+def _grab(widget: QWidget, path: Path, inspect: Inspector | None) -> Path:
+    settle()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not widget.grab().save(str(path)):
+        raise OSError(f"cannot write {path}")
+    if inspect is not None:
+        inspect(path.name, widget)
+    return path
+
+
 SIZES: tuple[tuple[int, int], ...] = ((1024, 600), (1366, 768))
 THEMES: tuple[str, ...] = ("light", "dark")
 SCALES: tuple[int, ...] = (100, 150)
@@ -265,6 +347,8 @@ def render_matrix(outdir: Path, questionnaires_folder: Path | None = None) -> li
     assert isinstance(app, QApplication)
     original = app.palette()
     saved: list[Path] = []
+    scratch = tempfile.TemporaryDirectory()
+    hub = build_hub_template(Path(scratch.name) / "hub-sample", questionnaires_folder)
     try:
         for width, height in SIZES:
             for theme in THEMES:
@@ -273,7 +357,11 @@ def render_matrix(outdir: Path, questionnaires_folder: Path | None = None) -> li
                     apply_text_scale(app, scale)
                     folder = outdir / f"{width}x{height}-{theme}-{scale}"
                     saved += render_screens(folder, questionnaires_folder, size=(width, height))
+                    saved += render_hub_screens(
+                        folder, questionnaires_folder, size=(width, height), template=hub
+                    )
     finally:
+        scratch.cleanup()
         app.setPalette(original)
         apply_text_scale(app, 100)
     return saved

@@ -38,8 +38,23 @@ __all__ = [
 
 
 def verdict_explanation(data: ReportData) -> str:
-    """One sentence saying why the verdict is what it is."""
+    """One sentence saying why the verdict is what it is. Rules version 2 and surveys: the most
+    important reason (all of them follow in the "How the verdict was decided" box); a ready
+    verdict says what it means instead."""
     result = data.score
+    if result.rules_version >= 2 or result.verdict is None:
+        from guidecheck.checklist.labels import verdict_explanation as meaning
+        from guidecheck.checklist.reasons import reason_text
+
+        if result.verdict in (None, "ready") or not result.reasons:
+            return meaning(result.verdict)
+        more = len(result.reasons) - 1
+        first = reason_text(result.reasons[0], data.questionnaire)
+        if more:
+            return _("{reason} (and {n} more: see How the verdict was decided)").format(
+                reason=first, n=more
+            )
+        return first
     thresholds = data.questionnaire.thresholds
     if result.red_flags:
         count = len(result.red_flags)

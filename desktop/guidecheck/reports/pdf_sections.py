@@ -19,6 +19,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Paragraph as _Paragraph
 
+from guidecheck.checklist.labels import phase_label
 from guidecheck.checklist.model import Item
 from guidecheck.i18n import _
 from guidecheck.reports import labels
@@ -74,11 +75,86 @@ def build_story(data: ReportData, lang: str, width: float) -> list[Any]:
     story: list[Any] = []
     story += cover(data, lang, width)
     story += domain_chart(data, lang, width)
+    story += how_decided(data, lang, width)
     story += red_flags(data, lang, width)
     story += action_plan(data, lang, width)
     story += answers_by_domain(data, lang, width)
     story += sign_off(data, width)
+    story += weights_annex(data, lang, width)
     return story
+
+
+def how_decided(data: ReportData, lang: str, width: float) -> list[Any]:
+    """ "How the verdict was decided": this assessment's reasons, then the rules in words."""
+    from guidecheck.checklist.reasons import reason_texts, rules_in_words
+
+    s = styles()
+    verdict = data.score.verdict
+    colour = colors.HexColor(VERDICT_COLOURS.get(verdict or "", "#555555"))
+    rows: list[list[Any]] = [[Paragraph(text(_("How the verdict was decided")), s.subheading)]]
+    rows += [
+        [Paragraph(f"•&nbsp;{text(reason)}", s.body)]
+        for reason in reason_texts(data.score, data.questionnaire, lang)
+    ]
+    rows.append([Paragraph(text(_("The rules")), s.cell_bold)])
+    rules = rules_in_words(data.questionnaire)
+    if data.questionnaire.scored:
+        rules.append(_("Each item's weight is listed in the annex at the end of this report."))
+    rows += [[Paragraph(f"–&nbsp;{text(line)}", s.small)] for line in rules]
+    box = Table(
+        rows,
+        colWidths=[width],
+        style=TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1, colour),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+            ]
+        ),
+    )
+    return [Spacer(1, 10), KeepTogether([box])]
+
+
+def weights_annex(data: ReportData, lang: str, width: float) -> list[Any]:
+    """Annex: every scored item shown in this assessment with its weight (what each answer counts)."""
+    s = styles()
+    shown = set(data.score.visible_items)
+    items = [i for i in data.questionnaire.items if i.scored and i.id in shown]
+    if not items:
+        return []
+    header = [
+        Paragraph(text(label), s.cell_bold)
+        for label in (_("Domain"), _("Question"), _("Weight"), _("Critical"))
+    ]
+    rows: list[list[Any]] = [header]
+    for item in items:
+        rows.append(
+            [
+                Paragraph(text(data.domain_title(item.domain_id, lang)), s.small),
+                Paragraph(text(_question_line(data, item.id, lang)), s.cell),
+                Paragraph(f"{item.weight:g}", s.cell),
+                Paragraph(text(_("Yes") if item.critical else ""), s.cell),
+            ]
+        )
+    table = Table(
+        rows,
+        colWidths=[width * 0.22, width * 0.58, width * 0.1, width * 0.1],
+        repeatRows=1,
+        style=TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(HEADER_FILL)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor(RULE)),
+            ]
+        ),
+    )
+    note = _(
+        "Yes counts the full weight, Partly half of it, No and Don't know nothing; Not applicable leaves the item out."
+    )
+    return [*heading(_("Annex: item weights")), Paragraph(text(note), s.small), Spacer(1, 4), table]
 
 
 def cover(data: ReportData, lang: str, width: float) -> list[Any]:
@@ -151,6 +227,7 @@ def cover(data: ReportData, lang: str, width: float) -> list[Any]:
         (_("AI tool"), tool),
         (_("Intended use"), profile.tool_intended_use),
         (_("Use category"), labels.use_category_label(profile.use_category)),
+        (_("Phase"), phase_label(profile.phase) if profile.phase else ""),
         (_("Deployed since"), profile.tool_date_deployed),
         (_("Assessor"), assessor),
         (_("Assessment date"), profile.date),

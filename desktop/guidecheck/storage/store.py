@@ -172,9 +172,10 @@ class Store(StoreBase):
         if item is None:
             raise AnswerError(_("The questionnaire has no item '{id}'.").format(id=item_id))
         value = normalize_value(item, value)
-        check_constraint(
-            questionnaire, item, value, assessment.profile, self.answers(assessment_id), lang
-        )
+        if item.constraint is not None:  # reads the other answers only when it needs them
+            check_constraint(
+                questionnaire, item, value, assessment.profile, self.answers(assessment_id), lang
+            )
         if note is not None and not is_text(note):
             raise AnswerError(
                 _("The note for item '{id}' holds characters that are not valid text.").format(

@@ -184,6 +184,9 @@ class AssessmentFlow:
         summary = self.summary
         summary.set_data(questionnaire, self.assessment, result)
         self.show_screen(summary)
+        # The sign button that had the keyboard is gone: give it to the next step, saving the
+        # report (nothing had focus before, so Tab and Enter did nothing for a keyboard user).
+        summary.report_button.setFocus()
 
         def work(_context: TaskContext) -> str:
             from guidecheck.gui.assessment.summary import build_chart_svg

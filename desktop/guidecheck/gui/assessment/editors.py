@@ -83,7 +83,11 @@ class ChoiceButtonsEditor(AnswerEditor):
         layout.setSpacing(8 if compliance else 4)
         options: list[tuple[str, str, str, str | None]]
         if compliance:
-            options = [(v, label, key, alt) for v, label, key, alt in compliance_options()]
+            options = [  # a critical item that refuses "not applicable" does not offer it
+                (v, label, key, alt)
+                for v, label, key, alt in compliance_options()
+                if not (v == "na" and item.na_refused)
+            ]
         else:
             options = [(c.id, c.label.en, str(n + 1), None) for n, c in enumerate(item.choices)]
         for value, label, key, alt in options:

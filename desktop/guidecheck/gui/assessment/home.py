@@ -144,6 +144,8 @@ class HomeScreen(QWidget):
         from guidecheck.gui.assessment.home_model import (
             COL_DATE,
             COL_FACILITY,
+            COL_SCORE,
+            COL_STATUS,
             COL_TOOL,
             COL_VERDICT,
             AssessmentFilterModel,
@@ -174,42 +176,36 @@ class HomeScreen(QWidget):
         table.sortByColumn(COL_DATE, Qt.SortOrder.DescendingOrder)
         header = table.horizontalHeader()
         header.setSectionResizeMode(COL_FACILITY, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_TOOL, QHeaderView.ResizeMode.Stretch)
-        # Fixed columns are sized from the font, so 125% and 150% text still fits without cutting.
-        for column in self._fixed_widths():
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        self._fit_columns(table)
+        header.setSectionResizeMode(COL_TOOL, QHeaderView.ResizeMode.Interactive)
+        # Date, status, score and verdict always show whole (a nurse reads them at a glance, at
+        # any text size); the names share what is left and elide in the middle, whole in a
+        # tooltip, so "Siaya County…Hospital" still tells two facilities apart.
+        for column in (COL_DATE, COL_STATUS, COL_SCORE, COL_VERDICT):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        header.setResizeContentsPrecision(100)  # these cells are alike: 100 rows tell, not 2,000
         table.selectionModel().selectionChanged.connect(self._update_buttons)
         table.activated.connect(lambda _index: self._emit_selected(self.continue_requested))
         return table
 
-    def _fixed_widths(self) -> dict[int, int]:
-        from guidecheck.gui.assessment.home_model import (
-            COL_DATE,
-            COL_SCORE,
-            COL_STATUS,
-            COL_VERDICT,
+    def _fit_tool_column(self) -> None:
+        """The AI tool column as wide as its names, but at most a third of the table: the
+        facility, which tells rows apart, gets the rest."""
+        from guidecheck.gui.assessment.home_model import COL_TOOL
+
+        table = self._table
+        if table is None:
+            return
+        wanted = max(
+            table.sizeHintForColumn(COL_TOOL), table.horizontalHeader().sectionSizeHint(COL_TOOL)
         )
-
-        digits = self.fontMetrics().horizontalAdvance("2025-12-31") + 28
-        return {COL_DATE: digits, COL_STATUS: int(digits * 2.1), COL_SCORE: int(digits * 0.75),
-                COL_VERDICT: int(digits * 2.1)}  # fmt: skip
-
-    def _fit_columns(self, table: QTableView) -> None:
-        """Fixed columns sized from the font (125% and 150% text still fit), but together never
-        more than 60% of the table, so facility and AI tool names stay readable on 1024 px."""
-        widths = self._fixed_widths()
-        room = self.width() - 40  # the table spans the screen less its margins and frame
-        total = sum(widths.values())
-        scale = min(1.0, 0.6 * room / total) if total and room > 0 else 1.0
-        header = table.horizontalHeader()
-        for column, width in widths.items():
-            header.resizeSection(column, int(width * scale))
+        table.horizontalHeader().resizeSection(
+            COL_TOOL, min(wanted + 12, table.viewport().width() // 3)
+        )
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self._table is not None:
-            self._fit_columns(self._table)
+        self._fit_tool_column()
 
     def _empty_text(self) -> str:
         return self.tr(
@@ -231,6 +227,7 @@ class HomeScreen(QWidget):
         self._show_resume(rows)
         self.pages.setCurrentIndex(2 if rows else 1)
         self._filter(self.search.text())
+        self._fit_tool_column()
         if previous:
             self.select(previous)
         # Keyboard first: arrows move in the list and Enter opens; with no rows, Enter starts one.

@@ -50,11 +50,22 @@ def column_titles() -> list[str]:
 
 
 def status_cell(summary: AssessmentSummary) -> str:
+    """Short enough to read whole on a netbook at 150% text ("Draft 31/66"); the sentence is in
+    `status_tooltip`."""
+    revision = tr(" · rev. {n}").format(n=summary.revision) if summary.revision > 1 else ""
+    if summary.status == "final":
+        return status_text("final") + revision
+    return tr("Draft {done}/{total}").format(done=summary.answered, total=summary.shown) + revision
+
+
+def status_tooltip(summary: AssessmentSummary) -> str:
     revision = tr(" · revision {n}").format(n=summary.revision) if summary.revision > 1 else ""
     if summary.status == "final":
         return status_text("final") + revision
     return (
-        tr("Draft, {done}/{total} answered").format(done=summary.answered, total=summary.shown)
+        tr("Draft: {done} of {total} questions answered").format(
+            done=summary.answered, total=summary.shown
+        )
         + revision
     )
 
@@ -115,6 +126,10 @@ class AssessmentTableModel(QAbstractTableModel):
             return summary.verdict if (summary.status == "final" or summary.answered) else ""
         if role == TOOLTIP_ROLE and column == COL_VERDICT and summary.red_flag_count:
             return tr("{n} red flag(s)").format(n=summary.red_flag_count)
+        if role == TOOLTIP_ROLE and column == COL_STATUS:
+            return status_tooltip(summary)
+        if role == TOOLTIP_ROLE and column in (COL_FACILITY, COL_TOOL):
+            return self._display(summary, column)  # whole, when the cell elides it
         if role == TEXT_ALIGNMENT_ROLE and column == COL_SCORE:
             return ALIGN_RIGHT_VCENTER
         return None
@@ -179,3 +194,9 @@ class VerdictBadgeDelegate(QStyledItemDelegate):
             metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width()) - 8),
         )
         painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> Any:
+        """Room for the badge's padding, so a column sized to its contents shows it whole."""
+        hint = super().sizeHint(option, index)
+        hint.setWidth(hint.width() + 30)
+        return hint

@@ -28,10 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from guidecheck.bundles.key_facilities import KeyFacility
+from guidecheck.checklist.loading import DEFAULT_QUESTIONNAIRE_ID
 from guidecheck.checklist.model import Facility, Profile, Questionnaire, Tool
 from guidecheck.errors import UserError
 from guidecheck.gui.assessment.editors import CalendarButton
-from guidecheck.gui.shell.labels import set_scaled_font, use_category_options
+from guidecheck.gui.shell.labels import phase_options, set_scaled_font, use_category_options
 from guidecheck.gui.shell.theme import themed
 from guidecheck.storage.store import check_profile
 
@@ -115,10 +116,13 @@ class NewAssessmentScreen(QWidget):
         for questionnaire in questionnaires:
             count = len(questionnaire.items)
             text = self.tr(
-                "{title}\nversion {version} · up to {count} questions (only those that apply "
-                "to your tool are asked) · {source}"
+                "{title}\n{level} · version {version} · up to {count} questions (only those "
+                "that apply to your tool are asked) · {source}"
             ).format(
                 title=questionnaire.title.en,
+                level=self.tr("for district and national teams")
+                if questionnaire.level == "district"
+                else self.tr("for a clinic"),
                 version=questionnaire.version,
                 count=count,
                 source=questionnaire.guidance_source or questionnaire.id,
@@ -127,7 +131,11 @@ class NewAssessmentScreen(QWidget):
             row.setToolTip(questionnaire.description.en)
             self.questionnaire_list.addItem(row)
         if questionnaires:
-            self.questionnaire_list.setCurrentRow(0)
+            ids = [
+                q.id for q in questionnaires
+            ]  # the clinic checklist first, whatever the file order
+            default = DEFAULT_QUESTIONNAIRE_ID
+            self.questionnaire_list.setCurrentRow(ids.index(default) if default in ids else 0)
         self.picker_problems.setText(
             self.tr("Some checklist files could not be used: {problems}").format(
                 problems="; ".join(problems)
@@ -161,6 +169,7 @@ class NewAssessmentScreen(QWidget):
             return box, form
 
         facility_box, facility_form = form_box(self.tr("Facility"))
+        self.facility_box = facility_box  # retitled for a district-level checklist
         self.facility_name = QComboBox(facility_box)
         self.facility_name.setEditable(True)
         self.facility_name.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -210,6 +219,13 @@ class NewAssessmentScreen(QWidget):
         tool_form.addRow(self.tr("&Used for"), self.tool_use)
         tool_form.addRow(self.tr("In use s&ince"), deployed_row)
         tool_form.addRow(self.tr("&Kind of use *"), self.use_category)
+        self.phase = QComboBox(tool_box)  # asked by format 2 checklists only
+        self.phase.addItem(self.tr("Choose… (it decides which questions are asked)"), "")
+        for code, label in phase_options():
+            self.phase.addItem(label, code)
+        self.phase.setAccessibleName(self.tr("Phase"))
+        tool_form.addRow(self.tr("&Phase *"), self.phase)
+        self.tool_form = tool_form
 
         assessor_box, assessor_form = form_box(self.tr("Who is assessing"))
         self.assessor_name = QLineEdit(assessor_box)
@@ -238,6 +254,7 @@ class NewAssessmentScreen(QWidget):
         for combo in (self.facility_name, self.tool_name):
             combo.editTextChanged.connect(self._edited)
         self.use_category.currentIndexChanged.connect(self._edited)
+        self.phase.currentIndexChanged.connect(self._edited)
         self.date.dateChanged.connect(self._edited)
         return scroller
 
@@ -320,6 +337,7 @@ class NewAssessmentScreen(QWidget):
             tool_intended_use=self.tool_use.text().strip(),
             tool_date_deployed=self.tool_deployed.text().strip(),
             use_category=str(self.use_category.currentData() or ""),
+            phase=str(self.phase.currentData() or "") if self._asks_phase() else "",
             assessor_name=self.assessor_name.text().strip(),
             assessor_role=self.assessor_role.text().strip(),
             date=iso_date(self.date),
@@ -341,6 +359,7 @@ class NewAssessmentScreen(QWidget):
         self.tool_name.setEditText("")
         self.tool_deployed.clear()
         self.use_category.setCurrentIndex(0)  # "Choose…": no silent default
+        self.phase.setCurrentIndex(0)
         self.date.setDate(QDate.currentDate())
         self.message.clear()
         self.show_step(0)
@@ -358,6 +377,14 @@ class NewAssessmentScreen(QWidget):
                 self.tr("New assessment — step 2 of 2: the facility and the AI tool")
             )
             self.next_button.setText(self.tr("&Start assessment"))
+            self.tool_form.setRowVisible(self.phase, self._asks_phase())
+            chosen = self.selected_questionnaire()
+            district = chosen is not None and chosen.level == "district"
+            self.facility_box.setTitle(  # a district checklist assesses a team or office
+                self.tr("Team or office (name and district code)")
+                if district
+                else self.tr("Facility")
+            )
             self.facility_name.setFocus()
 
     def _next(self) -> None:
@@ -371,7 +398,10 @@ class NewAssessmentScreen(QWidget):
             return
         profile = self.profile()
         try:  # the fields in screen order; the kind of use (asked last) is checked below
-            check_profile(replace(profile, use_category=profile.use_category or "other"))
+            check_profile(
+                replace(profile, use_category=profile.use_category or "other"),
+                self.selected_questionnaire(),  # a format 2 checklist also needs the phase
+            )
         except UserError as problem:
             self.message.setText(str(problem))
             return
@@ -385,6 +415,10 @@ class NewAssessmentScreen(QWidget):
             return
         self.message.clear()
         self.start_requested.emit(self.selected_questionnaire(), profile)
+
+    def _asks_phase(self) -> bool:
+        questionnaire = self.selected_questionnaire()
+        return questionnaire is not None and questionnaire.format >= 2
 
     def show_problem(self, text: str) -> None:
         self.message.setText(text)

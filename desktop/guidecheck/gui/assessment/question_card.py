@@ -117,7 +117,8 @@ class QuestionCard(QFrame):
         )
         self.guidance.setVisible(False)
         has_guidance = any(
-            t.en for t in (item.guidance.why, item.guidance.evidence, item.guidance.example)
+            t.en
+            for t in (item.guidance.why, item.guidance.evidence, item.guidance.example, item.basis)
         )
         self.guidance_toggle.setVisible(has_guidance)
         layout.addWidget(self.guidance_toggle, 0, Qt.AlignmentFlag.AlignLeft)
@@ -153,6 +154,7 @@ class QuestionCard(QFrame):
             (self.tr("Why this matters"), self.item.guidance.why.en),
             (self.tr("What counts as evidence"), self.item.guidance.evidence.en),
             (self.tr("Example"), self.item.guidance.example.en),
+            (self.tr("Based on"), self.item.basis.en),  # format 2: the source of the item
         ):
             if text:
                 parts.append(f"<p><b>{html.escape(title)}:</b> {html.escape(text)}</p>")

@@ -20,7 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from guidecheck.checklist.model import Assessment, Questionnaire, ScoreResult
-from guidecheck.gui.shell.labels import badge_style, score_text, set_scaled_font, verdict_text
+from guidecheck.gui.shell.labels import (
+    badge_style,
+    reasons_text,
+    score_text,
+    set_scaled_font,
+    verdict_text,
+)
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole
 DOMAIN_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -54,6 +60,11 @@ class ReviewScreen(QWidget):
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         outer.addWidget(self.summary)
+        self.reasons = QLabel(self)  # why the verdict is what it is, in the core's words
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextFormat(Qt.TextFormat.PlainText)
+        self.reasons.setAccessibleName(self.tr("Why this verdict"))
+        outer.addWidget(self.reasons)
         self.tree = QTreeWidget(self)
         self.tree.setHeaderHidden(True)
         self.tree.setWordWrap(True)
@@ -106,6 +117,7 @@ class ReviewScreen(QWidget):
                 flags=len(result.red_flags),
             )
         )
+        self.reasons.setText(reasons_text(questionnaire, result))
         self.tree.clear()
 
         def question_text(item_id: str) -> str:

@@ -12,10 +12,12 @@ import re
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -25,6 +27,7 @@ from guidecheck.checklist.model import Assessment, Questionnaire, ScoreResult
 from guidecheck.gui.shell.labels import (
     badge_style,
     compliance_label,
+    reasons_text,
     score_text,
     set_scaled_font,
     verdict_text,
@@ -92,9 +95,22 @@ class SummaryScreen(QWidget):
         verdict_row.addWidget(self.score)
         verdict_row.addStretch(1)
         outer.addLayout(verdict_row)
+        self.reasons = QLabel(self)  # why the verdict is what it is (the core's words)
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextFormat(Qt.TextFormat.PlainText)
+        self.reasons.setAccessibleName(self.tr("Why this verdict"))
+        outer.addWidget(self.reasons)
 
         body = QHBoxLayout()
-        chart_column = QVBoxLayout()
+        # The chart grows with the number of parts and the text size: it scrolls in its own area
+        # rather than pushing the buttons off a 1024×600 screen.
+        chart_area = QScrollArea(self)
+        chart_area.setWidgetResizable(True)
+        chart_area.setFrameShape(QFrame.Shape.NoFrame)
+        chart_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        chart_box = QWidget(chart_area)
+        chart_column = QVBoxLayout(chart_box)
+        chart_column.setContentsMargins(0, 0, 0, 0)
         chart_column.addWidget(QLabel(self.tr("Score per domain"), self))
         self.chart = QSvgWidget(self)
         self.chart.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
@@ -110,7 +126,8 @@ class SummaryScreen(QWidget):
         self.chart_legend.setWordWrap(True)
         chart_column.addWidget(self.chart_legend)
         chart_column.addStretch(1)
-        body.addLayout(chart_column, 3)
+        chart_area.setWidget(chart_box)
+        body.addWidget(chart_area, 3)
         plan_column = QVBoxLayout()
         self.plan_title = QLabel(self.tr("Action plan"), self)
         set_scaled_font(self.plan_title, 1.1, bold=True)
@@ -183,6 +200,7 @@ class SummaryScreen(QWidget):
         self.score.setText(
             self.tr("Overall score {score}").format(score=score_text(result.overall))
         )
+        self.reasons.setText(reasons_text(questionnaire, result))
         limits = questionnaire.thresholds
         self.chart_legend.setText(
             self.tr(

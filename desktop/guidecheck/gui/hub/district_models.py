@@ -32,7 +32,7 @@ from guidecheck.gui.shell.labels import (
     use_category_options,
     verdict_text,
 )
-from guidecheck.gui.shell.theme import tone_colour
+from guidecheck.gui.shell.theme import is_dark, tone, tone_colour
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -44,6 +44,16 @@ BAND_COLOURS = {
     "fair": ("#fbe7b5", "#5c3d00"),
     "low": ("#f6c9c4", "#7a1108"),
 }
+
+
+def band_colours(band: str) -> tuple[str, str]:
+    """(fill, text) of a heat-map band for the palette in use: light fills on a light palette,
+    deep ones with light text on a dark palette (both above 4.5:1)."""
+    if is_dark():
+        return tone(f"band_{band}_bg"), tone(f"band_{band}_fg")
+    return BAND_COLOURS[band]
+
+
 BAND_SYMBOLS = {"good": "✔", "fair": "▲", "low": "✖"}
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -251,7 +261,7 @@ class HeatMapModel(_Table):
         if role == BAND_ROLE:
             return band
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and band:
-            return QColor(BAND_COLOURS[band][0 if role == Qt.ItemDataRole.BackgroundRole else 1])
+            return QColor(band_colours(band)[0 if role == Qt.ItemDataRole.BackgroundRole else 1])
         if role == Qt.ItemDataRole.ToolTipRole:
             title = self.heat.domains[column - self.LABEL_COLUMNS][1]
             return f"{row.record.facility_name} · {title}: {percent(score)} ({band_words()[band]})"
@@ -289,6 +299,8 @@ class GapsModel(_Table):
             question = gap.question + ("  " + tr("(critical)") if gap.critical else "")
             return [question, gap.domain_title, f"{gap.facilities_missing} / {gap.facilities_asked}",
                     percent(gap.share), str(gap.not_met), str(gap.partly)][column]  # fmt: skip
+        if role == Qt.ItemDataRole.ToolTipRole and column in (G_QUESTION, G_DOMAIN):
+            return self.data(index, _Display)  # whole, when the cell cuts it
         if role == SORT_ROLE:
             return [gap.question.casefold(), gap.domain_title.casefold(), gap.facilities_missing, gap.share,
                     gap.not_met, gap.partly][column]  # fmt: skip
@@ -407,6 +419,8 @@ class ConflictCompareModel(_Table):
                 return names[key]
             question = self.group.questions.get(key, "") if self.group else ""
             return f"{question} ({key})" if question else key
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.ToolTipRole:
+            return self.headerData(section, orientation, _Display)
         return super().headerData(section, orientation, role)
 
     def data(self, index: _Index, role: int = _Display) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -192,6 +192,7 @@ class ConflictsPanel(QWidget):
         splitter = QSplitter(self)
         self.list = QListWidget(splitter)
         self.list.setAccessibleName(tr("Conflicts"))
+        self.list.setWordWrap(True)  # facility · tool · revision, whole on a narrow list
         right = QWidget(splitter)
         right_layout = QVBoxLayout(right)
         self.model = ConflictCompareModel(self)
@@ -201,6 +202,7 @@ class ConflictsPanel(QWidget):
         self.buttons = QHBoxLayout()
         right_layout.addLayout(self.buttons)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([300, 900])  # the list readable, the comparison wider
         layout.addWidget(splitter, 1)
         self.list.currentRowChanged.connect(self._show_group)
         self.stand_buttons: list[QPushButton] = []
@@ -224,6 +226,16 @@ class ConflictsPanel(QWidget):
     def _show_group(self, row: int) -> None:
         group = self.groups[row] if 0 <= row < len(self.groups) else None
         self.model.set_group(group)
+        # Question texts label the rows: cap them (elided, whole in the tooltip) so the versions
+        # keep room beside them on a small screen.
+        header = self.view.verticalHeader()
+        header.setMaximumWidth(header.fontMetrics().averageCharWidth() * 36)
+        header.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        titles = self.view.horizontalHeader()  # "Version 1 (shown now)" wraps, not clipped
+        titles.setDefaultAlignment(
+            Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value)
+        )
+        titles.setMinimumHeight(titles.fontMetrics().lineSpacing() * 2 + 8)
         for button in self.stand_buttons:
             self.buttons.removeWidget(button)
             button.deleteLater()

@@ -9,6 +9,7 @@ parent, runner=None)`, or `open_district_view(parent, home)`.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +33,6 @@ from PySide6.QtWidgets import (
 
 from guidecheck.district.overview import OverviewFilter
 from guidecheck.gui.hub.district_models import (
-    BAND_COLOURS,
     G_MISSING,
     ROW_ROLE,
     SORT_ROLE,
@@ -40,6 +40,7 @@ from guidecheck.gui.hub.district_models import (
     HeatMapModel,
     OverviewFilterModel,
     OverviewModel,
+    band_colours,
 )
 from guidecheck.gui.hub.district_panels import ConflictsPanel, FacilityPanel
 from guidecheck.gui.shell.labels import set_scaled_font, tr, use_category_options, verdict_text
@@ -134,13 +135,18 @@ class DistrictHub(QWidget):
         self.pdf_button = QPushButton(tr("District PDF…"), self)
         self.xlsx_button = QPushButton(tr("District workbook…"), self)
         self.reload_button = QPushButton(tr("Reload"), self)
+        # Two rows, the summary line wrapping: one row is wider than a 1024 px netbook at 150%.
+        self.status.setWordWrap(True)
         top.addWidget(title)
         top.addWidget(self.status, 1)
-        top.addWidget(QLabel(tr("Re-assessment due after"), self))
-        top.addWidget(self.months)
-        for button in (self.pdf_button, self.xlsx_button, self.reload_button):
-            top.addWidget(button)
         layout.addLayout(top)
+        actions = QHBoxLayout()
+        actions.addWidget(QLabel(tr("Re-assessment due after"), self))
+        actions.addWidget(self.months)
+        actions.addStretch(1)
+        for button in (self.pdf_button, self.xlsx_button, self.reload_button):
+            actions.addWidget(button)
+        layout.addLayout(actions)
         self.empty_hint = QLabel(
             tr(
                 "No clinic results yet. Put a clinic's USB stick in and choose District › Import "
@@ -178,7 +184,7 @@ class DistrictHub(QWidget):
             Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value)
         )
         header.setStretchLastSection(False)
-        header.setMinimumHeight(46)
+        self._heat_header = header
         self.tabs.addTab(self._with_legend(self.heat_view), tr("Heat map"))
         self.gaps_model = GapsModel(self)
         self.gaps_view = table_view(self._sorted(self.gaps_model), self)
@@ -211,7 +217,7 @@ class DistrictHub(QWidget):
     def _overview_tab(self) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        bar = QHBoxLayout()
+        bar, dates = QHBoxLayout(), QHBoxLayout()  # two rows: one is too wide for 1024 px
         self.district_filter, self.tool_filter = QComboBox(page), QComboBox(page)
         self.category_filter, self.verdict_filter = QComboBox(page), QComboBox(page)
         self.date_from, self.date_to = QLineEdit(page), QLineEdit(page)
@@ -219,20 +225,25 @@ class DistrictHub(QWidget):
         for box, name in ((self.district_filter, tr("District")), (self.tool_filter, tr("AI tool")),
                           (self.category_filter, tr("Use category")), (self.verdict_filter, tr("Verdict"))):  # fmt: skip
             box.setAccessibleName(name)
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(8)  # long names show in the open list, not the bar
             bar.addWidget(QLabel(name, page))
-            bar.addWidget(box)
+            bar.addWidget(box, 1)
             box.currentIndexChanged.connect(self.apply_filter)
         for edit, name in ((self.date_from, tr("From")), (self.date_to, tr("To"))):
             edit.setPlaceholderText("YYYY-MM-DD")
             edit.setMaximumWidth(110)
             edit.setAccessibleName(name)
-            bar.addWidget(QLabel(name, page))
-            bar.addWidget(edit)
+            dates.addWidget(QLabel(name, page))
+            dates.addWidget(edit)
             edit.editingFinished.connect(self.apply_filter)
         self.due_only.toggled.connect(self.apply_filter)
-        bar.addWidget(self.due_only)
-        bar.addStretch(1)
+        dates.addWidget(self.due_only)
+        dates.addStretch(1)
         layout.addLayout(bar)
+        layout.addLayout(dates)
         self.overview_view = table_view(self.overview_proxy, page)
         layout.addWidget(self.overview_view, 1)
         self.shown_label = QLabel(page)
@@ -242,19 +253,19 @@ class DistrictHub(QWidget):
     def _with_legend(self, view: QTableView) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        legend = QHBoxLayout()
-        legend.addWidget(QLabel(tr("Latest domain score of each facility and AI tool:"), page))
         words = {"good": tr("✔ at or above the ready level"), "fair": tr("▲ at or above the domain minimum"),
                  "low": tr("✖ below the domain minimum")}  # fmt: skip
+        chips = []
         for band, text in words.items():
-            chip = QLabel(text, page)
-            background, foreground = BAND_COLOURS[band]
-            chip.setStyleSheet(
-                f"background:{background}; color:{foreground}; padding:2px 6px; border-radius:3px;"
-            )
-            legend.addWidget(chip)
-        legend.addStretch(1)
-        layout.addLayout(legend)
+            background, foreground = band_colours(band)
+            chips.append(f'<span style="background:{background}; color:{foreground};">'
+                         f"&nbsp;{html.escape(text)}&nbsp;</span>")  # fmt: skip
+        # One wrapping line of coloured words, in the heat map's own colours for this palette.
+        self.legend = QLabel(html.escape(tr("Latest domain score of each facility and AI tool:"))
+                             + " " + " ".join(chips), page)  # fmt: skip
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+        layout.addWidget(self.legend)
         layout.addWidget(view, 1)
         return page
 
@@ -304,9 +315,16 @@ class DistrictHub(QWidget):
             view.resizeColumnsToContents()
         self.gaps_view.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.Stretch
-        )  # questions are long
+        )  # questions are long: they get the room the domain names leave, on two lines
+        domain_width = self.gaps_view.fontMetrics().averageCharWidth() * 22
+        if self.gaps_view.columnWidth(1) > domain_width:
+            self.gaps_view.setColumnWidth(1, domain_width)
+        self.gaps_view.setWordWrap(True)
+        self.gaps_view.resizeRowsToContents()
         for column in range(HeatMapModel.LABEL_COLUMNS, self.heat_model.columnCount()):
             self.heat_view.setColumnWidth(column, 112)  # nine domains fit 1366 px; titles wrap
+        # domain titles wrap to four lines at most, at any text size
+        self._heat_header.setMinimumHeight(self._heat_header.fontMetrics().lineSpacing() * 4 + 8)
         self.empty_hint.setVisible(not summary.overview)
         self.status.setText(tr("{assessed} of {known} facilities assessed · {due} with a re-assessment due · {n} final assessments").format(
             assessed=summary.facilities_assessed, known=summary.facilities_known, due=summary.facilities_overdue,

@@ -8,13 +8,15 @@ symbol too.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from guidecheck.checklist import labels as words
 from guidecheck.checklist.labels import compliance_label, status_label
-from guidecheck.checklist.model import USE_CATEGORIES
+from guidecheck.checklist.model import PHASES, USE_CATEGORIES
 
 __all__ = ["compliance_label", "status_label"]
 
@@ -54,6 +56,25 @@ def status_text(status: str) -> str:
 
 def use_category_options() -> list[tuple[str, str]]:
     return [(code, words.use_category_label(code)) for code in USE_CATEGORIES]
+
+
+def reasons_text(questionnaire: Any, result: Any, limit: int = 3) -> str:
+    """ "Why:" and the verdict's reasons (the core's sentences), most important first; at most
+    `limit` lines so a netbook screen keeps room for the rest (the report lists them all)."""
+    from guidecheck.checklist.reasons import reason_texts
+
+    reasons = reason_texts(result, questionnaire)
+    shown = [f"• {reason}" for reason in reasons[:limit]]
+    if len(reasons) > limit:
+        shown.append(
+            tr("… and {n} more (the report lists them all).").format(n=len(reasons) - limit)
+        )
+    return "\n".join([tr("Why:"), *shown]) if shown else ""
+
+
+def phase_options() -> list[tuple[str, str]]:
+    """The tool's implementation phase (format 2 checklists ask it; questions depend on it)."""
+    return [(code, words.phase_label(code)) for code in PHASES]
 
 
 def score_text(score: float | None) -> str:

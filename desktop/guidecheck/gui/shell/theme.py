@@ -28,6 +28,12 @@ TONES: dict[str, tuple[str, str]] = {
     "focus": ("#b86e00", "#ffb547"),  # focus frame around an answer button
     "differs_bg": ("#fff3c4", "#4a3800"),  # conflict cells that differ, with differs_fg text
     "differs_fg": ("#2b2100", "#fff4d6"),
+    "band_good_bg": ("#cdebd3", "#1d4a2a"),  # heat-map cells, each with its _fg text
+    "band_good_fg": ("#0d4f1f", "#d7f5de"),
+    "band_fair_bg": ("#fbe7b5", "#4a3800"),
+    "band_fair_fg": ("#5c3d00", "#fff1c7"),
+    "band_low_bg": ("#f6c9c4", "#5e1a13"),
+    "band_low_fg": ("#7a1108", "#ffd9d3"),
 }
 
 
