@@ -25,6 +25,7 @@ power cut would), remount on what survived.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -34,7 +35,9 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -418,16 +421,39 @@ def holders(mountpoint: Path) -> list[str]:
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
-        try:
-            links = [os.readlink(proc / "cwd")]
-            links += [os.readlink(fd) for fd in (proc / "fd").iterdir()]
+        # one link that cannot be read (an fd closed meanwhile, such as the one listing /proc/self/fd)
+        # must not hide the process's other files
+        links = [_readlink(proc / "cwd")]
+        with contextlib.suppress(OSError):
+            links += [_readlink(fd) for fd in (proc / "fd").iterdir()]
+        maps = ""
+        with contextlib.suppress(OSError):
             maps = (proc / "maps").read_text()
-        except OSError:
-            continue
         if any(link.startswith(prefix) for link in links) or prefix in maps:
-            cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            try:
+                cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                cmd = "?"
             found.append(f"{proc.name}: {cmd[:200]} {[x for x in links if x.startswith(prefix)]}")
     return found
+
+
+def _readlink(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return ""
+
+
+def own_files(mountpoint: Path) -> list[str]:
+    """Files this process (the test) holds open under `mountpoint`: each one keeps the mount busy,
+    so a cut could not unmount it."""
+    prefix = str(mountpoint)
+    return [
+        target
+        for fd in Path("/proc/self/fd").iterdir()
+        if (target := _readlink(fd)).startswith(prefix)
+    ]
 
 
 class MountFailed(RuntimeError):
@@ -481,42 +507,89 @@ class PowerCutMount:
                 raise MountFailed(f"the forgetful file system did not mount: {tail}")
             time.sleep(0.01)
 
+    @contextlib.contextmanager
+    def watch(self, what: str, seconds: float) -> Iterator[None]:
+        """Bound a wait on the mount: if `what` is not over in `seconds`, the file system process
+        is stopped (the kernel then fails every call still waiting on it) and the test fails
+        naming what it waited for, instead of hanging on a file system that stopped answering."""
+        fired = threading.Event()
+
+        def stop() -> None:
+            fired.set()
+            if self.process is not None and self.process.poll() is None:
+                self.process.kill()
+
+        timer = threading.Timer(seconds, stop)
+        timer.daemon = True
+        timer.start()
+        message = f"{what} did not finish within {seconds:.0f} s (the file system was stopped)"
+        try:
+            yield
+        except BaseException as exc:
+            if fired.is_set():
+                raise AssertionError(message) from exc
+            raise
+        finally:
+            timer.cancel()
+        if fired.is_set():
+            raise AssertionError(message)
+
     def cut(self, users: list[subprocess.Popen], tear: bool) -> dict[str, int]:
         """The power goes: SIGKILL every process using the mount, drop what was never flushed."""
         for user in users:
             if user.poll() is None:
                 user.send_signal(signal.SIGKILL)
         for user in users:
-            user.wait()
+            try:
+                user.wait(timeout=30)
+            except subprocess.TimeoutExpired as exc:
+                raise AssertionError(
+                    f"process {user.pid} did not die within 30 s of SIGKILL"
+                ) from exc
+        mine = own_files(self.mountpoint)
+        assert not mine, f"the test process itself holds files on the mount: {mine}"
         name = ".forgetful-cut-tear" if tear else ".forgetful-cut"
-        try:
-            open(self.mountpoint / name, "wb").close()
-        except OSError as exc:
-            if exc.errno != errno.EHOSTDOWN:
-                raise
-        else:
-            raise AssertionError("the forgetful file system did not take the cut")
+        with self.watch("the file system taking the cut", 30):
+            try:
+                open(self.mountpoint / name, "wb").close()
+            except OSError as exc:
+                if exc.errno != errno.EHOSTDOWN:
+                    raise
+            else:
+                raise AssertionError("the forgetful file system did not take the cut")
         self.unmount()
         return json.loads(Path(f"{self.backing}.cut.json").read_text())
 
     def unmount(self) -> None:
+        """Unmount and wait for the file system process to end. The kernel may still be
+        releasing the files of the processes just killed, so a busy mount is retried for about
+        5 s; still busy after that, the mount is detached, its process stopped, and the test
+        fails naming what held it (a slow silent fallback here once made each cut take 50 s)."""
         if self.process is None:
             return
-        # The kernel may still be releasing the files of the processes just killed: retry a while.
-        for attempt in range(100):
-            done = subprocess.run(["fusermount3", "-u", str(self.mountpoint)], capture_output=True)
-            if done.returncode == 0:
+        busy: list[str] = []
+        deadline = time.monotonic() + 5
+        while True:
+            done = subprocess.run(
+                ["fusermount3", "-u", str(self.mountpoint)], capture_output=True, timeout=30
+            )
+            if done.returncode == 0 or not os.path.ismount(self.mountpoint):
                 break
-            time.sleep(0.02 * min(attempt + 1, 10))
-        else:
-            print("UNMOUNT BUSY", done.stderr, holders(self.mountpoint), file=sys.stderr)
-            subprocess.run(["umount", "-l", str(self.mountpoint)], capture_output=True)
+            if time.monotonic() > deadline:
+                busy = holders(self.mountpoint) or [done.stderr.decode(errors="replace")]
+                subprocess.run(["fusermount3", "-u", "-z", str(self.mountpoint)], timeout=30)
+                break
+            time.sleep(0.05)
         try:
-            self.process.wait(timeout=30)
+            self.process.wait(timeout=0 if busy else 30)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            self.process.wait()
-        self.process = None
+            self.process.wait(timeout=30)
+        finally:
+            self.process = None
+        if os.path.ismount(self.mountpoint):  # the process was stopped: a dead mount is left
+            subprocess.run(["fusermount3", "-u", "-z", str(self.mountpoint)], timeout=30)
+        assert not busy, f"the mount {self.mountpoint} stayed busy for 5 s: held by {busy}"
 
     def remount(self) -> None:
         self.mount()

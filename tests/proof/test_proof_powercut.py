@@ -52,6 +52,7 @@ DRIVER = Path(__file__).with_name("powercut_driver.py")
 FAST_CUTS = 20
 SOAK_CUTS = 500
 CUTS_PER_DISK = 10
+CHECK_SECONDS = 120  # the checks after one cut take about a second; longer means a stuck mount
 OLD_ANSWERS = {"a_review": "yes", "a_poster": "no", "a_storage": "shelf", "a_staff": 7}
 
 
@@ -180,17 +181,19 @@ def _audit_verify(home: Path) -> None:
 
 def _close_logs() -> None:
     """The command opened the data folder's log file in this process; a power cut needs the
-    mount free, so close it (a real `guidecheck` process closes it when it ends)."""
+    mount free, so close it (a real `guidecheck` process closes it when it ends). Every handler
+    of the app's logger goes, whatever its class: the log is a `logging.Handler` wrapping a
+    rotating file, not a `FileHandler`, and one left open keeps the mount busy."""
     import logging
 
     from guidecheck import logs
 
     logger = logging.getLogger("guidecheck")
     for handler in list(logger.handlers):
-        if isinstance(handler, logging.FileHandler):
-            logger.removeHandler(handler)
-            handler.close()
+        logger.removeHandler(handler)
+        handler.close()
     logs._configured.clear()
+    logs._current = None
 
 
 def _check_database(home: Path, figures: dict[str, int]) -> bool:
@@ -422,14 +425,14 @@ def _run_until_cut(
         tear = rng.random() < 0.5
         cut = disk.cut([process], tear=tear)
     finally:
+        watchdog.cancel()
         if process.poll() is None:
             process.kill()
-            process.wait()
+            process.wait(timeout=30)
     # The driver is dead: read what is left through the same buffered reader that readline used
     # (communicate() would read the raw pipe and lose lines already buffered, i.e. promises).
     rest, err = process.stdout.read(), process.stderr.read()
-    process.wait()
-    watchdog.cancel()
+    process.wait(timeout=30)
     assert not hung.is_set(), "the driver hung on the mount for 120 s"
     assert process.returncode == -9, f"the driver stopped by itself: {err.decode()[-3000:]}"
     text = (b"".join(lines) + rest).decode("utf-8")
@@ -462,6 +465,7 @@ def cut_repeatedly(tmp_path: Path, old: bytes, cuts: int, seed: int) -> dict[str
     print(f"power-cut seed {seed}")  # to replay a failure: cut_repeatedly(..., seed=that)
     rng = random.Random(seed)
     figures: Counter[str] = Counter()
+    slowest = 0.0
     for disk_number in range((cuts + CUTS_PER_DISK - 1) // CUTS_PER_DISK):
         backing = tmp_path / f"disk{disk_number}"
         disk = PowerCutMount(backing, tmp_path / f"mnt{disk_number}", rng.randrange(10**9))
@@ -475,13 +479,16 @@ def cut_repeatedly(tmp_path: Path, old: bytes, cuts: int, seed: int) -> dict[str
                     (backing / name / "guidecheck.db").write_bytes(old)
                     promises.old_homes.append(name)
                 disk.mount()
-                _check_all(
-                    disk.mountpoint, promises, figures
-                )  # the app's first start, then after each cut
+                started = time.monotonic()
+                # the app's first start, then after each cut
+                with disk.watch(f"the checks before cut {figures['cuts'] + 1}", CHECK_SECONDS):
+                    _check_all(disk.mountpoint, promises, figures)
                 _run_until_cut(disk, promises, rng, figures)
+                slowest = max(slowest, time.monotonic() - started)
             disk.mount()
-            _check_all(disk.mountpoint, promises, figures)
-            _finish(disk.mountpoint, promises, figures)
+            with disk.watch(f"the checks and re-import after cut {figures['cuts']}", CHECK_SECONDS):
+                _check_all(disk.mountpoint, promises, figures)
+                _finish(disk.mountpoint, promises, figures)
         finally:
             disk.unmount()
         shutil.rmtree(backing, ignore_errors=True)
@@ -493,6 +500,7 @@ def cut_repeatedly(tmp_path: Path, old: bytes, cuts: int, seed: int) -> dict[str
     TALLY["power cut: imports checked"] += figures["imports checked"]
     TALLY["power cut: report files checked"] += figures["report files checked"]
     TALLY["power cut: migrations checked"] += figures["migrations checked"]
+    figures["slowest cut (s)"] = round(slowest)
     print(dict(figures))
     return figures
 
