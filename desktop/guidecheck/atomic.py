@@ -65,12 +65,13 @@ def write_atomic(target: Path, data: bytes, private: bool = False, overwrite: bo
     return target
 
 
-def make_folder(path: Path) -> Path:
+def make_folder(path: Path, mode: int = 0o777) -> Path:
     """Create `path` (and missing parents) so that it survives a power cut; return it.
 
     A new folder is only a name in its parent until the parent itself is flushed: without that, a
     power cut soon after first use can take the whole data folder (database, keys) with it even
     though every file inside was flushed. So the parent of each folder made here is fsynced.
+    `mode` is the last folder's (as for `Path.mkdir`); missing parents get the default.
     """
     path = Path(path)
     missing = []
@@ -78,7 +79,7 @@ def make_folder(path: Path) -> Path:
     while not probe.is_dir() and probe.parent != probe:
         missing.append(probe)
         probe = probe.parent
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=mode, parents=True, exist_ok=True)
     for made in reversed(missing):
         _sync_folder(made.parent)
     return path

@@ -16,7 +16,9 @@ PROFILE_FIELD = 500  # characters in one assessment profile field (facility, too
 ANSWERS_FILE_BYTES = 5 * 1024 * 1024  # an answers file imported into an assessment
 
 BUNDLE_MANIFEST_BYTES = 64 * 1024  # a bundle's signed manifest
-BUNDLE_PAYLOAD_JSON_BYTES = 64 * 1024 * 1024  # a bundle's payload once decompressed
-BUNDLE_TEXT = 200_000  # characters in one text field of a bundle record (questionnaires excepted)
+# A bundle's payload once decompressed: 32 MiB (a clinic's whole history is a few MB); held as
+# Python objects it stays under 300 MB at the hub even when every text has 4-byte characters.
+BUNDLE_PAYLOAD_JSON_BYTES = 32 * 1024 * 1024
+BUNDLE_TEXT = 80_000  # the longest text field of a bundle record (see bundles/payload.FIELD_LIMITS)
 BUNDLE_ANSWERS_PER_ASSESSMENT = 5000
 KEY_FILE_BYTES = 16 * 1024  # a district key file

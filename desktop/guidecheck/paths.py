@@ -8,6 +8,7 @@ inside a frozen app (`sys._MEIPASS`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -79,8 +80,10 @@ def data_home(home_arg: str | os.PathLike[str] | None = None, create: bool = Tru
     else:
         home = portable_home() or _platform_data_dir()
     if create:
+        # A folder of ours (new, or holding our database) is tightened; another existing folder
+        # given with --home is left as its owner set it.
         try:
-            make_folder(home)  # flushed into its parent: survives a power cut
+            private_dir(home, tighten=not home.exists() or (home / DATABASE_NAME).exists())
         except OSError as exc:
             from guidecheck.fileops import data_folder_error
 
@@ -94,13 +97,37 @@ def _platform_data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
+def private_dir(path: Path, tighten: bool = True) -> Path:
+    """Create `path` (and missing parents) readable by its owner only on POSIX (0700).
+
+    Records, keys and bundle copies are health-facility data: other accounts on a shared laptop
+    must not read them. An existing folder is tightened too (data folders made by older versions).
+    """
+    path = Path(path)
+    make_folder(path, mode=0o700)  # flushed into its parent: survives a power cut
+    if tighten and os.name == "posix":
+        with contextlib.suppress(OSError):
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o700)
+    return path
+
+
+def owner_only(*files: Path) -> None:
+    """Make existing files readable by their owner only (0600) on POSIX; others are skipped."""
+    if os.name != "posix":
+        return
+    for file in files:
+        with contextlib.suppress(OSError):
+            if Path(file).stat().st_mode & 0o077:
+                Path(file).chmod(0o600)
+
+
 def database_path(home: Path) -> Path:
     return home / DATABASE_NAME
 
 
 def logs_dir(home: Path) -> Path:
-    path = home / "logs"
-    return make_folder(path)
+    return private_dir(home / "logs")
 
 
 def fallback_logs_dir() -> Path:
@@ -123,13 +150,11 @@ def fallback_logs_dir() -> Path:
 
 
 def keys_dir(home: Path) -> Path:
-    path = home / "keys"
-    return make_folder(path)
+    return private_dir(home / "keys")
 
 
 def archive_dir(home: Path) -> Path:
-    path = home / "archive"
-    return make_folder(path)
+    return private_dir(home / "archive")
 
 
 def asset_path(*parts: str) -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bundle_helpers import dump, fill, open_store, profile_for
+from bundle_helpers import district_pair, dump, fill, open_store, profile_for
 
 from guidecheck.bundles import keys
 from guidecheck.cli.main import main
@@ -67,8 +67,10 @@ def test_install_of_a_bad_key_file_is_one_sentence(capsys, clinic, tmp_path):
 
 
 def test_import_exit_code_and_one_line_per_file(capsys, clinic, hub, stick, tmp_path, mini):
+    district_pair(clinic, hub, tmp_path)
     with open_store(clinic) as store:
         fill(store, mini, profile_for("KSM-020"), limit=2)
+        device_id = store.device_id
     code, out, _err = run(capsys, "--home", clinic, "bundle", "export", "--out", stick)
     good = out.strip()
     junk = tmp_path / "junk.gcbundle"
@@ -77,10 +79,14 @@ def test_import_exit_code_and_one_line_per_file(capsys, clinic, hub, stick, tmp_
     lines = out.splitlines()
     assert code == 2 and len(lines) == 2
     assert (
-        "1 new" in lines[0]
+        "held: device " in lines[0]
         and lines[1] == "junk.gcbundle: refused: The file is not a GuideCheck bundle."
     )
-    assert "1 of 2 files were refused" in err
+    assert "1 of 2 files were refused" in err and "1 file waits" in err
+    code, out, _err = run(
+        capsys, "--home", hub, "device", "approve", device_id, "--facility", "KSM-020"
+    )
+    assert code == 0 and "1 new" in out.splitlines()[1]
     code, _out, err = run(capsys, "--home", hub, "bundle", "verify", junk)
     assert (
         code == 2

@@ -3,20 +3,23 @@ the hub never makes a received assessment look like a new version, and an import
 
 from __future__ import annotations
 
-from bundle_helpers import fill, open_store, profile_for
+from bundle_helpers import district_pair, fill, import_approved, open_store, profile_for
 
 from guidecheck.bundles.apply import HUB_COLUMNS, ROW_COLUMNS, current_sha256
 from guidecheck.bundles.export import export_bundle
 from guidecheck.bundles.importer import import_file
 
 
-def test_hub_side_marks_do_not_make_a_variant_and_survive_reimport(clinic, hub, stick, mini):
+def test_hub_side_marks_do_not_make_a_variant_and_survive_reimport(
+    clinic, hub, stick, mini, tmp_path
+):
+    district_pair(clinic, hub, tmp_path)
     with open_store(clinic) as store:
         done = fill(store, mini, profile_for("KSM-H"), final=True)
         draft = fill(store, mini, profile_for("KSM-H", tool="TriageBot"), limit=2)
         path = export_bundle(clinic, store, stick).path
     with open_store(hub) as store:
-        assert import_file(hub, store, path).result.new == 2
+        assert import_approved(hub, store, path).result.new == 2
         contents = {i: current_sha256(store.conn, i) for i in (done, draft)}
         store.conn.execute("UPDATE assessments SET superseded = 1, conflict = 0, overall_score = 1.5, verdict = 'x'"
                            " WHERE id = ?", (done,))  # fmt: skip
@@ -40,15 +43,18 @@ def test_hub_side_marks_do_not_make_a_variant_and_survive_reimport(clinic, hub, 
     assert set(HUB_COLUMNS).isdisjoint(ROW_COLUMNS)
 
 
-def test_a_received_superseded_mark_is_not_taken_from_the_clinic(clinic, hub, stick, mini):
+def test_a_received_superseded_mark_is_not_taken_from_the_clinic(
+    clinic, hub, stick, mini, tmp_path
+):
     """The payload format carries `superseded`; only the hub's officer decides it."""
+    district_pair(clinic, hub, tmp_path)
     with open_store(clinic) as store:
         done = fill(store, mini, profile_for("KSM-H"), final=True)
         store.conn.execute("UPDATE assessments SET superseded = 1 WHERE id = ?", (done,))
         store.conn.commit()
         path = export_bundle(clinic, store, stick).path
     with open_store(hub) as store:
-        assert import_file(hub, store, path).imported
+        assert import_approved(hub, store, path).imported
         row = store.conn.execute(
             "SELECT superseded, conflict FROM assessments WHERE id = ?", (done,)
         ).fetchone()

@@ -66,6 +66,13 @@ def test_district_key_file_round_trip_and_install(tmp_path):
         keys.create_district_identity(hub)
 
 
+# The district's key with a second recipient added (its holder would read every bundle).
+EXTRA_RECIPIENT = keys.district_key_file_text(
+    [keys.DistrictKey("age18ykp8e40620ljn47mh7v2rdx9ftjk2q8yvwg83e4ujj5gvzk0c5sxuqp0q"),
+     keys.DistrictKey("age1vn92tnmnlaje5hafgedqt28jsgrt74amhdjlu00z4k3tntx855cqkwen0f")]
+)  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "text, reason",
     [
@@ -73,6 +80,7 @@ def test_district_key_file_round_trip_and_install(tmp_path):
         ("guidecheck-district-key 1\n", "holds no district key"),
         ("guidecheck-district-key 1\nrecipient: age1notakey\n", "not valid"),
         ("guidecheck-district-key 1\nsecret: x\n", "not a GuideCheck district key"),
+        (EXTRA_RECIPIENT, "more than one district key"),
     ],
 )
 def test_bad_district_key_files_are_refused(tmp_path, text, reason):

@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from bundle_helpers import dump, fill, open_store, profile_for
+from bundle_helpers import dump, fill, import_approved, open_store, profile_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,7 +38,7 @@ def world(tmp_path, mini):
         bundle = export_bundle(clinic, store, stick).path
     with open_store(hub) as store:
         (done,) = list((stick / "first").iterdir())
-        assert import_file(hub, store, done).imported
+        assert import_approved(hub, store, done).imported
     return {
         "clinic": clinic,
         "hub": hub,
@@ -67,6 +67,25 @@ def refused_unchanged(world, data: bytes, name: str = "attack.gcbundle", words: 
     assert words in outcome.reason
     assert "\n" not in outcome.reason and outcome.reason.endswith(".")
     assert (dump(database_path(hub)), archive_names(hub)) == before
+    return outcome.reason
+
+
+HOLDING = ("hub_devices", "held_bundles")
+
+
+def held_unchanged(world, data: bytes, name: str = "held.gcbundle") -> str:
+    """Import `data`; assert it is held and nothing but the holding area changed."""
+    hub = world["hub"]
+    path = world["tmp"] / name
+    path.write_bytes(data)
+    before = dump(database_path(hub)), archive_names(hub)
+    with open_store(hub) as store:
+        outcome = import_file(hub, store, path)
+    assert outcome.held and not outcome.imported
+    after = dump(database_path(hub)), archive_names(hub)
+    strip = lambda state: ({k: v for k, v in state[0].items() if k not in HOLDING}, state[1])  # noqa: E731
+    assert strip(after) == strip(before)
+    assert after[0]["held_bundles"] != before[0]["held_bundles"]
     return outcome.reason
 
 
@@ -186,10 +205,10 @@ def test_signed_decompression_bomb_is_refused(world):
             manifest, seal.sign(device.private, manifest), container.PAYLOAD_PLAIN, bomb
         )
     )
-    refused_unchanged(world, data, words="larger than allowed")
+    refused_unchanged(world, data, words="not encrypted to this district")
 
 
-def test_known_device_id_with_another_key_is_refused(world):
+def test_known_device_id_with_another_key_is_held(world):
     box = container.unpack(world["data"])
     good = parse_manifest(box.manifest)
     impostor = keys.device_key(world["tmp"] / "impostor")
@@ -201,7 +220,8 @@ def test_known_device_id_with_another_key_is_refused(world):
             manifest, seal.sign(impostor.private, manifest), box.payload_name, box.payload
         )
     )
-    refused_unchanged(world, data, words="signed with a different key")
+    reason = held_unchanged(world, data)
+    assert "is not approved at this hub" in reason
 
 
 def test_swapped_payload_is_refused(world):
@@ -220,6 +240,19 @@ def json_records(world) -> dict:
     return json.loads(
         seal.decompress(seal.decrypt(container.unpack(world["data"]).payload, identity), 10**7)
     )
+
+
+def approve_key(hub: Path, device_id: str, public_hex: str, codes: list[str]) -> None:
+    """The officer approved this device key for these facilities (the attack is in the content)."""
+    from guidecheck.bundles import enrolment
+    from guidecheck.bundles.approval import approve_device
+    from guidecheck.storage.store import now_iso
+
+    with open_store(hub) as store:
+        with store.atomic():
+            enrolment.record_pending(store.conn, device_id, public_hex, now_iso())
+        code = enrolment.enrol_code(device_id, bytes.fromhex(public_hex))
+        approve_device(hub, store, device_id, codes or ["-"], code=code)
 
 
 def forged(world, mutate, device_home: Path) -> bytes:
@@ -244,8 +277,15 @@ def forged(world, mutate, device_home: Path) -> bytes:
         for name in ("facilities", "tools", "assessments", "audit", "questionnaire_versions")
     }
     counts["answers"] = sum(len(a["answers"]) for a in records["assessments"])
+    codes = sorted(
+        {f["code"] for f in records["facilities"]}
+        | {t["facility_code"] for t in records["tools"]}
+        | {a["facility_code"] for a in records["assessments"]}
+    )
     manifest = replace(good, device_id="new-device", device_key=device.public_hex, payload_sha256=seal.sha256_hex(stored),
-                       payload_size=len(stored), counts=counts, bundle_id="2" * 32).to_bytes()  # fmt: skip
+                       payload_size=len(stored), counts=counts, bundle_id="2" * 32,
+                       facility_codes=tuple(codes)).to_bytes()  # fmt: skip
+    approve_key(world["hub"], "new-device", device.public_hex, codes)
     return container.pack(
         container.Container(
             manifest, seal.sign(device.private, manifest), container.PAYLOAD_ENCRYPTED, stored

@@ -6,7 +6,7 @@ import random
 import shutil
 from pathlib import Path
 
-from bundle_helpers import SIGN, dump, fill, open_store, profile_for
+from bundle_helpers import SIGN, district_pair, dump, fill, import_approved, open_store, profile_for
 
 from guidecheck.bundles.importer import import_file
 from guidecheck.cli.main import main
@@ -90,6 +90,12 @@ def test_round_trip_gives_identical_assessments_answers_and_scores(
 
     source_before = (stick / Path(path).name).read_bytes()
     code, out, err = cli(capsys, "--home", hub, "bundle", "import", path)
+    assert code == 0 and "held: device" in out and "device pending" in err
+    with open_store(clinic) as store:
+        device_id = store.device_id
+    code, out, err = cli(
+        capsys, "--home", hub, "device", "approve", device_id, "--facility", "KSM-001"
+    )
     assert code == 0, err
     assert "3 new, 0 updated, 0 unchanged, 0 conflicts" in out
     assert (stick / Path(path).name).read_bytes() == source_before
@@ -113,7 +119,7 @@ def test_round_trip_gives_identical_assessments_answers_and_scores(
         assert store.conn.execute("SELECT COUNT(*) FROM bundle_audit").fetchone()[0] > 0
         assert store.verify_audit().ok
         actions = [e.action for e in store.audit_entries()]
-        assert actions.count("import") == 1
+        assert actions.count("import") == 1 and actions.count("approve") == 1
 
     # re-import: nothing changes, not even the hub's audit log
     before = dump(database_path(hub))
@@ -128,8 +134,12 @@ def test_incremental_exports_and_any_import_order_give_the_same_database(
     stick = tmp_path / "stick"
     stick.mkdir()
     hubs = [tmp_path / f"hub{n}" for n in range(3)]
+    district_pair(clinic, hubs[0], tmp_path)
+    for home in hubs[1:]:
+        shutil.copytree(hubs[0] / "keys", home / "keys")
     with open_store(clinic) as store:
         first = fill(store, mini, profile_for("KSM-002"), limit=3)
+        device_id = store.device_id
     bundles = [export(capsys, clinic, stick)]
     with open_store(clinic) as store:
         store.save_answer(first, "a_staff", 9, note="grew")
@@ -157,7 +167,12 @@ def test_incremental_exports_and_any_import_order_give_the_same_database(
     ]
     results = []
     for home, order in zip(hubs, orders, strict=True):
-        code, out, err = cli(capsys, "--home", home, "bundle", "import", *order)
+        code, out, err = cli(capsys, "--home", home, "bundle", "import", order[0])
+        assert code == 0 and "held" in out, err
+        code, out, err = cli(
+            capsys, "--home", home, "device", "approve", device_id, "--facility", "KSM-002"
+        )
+        code, out, err = cli(capsys, "--home", home, "bundle", "import", *order[1:])
         assert code == 0, err
         results.append(domain(database_path(home)))
     assert results[0] == results[1] == results[2]
@@ -176,57 +191,59 @@ def test_incremental_exports_and_any_import_order_give_the_same_database(
     assert domain(database_path(hubs[0])) == results[0]
 
 
-def test_cloned_laptop_finalizing_differently_is_flagged_as_conflict(capsys, tmp_path, mini):
-    a, b = tmp_path / "a", tmp_path / "b"
+def test_cloned_laptop_finalizing_differently_is_refused_by_name(capsys, tmp_path, mini):
+    """Final means final: the second laptop's other final body for the same id is refused."""
+    a, b, hub = tmp_path / "a", tmp_path / "b", tmp_path / "hub"
     a.mkdir()
+    district_pair(a, hub, tmp_path)
     with open_store(a) as store:
         shared = fill(store, mini, profile_for("KSM-003"))
+        device_id = store.device_id
     export(capsys, a, tmp_path)  # makes a's device key
     shutil.copytree(a, b)  # the same installation copied to a second laptop, keys included
     for n, home in enumerate((a, b)):
         with open_store(home) as store:
             store.save_answer(shared, "a_poster", ("yes", "no")[n])
             store.finalize(shared, SIGN)
-    sticks = [tmp_path / "sa", tmp_path / "sb"]
     paths = []
-    for home, folder in zip((a, b), sticks, strict=True):
+    for home, folder in zip((a, b), (tmp_path / "sa", tmp_path / "sb"), strict=True):
         folder.mkdir()
         paths.append(export(capsys, home, folder))
-    hub1, hub2 = tmp_path / "hub1", tmp_path / "hub2"
-    code, out, _err = cli(capsys, "--home", hub1, "bundle", "import", *paths)
-    assert code == 0 and "1 conflicts" in out.splitlines()[1]
-    code, out, _err = cli(capsys, "--home", hub2, "bundle", "import", *reversed(paths))
-    assert code == 0
-    assert domain(database_path(hub1)) == domain(database_path(hub2))
-    code, out, _err = cli(capsys, "--home", hub1, "bundle", "conflicts")
-    lines = out.splitlines()
-    assert code == 0 and lines[0].startswith(f"KSM-003: assessment {shared[:8]} revision 1")
-    assert len([line for line in lines if "final" in line]) == 2
-    assert len([line for line in lines if line.startswith("  *")]) == 1
-    code, out, _err = cli(capsys, "--home", hub1, "bundle", "history")
-    assert code == 0 and "Imported here:" in out and out.count(".gcbundle") == 2
+    code, out, _err = cli(capsys, "--home", hub, "bundle", "import", paths[0])
+    code, out, _err = cli(
+        capsys, "--home", hub, "device", "approve", device_id, "--facility", "KSM-003"
+    )
+    assert code == 0 and "1 new" in out
+    before = dump(database_path(hub))
+    code, out, err = cli(capsys, "--home", hub, "bundle", "import", paths[1])
+    assert code == 2 and f"assessment {shared}, which is already final here" in out
+    assert dump(database_path(hub)) == before
+    code, out, _err = cli(capsys, "--home", hub, "bundle", "conflicts")
+    assert out.strip() == "No conflicts."
+    code, out, _err = cli(capsys, "--home", hub, "bundle", "history")
+    assert code == 0 and "Imported here:" in out and out.count(".gcbundle") == 1
     code, out, _err = cli(capsys, "--home", a, "bundle", "history")
     assert "Written here:" in out and "Imported here:" not in out
-    code, out, _err = cli(capsys, "--home", tmp_path / "fresh", "bundle", "conflicts")
-    assert out.strip() == "No conflicts."
-    with open_store(hub1) as store:
-        assert store.get_assessment(shared).conflict
-        variants = store.conn.execute(
-            "SELECT COUNT(*) FROM bundle_variants WHERE assessment_id = ?", (shared,)
-        )
-        assert variants.fetchone()[0] == 2
 
 
-def test_dry_run_reports_and_writes_nothing(capsys, clinic, hub, stick, mini):
+def test_dry_run_reports_and_writes_nothing(capsys, clinic, hub, stick, mini, tmp_path):
+    plain = tmp_path / "plain"
+    with open_store(plain) as store:
+        fill(store, mini, profile_for("KSM-005"), limit=1)
+    code, err_out, err = cli(capsys, "--home", plain, "bundle", "export", "--out", stick)
+    assert "NOT encrypted" in err
+    code, out, _err = cli(capsys, "--home", clinic, "bundle", "import", err_out.strip())
+    assert code == 2 and "not encrypted to this district" in out
+    district_pair(clinic, hub, tmp_path)
     with open_store(clinic) as store:
         fill(store, mini, profile_for("KSM-004"), limit=2)
     path = export(capsys, clinic, stick)
-    code, err_out, err = cli(capsys, "--home", clinic, "bundle", "export", "--out", stick)
-    assert "NOT encrypted" in err
-    with open_store(hub):
-        pass
-    before = dump(database_path(hub))
+    with open_store(hub) as store:
+        assert import_approved(hub, store, path).imported  # the device approved first
+    with open_store(clinic) as store:
+        fill(store, mini, profile_for("KSM-004", tool="Other"), limit=2)
+    path = export(capsys, clinic, stick)
+    before = dump(database_path(hub)), sorted((hub / "archive").iterdir())
     code, out, _err = cli(capsys, "--home", hub, "bundle", "import", "--dry-run", path)
     assert code == 0 and "1 new" in out and "dry run" in out
-    assert dump(database_path(hub)) == before
-    assert not (hub / "archive").exists() or not list((hub / "archive").iterdir())
+    assert (dump(database_path(hub)), sorted((hub / "archive").iterdir())) == before

@@ -172,7 +172,7 @@ LAYERS = (
     ("reports", "bundles"),
     ("storage",),
     ("checklist",),
-    ("atomic", "canonical", "limits", "fileops", "errors", "i18n", "paths", "logs", ""),
+    ("atomic", "canonical", "limits", "fileops", "errors", "i18n", "paths", "logs", "safetext", ""),
 )
 
 

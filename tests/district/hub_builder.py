@@ -10,6 +10,7 @@ Clinic C (C01, North): TriageBot (2024-09-01, final, overdue, one red flag).
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,8 +53,26 @@ class Hub:
 
 
 def export_clinic(home: Path, out: Path) -> Path:
+    """Export a clinic's bundle, encrypted to the test district (its key installed on first use)."""
+    from guidecheck.bundles import keys
+
+    if not keys.installed_district_keys(home):
+        keys.install_district_keys(home, DISTRICT_KEY)
     with Store(database_path(home)) as store:
         return export_bundle(home, store, out).path
+
+
+# One district key for every test hub of a session: its public half is installed at each clinic.
+DISTRICT_KEY = Path(__file__).parent / "data" / "test-district.gckey"
+DISTRICT_IDENTITY = Path(__file__).parent / "data" / "test-district-identity.age"
+
+
+def make_district(hub_home: Path) -> None:
+    """Give a test hub the shared test district identity (the secret half, as `district-init` would)."""
+    from guidecheck.bundles.keys import DISTRICT_IDENTITY_FILE
+    from guidecheck.paths import keys_dir
+
+    (keys_dir(hub_home) / DISTRICT_IDENTITY_FILE).write_bytes(DISTRICT_IDENTITY.read_bytes())
 
 
 def load_test_questionnaire() -> Questionnaire:
@@ -105,18 +124,20 @@ def build_hub(tmp_path: Path) -> Hub:
         ids["c"] = assess(
             store, q, bot, {"c1": "yes", "c2": "partly", "d1": "no", "d2": "dont_know", "d3": "x"}
         )
-    bundles = [export_clinic(home, stick) for home in homes.values()]
     hub_home = tmp_path / "hub"
     hub_home.mkdir()
+    make_district(hub_home)
+    bundles = [export_clinic(home, stick) for home in homes.values()]
     store = Store(database_path(hub_home))
     for path in bundles:
-        outcome = import_file(hub_home, store, path)
+        outcome = import_approved(hub_home, store, path)
         assert outcome.imported, outcome.reason
     return Hub(hub_home, store, ids, bundles)
 
 
 def import_conflict(tmp_path: Path, hub: Hub) -> str:
-    """One assessment finalized differently on two copies of one laptop, both imported: a conflict."""
+    """One final assessment revised differently on two copies of one laptop, both imported: two
+    ids claim revision 2 of one lineage, a conflict. Returns the id of laptop a's revision."""
     import shutil
 
     q = load_test_questionnaire()
@@ -124,22 +145,65 @@ def import_conflict(tmp_path: Path, hub: Hub) -> str:
     a.mkdir()
     with Store(database_path(a)) as store:
         prof = profile("K01", "Clinic K", "West", "ChestScan", "diagnostic_imaging", "2026-05-01")
-        shared = assess(
-            store, q, prof, {"c1": "yes", "c3": "yes", "d1": "yes", "d2": "yes"}, final=False
-        )
-    first = tmp_path / "first-stick"
-    first.mkdir()
-    export_clinic(a, first)  # makes the device key the copy shares
+        first = assess(store, q, prof, {"c1": "yes", "c2": "yes", "c3": "yes", "d1": "yes",
+                                        "d2": "yes", "d3": "ok"})  # fmt: skip
+    out = tmp_path / "first-stick"
+    out.mkdir()
+    assert import_approved(hub.home, hub.store, export_clinic(a, out)).imported
     shutil.copytree(a, b)
-    paths = []
+    paths, ids = [], {}
     for home, value in ((a, "no"), (b, "yes")):
         with Store(database_path(home)) as store:
-            store.save_answer(shared, "c2", value)
-            store.save_answer(shared, "d3", f"seen on {home.name}")
-            store.finalize(shared, SignOff("Officer", "Nurse", "Head", "2026-05-02"))
+            revised = store.revise(first)
+            store.save_answer(revised.id, "c2", value)
+            store.save_answer(revised.id, "d3", f"seen on {home.name}")
+            store.finalize(revised.id, SignOff("Officer", "Nurse", "Head", "2026-05-02"))
+            ids[home.name] = revised.id
         out = tmp_path / f"stick-{home.name}"
         out.mkdir()
         paths.append(export_clinic(home, out))
     for path in paths:
-        assert import_file(hub.home, hub.store, path).imported
-    return shared
+        assert import_approved(hub.home, hub.store, path).imported
+    return ids["laptop-a"]
+
+
+def import_approved(home: Path, store: Store, path: Path, facilities=(), **options):
+    """Import a bundle as the officer would on first contact: held, device approved, applied.
+
+    A device already approved imports directly; a new one is approved for the facilities its
+    bundle names (the officer's step in `guidecheck device approve`), which applies the held file.
+    """
+    import dataclasses
+
+    from guidecheck.bundles.approval import approve_device
+
+    outcome = import_file(home, store, path, **options)
+    if not outcome.held or options.get("dry_run"):
+        return outcome
+    m = outcome.manifest
+    codes = sorted(set(m.facility_codes) | set(facilities)) or ["-"]
+    decision = approve_device(home, store, m.device_id, codes)
+    (applied,) = [o for o in decision.outcomes if o.manifest.bundle_id == m.bundle_id]
+    return dataclasses.replace(applied, path=Path(path), source_name="")
+
+
+def dump(path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows (and the schema) of a database file, for before/after comparisons."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        result = {
+            "__schema__": conn.execute(
+                "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+            ).fetchall()
+        }
+        for table in tables:
+            result[table] = sorted(conn.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
+        return result
+    finally:
+        conn.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from hub_builder import assess, export_clinic, profile
+from hub_builder import assess, dump, export_clinic, import_approved, make_district, profile
 
 from guidecheck.bundles.importer import import_file
 from guidecheck.checklist.model import SignOff
@@ -33,9 +33,11 @@ def cloned_laptops(tmp_path, questionnaire, final: bool):
 
 
 def import_all(hub_home, paths):
+    hub_home.mkdir(exist_ok=True)
+    make_district(hub_home)
     store = Store(database_path(hub_home))
     for path in paths:
-        assert import_file(hub_home, store, path).imported
+        assert import_approved(hub_home, store, path).imported
     return store
 
 
@@ -48,7 +50,8 @@ def sticks(tmp_path, *homes):
     return paths
 
 
-def test_two_finalized_versions_of_one_record_side_by_side_and_resolved(tmp_path, questionnaire):
+def test_a_second_final_body_for_one_final_assessment_is_refused_and_named(tmp_path, questionnaire):
+    """Final means final: the cloned laptop's other finalization must come as a new revision."""
     a, b, shared = cloned_laptops(tmp_path, questionnaire, final=False)
     for home, d3 in ((a, "seen by a"), (b, "seen by b")):
         with Store(database_path(home)) as store:
@@ -56,34 +59,14 @@ def test_two_finalized_versions_of_one_record_side_by_side_and_resolved(tmp_path
             store.save_answer(shared, "d3", d3)
             store.finalize(shared, SignOff("Officer", "Nurse", "Head", "2026-05-02"))
     hub = tmp_path / "hub"
-    store = import_all(hub, sticks(tmp_path, a, b))
-    groups = conflict_groups(store)
-    assert len(groups) == 1
-    group = groups[0]
-    assert (group.facility_code, group.tool_name, group.revision) == ("K01", "ChestScan", 1)
-    assert len(group.options) == 2 and sum(o.current for o in group.options) == 1
-    assert group.differing_items() == ["c2", "d3"]
-    by_c2 = {o.answers["c2"][0]: o for o in group.options}
-    # a: care (2 + 0 + 1)/4 = 75, data 100, overall 5/6 = 83.3; b: everything yes = 100
-    assert (by_c2["no"].overall, by_c2["yes"].overall) == (83.3, 100.0)
-    keep = (
-        by_c2["no"] if not by_c2["no"].current else by_c2["yes"]
-    )  # choose the version not shown now
-    resolve(store, group, keep, actor="District officer")
-    assert conflict_groups(store) == []
-    row = store.get_assessment(shared)
-    assert not row.conflict and not row.superseded
-    assert store.answers(shared)["d3"].value == keep.answers["d3"][0]
-    assert (
-        standing_records(store.conn)[0].overall == keep.overall
-    )  # the cached score follows the content
-    last = store.audit_entries()[-1]
-    assert (last.actor, last.entity_id, last.action) == (
-        "District officer",
-        shared,
-        "resolve_conflict",
-    )
-    assert store.verify_audit().ok
+    first, second = sticks(tmp_path, a, b)
+    store = import_all(hub, [first])
+    before = dump(database_path(hub))
+    outcome = import_file(hub, store, second)
+    assert not outcome.imported and shared in outcome.reason
+    assert "already final" in outcome.reason and outcome.reason.endswith(".")
+    assert dump(database_path(hub)) == before
+    assert store.answers(shared)["d3"].value == "seen by a" and conflict_groups(store) == []
     store.close()
 
 
@@ -130,7 +113,7 @@ def test_cli_lists_and_resolves_a_conflict(tmp_path, capsys):
     assert main(["--home", str(hub.home), "district", "conflicts"]) == 0
     out = capsys.readouterr().out
     key = out.split()[0]
-    assert "Clinic K (K01) · ChestScan · revision 1" in out and "differs in: c2, d3" in out
+    assert "Clinic K (K01) · ChestScan · revision 2" in out and "differs in: c2, d3" in out
     assert main(["--home", str(hub.home), "district", "resolve", key, "3"]) == 2
     assert capsys.readouterr().err.strip() == "Choose a version from 1 to 2."
     assert main(["--home", str(hub.home), "district", "resolve", "nope#1", "1"]) == 2

@@ -77,9 +77,11 @@ def test_a_resolved_revision_stays_resolved_when_every_bundle_comes_again_in_any
     store.close()
 
 
-def test_the_version_chosen_over_a_newer_one_is_still_the_one_shown_after_reimport(
+def test_the_first_final_version_stands_whatever_order_the_other_is_offered_in(
     tmp_path, questionnaire
 ):
+    """Two finalizations of one id (a cloned laptop): the one already here stands; the other is
+    refused by name on every attempt and changes nothing (it must come as a new revision)."""
     a, b, shared = cloned_laptops(tmp_path, questionnaire, final=False)
     for home, c2 in ((a, "no"), (b, "yes")):
         with Store(database_path(home)) as store:
@@ -88,19 +90,16 @@ def test_the_version_chosen_over_a_newer_one_is_still_the_one_shown_after_reimpo
             store.finalize(shared, SIGN)
     hub = tmp_path / "hub"
     paths = sticks(tmp_path, a, b)
-    store = import_all(hub, paths)
-    [group] = conflict_groups(store)
-    keep = next(o for o in group.options if not o.current)  # the version import did not pick
-    resolve(store, group, keep, actor="Officer")
-    decided = snapshot(store)
-    assert store.answers(shared)["d3"].value == keep.answers["d3"][0]
-
-    reimport(hub, store, paths[::-1])
-    reimport(hub, store, paths)
-    assert snapshot(store) == decided
-    assert store.answers(shared)["d3"].value == keep.answers["d3"][0]
-    assert standing_records(store.conn)[0].overall == keep.overall
-    assert not store.get_assessment(shared).conflict and conflict_groups(store) == []
+    store = import_all(hub, paths[:1])
+    kept = snapshot(store)
+    for path in (paths[1], paths[0], paths[1]):
+        outcome = import_file(hub, store, path)
+        assert outcome.imported == (path == paths[0]), outcome.summary()
+        if path == paths[1]:
+            assert shared in outcome.reason and "already final" in outcome.reason
+        assert snapshot(store) == kept
+    assert store.answers(shared)["d3"].value == "seen by a"
+    assert conflict_groups(store) == []
     store.close()
 
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from guidecheck.bundles import keys
+from guidecheck.bundles.approval import approve_device
 from guidecheck.checklist.model import Profile
 from guidecheck.gui.shell.tasks import TaskRunner
 from guidecheck.gui.sync.bundle_dialogs import (
@@ -104,16 +105,25 @@ def test_hub_scans_lists_and_imports_the_chosen_bundles(qtbot, clinic_home, tmp_
     with qtbot.waitSignal(dialog.import_finished, timeout=20_000) as signal:
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     (outcome,) = signal.args[0]
-    assert outcome.imported and outcome.result.new == 1
-    assert "1 of 1 bundles imported." in dialog.message.text()
+    assert outcome.held and not outcome.imported  # a laptop the hub has not approved yet
+    assert "0 of 1 bundles imported." in dialog.message.text()
+    assert "1 wait for their device's approval" in dialog.message.text()
+    runner.shutdown()
+    with Store(database_path(hub)) as store:
+        assert store.list_assessments() == []
+        decision = approve_device(hub, store, outcome.manifest.device_id, ["KE-0042"])
+        assert [o.result.new for o in decision.outcomes] == [1]
+        assert [a.facility_code for a in store.list_assessments()] == ["KE-0042"]
 
+    runner = make_runner(hub)
+    dialog = ImportDialog(None, hub, runner)
+    qtbot.addWidget(dialog)
+    dialog.places.set_folder(stick)
     with qtbot.waitSignal(dialog.scan_finished, timeout=20_000):
         qtbot.mouseClick(dialog.scan_button, Qt.MouseButton.LeftButton)
     assert "already imported" in dialog.files.item(1).text()
     assert dialog.chosen() == []  # already imported bundles are not ticked again
     runner.shutdown()
-    with Store(database_path(hub)) as store:
-        assert [a.facility_code for a in store.list_assessments()] == ["KE-0042"]
 
 
 def test_drive_list_and_free_space_text(qtbot, tmp_path):

@@ -120,6 +120,17 @@ def test_hub_made_in_settings_imports_and_follows_at_once(
         qtbot.mouseClick(importer.scan_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(hub.loaded, timeout=30_000):
         qtbot.mouseClick(importer.import_button, Qt.MouseButton.LeftButton)
+    # a laptop the hub has not approved: its bundle waits on the Devices tab, nothing is shown yet
+    assert hub.overview_model.rowCount() == 0
+    qtbot.waitUntil(lambda: hub.devices.table.rowCount() == 1, timeout=15_000)
+    assert "1 waiting" in hub.tabs.tabText(hub.devices_tab)
+    from guidecheck.bundles.enrolment import this_device
+
+    _device_id, code = this_device(clinic_home)
+    hub.devices.code_edit.setText(code)  # as read out by the clinic from its About screen
+    assert hub.devices.approve_button.isEnabled()
+    with qtbot.waitSignal(hub.loaded, timeout=30_000):
+        qtbot.mouseClick(hub.devices.approve_button, Qt.MouseButton.LeftButton)
     assert hub.overview_model.rowCount() == 1
     assert not hub.empty_hint.isVisible()
     importer.close()

@@ -174,9 +174,14 @@ def test_conflict_side_by_side_and_this_one_stands(qtbot, screen, built, monkeyp
     from guidecheck.storage.store import Store
 
     with Store(database_path(hub.home)) as store:
-        assert (
-            store.answers(shared)["c2"].value == keep and not store.get_assessment(shared).conflict
-        )
+        # the two laptops' revisions 2 of one lineage: the chosen one stands, the other superseded
+        (standing,) = store.conn.execute(
+            "SELECT id FROM assessments WHERE revision = 2 AND superseded = 0 AND lineage_id ="
+            " (SELECT lineage_id FROM assessments WHERE id = ?)",
+            (shared,),
+        ).fetchone()
+        assert store.answers(standing)["c2"].value == keep
+        assert not store.get_assessment(standing).conflict
         assert store.audit_entries()[-1].action == "resolve_conflict"
 
 

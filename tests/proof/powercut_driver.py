@@ -7,7 +7,8 @@ bundles, reports, the district key file) and any OLD_HOME folders with a databas
 schema, which this run opens (so the store migrates it). Then it loops forever, at random: saving
 answers with notes, finalizing and revising, changing a district setting, exporting a bundle to
 the stick, importing the stick's bundles at the hub (with its archive), making the district key
-and installing it at the clinic, writing PDF reports and workbooks. The store is called directly
+and installing it at the clinic (exports wait for it: a hub takes only bundles encrypted
+to it), approving the clinic's laptop at the hub on its first bundle, writing PDF reports and workbooks. The store is called directly
 (as the app does); settings, keys and reports go through the real `guidecheck` command's code.
 
 Every step is announced before it starts (`{"doing": ...}`) and reported after it returned
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from guidecheck.bundles import keys
+from guidecheck.bundles.approval import approve_device
 from guidecheck.bundles.export import export_bundle
 from guidecheck.bundles.importer import import_file
 from guidecheck.checklist.loading import load_questionnaire
@@ -46,6 +48,7 @@ ITEMS = {
     "b_reviewed_on": ["2026-10-01", "2026-11-02"],
     "b_remarks": ["none", "the tool was offline for a week"],
 }
+FACILITY = "KE-0101"
 FILL = {"a_review": "yes", "b_cloud_safe": "yes"}  # answers that finalize without a note
 
 
@@ -82,7 +85,7 @@ class Clinic:
             if self.current is None:
                 profile = Profile(
                     facility_name="Kisumu Health Centre",
-                    facility_code="KE-0101",
+                    facility_code=FACILITY,
                     district="Kisumu",
                     region="Nyanza",
                     tool_name="TriageAssist",
@@ -154,7 +157,8 @@ def main(argv: list[str]) -> None:
                                  "--reassess-months", str(months))  # fmt: skip
             assert code == 0
             say("done", op="setting", months=months)
-        elif choice < 0.77:
+        elif choice < 0.77 and keys.installed_district_keys(clinic_home):
+            # a hub takes only bundles encrypted to it: the clinic exports once its key is in
             say("doing", op="export")
             try:
                 result = export_bundle(clinic_home, clinic.store, stick, actor="driver")
@@ -170,6 +174,14 @@ def main(argv: list[str]) -> None:
                     continue
                 say("doing", op="import", path=str(path))
                 outcome = import_file(hub_home, hub, path, actor="driver")
+                if outcome.held and outcome.manifest is not None:  # a laptop new to this hub
+                    bundle_id = outcome.manifest.bundle_id
+                    say("doing", op="approve", device=outcome.manifest.device_id)
+                    decision = approve_device(hub_home, hub, outcome.manifest.device_id,
+                                              [FACILITY], actor="driver")  # fmt: skip
+                    say("done", op="approve", device=outcome.manifest.device_id)
+                    outcome = next(o for o in decision.outcomes
+                                   if o.manifest and o.manifest.bundle_id == bundle_id)  # fmt: skip
                 if not outcome.imported:
                     say("done", op="import-refused", path=str(path), reason=outcome.reason)
                     continue

@@ -18,14 +18,13 @@ import zlib
 from pathlib import Path
 
 import pytest
-from bundlekit import Kit, attempt, forge
+from bundlekit import Kit, attempt, forge, import_approved
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from proofkit import TALLY, dump_database, make_profile, run_cli
 
 from guidecheck.bundles import container, keys, seal
 from guidecheck.bundles.export import export_bundle
-from guidecheck.bundles.importer import import_file
 from guidecheck.storage.store import Store
 
 FAST = settings(
@@ -52,6 +51,9 @@ ANSWERS = [
 ]
 
 
+BOTH = ("KSM-001", "KSM-002")
+
+
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory, mini) -> Kit:
     root = tmp_path_factory.mktemp("hostile")
@@ -72,13 +74,24 @@ def kit(tmp_path_factory, mini) -> Kit:
         for item, value in ANSWERS:
             store.save_answer(second.id, item, value, note="checked")
         newer = export_bundle(clinic, store, stick).path.read_bytes()
-    with Store(hub / "guidecheck.db"):
-        pass
+    with Store(hub / "guidecheck.db") as store:
+        # The officer already approved this clinic's laptop (its enrolment code was compared).
+        from guidecheck.bundles import enrolment
+        from guidecheck.bundles.approval import approve_device
+        from guidecheck.storage.store import now_iso
+
+        device_id = Store(clinic / "guidecheck.db").device_id
+        with store.atomic():
+            public = keys.device_key(clinic).public_hex
+            enrolment.record_pending(store.conn, device_id, public, now_iso())
+        approve_device(hub, store, device_id, list(BOTH))
     after_first = root / "hub-after-first"
     shutil.copytree(hub, after_first)
     (stick / "older.gcbundle").write_bytes(older)
     with Store(after_first / "guidecheck.db") as store:
-        assert import_file(after_first, store, stick / "older.gcbundle").imported
+        assert import_approved(
+            after_first, store, stick / "older.gcbundle", facilities=BOTH
+        ).imported
     return Kit(root, clinic, hub, after_first, older, newer)
 
 
@@ -96,7 +109,7 @@ def _import_all(kit: Kit, home: Path, *bundles: bytes) -> None:
         for data in bundles:
             path = kit.root / ("older.gcbundle" if data == kit.older else "newer.gcbundle")
             path.write_bytes(data)
-            assert import_file(home, store, path).imported
+            assert import_approved(home, store, path, facilities=BOTH).imported
 
 
 def test_a_replayed_older_bundle_changes_nothing(kit: Kit, tmp_path: Path) -> None:
@@ -136,9 +149,10 @@ def test_an_older_bundle_arriving_late_does_not_roll_back_newer_answers(
 # --- forged identity -----------------------------------------------------------------------------
 
 
-def test_a_valid_bundle_re_signed_by_another_device_under_the_same_id_is_refused(kit: Kit) -> None:
+def test_a_valid_bundle_re_signed_by_another_device_under_the_same_id_is_held(kit: Kit) -> None:
+    """Another key under an approved device's id changes nothing: it waits as a new request."""
     outcome = attempt(kit, forge(kit, signer=kit.root / "stolen-id"), expect_refused=True)
-    assert "signed with a different key" in outcome.reason
+    assert outcome.held and "is not approved at this hub" in outcome.reason
 
 
 def test_a_bundle_for_another_district_is_refused(kit: Kit, tmp_path: Path) -> None:

@@ -41,6 +41,27 @@ class BundleSet:
     own_assessments: list[
         dict[str, int]
     ]  # per bundle: assessment id -> answer count, new in that bundle
+    district: Path  # data folder holding the district identity the bundles are encrypted to
+    device_id: str
+    device_key: str  # hex
+    facilities: list[str]
+
+
+def prepare_hub(home: Path, bundle_set: BundleSet) -> None:
+    """A fresh hub holding the district key, with the clinic's laptop already approved."""
+    import shutil
+
+    from guidecheck.bundles import enrolment
+    from guidecheck.bundles.approval import approve_device
+    from guidecheck.storage.store import now_iso
+
+    shutil.copytree(bundle_set.district / "keys", home / "keys", dirs_exist_ok=True)
+    with Store(home / "guidecheck.db") as store:
+        with store.atomic():
+            enrolment.record_pending(
+                store.conn, bundle_set.device_id, bundle_set.device_key, now_iso()
+            )
+        approve_device(home, store, bundle_set.device_id, bundle_set.facilities)
 
 
 @dataclass
@@ -67,11 +88,15 @@ def _value(item, n: int):
 @pytest.fixture(scope="module")
 def bundles(tmp_path_factory, who) -> BundleSet:
     """Four incremental bundles from a clinic, each bringing three new fully answered assessments."""
+    from guidecheck.bundles import keys
     from guidecheck.bundles.export import export_bundle
     from guidecheck.bundles.verify import open_bundle
 
     clinic = tmp_path_factory.mktemp("clinic")
     stick = tmp_path_factory.mktemp("stick")
+    district = tmp_path_factory.mktemp("district")
+    key = keys.create_district_identity(district, "Kisumu")
+    keys.install_district_keys(clinic, keys.write_district_key_file([key], district / "d.gckey"))
     paths, ids, own = [], [], []
     seen: set[str] = set()
     with Store(clinic / "guidecheck.db") as store:
@@ -96,7 +121,7 @@ def bundles(tmp_path_factory, who) -> BundleSet:
                         store.save_answer(assessment.id, item.id, _value(item, n + j), note=f"n{n}")
             time.sleep(0.01)  # the next export's "since" must fall after this one's records
             result = export_bundle(clinic, store, stick)
-            opened = open_bundle(result.path.read_bytes(), clinic, None)
+            opened = open_bundle(result.path.read_bytes(), district, None)
             assert opened.payload is not None
             mine = {
                 a["id"]: len(a["answers"])
@@ -108,7 +133,11 @@ def bundles(tmp_path_factory, who) -> BundleSet:
             paths.append(result.path)
             ids.append(result.manifest.bundle_id)
             own.append(mine)
-    return BundleSet(paths, ids, own)
+        device_id = store.device_id
+    facilities = [f"KSM-{k:03d}" for k in range(4)]
+    return BundleSet(
+        paths, ids, own, district, device_id, keys.device_key(clinic).public_hex, facilities
+    )
 
 
 def _run_and_kill(
@@ -151,7 +180,11 @@ def _run_and_kill(
                     break
         time.sleep(delay)
         process.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
-        out, err = process.communicate(timeout=30)
+        # Read through the same buffered pipes readline() used: communicate() reads the raw file
+        # descriptors and would drop lines already buffered, i.e. promises the driver made.
+        out = process.stdout.read()
+        err = process.stderr.read()
+        process.wait(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
@@ -293,6 +326,7 @@ def _rounds(
     for n in range(hubs):
         home = tmp_path / f"hub{n}"
         home.mkdir()
+        prepare_hub(home, bundle_set)
         stats = kill_repeatedly(home, bundle_set, kills_per_hub, seed=seed + n)
         for key in total:
             total[key] += stats[key]
@@ -356,6 +390,7 @@ def kill_cli_commands(
     rng = random.Random(seed)
     home = tmp_path / "cli-hub"
     home.mkdir()
+    prepare_hub(home, bundle_set)
     promises = Promises()
     created: dict[
         str, tuple[int, bool]

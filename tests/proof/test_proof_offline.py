@@ -329,7 +329,10 @@ def test_cli_store_reports_and_bundles_run_offline(
         _cli(capsys, "--home", clinic, "keys", "install-district", tmp_path / "district.gckey")
         bundle = _cli(capsys, "--home", clinic, "bundle", "export", "--out", stick).strip()
         assert "decrypted and checked" in _cli(capsys, "--home", hub, "bundle", "verify", bundle)
-        assert "1 new" in _cli(capsys, "--home", hub, "bundle", "import", bundle)
+        assert ": held: " in _cli(capsys, "--home", hub, "bundle", "import", bundle)
+        shown = json.loads(_cli(capsys, "--home", clinic, "keys", "show", "--json"))
+        approve = ["device", "approve", shown["device_id"], "--facility", "KE-0101"]
+        assert "1 new" in _cli(capsys, "--home", hub, *approve, "--code", shown["enrol_code"])
         assert "facilities" in _cli(capsys, "--home", hub, "district", "summary")
         _cli(
             capsys,
@@ -468,6 +471,9 @@ def test_soak_whole_processes_make_no_network_system_call(tmp_path: Path, shippe
     step("--home", clinic, "keys", "install-district", tmp_path / "d.gckey")
     bundle = step("--home", clinic, "bundle", "export", "--out", stick)
     step("--home", hub, "bundle", "import", bundle)
+    shown = json.loads(step("--home", clinic, "keys", "show", "--json"))
+    step("--home", hub, "device", "pending")
+    step("--home", hub, "device", "approve", shown["device_id"], "--facility", "KE-0101")
     step(
         "--home",
         hub,

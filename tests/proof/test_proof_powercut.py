@@ -524,6 +524,14 @@ def _finish(mount: Path, promises: Promises, figures: dict[str, int]) -> None:
             capture_output=True, text=True, timeout=120, env=cli_env(),
         )  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
+        if ": held: " in done.stdout:  # the hub never approved the laptop: the officer's step
+            device = _manifest(Path(whole[0])).device_id
+            approved = subprocess.run(
+                [sys.executable, "-m", "guidecheck.cli.main", "--home", str(mount / "hub"),
+                 "device", "approve", device, "--facility", "KE-0101"],
+                capture_output=True, text=True, timeout=120, env=cli_env(),
+            )  # fmt: skip
+            assert approved.returncode == 0, approved.stdout + approved.stderr
         for path in whole:
             promises.imports.add(promises.exports[path][0])
         _check_bundles(mount, promises, figures)

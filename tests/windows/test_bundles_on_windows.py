@@ -18,6 +18,15 @@ def _district(capsys, tmp_path: Path) -> tuple[Path, Path]:
     return clinic, hub
 
 
+def _approve(capsys, hub: Path, clinic: Path, code: str) -> None:
+    """The officer approves the clinic's laptop for its facility (its held bundles then apply)."""
+    import json
+
+    shown = json.loads(cli(capsys, "--home", clinic, "keys", "show", "--json")[1])
+    result = cli(capsys, "--home", hub, "device", "approve", shown["device_id"], "--facility", code)
+    assert result[0] == 0, result
+
+
 def _export(capsys, home: Path, stick: Path) -> Path:
     code, out, err = cli(capsys, "--home", home, "bundle", "export", "--out", stick, "--full")
     assert code == 0, err
@@ -32,7 +41,8 @@ def test_export_and_import_follow_windows_file_rules(windows_fs, capsys, tmp_pat
     bundle = _export(capsys, clinic, stick)
     assert bundle.parent == stick and bundle.name.startswith("guidecheck-CON-")
     code, out, err = cli(capsys, "--home", hub, "bundle", "import", bundle)
-    assert code == 0, err
+    assert code == 0 and ": held: " in out, err
+    _approve(capsys, hub, clinic, "CON")
     archived = list((hub / "archive").iterdir())
     assert len(archived) == 1 and archived[0].stat().st_size == bundle.stat().st_size
     assert windows_fs.refusals == []
@@ -64,7 +74,9 @@ def test_import_expands_patterns_and_folders_itself(capsys, tmp_path: Path):
     assert first.name in out and second.name in out and "notes.txt" not in out
 
     code, out, err = cli(capsys, "--home", hub, "bundle", "import", stick)  # a folder: every bundle
-    assert code == 0, err
+    assert code == 0 and out.count(": held: ") == 2, err
+    _approve(capsys, hub, clinic, "KE-1")
+    _approve(capsys, hub, other, "KE-2")
     with Store(database_path(hub)) as store:
         assert sorted(a.facility_code for a in store.list_assessments()) == ["KE-1", "KE-2"]
 

@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from guidecheck.bundles.enrolment import transfer_target
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.manifest import Manifest
 from guidecheck.bundles.payload import COLUMNS, Payload
 from guidecheck.canonical import canonical_json, canonical_sha256
 from guidecheck.i18n import _
+from guidecheck.safetext import for_terminal
 
 # Carried by the payload format but decided by the hub alone: ignored on import, never in a variant.
 HUB_COLUMNS: tuple[str, ...] = ("superseded",)
@@ -69,14 +71,27 @@ def body_sha256(body: dict[str, Any]) -> str:
     return canonical_sha256(body)
 
 
-def apply_payload(store: Any, manifest: Manifest, payload: Payload) -> ApplyResult:
-    """Merge one bundle into the store's database (inside the caller's transaction)."""
+def apply_payload(
+    store: Any,
+    manifest: Manifest,
+    payload: Payload,
+    facilities: tuple[str, ...] | None = None,
+    now: str | None = None,
+) -> ApplyResult:
+    """Merge one bundle into the store's database (inside the caller's transaction).
+
+    `facilities` are the codes the officer approved the device for (None: no binding, for
+    callers that apply trusted data themselves); `now` is the hub's clock, the latest time a
+    facility or tool record may claim (a record from the future wins no more than import order).
+    """
     conn: sqlite3.Connection = store.conn
     result = ApplyResult()
+    if facilities is not None:
+        _check_binding(conn, manifest.device_id, payload, set(facilities))
     try:
         result.other_records += _apply_questionnaires(conn, payload, manifest.created_at)
-        result.other_records += _apply_latest(conn, "facilities", "code", payload.facilities)
-        result.other_records += _apply_latest(conn, "tools", "id", payload.tools)
+        result.other_records += _apply_latest(conn, "facilities", "code", payload.facilities, now)
+        result.other_records += _apply_latest(conn, "tools", "id", payload.tools, now)
         lineages: set[str] = set()
         before: dict[str, str | None] = {}
         known: dict[
@@ -112,6 +127,52 @@ def apply_payload(store: Any, manifest: Manifest, payload: Payload) -> ApplyResu
     return result
 
 
+def _check_binding(
+    conn: sqlite3.Connection, device_id: str, payload: Payload, allowed: set[str]
+) -> None:
+    """A device writes only the facilities it is approved for, and moves no tool out of another."""
+    outside = sorted(payload.facility_codes() - allowed)
+    if outside:
+        raise BundleRefused(
+            _(
+                "Device {device} is not approved for facility {code}; nothing from this bundle was imported."
+            ).format(device=device_id, code=for_terminal(outside[0][:100]))
+        )
+    for tool in payload.tools:
+        row = conn.execute("SELECT facility_code FROM tools WHERE id = ?", (tool["id"],)).fetchone()
+        if row is not None and row[0] not in allowed:
+            raise BundleRefused(
+                _(
+                    "The bundle changes tool {id} of facility {code}, which device {device} is not approved for."
+                ).format(id=for_terminal(tool["id"][:80]), code=row[0], device=device_id)
+            )
+
+
+def _shipped_files() -> set[str]:
+    """Hashes of the shipped checklist files' text, read without parsing them (cheap)."""
+    from guidecheck.checklist.loading import source_sha256
+    from guidecheck.paths import questionnaires_dir
+
+    found = set()
+    for path in sorted(questionnaires_dir().glob("*.yaml")):
+        try:
+            found.add(source_sha256(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError):
+            continue
+    return found
+
+
+def _shipped_sha256(questionnaire_id: str, version: str) -> str | None:
+    """Hash of the checklist text this app ships for that id and version, if it ships one."""
+    from guidecheck.checklist.loading import source_sha256
+    from guidecheck.storage.catalog import shipped_questionnaires
+
+    for q in shipped_questionnaires().questionnaires:
+        if q.id == questionnaire_id and q.version == version:
+            return source_sha256(q.source)
+    return None
+
+
 def _apply_questionnaires(conn: sqlite3.Connection, payload: Payload, stamp: str) -> int:
     added = 0
     for version in payload.questionnaire_versions:
@@ -119,6 +180,21 @@ def _apply_questionnaires(conn: sqlite3.Connection, payload: Payload, stamp: str
             "SELECT sha256 FROM questionnaire_versions WHERE id = ? AND version = ?",
             (version["id"], version["version"]),
         ).fetchone()
+        if (row is None or row[0] != version["sha256"]) and version[
+            "sha256"
+        ] not in _shipped_files():
+            # Not yet here and not byte-identical to a shipped file: it must not claim the id and
+            # version of a checklist this app ships.
+            shipped = _shipped_sha256(version["id"], version["version"])
+            if shipped is not None and shipped != version["sha256"]:
+                raise BundleRefused(
+                    _(
+                        "The bundle carries an altered copy of questionnaire {id} version {version}, which this app ships; it was refused."
+                    ).format(
+                        id=for_terminal(version["id"][:80]),
+                        version=for_terminal(version["version"][:40]),
+                    )
+                )
         if row is None:
             _check_questionnaire(version)
             conn.execute(
@@ -166,11 +242,24 @@ def _check_origin(conn: sqlite3.Connection, record: dict[str, Any], device_id: s
     row = conn.execute(
         "SELECT origin_device FROM assessments WHERE id = ?", (record["id"],)
     ).fetchone()
-    if record["origin_device"] != device_id or (row is not None and row[0] != device_id):
+    moved = transfer_target(conn, record["lineage_id"]) == device_id
+    if record["origin_device"] != device_id or (
+        row is not None and row[0] != device_id and not moved
+    ):
         raise BundleRefused(
             _(
                 "The bundle carries an assessment recorded on another device; only its own device may send it."
             )
+        )
+    others = conn.execute(
+        "SELECT DISTINCT origin_device FROM assessments WHERE lineage_id = ? AND origin_device != ?",
+        (record["lineage_id"], device_id),
+    ).fetchall()
+    if others and transfer_target(conn, record["lineage_id"]) != device_id:
+        raise BundleRefused(
+            _(
+                "The bundle adds to assessment lineage {id}, which belongs to device {owner}; only that device may add revisions (or the officer transfers the lineage)."
+            ).format(id=for_terminal(record["lineage_id"][:80]), owner=others[0][0])
         )
 
 
@@ -197,12 +286,22 @@ def _check_answers(store: Any, record: dict[str, Any]) -> None:
 
 
 def _apply_latest(
-    conn: sqlite3.Connection, table: str, key: str, records: list[dict[str, Any]]
+    conn: sqlite3.Connection,
+    table: str,
+    key: str,
+    records: list[dict[str, Any]],
+    now: str | None = None,
 ) -> int:
-    """Upsert facilities or tools: the newest `updated_at` wins, ties broken by content."""
+    """Upsert facilities or tools: the newest `updated_at` wins, ties broken by content.
+
+    A record dated after `now` (the hub's clock) is taken as dated `now`: a wrong or forged clock
+    wins over the records already here only as a fresh import would, and later ones win over it.
+    """
     columns = list(COLUMNS[table])
     changed = 0
     for record in records:
+        if now is not None and record["updated_at"] > now:
+            record = {**record, "updated_at": now}
         row = conn.execute(
             f"SELECT {', '.join(columns)} FROM {table} WHERE {key} = ?", (record[key],)
         ).fetchone()
@@ -235,6 +334,7 @@ def clinic_body(record: dict[str, Any]) -> dict[str, Any]:
 def _receive(conn: sqlite3.Connection, record: dict[str, Any]) -> tuple[str | None, str]:
     """Keep the received version; add the row if the id is new. Returns the row's content hash before and now."""
     body = clinic_body(record)
+    _check_final(conn, record["id"], body)
     current = _body_from_db(conn, record["id"])
     if current is not None:
         _remember(
@@ -248,6 +348,36 @@ def _receive(conn: sqlite3.Connection, record: dict[str, Any]) -> tuple[str | No
         return None, body_sha256(body)
     sha = body_sha256(current)
     return sha, sha
+
+
+def _check_final(conn: sqlite3.Connection, assessment_id: str, body: dict[str, Any]) -> None:
+    """A final assessment never changes here: another body for its id is refused and named.
+
+    An older draft of it is history and still kept (replaying an old bundle changes nothing);
+    a second final, or a draft dated at or after the final, is a change that must come as a
+    new revision.
+    """
+    sha = body_sha256(body)
+    finals = conn.execute(
+        "SELECT sha256, updated_at FROM bundle_variants WHERE assessment_id = ? AND status = 'final'",
+        (assessment_id,),
+    ).fetchall()
+    row = conn.execute(
+        "SELECT status, updated_at FROM assessments WHERE id = ?", (assessment_id,)
+    ).fetchone()
+    if row is not None and row[0] == "final":
+        current = current_sha256(conn, assessment_id)
+        if current is not None:
+            finals.append((current, row[1]))
+    if any(final_sha == sha for final_sha, _at in finals):
+        return
+    for _sha, final_at in finals:
+        if body["status"] == "final" or body["updated_at"] >= final_at:
+            raise BundleRefused(
+                _(
+                    "The bundle changes assessment {id}, which is already final here; changes to a final assessment must come as a new revision."
+                ).format(id=for_terminal(assessment_id[:80]))
+            )
 
 
 def current_sha256(conn: sqlite3.Connection, assessment_id: str) -> str | None:

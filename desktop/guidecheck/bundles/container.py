@@ -12,14 +12,15 @@ a single flipped or missing byte is always refused.
 from __future__ import annotations
 
 import os
+import stat
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from guidecheck import limits
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.i18n import _
+from guidecheck.safetext import for_terminal
 
 MAGIC = b"GCBUNDLE"
 FORMAT_VERSION = 1
@@ -47,7 +48,7 @@ class Container:
     manifest: bytes
     signature: bytes
     payload_name: str
-    payload: bytes
+    payload: bytes | memoryview
 
     @property
     def encrypted(self) -> bool:
@@ -56,12 +57,12 @@ class Container:
 
 def pack(container: Container) -> bytes:
     """The bytes of a bundle file."""
-    members = [
+    members: list[tuple[str, bytes | memoryview]] = [
         (MANIFEST_NAME, container.manifest),
         (SIGNATURE_NAME, container.signature),
         (container.payload_name, container.payload),
     ]
-    parts = [_HEADER.pack(MAGIC, FORMAT_VERSION, len(members))]
+    parts: list[bytes | memoryview] = [_HEADER.pack(MAGIC, FORMAT_VERSION, len(members))]
     for name, data in members:
         raw = name.encode("ascii")
         parts += [bytes([len(raw)]), raw, _LENGTH.pack(len(data)), data]
@@ -84,12 +85,13 @@ def unpack(data: bytes) -> Container:
     if count != 3:
         raise BundleRefused(_("The bundle does not have exactly the three expected parts."))
     offset = _HEADER.size
+    view = memoryview(data)
     expected = [
         ((MANIFEST_NAME,), MAX_MANIFEST),
         ((SIGNATURE_NAME,), SIGNATURE_SIZE),
         ((PAYLOAD_ENCRYPTED, PAYLOAD_PLAIN), MAX_PAYLOAD_STORED),
     ]
-    members: list[tuple[str, bytes]] = []
+    members: list[tuple[str, bytes | memoryview]] = []
     for allowed, limit in expected:
         name, offset = _read_name(data, offset)
         if name not in allowed:
@@ -106,7 +108,11 @@ def unpack(data: bytes) -> Container:
             )
         if offset + length > len(data):
             raise BundleRefused(_("The bundle is incomplete: the copy was probably interrupted."))
-        members.append((name, data[offset : offset + length]))
+        # The payload stays a view into the file's bytes: a large bundle is not held twice.
+        part: bytes | memoryview = (
+            view[offset : offset + length] if len(members) == 2 else data[offset : offset + length]
+        )
+        members.append((name, part))
         offset += length
     if offset != len(data):
         raise BundleRefused(_("The bundle has unexpected bytes after its last part."))
@@ -114,7 +120,10 @@ def unpack(data: bytes) -> Container:
     if len(signature) != SIGNATURE_SIZE:
         raise BundleRefused(_("The bundle's signature has the wrong length."))
     return Container(
-        manifest=manifest, signature=signature, payload_name=payload_name, payload=payload
+        manifest=bytes(manifest),
+        signature=bytes(signature),
+        payload_name=payload_name,
+        payload=payload,
     )
 
 
@@ -130,26 +139,34 @@ def _read_name(data: bytes, offset: int) -> tuple[str, int]:
 
 
 def read_bundle_file(path: Path) -> bytes:
-    """Read a bundle file, refusing one too large before reading it into memory."""
+    """Read a bundle file, refusing one too large before reading it into memory.
+
+    Only a regular file is read: a FIFO, device or socket is refused from its type, and the file
+    is opened non-blocking and checked again, so a name swapped for a FIFO cannot stall a batch.
+    """
     path = Path(path)
+    shown = for_terminal(str(path))
     try:
-        with path.open("rb") as handle:
-            size = _size_of(handle)
-            if size > MAX_FILE:
+        if not stat.S_ISREG(path.stat().st_mode):
+            if path.is_dir():
+                raise BundleRefused(_("{path} is a folder, not a bundle file.").format(path=shown))
+            raise BundleRefused(_("{path} is not a regular file.").format(path=shown))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise BundleRefused(_("{path} is not a regular file.").format(path=shown))
+            if info.st_size > MAX_FILE:
                 raise BundleRefused(_("The file is too large to be a GuideCheck bundle."))
             data = handle.read(MAX_FILE + 1)
     except IsADirectoryError as exc:
-        raise BundleRefused(_("{path} is a folder, not a bundle file.").format(path=path)) from exc
+        raise BundleRefused(_("{path} is a folder, not a bundle file.").format(path=shown)) from exc
     except FileNotFoundError as exc:
-        raise BundleRefused(_("{path} does not exist.").format(path=path)) from exc
+        raise BundleRefused(_("{path} does not exist.").format(path=shown)) from exc
     except OSError as exc:
         raise BundleRefused(
-            _("{path} cannot be read: {reason}.").format(path=path, reason=exc.strerror or exc)
+            _("{path} cannot be read: {reason}.").format(path=shown, reason=exc.strerror or exc)
         ) from exc
     if len(data) > MAX_FILE:
         raise BundleRefused(_("The file is too large to be a GuideCheck bundle."))
     return data
-
-
-def _size_of(handle: BinaryIO) -> int:
-    return os.fstat(handle.fileno()).st_size

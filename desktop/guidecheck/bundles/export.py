@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,6 +71,10 @@ def export_bundle(home: Path, store: Store, out_dir: Path, full: bool = False, a
     created_at = now_iso()
     with store.atomic():  # one consistent snapshot of the records
         payload = collect(conn, since, audit_after, store.device_id)
+        if not payload.facility_codes():
+            # Nothing changed: the bundle still names this clinic's facilities (with their
+            # records, as the manifest's list must equal the payload's): it is an enrolment request.
+            payload = replace(payload, facilities=_all_facilities(conn))
         audit_to = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM audit").fetchone()[0])
     report(30, _("Packing and encrypting"))
     stored = seal.compress(payload.to_json())
@@ -82,8 +87,7 @@ def export_bundle(home: Path, store: Store, out_dir: Path, full: bool = False, a
     if districts:
         stored = seal.encrypt(stored, [d.recipient for d in districts])
     bundle_id = uuid.uuid4().hex
-    codes = sorted({a["facility_code"] for a in payload.assessments} or {f["code"] for f in payload.facilities}
-                   or {f.code for f in store.facilities()})  # fmt: skip
+    codes = sorted(payload.facility_codes())
     manifest = Manifest(
         bundle_id=bundle_id, device_id=store.device_id, device_key=device.public_hex, created_at=created_at,
         app_version=__version__, facility_codes=tuple(codes), counts=payload.counts(),
@@ -133,6 +137,14 @@ def export_bundle(home: Path, store: Store, out_dir: Path, full: bool = False, a
         )
     )
     return ExportResult(path=target, manifest=manifest, encrypted=bool(districts), warning=warning)
+
+
+def _all_facilities(conn: sqlite3.Connection) -> list[dict[str, object]]:
+    from guidecheck.bundles.payload import COLUMNS
+
+    columns = list(COLUMNS["facilities"])
+    rows = conn.execute(f"SELECT {', '.join(columns)} FROM facilities ORDER BY code")
+    return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 def _read_back(target: Path, expected: bytes, home: Path) -> None:

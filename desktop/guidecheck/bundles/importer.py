@@ -1,11 +1,14 @@
-"""Import bundle files into the hub: verify, apply in one transaction, archive, record.
+"""Import bundle files into the hub: verify, then apply (approved device) or hold (any other).
 
-`import_file` never raises for a bad bundle: it returns an outcome saying "refused" and why, so a
-batch of files is reported one line each. The database is unchanged by a refused or dry-run file.
+`import_file` never raises for a bad bundle: it returns an outcome saying "refused" or "held" and
+why, so a batch of files is reported one line each. A refused, held or dry-run file leaves every
+record table unchanged; a held file is kept under `home/held/` until the officer decides on its
+device (`approve_device` then imports it like a fresh file).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
@@ -13,14 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from guidecheck.bundles import container, ledger
+from guidecheck.atomic import write_atomic
+from guidecheck.bundles import container, enrolment, ledger
 from guidecheck.bundles.apply import ApplyResult, apply_payload
-from guidecheck.bundles.archive import archive_bundle
+from guidecheck.bundles.archive import archive_bundle, held_dir
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.manifest import Manifest
-from guidecheck.bundles.verify import OpenedBundle, open_bundle
+from guidecheck.bundles.verify import OpenedBundle, open_bundle, open_bundle_file, reread
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
+from guidecheck.safetext import for_terminal
 
 log = logging.getLogger(__name__)
 
@@ -29,22 +34,31 @@ log = logging.getLogger(__name__)
 class ImportOutcome:
     path: Path
     imported: bool
-    reason: str = ""  # why it was refused
+    reason: str = ""  # why it was refused, or why it is held
     manifest: Manifest | None = None
     result: ApplyResult | None = None
     already_imported: bool = False
     archive_path: Path | None = None
     dry_run: bool = False
+    held: bool = False
+    source_name: str = ""  # the name to show, when it differs from path (a held copy)
+
+    @property
+    def name(self) -> str:
+        """The file's name, escaped so it can never forge a line or hide a character."""
+        return for_terminal(self.source_name or self.path.name)
 
     def summary(self) -> str:
         """One line for the CLI and the import dialog."""
+        if self.held:
+            return _("{name}: held: {reason}").format(name=self.name, reason=self.reason)
         if not self.imported:
-            return _("{name}: refused: {reason}").format(name=self.path.name, reason=self.reason)
+            return _("{name}: refused: {reason}").format(name=self.name, reason=self.reason)
         r = self.result or ApplyResult()
         text = _(
             "{name}: {new} new, {updated} updated, {unchanged} unchanged, {conflicts} conflicts"
         ).format(
-            name=self.path.name,
+            name=self.name,
             new=r.new,
             updated=r.updated,
             unchanged=r.unchanged,
@@ -64,70 +78,139 @@ class _DryRun(Exception):
 def check_file(home: Path, store: Any, path: Path) -> tuple[OpenedBundle | None, str, bool]:
     """(bundle, reason refused, already imported) for listing files before importing them."""
     try:
-        opened = open_bundle(container.read_bundle_file(path), home, store.conn)
+        opened = open_bundle(container.read_bundle_file(path), home, store.conn, for_hub=True)
     except BundleRefused as exc:
         return None, exc.message, False
     return opened, "", ledger.imported_at(store.conn, opened.manifest.bundle_id) is not None
 
 
 def import_file(
-    home: Path, store: Any, path: Path, dry_run: bool = False, actor: str = ""
+    home: Path,
+    store: Any,
+    path: Path,
+    dry_run: bool = False,
+    actor: str = "",
+    source_name: str = "",
 ) -> ImportOutcome:
-    """Verify and apply one bundle file; the outcome says what happened, in one line."""
+    """Verify one bundle file; apply it when its device is approved, hold it otherwise."""
+    path = Path(path)
+    name = source_name or path.name
+    try:
+        opened = open_bundle_file(path, home)  # the file's bytes are freed once the payload is out
+    except BundleRefused as exc:
+        return ImportOutcome(path=path, imported=False, reason=exc.message, source_name=name)
+    manifest = opened.manifest
+    device = enrolment.device(store.conn, manifest.device_id, manifest.device_key)
+    if device is not None and device.status in (enrolment.REVOKED, enrolment.REFUSED):
+        reason = _(
+            "device {device} was {status} at this hub; its bundles are not imported."
+        ).format(device=manifest.device_id, status=_status_word(device.status))
+        return ImportOutcome(path, False, reason=reason, manifest=manifest, source_name=name)
+    if device is None or device.status != enrolment.APPROVED:
+        return _hold(home, store, path, name, opened, dry_run)
+    return _apply(home, store, path, name, opened, device, dry_run, actor)
+
+
+def _status_word(status: str) -> str:
+    return {enrolment.REVOKED: _("revoked"), enrolment.REFUSED: _("refused")}.get(status, status)
+
+
+def _hold(
+    home: Path, store: Any, path: Path, name: str, opened: OpenedBundle, dry_run: bool
+) -> ImportOutcome:
+    """Keep a verified bundle from a device not approved here; it changes no record and pins nothing."""
     from guidecheck.storage.store import now_iso
 
-    path = Path(path)
+    m = opened.manifest
+    code = enrolment.enrol_code(m.device_id, bytes.fromhex(m.device_key))
+    reason = _(
+        "device {device} (enrolment code {code}) is not approved at this hub; its bundle waits for the officer's approval."
+    ).format(device=m.device_id, code=code)
+    if dry_run:
+        return ImportOutcome(path, False, reason=reason, manifest=m, held=True, dry_run=True,
+                             source_name=name)  # fmt: skip
+    target = held_dir(home) / f"{opened.sha256}{container.SUFFIX}"
     try:
-        opened = open_bundle(container.read_bundle_file(path), home, store.conn)
-    except BundleRefused as exc:
-        return ImportOutcome(path=path, imported=False, reason=exc.message)
+        with store.atomic():
+            enrolment.record_pending(store.conn, m.device_id, m.device_key, now_iso())
+            if not target.exists():
+                write_atomic(target, reread(path, opened.sha256), private=True, overwrite=True)
+            store.conn.execute(
+                "INSERT OR IGNORE INTO held_bundles (sha256, bundle_id, device_id, public_key,"
+                " facility_codes_json, created_at, received_at, source_name, held_path, counts_json)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (opened.sha256, m.bundle_id, m.device_id, m.device_key, json.dumps(list(m.facility_codes)),
+                 m.created_at, now_iso(), for_terminal(name)[:200], str(target),
+                 json.dumps(m.counts, sort_keys=True)),
+            )  # fmt: skip
+    except UserError as exc:
+        return ImportOutcome(path, False, reason=exc.message, manifest=m, source_name=name)
+    except (sqlite3.Error, OSError) as exc:
+        reason = _("It could not be stored here: {detail}.").format(detail=exc)
+        return ImportOutcome(path, False, reason=reason, manifest=m, source_name=name)
+    return ImportOutcome(path, False, reason=reason, manifest=m, held=True, source_name=name)
+
+
+def _apply(
+    home: Path,
+    store: Any,
+    path: Path,
+    name: str,
+    opened: OpenedBundle,
+    device: enrolment.Device,
+    dry_run: bool,
+    actor: str,
+) -> ImportOutcome:
+    from guidecheck.storage.store import now_iso
+
     manifest = opened.manifest
     assert opened.payload is not None  # open_bundle(require_payload=True) decrypted it or refused
     already = ledger.imported_at(store.conn, manifest.bundle_id) is not None
     archived: Path | None = None
+    created = False
     try:
         with store.atomic():
-            result = apply_payload(store, manifest, opened.payload)
+            result = apply_payload(
+                store, manifest, opened.payload, facilities=device.facilities, now=now_iso()
+            )
             if dry_run:
                 raise _DryRun
             _pin_device(store.conn, opened)
-            archived = archive_bundle(home, path.name, opened.data, opened.sha256)
+            data = reread(path, opened.sha256)  # the verified bytes, checked again by their hash
+            archived, created = archive_bundle(home, store.conn, manifest, data, opened.sha256)
+            del data
             store.conn.execute(
                 "INSERT OR IGNORE INTO bundle_imports (bundle_id, sha256, device_id, created_at, imported_at,"
                 " source_name, archive_path, result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (manifest.bundle_id, opened.sha256, manifest.device_id, manifest.created_at, now_iso(), path.name,
-                 str(archived), json.dumps(result.as_dict(), sort_keys=True)),
+                (manifest.bundle_id, opened.sha256, manifest.device_id, manifest.created_at, now_iso(),
+                 for_terminal(name)[:200], str(archived), json.dumps(result.as_dict(), sort_keys=True)),
             )  # fmt: skip
             if result.changed or not already:
                 store.record_audit(actor, "bundle", manifest.bundle_id, "import",
                                    new={"device": manifest.device_id, **result.as_dict()})  # fmt: skip
     except _DryRun:
-        return ImportOutcome(
-            path, True, manifest=manifest, result=result, already_imported=already, dry_run=True
-        )
-    except UserError as exc:
-        return ImportOutcome(path=path, imported=False, reason=exc.message, manifest=manifest)
-    except (sqlite3.Error, OSError) as exc:
-        reason = _("It could not be stored here: {detail}.").format(detail=exc)
-        return ImportOutcome(path=path, imported=False, reason=reason, manifest=manifest)
-    except Exception:
-        log.exception("unexpected error importing %s", path)
-        reason = _(
-            "It could not be imported because of an unexpected problem; details were written to the log."
-        )
-        return ImportOutcome(path=path, imported=False, reason=reason, manifest=manifest)
-    return ImportOutcome(
-        path,
-        True,
-        manifest=manifest,
-        result=result,
-        already_imported=already,
-        archive_path=archived,
-    )
+        return ImportOutcome(path, True, manifest=manifest, result=result, already_imported=already,
+                             dry_run=True, source_name=name)  # fmt: skip
+    except Exception as exc:
+        if created and archived is not None:
+            with contextlib.suppress(OSError):
+                archived.unlink()  # the transaction was rolled back: no copy of a refused file stays
+        if isinstance(exc, UserError):
+            reason = exc.message
+        elif isinstance(exc, (sqlite3.Error, OSError)):
+            reason = _("It could not be stored here: {detail}.").format(detail=exc)
+        else:
+            log.exception("unexpected error importing %r", name)
+            reason = _(
+                "It could not be imported because of an unexpected problem; details were written to the log."
+            )
+        return ImportOutcome(path, False, reason=reason, manifest=manifest, source_name=name)
+    return ImportOutcome(path, True, manifest=manifest, result=result, already_imported=already,
+                         archive_path=archived, source_name=name)  # fmt: skip
 
 
 def _pin_device(conn: sqlite3.Connection, opened: OpenedBundle) -> None:
-    """Trust on first use: remember which key this device id signs with."""
+    """Record the approved key's first imported bundle (kept for `bundle verify` and history)."""
     manifest = opened.manifest
     conn.execute(
         "INSERT OR IGNORE INTO bundle_devices (device_id, public_key, fingerprint, first_bundle, first_created_at)"

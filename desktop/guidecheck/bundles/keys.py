@@ -188,6 +188,7 @@ def parse_district_key_text(text: str, source: str) -> list[DistrictKey]:
         )
     keys: list[DistrictKey] = []
     name = ""
+    fingerprinted = False
     for line in body[1:]:
         field, _sep, value = line.partition(":")
         field, value = field.strip(), value.strip()
@@ -203,6 +204,7 @@ def parse_district_key_text(text: str, source: str) -> list[DistrictKey]:
             keys.append(DistrictKey(recipient=value, name=name))
             name = ""
         elif field == "fingerprint":
+            fingerprinted = True
             if not keys or keys[-1].fingerprint != value:
                 raise BundleRefused(
                     _("{source} is damaged: a key does not match its fingerprint.").format(
@@ -215,8 +217,20 @@ def parse_district_key_text(text: str, source: str) -> list[DistrictKey]:
             )
     if not keys:
         raise BundleRefused(_("{source} holds no district key.").format(source=source))
-    if len(keys) > MAX_RECIPIENTS:
-        raise BundleRefused(_("{source} holds too many keys.").format(source=source))
+    if len(keys) > 1:
+        # Every recipient can read every bundle: a second one slipped into a key file would let
+        # its holder read all of them. A district key file names exactly one district.
+        raise BundleRefused(
+            _(
+                "{source} holds more than one district key; a district key file names exactly one district, so it was not installed."
+            ).format(source=source)
+        )
+    if not fingerprinted:
+        raise BundleRefused(
+            _("{source} has no fingerprint line; ask the district for a new key file.").format(
+                source=source
+            )
+        )
     return keys
 
 

@@ -157,9 +157,20 @@ def _is_str(value: Any, pattern: re.Pattern[str]) -> bool:
 def strict_json(raw: bytes, encoding: str, refusal: BundleRefused) -> Any:
     """Decode JSON from a bundle, refusing bad text, NaN/Infinity and over-deep nesting alike."""
     try:
-        return json.loads(raw.decode(encoding), parse_constant=reject_json_constant)
+        return json.loads(
+            raw.decode(encoding),
+            parse_constant=reject_json_constant,
+            object_pairs_hook=_no_duplicate_keys,
+        )
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise refusal from exc
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("duplicate key")
+    return result
 
 
 def reject_json_constant(name: str) -> Any:

@@ -8,20 +8,21 @@ missing, extra or wrongly typed field refuses the whole bundle before the databa
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from guidecheck import limits
+from guidecheck.bundles.boundedjson import count_tokens, loads_bounded, loads_small
 from guidecheck.bundles.errors import BundleRefused
-from guidecheck.bundles.manifest import reject_json_constant, strict_json
 from guidecheck.canonical import canonical_json
 from guidecheck.checklist.model import PROFILE_FIELDS
 from guidecheck.i18n import _
 
 SIGN_OFF_FIELDS: tuple[str, ...] = ("assessor_name", "assessor_role", "facility_head_name", "date")
 
-# field -> (type, nullable). Strings are bounded by MAX_TEXT (questionnaire sources by MAX_SOURCE).
+# field -> (type, nullable). Strings are bounded by FIELD_LIMITS (SHORT_TEXT when not listed).
 COLUMNS: dict[str, dict[str, tuple[type, bool]]] = {
     "facilities": {"code": (str, False), "name": (str, False), "district": (str, False),
                    "region": (str, False), "updated_at": (str, False)},
@@ -43,9 +44,27 @@ COLUMNS: dict[str, dict[str, tuple[type, bool]]] = {
               "old": (str, True), "new": (str, True), "prev_hash": (str, False), "hash": (str, False)},
 }  # fmt: skip
 LISTS: tuple[str, ...] = ("facilities", "tools", "questionnaire_versions", "assessments", "audit")
-MAX_TEXT = limits.BUNDLE_TEXT
+# The same limits as the clinic's store: profile fields 500 characters, notes and text answers
+# 10,000 (a JSON value of such a text, escaped, stays under 64,000). Fields not named: SHORT_TEXT.
+SHORT_TEXT = limits.PROFILE_FIELD
 MAX_SOURCE = limits.QUESTIONNAIRE_BYTES  # the questionnaire loader's own limit
+FIELD_LIMITS: dict[tuple[str, str], int] = {
+    ("questionnaire_versions", "source"): MAX_SOURCE,
+    ("assessments", "profile_json"): 20_000,
+    ("assessments", "sign_off_json"): 4_000,
+    ("answers", "value_json"): 64_000,
+    ("answers", "note"): limits.ANSWER_TEXT,
+    ("audit", "old"): 80_000,
+    ("audit", "new"): 80_000,
+}
+MAX_TEXT = max(FIELD_LIMITS.values())  # kept for callers that ask for the largest field
 MAX_ANSWERS_PER_ASSESSMENT = limits.BUNDLE_ANSWERS_PER_ASSESSMENT
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+# Bounds checked on the raw JSON before decoding (see boundedjson): at most this many values in
+# all (a clinic's full history is far below it), and no string longer than a checklist source
+# written with escapes.
+MAX_TOKENS = 1_500_000
+MAX_STRING_BYTES = 6 * MAX_SOURCE + 2
 
 
 @dataclass(frozen=True)
@@ -67,6 +86,14 @@ class Payload:
             "audit": len(self.audit),
             "questionnaire_versions": len(self.questionnaire_versions),
         }
+
+    def facility_codes(self) -> set[str]:
+        """Every facility code the records name: the set the manifest's list must equal."""
+        return (
+            {f["code"] for f in self.facilities}
+            | {t["facility_code"] for t in self.tools}
+            | {a["facility_code"] for a in self.assessments}
+        )
 
     def to_json(self) -> bytes:
         data = {name: getattr(self, name) for name in LISTS}
@@ -127,11 +154,38 @@ def _rows(
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
-def parse_payload(raw: bytes) -> Payload:
-    """Decode and check a received payload's shape; references are checked when it is applied."""
+def token_budget(counts: dict[str, int] | None) -> int:
+    """Values the manifest's counts allow (each field, key and separator), capped by MAX_TOKENS."""
+    if counts is None:
+        return MAX_TOKENS
+    per = {name: 3 * len(COLUMNS[name]) + 4 for name in COLUMNS}
+    names = {"facilities": "facilities", "tools": "tools", "assessments": "assessments",
+             "answers": "answers", "audit": "audit", "questionnaire_versions": "questionnaire_versions"}  # fmt: skip
+    need = 64 + sum(per[names[k]] * int(counts.get(k, 0)) for k in names)
+    return min(need, MAX_TOKENS)
+
+
+def parse_payload(
+    raw: bytes | bytearray, counts: dict[str, int] | None = None, consume: bool = False
+) -> Payload:
+    """Decode and check a received payload's shape; references are checked when it is applied.
+
+    Decoding is bounded by what the manifest's `counts` allow (and MAX_TOKENS), checked on the raw
+    bytes before any object is built; `consume` releases a bytearray's buffer once decoded.
+    """
     bad = BundleRefused(_("The bundle's records are not in the expected form."))
-    data = strict_json(raw, "utf-8", bad)
-    if not isinstance(data, dict) or set(data) != set(LISTS) or not _utf8(data):
+    too_big = BundleRefused(
+        _("The bundle holds more records or longer texts than its manifest and the format allow.")
+    )
+    try:
+        count_tokens(raw, token_budget(counts), MAX_STRING_BYTES)
+    except ValueError as exc:
+        raise too_big from exc
+    surrogates = _ESCAPED_SURROGATE.search(raw) is not None  # only an escape can make a lone one
+    data = loads_bounded(
+        raw, "utf-8", bad, MAX_TOKENS, MAX_STRING_BYTES, consume=consume, scanned=True
+    )
+    if not isinstance(data, dict) or set(data) != set(LISTS) or (surrogates and not _utf8(data)):
         raise bad
     for name in LISTS:
         records = data[name]
@@ -197,13 +251,14 @@ def _valid(table: str, record: Any) -> bool:
     expected = set(columns) | ({"answers"} if table == "assessments" else set())
     if set(record) != expected:
         return False
-    limit = MAX_SOURCE if table == "questionnaire_versions" else MAX_TEXT
     for name, (kind, nullable) in columns.items():
         value = record[name]
         if value is None:
             if not nullable:
                 return False
-        elif type(value) is not kind or (isinstance(value, str) and len(value) > limit):
+        elif type(value) is not kind or (
+            isinstance(value, str) and len(value) > FIELD_LIMITS.get((table, name), SHORT_TEXT)
+        ):
             return False
         elif isinstance(value, int) and not -(2**62) < value < 2**62:
             return False
@@ -216,12 +271,12 @@ def _valid(table: str, record: Any) -> bool:
 def _strings(text: str, fields: tuple[str, ...], exact: bool = False) -> bool:
     """A JSON object of text values whose keys are among (or, with `exact`, exactly) `fields`."""
     try:
-        data = json.loads(text, parse_constant=reject_json_constant)
+        data = loads_small(text)
     except (ValueError, RecursionError):
         return False
     if (
         not isinstance(data, dict)
-        or not all(isinstance(v, str) for v in data.values())
+        or not all(isinstance(v, str) and len(v) <= SHORT_TEXT for v in data.values())
         or not _utf8(data)
     ):
         return False
@@ -230,16 +285,28 @@ def _strings(text: str, fields: tuple[str, ...], exact: bool = False) -> bool:
 
 def _json_value(text: str) -> bool:
     try:
-        value = json.loads(text, parse_constant=reject_json_constant)
+        value = loads_small(text)
     except (ValueError, RecursionError):
         return False
     return _utf8(value)
 
 
 def _utf8(value: Any) -> bool:
-    """False when a string anywhere in `value` is not valid Unicode (a lone surrogate from a JSON escape)."""
+    """False when a string anywhere in `value` is not valid Unicode (a lone surrogate from a JSON escape).
+
+    Each string is checked on its own, so no copy of the whole payload is ever made.
+    """
+    stack = [value]
     try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except (UnicodeEncodeError, RecursionError):
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                item.encode("utf-8")
+            elif isinstance(item, dict):
+                stack.extend(item.keys())
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+    except UnicodeEncodeError:
         return False
     return True

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 SIGNATURE_CONTEXT = b"guidecheck-bundle-manifest-v1\n"
 
 
-def sha256_hex(data: bytes) -> str:
+def sha256_hex(data: bytes | memoryview) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
@@ -53,7 +53,7 @@ def compress(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def decompress(data: bytes, limit: int) -> bytes:
+def decompress(data: bytes | memoryview, limit: int) -> bytes:
     """Un-gzip at most `limit` bytes: a zip bomb is refused after `limit` bytes, not after memory runs out."""
     inflater = zlib.decompressobj(wbits=31)
     try:
@@ -67,6 +67,77 @@ def decompress(data: bytes, limit: int) -> bytes:
     return out
 
 
+class _BoundedInflater:
+    """A writer for age's streaming decryption that un-gzips as it goes, up to a limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.inflater = zlib.decompressobj(wbits=31)
+        self.out = bytearray()
+        self.problem = ""
+
+    def write(self, chunk: bytes) -> int:
+        if self.problem:
+            raise ValueError(self.problem)
+        try:
+            piece = self.inflater.decompress(chunk, self.limit + 1 - len(self.out))
+        except zlib.error as exc:
+            self.problem = "damaged"
+            raise ValueError(self.problem) from exc
+        self.out += piece
+        if len(self.out) > self.limit or self.inflater.unconsumed_tail:
+            self.problem = "too large"
+            raise ValueError(self.problem)
+        return len(chunk)
+
+    def flush(self) -> None:
+        return None
+
+
+class _ViewReader(io.RawIOBase):
+    """Read a memoryview without copying it whole (age reads the ciphertext in chunks)."""
+
+    def __init__(self, view: memoryview) -> None:
+        self.view = view
+        self.pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = min(len(buffer), len(self.view) - self.pos)
+        buffer[:n] = self.view[self.pos : self.pos + n]
+        self.pos += n
+        return n
+
+
+def decrypt_inflate(data: bytes | memoryview, identity: Any, limit: int) -> bytearray:
+    """Decrypt an age payload and un-gzip it in one stream: neither the ciphertext copy nor the
+    whole gzip text is ever held, and inflation stops at `limit` bytes."""
+    import pyrage
+
+    sink = _BoundedInflater(limit)
+    try:
+        pyrage.decrypt_io(_ViewReader(memoryview(data)), sink, [identity])
+    except pyrage.DecryptError as exc:
+        raise BundleRefused(
+            _(
+                "The bundle cannot be decrypted with this district's key: it was written for another district."
+            )
+        ) from exc
+    except Exception as exc:
+        if sink.problem == "too large":
+            raise BundleRefused(_("The bundle's contents are larger than allowed.")) from exc
+        if sink.problem:
+            raise BundleRefused(_("The bundle's contents are damaged.")) from exc
+        raise BundleRefused(
+            _("The bundle cannot be decrypted with this district's key: it is damaged.")
+        ) from exc
+    if not sink.inflater.eof or sink.inflater.unused_data:
+        raise BundleRefused(_("The bundle's contents are damaged."))
+    return sink.out
+
+
 def encrypt(data: bytes, recipients: list[str]) -> bytes:
     import pyrage
 
@@ -74,11 +145,11 @@ def encrypt(data: bytes, recipients: list[str]) -> bytes:
     return bytes(pyrage.encrypt(data, parsed))
 
 
-def decrypt(data: bytes, identity: Any) -> bytes:
+def decrypt(data: bytes | memoryview, identity: Any) -> bytes:
     import pyrage
 
     try:
-        return bytes(pyrage.decrypt(data, [identity]))
+        return bytes(pyrage.decrypt(bytes(data), [identity]))
     except pyrage.DecryptError as exc:
         raise BundleRefused(
             _(

@@ -10,8 +10,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from guidecheck.bundles import container, ledger, seal
+from guidecheck.bundles import container, seal
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.keys import district_identity, fingerprint
 from guidecheck.bundles.manifest import Manifest, parse_manifest
@@ -27,7 +28,7 @@ class OpenedBundle:
     manifest: Manifest
     payload: Payload | None
     sha256: str  # of the whole file
-    data: bytes
+    data: bytes  # the file's bytes (empty when opened by `open_bundle_file`: use `reread`)
     device_fingerprint: str
 
     @property
@@ -36,9 +37,38 @@ class OpenedBundle:
 
 
 def open_bundle(
-    data: bytes, home: Path, conn: sqlite3.Connection | None, require_payload: bool = True
+    data: bytes,
+    home: Path,
+    conn: sqlite3.Connection | None,
+    require_payload: bool = True,
+    for_hub: bool = False,
 ) -> OpenedBundle:
-    """Check a bundle's bytes; `conn` (the hub database) enables the device-key pin check."""
+    """Check a bundle's bytes (kept in the result). `require_payload` decrypts and checks its
+    records (or refuses); `for_hub` also refuses a bundle not encrypted to this hub."""
+    return _open([data], home, require_payload, keep_data=True, for_hub=for_hub)
+
+
+def open_bundle_file(path: Path, home: Path, require_payload: bool = True) -> OpenedBundle:
+    """Like `open_bundle` for a file being imported at a hub (so it must be encrypted to it), but
+    the file's bytes are freed as soon as the payload is out: a large bundle is never in memory
+    twice; `reread` gets them back, checked by hash."""
+    return _open(
+        [container.read_bundle_file(path)], home, require_payload, keep_data=False, for_hub=True
+    )
+
+
+def reread(path: Path, sha256: str) -> bytes:
+    """The file's bytes again, refused unless they are exactly the ones verified."""
+    data = container.read_bundle_file(path)
+    if seal.sha256_hex(data) != sha256:
+        raise BundleRefused(_("The file changed while it was being imported; import it again."))
+    return data
+
+
+def _open(
+    holder: list[bytes], home: Path, require_payload: bool, keep_data: bool, for_hub: bool
+) -> OpenedBundle:
+    data = holder.pop()
     box = container.unpack(data)
     manifest = parse_manifest(box.manifest)
     try:
@@ -54,33 +84,46 @@ def open_bundle(
         raise BundleRefused(
             _("The bundle's contents do not match its manifest: it was damaged or altered.")
         )
-    if conn is not None:
-        pinned = ledger.pinned_key(conn, manifest.device_id)
-        if pinned is not None and pinned != manifest.device_key:
-            raise BundleRefused(
-                _(
-                    "The bundle claims to come from device {device}, but it is signed with a different key than that device's earlier bundles."
-                ).format(device=manifest.device_id)
+    if for_hub and not box.encrypted:
+        raise BundleRefused(
+            _(
+                "The bundle is not encrypted to this district: the clinic must install the district key and export again."
             )
-    payload_bytes: bytes | None = box.payload
+        )
+    file_sha = seal.sha256_hex(data)
+    raw: bytearray | bytes | None = None
     if box.encrypted:
-        payload_bytes = _decrypt(box.payload, manifest, home, require_payload)
+        identity = _identity(manifest, home, require_payload)
+        if identity is not None:
+            raw = seal.decrypt_inflate(box.payload, identity, container.MAX_PAYLOAD_JSON)
+    else:
+        raw = seal.decompress(box.payload, container.MAX_PAYLOAD_JSON)
+    kept = data if keep_data else b""
+    del box, data  # free the file's bytes before the records are built
     payload = None
-    if payload_bytes is not None:
-        raw = seal.decompress(payload_bytes, container.MAX_PAYLOAD_JSON)
-        payload = parse_payload(raw)
+    if raw is not None:
+        payload = parse_payload(raw, manifest.counts, consume=True)
+        del raw
         if payload.counts() != manifest.counts:
             raise BundleRefused(_("The bundle's records do not match the counts in its manifest."))
+        codes = manifest.facility_codes
+        if set(codes) != payload.facility_codes() or len(set(codes)) != len(codes):
+            raise BundleRefused(
+                _(
+                    "The bundle's manifest lists other facilities than the records inside it: it was altered."
+                )
+            )
     return OpenedBundle(
         manifest=manifest,
         payload=payload,
-        sha256=seal.sha256_hex(data),
-        data=data,
+        sha256=file_sha,
+        data=kept,
         device_fingerprint=fingerprint(device_public),
     )
 
 
-def _decrypt(payload: bytes, manifest: Manifest, home: Path, required: bool) -> bytes | None:
+def _identity(manifest: Manifest, home: Path, required: bool) -> Any | None:
+    """This hub's age identity when the bundle is addressed to it; None (or a refusal) otherwise."""
     hub = district_identity(home)
     if hub is None:
         if required:
@@ -99,4 +142,4 @@ def _decrypt(payload: bytes, manifest: Manifest, home: Path, required: bool) -> 
                 ).format(keys=", ".join(manifest.encrypted_to), mine=public.fingerprint)
             )
         return None
-    return seal.decrypt(payload, identity)
+    return identity

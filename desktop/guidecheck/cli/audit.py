@@ -26,8 +26,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def verify_audit(context: CommandContext, args: argparse.Namespace) -> int:
     """Print OK with the entry count, or name the first broken entry (exit 2)."""
-    check = context.store().verify_audit()
+    from guidecheck.storage.audit import replay_answers
+
+    store = context.store()
+    check = store.verify_audit()
     if check.ok:
+        differing = replay_answers(store.conn, store.device_id)
+        if differing:
+            for line in differing[:50]:
+                print(_("Changed outside GuideCheck: {what}.").format(what=line), file=sys.stderr)
+            print(
+                _("The audit log is intact, but {n} answers differ from it.").format(
+                    n=len(differing)
+                ),
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
         print(_("OK: the audit log is intact ({n} entries).").format(n=check.entries))
         return EXIT_OK
     print(

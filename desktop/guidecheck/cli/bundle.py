@@ -89,8 +89,14 @@ def cmd_verify(context: CommandContext, args: argparse.Namespace) -> int:
             _("{name} is refused: {reason}").format(name=path.name, reason=exc.message)
         ) from None
     m = opened.manifest
-    pinned = ledger.pinned_key(store.conn, m.device_id)
-    known = _("known device") if pinned else _("device not seen here before")
+    from guidecheck.bundles import enrolment
+
+    state = enrolment.device(store.conn, m.device_id, m.device_key)
+    known = (
+        _("device approved here for {codes}").format(codes=", ".join(state.facilities))
+        if state is not None and state.status == enrolment.APPROVED
+        else _("device not approved here")
+    )
     print(
         _("Bundle:      {id} (format {fmt}, GuideCheck {app})").format(
             id=m.bundle_id, fmt=m.format, app=m.app_version
@@ -102,6 +108,11 @@ def cmd_verify(context: CommandContext, args: argparse.Namespace) -> int:
         )
     )
     print(_("Signature:   valid, device key {fp}").format(fp=opened.device_fingerprint))
+    print(
+        _("Enrolment:   code {code}").format(
+            code=enrolment.enrol_code(m.device_id, bytes.fromhex(m.device_key))
+        )
+    )
     print(_("Facilities:  {codes}").format(codes=", ".join(m.facility_codes) or "-"))
     scope = _("full") if m.scope == "full" else _("changes since {since}").format(since=m.since)
     print(_("Contents:    {scope}").format(scope=scope))
@@ -149,11 +160,22 @@ def cmd_import(context: CommandContext, args: argparse.Namespace) -> int:
 
     files = expand_bundle_args(args.files)
     store = context.store()
-    failures = 0
+    failures = held = 0
     for path in files:
         outcome = import_file(context.home, store, path, dry_run=args.dry_run)
         print(outcome.summary())
-        failures += not outcome.imported
+        held += outcome.held
+        failures += not outcome.imported and not outcome.held
+        del outcome  # nothing of a file stays in memory while the next one is read
+    if held:
+        print(
+            _(
+                "{n} file waits for its device's approval: see 'guidecheck device pending'."
+                if held == 1
+                else "{n} files wait for their device's approval: see 'guidecheck device pending'."
+            ).format(n=held),
+            file=sys.stderr,
+        )
     if failures:
         print(
             _("{n} of {total} files were refused; nothing from them was imported.").format(

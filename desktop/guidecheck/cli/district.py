@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 
 from guidecheck.cli.common import CommandContext, print_json, print_table
 from guidecheck.errors import UserError
@@ -99,11 +100,16 @@ def write_report(context: CommandContext, args: argparse.Namespace) -> int:
     if args.xlsx:
         from guidecheck.district.report_workbook import write_district_workbook
 
+        skipped: list[str] = []
         print(
             _("Wrote the district workbook: {path}").format(
-                path=write_district_workbook(store, summary, args.xlsx)
+                path=write_district_workbook(store, summary, args.xlsx, skipped)
             )
         )
+        from guidecheck.safetext import for_terminal
+
+        for line in skipped:
+            print(_("Warning: {text}").format(text=for_terminal(line)), file=sys.stderr)
     return 0
 
 

@@ -22,6 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show = commands.add_parser(
         "show", help=_("print the device id, key fingerprints and district status")
     )
+    show.add_argument("--json", action="store_true", help=_("print JSON"))
     show.set_defaults(handler=cmd_show)
 
     init = commands.add_parser(
@@ -49,13 +50,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def cmd_show(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.bundles import keys
+    from guidecheck.bundles.enrolment import enrol_code
 
     home = context.home
     store = context.store()
     device = keys.device_key(home)
-    print(_("Device id:          {id}").format(id=store.device_id))
-    print(_("Device signing key: {fp}").format(fp=device.fingerprint))
+    code = enrol_code(store.device_id, device.public)
     hub = keys.district_identity(home)
+    installed = keys.installed_district_keys(home)
+    if getattr(args, "json", False):
+        from guidecheck.cli.common import print_json
+
+        print_json({
+            "device_id": store.device_id, "enrol_code": code, "public_key": device.public_hex,
+            "district_hub": hub is not None,
+            "district_key": hub[1].fingerprint if hub is not None else None,
+            "encrypted_to": [k.fingerprint for k in installed],
+        })  # fmt: skip
+        return 0
+    print(_("Device id:          {id}").format(id=store.device_id))
+    print(_("Enrolment code:     {code}").format(code=code))
+    print(_("Device signing key: {fp}").format(fp=device.fingerprint))
     if hub is not None:
         _identity, public = hub
         label = f" ({public.name})" if public.name else ""
@@ -66,7 +81,6 @@ def cmd_show(context: CommandContext, args: argparse.Namespace) -> int:
         )
     else:
         print(_("District hub:       no"))
-    installed = keys.installed_district_keys(home)
     if installed:
         for key in installed:
             label = f" ({key.name})" if key.name else ""
@@ -129,5 +143,10 @@ def cmd_install_district(context: CommandContext, args: argparse.Namespace) -> i
             _("Installed district key {fp}{name}; bundles will be encrypted to it.").format(
                 fp=key.fingerprint, name=label
             )
+        )
+        print(
+            _(
+                "Compare {fp} with the fingerprint the district officer gave you (on paper or by phone); if it differs, do not export."
+            ).format(fp=key.fingerprint)
         )
     return 0

@@ -23,6 +23,7 @@ COMMAND_GROUPS: tuple[str, ...] = (
     "report",
     "bundle",
     "keys",
+    "device",
     "audit",
     "selftest",
     "district",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from guidecheck.checklist.model import Answer, Profile, Questionnaire
 from guidecheck.checklist.scoring import item_credit, score
 from guidecheck.errors import UserError
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from guidecheck.storage.store import Store
@@ -135,7 +138,14 @@ def load_answers(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str
             chunk,
         )
         for row in rows:
-            result[row[0]][row[1]] = Answer(row[1], json.loads(row[2]), row[3], row[4], row[5])
+            try:
+                value = json.loads(row[2])
+            except (TypeError, ValueError):  # a damaged row is left out of the figures, not fatal
+                log.warning(
+                    "unreadable answer %s/%s left out of the district figures", row[0], row[1]
+                )
+                continue
+            result[row[0]][row[1]] = Answer(row[1], value, row[3], row[4], row[5])
     return result
 
 

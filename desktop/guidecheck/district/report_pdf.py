@@ -42,10 +42,19 @@ def write_district_pdf(
     return write_atomically(target, render_district_pdf(summary, title))
 
 
+MAX_CELL_CHARS = 1000  # a longer text (a facility name is at most 500) is cut, so a row fits a page
+
+
 def _p(value: str, style: Any) -> Any:
+    """A table cell from any text: control characters removed, over-long text cut with "…"."""
     from reportlab.platypus import Paragraph
 
-    return Paragraph(escape(value), style)
+    from guidecheck.safetext import for_document
+
+    text = for_document(str(value))
+    if len(text) > MAX_CELL_CHARS:
+        text = text[:MAX_CELL_CHARS] + "…"
+    return Paragraph(escape(text), style)
 
 
 def _percent(value: float | None) -> str:

@@ -19,7 +19,9 @@ from guidecheck.checklist.labels import cut_percent, use_category_label, verdict
 from guidecheck.checklist.scoring import item_credit
 from guidecheck.district.records import Record
 from guidecheck.district.summary import DistrictSummary
+from guidecheck.errors import UserError
 from guidecheck.i18n import _
+from guidecheck.reports import cells
 
 # Long form kept to the columns an analysis joins and filters on: every extra column costs about a
 # tenth of the export time at 100,000 rows. Question texts are on the Items sheet (join on item id),
@@ -66,34 +68,56 @@ def _cell_value(value: Any) -> Any:
 
 
 def answer_rows(
-    store: Store, records: Iterable[Record], latest_ids: set[str]
+    store: Store, records: Iterable[Record], latest_ids: set[str], skipped: list[str] | None = None
 ) -> Iterator[tuple[Any, ...]]:
-    """One tuple per assessment × answered item, in checklist order, read one assessment at a time."""
-    conn = store.conn
+    """One tuple per assessment × answered item, in checklist order, read one assessment at a time.
+
+    An assessment whose rows cannot be read (a damaged answer, a missing checklist version) is
+    skipped and named in `skipped`: one bad record never stops the district's workbook.
+    """
     for record in records:
-        questionnaire = store.stored_questionnaire(
-            record.questionnaire_id, record.questionnaire_version
-        )
-        position = {item.id: n for n, item in enumerate(questionnaire.items)}
-        head = (
-            record.id,
-            record.facility_code,
-            record.tool_label,
-            _day(record.date),
-            record.id in latest_ids,
-        )
-        rows = conn.execute(
-            "SELECT item_id, value_json, note FROM answers WHERE assessment_id = ?", (record.id,)
-        ).fetchall()
-        rows.sort(key=lambda r: position.get(r[0], len(position)))
-        for item_id, value_json, note in rows:
-            value = json.loads(value_json)
-            item = questionnaire.item(item_id)
-            if item is None:  # an answer to an item this version does not have: keep it, unscored
-                yield head + ("", item_id, _cell_value(value), None, note or None)
-            else:
-                credit = item_credit(item, value) if item.scored else None
-                yield head + (item.domain_id, item_id, _cell_value(value), credit, note or None)
+        try:
+            rows = list(_record_answer_rows(store, record, latest_ids))
+        except (ValueError, TypeError, KeyError, UserError) as exc:
+            if skipped is None:
+                raise
+            detail = exc.message if isinstance(exc, UserError) else type(exc).__name__
+            skipped.append(
+                _("Assessment {id} ({facility}) was left out: {detail}").format(
+                    id=record.id, facility=record.facility_code, detail=detail
+                )
+            )
+            continue
+        yield from rows
+
+
+def _record_answer_rows(
+    store: Any, record: Record, latest_ids: set[str]
+) -> Iterator[tuple[Any, ...]]:
+    conn = store.conn
+    questionnaire = store.stored_questionnaire(
+        record.questionnaire_id, record.questionnaire_version
+    )
+    position = {item.id: n for n, item in enumerate(questionnaire.items)}
+    head = (
+        record.id,
+        record.facility_code,
+        record.tool_label,
+        _day(record.date),
+        record.id in latest_ids,
+    )
+    rows = conn.execute(
+        "SELECT item_id, value_json, note FROM answers WHERE assessment_id = ?", (record.id,)
+    ).fetchall()
+    rows.sort(key=lambda r: position.get(r[0], len(position)))
+    for item_id, value_json, note in rows:
+        value = json.loads(value_json)
+        item = questionnaire.item(item_id)
+        if item is None:  # an answer to an item this version does not have: keep it, unscored
+            yield head + ("", item_id, _cell_value(value), None, note or None)
+        else:
+            credit = item_credit(item, value) if item.scored else None
+            yield head + (item.domain_id, item_id, _cell_value(value), credit, note or None)
 
 
 def item_rows(store: Store, records: Iterable[Record]) -> Iterator[tuple[Any, ...]]:
@@ -114,19 +138,29 @@ def item_rows(store: Store, records: Iterable[Record]) -> Iterator[tuple[Any, ..
 
 
 def write_district_workbook(
-    store: Store, summary: DistrictSummary, path: str | os.PathLike[str]
+    store: Store,
+    summary: DistrictSummary,
+    path: str | os.PathLike[str],
+    skipped: list[str] | None = None,
 ) -> Path:
-    """Write the workbook to `path` in one step; a UserError (one sentence) if it cannot be written."""
-    from guidecheck.atomic import atomic_path
+    """Write the workbook to `path` in one step; a UserError (one sentence) if it cannot be written.
+
+    The workbook is rendered into memory first and written with one safe write (temporary name,
+    fsync, rename), so a failure never leaves a half file, and no open file has to be removed
+    (Windows refuses to delete a file that is still open). Assessments that could not be read
+    are named in `skipped` (a list the caller passes) instead of stopping the report.
+    """
+    import io
+
+    from guidecheck.atomic import write_atomic
     from guidecheck.reports.files import check_writable
 
     target = check_writable(path)
+    buffer = io.BytesIO()
+    _write(store, summary, buffer, skipped if skipped is not None else [])
     try:
-        with atomic_path(target) as temporary:
-            _write(store, summary, temporary)
+        write_atomic(target, buffer.getvalue(), overwrite=True)
     except OSError as exc:
-        from guidecheck.errors import UserError
-
         raise UserError(
             _("Cannot write the workbook to {path}: {reason}.").format(
                 path=target, reason=exc.strerror or exc
@@ -144,12 +178,12 @@ def _sheet(book: Any, title: str, headers: Iterable[str]) -> Any:
     sheet = book.create_sheet(title)
     sheet.freeze_panes = "A2"
     bold, fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL.lstrip("#"))
-    cells = []
+    row = []
     for header in headers:
         cell = WriteOnlyCell(sheet, value=header)
         cell.font, cell.fill = bold, fill
-        cells.append(cell)
-    sheet.append(cells)
+        row.append(cell)
+    sheet.append(row)
     return sheet
 
 
@@ -159,7 +193,7 @@ def _finish(sheet: Any, columns: int, rows: int) -> None:
     sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(rows + 1, 2)}"
 
 
-def _write(store: Store, summary: DistrictSummary, target: Path) -> None:
+def _write(store: Store, summary: DistrictSummary, target: Any, skipped: list[str]) -> None:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -174,9 +208,9 @@ def _write(store: Store, summary: DistrictSummary, target: Path) -> None:
     for row in heat.rows:
         r = row.record
         view = overview[(r.facility_code, r.tool_id)]
-        sheet.append([r.facility_code, r.facility_name, r.district, r.region, r.tool_label,
+        sheet.append(cells.row(sheet, [r.facility_code, r.facility_name, r.district, r.region, r.tool_label,
                       use_category_label(r.use_category), _day(r.date), verdict_label(r.verdict), cut_percent(r.overall),
-                      *map(cut_percent, row.cells), r.red_flag_count, _day(view.due_date), view.due, r.conflict, r.id])  # fmt: skip
+                      *map(cut_percent, row.cells), r.red_flag_count, _day(view.due_date), view.due, r.conflict, r.id]))  # fmt: skip
     _finish(sheet, len(headers), len(heat.rows))
 
     if summary.district_level:  # district-level checklists: apart from the clinics' figures
@@ -191,8 +225,8 @@ def _write(store: Store, summary: DistrictSummary, target: Path) -> None:
 
     sheet = _sheet(book, _("Answers"), ANSWER_HEADERS)
     count = 0
-    for values in answer_rows(store, summary.records, latest_ids):
-        sheet.append(values)
+    for values in answer_rows(store, summary.records, latest_ids, skipped):
+        sheet.append(cells.row(sheet, values))
         count += 1
     _finish(sheet, len(ANSWER_HEADERS), count)
 
@@ -200,17 +234,17 @@ def _write(store: Store, summary: DistrictSummary, target: Path) -> None:
                    "Share of facilities (%)", "Assessments missing", "Not met", "Partly met"]  # fmt: skip
     sheet = _sheet(book, _("Gaps"), gap_headers)
     for gap in summary.gaps:
-        sheet.append([gap.item_id, gap.domain_title, gap.question, gap.critical, gap.facilities_missing,
-                      gap.facilities_asked, gap.share, gap.records_missing, gap.not_met, gap.partly])  # fmt: skip
+        sheet.append(cells.row(sheet, [gap.item_id, gap.domain_title, gap.question, gap.critical, gap.facilities_missing,
+                      gap.facilities_asked, gap.share, gap.records_missing, gap.not_met, gap.partly]))  # fmt: skip
     _finish(sheet, len(gap_headers), len(summary.gaps))
     sheet = _sheet(book, _("Items"), ITEM_HEADERS)
     count = 0
     for values in item_rows(store, summary.records):
-        sheet.append(values)
+        sheet.append(cells.row(sheet, values))
         count += 1
     _finish(sheet, len(ITEM_HEADERS), count)
     _charts(book, summary)
-    book.save(str(target))
+    book.save(target)
 
 
 def _charts(book: Any, summary: DistrictSummary) -> None:
@@ -221,13 +255,13 @@ def _charts(book: Any, summary: DistrictSummary) -> None:
     counts = summary.verdict_counts()
     sheet.append([_("Verdict"), _("AI tools")])
     for verdict, n in counts.items():
-        sheet.append([verdict_label(verdict), n])
+        sheet.append(cells.row(sheet, [verdict_label(verdict), n]))
     sheet.append([])
     first_domain_row = len(counts) + 3
     sheet.append([_("Domain"), _("Average score (%)")])
     averages = summary.heatmap.domain_averages()
     for (_d, title), average in zip(summary.heatmap.domains, averages, strict=True):
-        sheet.append([title, average])
+        sheet.append(cells.row(sheet, [title, average]))
 
     verdicts = BarChart()
     verdicts.title = _("Latest verdicts")

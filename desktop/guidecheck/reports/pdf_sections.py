@@ -59,8 +59,10 @@ GREEN = colors.HexColor(VERDICT_COLOURS["ready"])
 
 
 def text(value: str) -> str:
-    """Plain text made safe for a Paragraph, keeping the writer's line breaks."""
-    return escape(value).replace("\r\n", "\n").replace("\n", "<br/>")
+    """Plain text made safe for a Paragraph (control characters removed), keeping line breaks."""
+    from guidecheck.safetext import for_document
+
+    return escape(for_document(value)).replace("\n", "<br/>")
 
 
 def heading(title: str) -> list[Any]:

@@ -315,18 +315,10 @@ def _header(sheet: Any, headers: Sequence[str], first_column: int = 1) -> None:
 
 
 def _set(cell: Any, value: Any) -> None:
-    """Store a typed value; text is always text, never a formula, and loses control characters."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    """Store a typed value through the one cell writer (text is always text, see reports.cells)."""
+    from guidecheck.reports.cells import set_cell
 
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"  # a note starting with "=" stays a note, not a formula
-        return
-    cell.value = value
-    if isinstance(value, datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    elif hasattr(value, "isoformat"):
-        cell.number_format = "yyyy-mm-dd"
+    set_cell(cell, value)
 
 
 def _widths(sheet: Any, widths: dict[str, float]) -> None:

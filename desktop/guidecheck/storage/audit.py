@@ -153,3 +153,72 @@ def verify(conn: sqlite3.Connection) -> AuditCheck:
             False, count, count + 1, _("entries after {seq} were removed").format(seq=count)
         )
     return AuditCheck(True, count)
+
+
+def replay_answers(conn: sqlite3.Connection, device_id: str) -> list[str]:
+    """Replay the log's answer entries and compare with the answers table; one line per row that
+    differs (edited, inserted or deleted outside GuideCheck). Assessments received from other
+    devices (at a hub) are left out: their history is in their own clinic's log."""
+    state: dict[tuple[str, str], dict[str, str | None]] = {}
+    rows = conn.execute(
+        "SELECT entity, entity_id, action, field, old, new FROM audit"
+        " WHERE entity IN ('answer', 'assessment') ORDER BY seq"
+    )
+    for entity, entity_id, action, field, old, new in rows:
+        if entity == "assessment" and action == "revise" and old:
+            for (source, item), values in list(state.items()):
+                if source == old:
+                    state[(entity_id, item)] = dict(values)
+        elif entity == "answer" and action == "set" and field in ("value", "note"):
+            assessment_id, _sep, item_id = entity_id.partition("/")
+            state.setdefault((assessment_id, item_id), {"value": None, "note": ""})[field] = new
+    local = {
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM assessments WHERE COALESCE(origin_device, '') IN ('', ?)", (device_id,)
+        )
+    }
+    problems: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for assessment_id, item_id, value_json, note in conn.execute(
+        "SELECT assessment_id, item_id, value_json, note FROM answers ORDER BY 1, 2"
+    ):
+        if assessment_id not in local:
+            continue
+        key = (assessment_id, item_id)
+        seen.add(key)
+        expected = state.get(key)
+        if expected is None or expected.get("value") is None:
+            problems.append(
+                _("answer {item} of assessment {id} is not in the audit log").format(
+                    item=item_id, id=assessment_id
+                )
+            )
+        elif not _same_value(value_json, expected["value"]) or (note or "") != (
+            expected.get("note") or ""
+        ):
+            problems.append(
+                _("answer {item} of assessment {id} differs from the audit log").format(
+                    item=item_id, id=assessment_id
+                )
+            )
+    for (assessment_id, item_id), expected in sorted(state.items()):
+        if (
+            assessment_id in local
+            and expected.get("value") is not None
+            and (assessment_id, item_id) not in seen
+        ):
+            problems.append(
+                _("answer {item} of assessment {id} was deleted outside GuideCheck").format(
+                    item=item_id, id=assessment_id
+                )
+            )
+    return problems
+
+
+def _same_value(value_json: str, logged: str | None) -> bool:
+    try:
+        value = json.loads(value_json)
+    except ValueError:
+        return False
+    return _text(value) == logged

@@ -39,6 +39,7 @@ from guidecheck.checklist.model import (
 from guidecheck.errors import NotFound, UserError
 from guidecheck.fileops import data_folder_error, database_open_error
 from guidecheck.i18n import _
+from guidecheck.paths import owner_only
 from guidecheck.storage import audit, migrations
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,8 @@ class StoreBase:
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA foreign_keys = ON")
+            owner_only(self.path, self.path.with_name(self.path.name + "-wal"),
+                       self.path.with_name(self.path.name + "-shm"))  # fmt: skip
         except sqlite3.OperationalError as exc:  # a missing or read-only folder, never "not ours"
             if hasattr(self, "conn"):
                 self.conn.close()
@@ -139,6 +142,7 @@ class StoreBase:
                     shutil.copy2(self.path, temporary)
             except OSError as exc:
                 raise data_folder_error(self.path.parent, exc) from None
+            owner_only(backup)
         migrations.migration_set().apply(self.db)
 
     # --- cached scores ---------------------------------------------------------------------------

@@ -153,12 +153,67 @@ def m005_scores_rules_version(db: Database) -> None:
     )
 
 
+def m006_trust_device_enrolment(db: Database) -> None:
+    """Devices approved per facility, bundles held for approval, lineage transfers
+    (see bundles/enrolment.py). Devices a hub already trusted on first use stay trusted, for the
+    facilities their assessments name. SQL and enrolment code are copied here on purpose: a shipped
+    step never changes when live code does."""
+    _run(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS hub_devices (
+            device_id TEXT NOT NULL, public_key TEXT NOT NULL, enrol_code TEXT NOT NULL,
+            status TEXT NOT NULL, facilities_json TEXT NOT NULL DEFAULT '[]',
+            first_seen TEXT NOT NULL, decided_at TEXT, decided_by TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (device_id, public_key)
+        );
+        CREATE TABLE IF NOT EXISTS held_bundles (
+            sha256 TEXT PRIMARY KEY, bundle_id TEXT NOT NULL, device_id TEXT NOT NULL,
+            public_key TEXT NOT NULL, facility_codes_json TEXT NOT NULL, created_at TEXT NOT NULL,
+            received_at TEXT NOT NULL, source_name TEXT NOT NULL, held_path TEXT NOT NULL,
+            counts_json TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS lineage_transfers (
+            lineage_id TEXT PRIMARY KEY, to_device TEXT NOT NULL, approved_at TEXT NOT NULL,
+            approved_by TEXT NOT NULL DEFAULT ''
+        );
+        """,
+    )
+    conn = db.conn
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'bundle_devices'").fetchone():
+        return
+    for device_id, public_key, first_at in conn.execute(
+        "SELECT device_id, public_key, first_created_at FROM bundle_devices"
+    ).fetchall():
+        codes = [r[0] for r in conn.execute(
+            "SELECT DISTINCT facility_code FROM assessments WHERE origin_device = ? ORDER BY 1",
+            (device_id,))]  # fmt: skip
+        conn.execute(
+            "INSERT OR IGNORE INTO hub_devices (device_id, public_key, enrol_code, status,"
+            " facilities_json, first_seen, decided_at, decided_by) VALUES (?, ?, ?, 'approved', ?, ?, ?, ?)",
+            (device_id, public_key, _m006_enrol_code(device_id, bytes.fromhex(public_key)),
+             json.dumps(codes), first_at, first_at, "upgrade"),
+        )  # fmt: skip
+
+
+def _m006_enrol_code(device_id: str, public_key: bytes) -> str:
+    """The enrolment code as m006 computed it (bundles/enrolment.enrol_code, frozen here)."""
+    ident = device_id.encode("utf-8")
+    digest = hashlib.sha256(
+        b"guidecheck/enrol/v1" + len(ident).to_bytes(2, "big") + ident + public_key
+    ).digest()
+    body = f"{int.from_bytes(digest, 'big') % 10**22:022d}"
+    digits = body + f"{98 - int(body + '00') % 97:02d}"
+    return " ".join(digits[i : i + 4] for i in range(0, 24, 4))
+
+
 STEPS: tuple[Callable[[Database], None], ...] = (
     m001_initial,
     m002_bundles,
     m003_district_resolutions,
     m004_variants_clinic_content,
     m005_scores_rules_version,
+    m006_trust_device_enrolment,
 )
 
 

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from guidecheck.district.overview import OverviewFilter
+from guidecheck.gui.hub.devices_panel import DevicesPanel
 from guidecheck.gui.hub.district_models import (
     G_MISSING,
     ROW_ROLE,
@@ -49,6 +50,11 @@ from guidecheck.gui.shell.theme import themed
 
 if TYPE_CHECKING:
     from guidecheck.district.summary import DistrictSummary
+
+
+def path_home(database: Path) -> Path:
+    """The data folder of a hub database file (held bundles and the archive live beside it)."""
+    return Path(database).parent
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,7 @@ class DistrictHub(QWidget):
     ) -> None:
         super().__init__(parent)
         path = Path(getattr(database, "path", database))
+        self._path = path
         self._own_runner = runner is None
         if runner is None:
             from guidecheck.storage.store import Store
@@ -195,6 +202,8 @@ class DistrictHub(QWidget):
         self.tabs.addTab(self.facility, tr("Facility detail"))
         self.conflicts = ConflictsPanel(self.runner, self)
         self.tabs.addTab(self.conflicts, tr("Conflicts"))
+        self.devices = DevicesPanel(path_home(self._path), self.runner, self)
+        self.devices_tab = self.tabs.addTab(self.devices, tr("Devices"))
         layout.addWidget(self.tabs, 1)
 
         self.reload_button.clicked.connect(self.reload)
@@ -203,6 +212,9 @@ class DistrictHub(QWidget):
         self.months.editingFinished.connect(self.save_interval)
         self.overview_view.doubleClicked.connect(self.open_facility_at)
         self.conflicts.resolved.connect(self._conflict_resolved)
+        self.devices.changed.connect(self._devices_waiting)
+        self.devices.decided.connect(lambda _text: self.reload())
+        self.devices.failed.connect(self.show_failure)
         self.facility.failed.connect(self.show_failure)
         self.conflicts.failed.connect(self.show_failure)
 
@@ -270,7 +282,13 @@ class DistrictHub(QWidget):
         return page
 
     # -- data ---------------------------------------------------------------------------------
+    def _devices_waiting(self, n: int) -> None:
+        self.tabs.setTabText(
+            self.devices_tab, tr("Devices ({n} waiting)").format(n=n) if n else tr("Devices")
+        )
+
     def reload(self) -> None:
+        self.devices.reload()
         self.status.setText(tr("Loading…"))
         self.runner.run(load_overview, self.show_overview, self._load_failed)
         self.runner.run(load_hub, self.show_data, self._load_failed)

@@ -81,6 +81,7 @@ def _assess(store, q: Questionnaire, profile: Profile, pattern, final: bool = Tr
 
 def build_sample_hub(root: Path, q: Questionnaire, facilities: int = 20) -> SampleHub:
     """Twenty clinics' bundles imported into a new hub under `root` (an empty folder)."""
+    from guidecheck.bundles.approval import approve_device
     from guidecheck.bundles.export import export_bundle
     from guidecheck.bundles.importer import import_file
     from guidecheck.bundles.keys import (
@@ -122,13 +123,14 @@ def build_sample_hub(root: Path, q: Questionnaire, facilities: int = 20) -> Samp
             if number in (0, 4):  # a second round, better than the first
                 later = replace(profile, date="2026-03-02")
                 _assess(store, q, later, PATTERNS[0])
-            if number == 3:  # finalized on two copies of one laptop: a conflict at the hub
-                draft = _assess(store, q, profile, pattern, final=False)
+            if number == 3:  # revised on two copies of one laptop: a conflict at the hub
+                shared = _assess(store, q, profile, pattern)
         if number == 3:
             device_key(home)  # both copies of the laptop share one device key
             shutil.copytree(home, root / "clinic-03-copy")
             for copy, value in ((home, "no"), (root / "clinic-03-copy", "yes")):
                 with Store(database_path(copy)) as store:
+                    draft = store.revise(shared).id
                     answers = store.answers(draft)
                     first = next(
                         i.id for i in q.items if i.type == "compliance" and i.id in answers
@@ -145,6 +147,11 @@ def build_sample_hub(root: Path, q: Questionnaire, facilities: int = 20) -> Samp
     with Store(database_path(hub)) as store:
         for path in [*sorted(stick.glob("*")), *conflict]:
             outcome = import_file(hub, store, path)
+            if outcome.held and outcome.manifest is not None:  # the officer approves each laptop
+                m = outcome.manifest
+                decision = approve_device(hub, store, m.device_id, list(m.facility_codes),
+                                          actor="District officer")  # fmt: skip
+                outcome = decision.outcomes[-1] if decision.outcomes else outcome
             if not outcome.imported:
                 raise RuntimeError(f"sample bundle {path.name} was refused: {outcome.reason}")
     for path in sorted(stick.glob("*"))[:3]:

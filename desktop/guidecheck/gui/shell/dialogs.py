@@ -68,11 +68,35 @@ class AboutDialog(QDialog):
             self.data_place.setWordWrap(True)
             self.data_place.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             column.addWidget(self.data_place)
+        self.enrolment = QLabel(self._enrolment_text(parent), self)
+        self.enrolment.setWordWrap(True)
+        self.enrolment.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.enrolment.setAccessibleName(self.tr("Enrolment code of this computer"))
+        column.addWidget(self.enrolment)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         column.addWidget(buttons)
         layout.addLayout(column)
+
+    def _enrolment_text(self, parent: QWidget | None) -> str:
+        """This computer's enrolment code, read out to the district officer who approves it."""
+        home = getattr(parent, "home_dir", None)
+        if home is None:
+            return ""
+        from guidecheck.bundles.enrolment import this_device
+
+        try:
+            found = this_device(Path(home))
+        except UserError:
+            found = None
+        if found is None:
+            return ""
+        device_id, code = found
+        return self.tr(
+            "<p><b>Enrolment code</b> (read it to the district officer when they approve this "
+            "computer):<br><span style='font-size:large'><b>{code}</b></span><br>Device id: {device}</p>"
+        ).format(code=code, device=device_id)
 
 
 def available_languages() -> list[tuple[str, str]]:

@@ -446,7 +446,14 @@ class ImportDialog(QDialog):
         self.outcomes = outcomes
         self.progress.setVisible(False)
         ok = sum(1 for o in outcomes if o.imported)
+        held = sum(1 for o in outcomes if o.held)
         lines = [self.tr("{ok} of {n} bundles imported.").format(ok=ok, n=len(outcomes))]
+        if held:
+            lines.append(
+                self.tr(
+                    "{n} wait for their device's approval: compare the enrolment code on the Devices tab."
+                ).format(n=held)
+            )
         lines += [o.summary() for o in outcomes]
         self.message.setText("\n".join(lines))
         self.import_finished.emit(outcomes)
