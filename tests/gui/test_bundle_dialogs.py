@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
 from guidecheck.bundles import keys
 from guidecheck.bundles.approval import approve_device
@@ -152,3 +152,37 @@ def test_main_window_opens_the_export_dialog(qtbot, window):
     assert len(dialogs) == 1 and dialogs[0].isVisible()
     assert dialogs[0].home == window.home_dir and dialogs[0].runner is window.runner
     dialogs[0].close()
+
+
+def test_import_dialog_gives_the_bundle_list_the_room(qtbot, tmp_path, qapp):
+    """At 150% text on a 1024×600 netbook the drive list is only as tall as its rows, and the
+    bundle list below it shows many bundles at once (it had room for about four)."""
+    from guidecheck.gui.shell.settings import apply_text_scale
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for n in range(12):  # not bundles: listed as invalid, one row each, enough to fill the list
+        (stick / f"guidecheck-KE-{n:04d}-2026-05-02.gcbundle").write_bytes(b"not a bundle")
+    apply_text_scale(qapp, 150)
+    try:
+        runner = make_runner(tmp_path / "hub")
+        hub_window = QWidget()  # the window the dialog opens over: a netbook's whole screen
+        qtbot.addWidget(hub_window)
+        hub_window.resize(1024, 600)
+        dialog = ImportDialog(hub_window, tmp_path / "hub", runner)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.places.set_folder(stick)
+        with qtbot.waitSignal(dialog.scan_finished, timeout=20_000):
+            qtbot.mouseClick(dialog.scan_button, Qt.MouseButton.LeftButton)
+        places = dialog.places.list
+        assert places.height() <= (places.fontMetrics().lineSpacing() + 6) * places.count() + 12
+        files = dialog.files
+        shown = sum(
+            files.visualItemRect(files.item(i)).bottom() <= files.viewport().height()
+            for i in range(files.count())
+        )
+        assert files.height() > 2.5 * places.height() and shown >= 6, (shown, files.height())
+        runner.shutdown()
+    finally:
+        apply_text_scale(qapp, 100)

@@ -136,6 +136,32 @@ def test_exports_and_facility_report_through_patched_file_dialogs(
     assert report.read_bytes().startswith(b"%PDF")
 
 
+def test_red_flags_in_a_conflict_name_the_questions(qtbot):
+    """A red flag reads "1.2 Question" like the walk-through, not the checklist's item id."""
+    from guidecheck.district.conflicts import ConflictGroup, Option
+    from guidecheck.gui.hub.district_models import ConflictCompareModel
+
+    def option(current: bool, flags: tuple[str, ...]) -> Option:
+        return Option("a", "sha", current, "final", "2026-05-02T10:11:12.123456+00:00", "dev",
+                      "Nurse", "2026-05-02", 50.0, "not_ready", flags,
+                      {"eth_patient_informed": ("no", "")}, {}, {"eth_patient_informed": "3.2"})  # fmt: skip
+
+    group = ConflictGroup("l", 1, "K01", "Clinic K", "ChestScan",
+                          (option(True, ("eth_patient_informed",)), option(False, ())),
+                          {"eth_patient_informed": "Are patients told an AI tool is used?"})  # fmt: skip
+    model = ConflictCompareModel()
+    model.set_group(group)
+    rows = {model.headerData(r, Qt.Orientation.Vertical): r for r in range(model.rowCount())}
+    flags = model.index(rows["Red flags"], 0)
+    assert flags.data() == "3.2 Are patients told an AI tool is used?"
+    assert "eth_patient_informed" in flags.data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(rows["Red flags"], 1).data() == "–"
+    assert "3.2 Are patients told an AI tool is used?" in rows
+    changed = model.index(rows["Last changed"], 0)
+    assert changed.data() == "2026-05-02 10:11"
+    assert changed.data(Qt.ItemDataRole.ToolTipRole) == "2026-05-02T10:11:12.123456+00:00"
+
+
 def test_conflict_side_by_side_and_this_one_stands(qtbot, screen, built, monkeypatch):
     hub, shared = built
     screen.tabs.setCurrentWidget(screen.conflicts)
@@ -143,22 +169,33 @@ def test_conflict_side_by_side_and_this_one_stands(qtbot, screen, built, monkeyp
     model = screen.conflicts.model
     assert model.columnCount() == 2 and len(screen.conflicts.stand_buttons) == 2
     rows = {model.headerData(r, Qt.Orientation.Vertical): r for r in range(model.rowCount())}
-    versions = [
-        model.index(rows["Are staff trained on the tool? (c2)"], c).data() for c in range(2)
-    ]
+    # questions read as the walk-through numbered them; the item id only in the tooltip
+    assert "1.2 Are staff trained on the tool?" in rows
+    assert not [name for name in rows if "(c" in name]
+    trained = rows["1.2 Are staff trained on the tool?"]
+    assert "(c2)" in model.headerData(trained, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole)
+    versions = [model.index(rows["1.2 Are staff trained on the tool?"], c).data() for c in range(2)]
     assert sorted(versions) == ["no", "yes"]
     assert (
-        model.index(rows["Are staff trained on the tool? (c2)"], 0).data(
+        model.index(rows["1.2 Are staff trained on the tool?"], 0).data(
             Qt.ItemDataRole.BackgroundRole
         )
         is not None
     )  # differences tinted
     assert (
-        model.index(rows["Does a clinician review every output? (c1)"], 0).data(
+        model.index(rows["1.1 Does a clinician review every output?"], 0).data(
             Qt.ItemDataRole.BackgroundRole
         )
         is None
     )
+    # the "Last changed" time is whole in its cell, not cut off
+    view = screen.conflicts.view
+    changed = rows["Last changed"]
+    for column in range(2):
+        text = model.index(changed, column).data()
+        assert len(text) == len("2026-05-02 10:11"), text
+        needed = view.fontMetrics().horizontalAdvance(text)
+        assert view.visualRect(model.index(changed, column)).width() > needed, column
     shot(screen, "conflicts")
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     screen.conflicts.stand_buttons[1].click()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from guidecheck.checklist.model import Answer, Profile
@@ -24,6 +24,7 @@ from guidecheck.errors import UserError
 from guidecheck.i18n import _
 
 if TYPE_CHECKING:
+    from guidecheck.checklist.model import Questionnaire
     from guidecheck.storage.store import Store
 
 
@@ -44,6 +45,9 @@ class Option:
     red_flags: tuple[str, ...]
     answers: dict[str, tuple[Any, str]]  # item id -> (value, note)
     body: dict[str, Any]
+    numbers: dict[str, str] = field(
+        default_factory=dict
+    )  # item id -> "2.3" as this version showed it
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,12 @@ class ConflictGroup:
     tool_name: str
     options: tuple[Option, ...]
     questions: dict[str, str]  # item id -> question text, for the side-by-side view
+
+    def number(self, item_id: str) -> str:
+        """The question's number (part.question) as the walk-through showed it: the version
+        shown now first, else any version that asked it; "" if none did."""
+        ordered = sorted(self.options, key=lambda o: not o.current)
+        return next((o.numbers[item_id] for o in ordered if item_id in o.numbers), "")
 
     @property
     def key(self) -> str:
@@ -105,16 +115,30 @@ def _option(store: Store, body: dict[str, Any], current: bool) -> Option:
         a["item_id"]: Answer(a["item_id"], json.loads(a["value_json"]), a["note"])
         for a in body["answers"]
     }
-    result = score(
-        store.stored_questionnaire(body["questionnaire_id"], body["questionnaire_version"]),
-        profile,
-        answers,
+    questionnaire = store.stored_questionnaire(
+        body["questionnaire_id"], body["questionnaire_version"]
     )
+    result = score(questionnaire, profile, answers)
     return Option(
         body["id"], _sha(body), current, body["status"], body["updated_at"], body["origin_device"],
         profile.assessor_name, profile.date, result.overall, result.verdict or "", result.red_flags,
         {k: (a.value, a.note) for k, a in answers.items()}, body,
+        _numbers(questionnaire, set(result.visible_items)),
     )  # fmt: skip
+
+
+def _numbers(questionnaire: Questionnaire, visible: set[str]) -> dict[str, str]:
+    """part.question for each shown item, counting shown parts and questions only (as the
+    walk-through and the PDF report number them)."""
+    numbers: dict[str, str] = {}
+    part = 0
+    for domain in questionnaire.domains:
+        shown = [item for item in domain.items if item.id in visible]
+        if shown:
+            part += 1
+            for number, item in enumerate(shown, start=1):
+                numbers[item.id] = f"{part}.{number}"
+    return numbers
 
 
 def conflict_groups(store: Store) -> list[ConflictGroup]:

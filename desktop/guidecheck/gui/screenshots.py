@@ -266,7 +266,11 @@ def build_hub_template(root: Path, questionnaires_folder: Path | None = None) ->
     from guidecheck.gui.hub.sample_hub import build_sample_hub
     from guidecheck.storage.catalog import shipped_questionnaires
 
-    questionnaire = shipped_questionnaires(questionnaires_folder).questionnaires[0]
+    shipped = shipped_questionnaires(questionnaires_folder).questionnaires
+    # the clinic checklist: the district-level one (which sorts first by file name) is counted
+    # apart from the clinics and would leave the hub's overview empty
+    clinic = [q for q in shipped if q.level == "clinic"] or list(shipped)
+    questionnaire = max(clinic, key=lambda q: q.id == "who-ai-health-2025")
     build_sample_hub(root, questionnaire)
     return root
 

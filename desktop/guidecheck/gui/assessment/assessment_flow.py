@@ -188,10 +188,14 @@ class AssessmentFlow:
         # report (nothing had focus before, so Tab and Enter did nothing for a keyboard user).
         summary.report_button.setFocus()
 
+        request = summary.chart_request()
+        if request is None:
+            return
+
         def work(_context: TaskContext) -> str:
             from guidecheck.gui.assessment.summary import build_chart_svg
 
-            return build_chart_svg(questionnaire, result)
+            return build_chart_svg(request)
 
         self.runner.task(work).success(summary.set_chart_svg).failure(self._failed).run()
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QStyledItemDelegate
 
-from guidecheck.gui.shell.labels import VERDICT_COLOURS, score_text, status_text, tr, verdict_text
+from guidecheck.gui.shell.labels import score_text, status_text, tr, verdict_colours, verdict_text
 
 if TYPE_CHECKING:  # the store loads in the worker thread, after the window is shown
     from PySide6.QtGui import QPainter
@@ -177,7 +177,7 @@ class VerdictBadgeDelegate(QStyledItemDelegate):
         text = index.data(DISPLAY_ROLE) or ""
         if option.state & QStyle.StateFlag.State_Selected:  # type: ignore[operator]
             painter.fillRect(option.rect, option.palette.highlight())  # type: ignore[attr-defined]
-        background, foreground = VERDICT_COLOURS.get(verdict or "", ("#e4e6e8", "#25292d"))
+        background, foreground = verdict_colours(verdict)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(option.rect).adjusted(4, 4, -4, -4)  # type: ignore[attr-defined]

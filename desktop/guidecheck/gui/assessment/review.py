@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from guidecheck.checklist.model import Assessment, Questionnaire, ScoreResult
 from guidecheck.gui.shell.labels import (
-    badge_style,
     reasons_text,
     score_text,
+    set_badge,
     set_scaled_font,
     verdict_text,
 )
@@ -102,7 +102,7 @@ class ReviewScreen(QWidget):
         self.verdict.setText(
             verdict_text(result.verdict if result.overall is not None or result.red_flags else None)
         )
-        self.verdict.setStyleSheet(badge_style(result.verdict))
+        set_badge(self.verdict, result.verdict)
         self.score.setText(
             self.tr("Overall score {score}").format(score=score_text(result.overall))
         )

@@ -8,8 +8,11 @@ built by the background worker so opening this screen never waits on that import
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, Qt, Signal
+from PySide6.QtGui import QFontInfo, QPalette, QResizeEvent
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QFrame,
@@ -23,18 +26,42 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guidecheck.checklist.model import Assessment, Questionnaire, ScoreResult
+from guidecheck.checklist.model import Assessment, Questionnaire, ScoreResult, Thresholds
 from guidecheck.gui.shell.labels import (
-    badge_style,
     compliance_label,
     reasons_text,
     score_text,
+    set_badge,
     set_scaled_font,
     verdict_text,
 )
+from guidecheck.gui.shell.theme import is_dark
 
-CHART_SCALE = 1.3  # the chart is drawn in points for paper; a little larger reads well on screen
 _CLIP = re.compile(r"<clipPath\b.*?</clipPath>", re.DOTALL)
+CHART_SHARE = 0.6  # of the screen's width, beside the action plan (body stretch 3 : 2)
+MIN_CHART_WIDTH = 300
+
+# Chart colours on a dark palette (the PDF keeps its print colours): bars a little lighter so they
+# stand out from a dark background; text and the dashed line take the palette's own text colour.
+DARK_BANDS = {"good": "#5cb86f", "fair": "#e0a53a", "low": "#ff7a6b"}
+DARK_MUTED = "#c4c7c5"
+DARK_RULE = "#5f6368"
+
+
+def chart_colours(palette: QPalette) -> Any:
+    """Print colours on a light palette; on a dark one the palette's base and text with
+    lighter bars (each text colour at least 4.5:1 on the background)."""
+    from guidecheck.reports.charts import PRINT_COLOURS, ChartColours
+
+    if not is_dark(palette):
+        return PRINT_COLOURS
+    return ChartColours(
+        background=palette.color(QPalette.ColorRole.Base).name(),
+        ink=palette.color(QPalette.ColorRole.Text).name(),
+        muted=DARK_MUTED,
+        rule=DARK_RULE,
+        bands=DARK_BANDS,
+    )
 
 
 def screen_svg(svg: str) -> str:
@@ -58,12 +85,31 @@ def chart_inputs(
     return labels, scores
 
 
-def build_chart_svg(questionnaire: Questionnaire, result: ScoreResult, width: float = 560.0) -> str:
-    """Runs in the worker: imports the chart module (and reportlab) only when needed."""
+@dataclass(frozen=True)
+class ChartRequest:
+    """What the chart is drawn from, and at which width, text size and colours (in pixels)."""
+
+    labels: list[str]
+    scores: list[float | None]
+    thresholds: Thresholds
+    width: float
+    font_size: float
+    colours: Any
+
+
+def build_chart_svg(request: ChartRequest) -> str:
+    """Runs in the worker the first time: imports the chart module (and reportlab) only when
+    needed; later redraws (resize, text size, palette) are quick and run on the spot."""
     from guidecheck.reports.charts import domain_chart_svg
 
-    labels, scores = chart_inputs(questionnaire, result)
-    return domain_chart_svg(labels, scores, width=width, thresholds=questionnaire.thresholds)
+    return domain_chart_svg(
+        request.labels,
+        request.scores,
+        width=request.width,
+        thresholds=request.thresholds,
+        font_size=request.font_size,
+        colours=request.colours,
+    )
 
 
 class SummaryScreen(QWidget):
@@ -102,32 +148,33 @@ class SummaryScreen(QWidget):
         outer.addWidget(self.reasons)
 
         body = QHBoxLayout()
-        # The chart grows with the number of parts and the text size: it scrolls in its own area
-        # rather than pushing the buttons off a 1024×600 screen.
-        chart_area = QScrollArea(self)
-        chart_area.setWidgetResizable(True)
-        chart_area.setFrameShape(QFrame.Shape.NoFrame)
-        chart_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        chart_box = QWidget(chart_area)
-        chart_column = QVBoxLayout(chart_box)
-        chart_column.setContentsMargins(0, 0, 0, 0)
+        chart_column = QVBoxLayout()
         chart_column.addWidget(QLabel(self.tr("Score per domain"), self))
         self.chart = QSvgWidget(self)
         self.chart.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.chart.setAccessibleName(self.tr("Domain score chart"))
-        self.chart.setAutoFillBackground(True)
-        palette = self.chart.palette()
-        palette.setColor(self.chart.backgroundRole(), Qt.GlobalColor.white)
-        self.chart.setPalette(palette)
-        chart_column.addWidget(
+        self._chart_inputs: tuple[list[str], list[float | None], Thresholds] | None = None
+        self._chart_drawn = False  # reportlab is loaded once the first chart came back
+        # The chart and its legend scroll together in their own area when many parts or large
+        # text make them taller than the room left (never pushing the buttons off a 1024×600
+        # screen, never overlapping).
+        self.chart_area = QScrollArea(self)
+        self.chart_area.setWidgetResizable(True)
+        self.chart_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.chart_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget(self.chart_area)
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.setContentsMargins(0, 0, 0, 0)
+        inner_layout.addWidget(
             self.chart, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
         )
-        self.chart_legend = QLabel(self)
+        self.chart_legend = QLabel(inner)
         self.chart_legend.setWordWrap(True)
-        chart_column.addWidget(self.chart_legend)
-        chart_column.addStretch(1)
-        chart_area.setWidget(chart_box)
-        body.addWidget(chart_area, 3)
+        inner_layout.addWidget(self.chart_legend)
+        inner_layout.addStretch(1)
+        self.chart_area.setWidget(inner)
+        chart_column.addWidget(self.chart_area, 1)
+        body.addLayout(chart_column, 3)
         plan_column = QVBoxLayout()
         self.plan_title = QLabel(self.tr("Action plan"), self)
         set_scaled_font(self.plan_title, 1.1, bold=True)
@@ -196,7 +243,7 @@ class SummaryScreen(QWidget):
                 )
             )
         self.verdict.setText(verdict_text(result.verdict))
-        self.verdict.setStyleSheet(badge_style(result.verdict))
+        set_badge(self.verdict, result.verdict)
         self.score.setText(
             self.tr("Overall score {score}").format(score=score_text(result.overall))
         )
@@ -209,6 +256,7 @@ class SummaryScreen(QWidget):
             ).format(minimum=score_text(limits.domain_minimum), ready=score_text(limits.ready))
         )
         labels, scores = chart_inputs(questionnaire, result)
+        self._chart_inputs = (labels, scores, questionnaire.thresholds)
         # The chart's numbers as text for screen readers (the picture itself also prints them).
         self.chart.setAccessibleDescription(
             "; ".join(
@@ -217,6 +265,7 @@ class SummaryScreen(QWidget):
         )
         self.chart.load(QByteArray())
         self.chart.setVisible(False)
+        self._chart_drawn = False
         self.plan.clear()
         for entry in result.action_plan:
             item = questionnaire.item(entry.item_id)
@@ -239,18 +288,42 @@ class SummaryScreen(QWidget):
         self.revise_button.setEnabled(assessment.is_final)
         self.export_button.setEnabled(self.export_available)
 
+    def chart_request(self) -> ChartRequest | None:
+        """The chart at this screen's width, the app's text size and the palette in use."""
+        if self._chart_inputs is None:
+            return None
+        labels, scores, thresholds = self._chart_inputs
+        scroll_bar = self.chart_area.verticalScrollBar().sizeHint().width()
+        width = max(MIN_CHART_WIDTH, round((self.width() - 48) * CHART_SHARE) - scroll_bar)
+        font_size = QFontInfo(self.font()).pixelSize() or 12
+        return ChartRequest(
+            labels, scores, thresholds, width, font_size, chart_colours(self.palette())
+        )
+
     def set_chart_svg(self, svg: str) -> None:
         data = QByteArray(screen_svg(svg).encode("utf-8"))
         self.chart.load(data)
         size = self.chart.renderer().defaultSize()
         if size.isValid():
-            scale = CHART_SCALE * self.logicalDpiY() / 96.0 * self.font().pointSizeF() / 9.0
-            # never more than ~55% of the window, so the action plan keeps room at large text
-            scale = min(scale, 0.55 * max(self.window().width(), 800) / size.width())
-            self.chart.setFixedSize(
-                QSize(round(size.width() * scale), round(size.height() * scale))
-            )
+            self.chart.setFixedSize(size)  # drawn at its pixel size: text as large as the app's
+        self._chart_drawn = True
         self.chart.setVisible(True)
+
+    def redraw_chart(self) -> None:
+        """Draw the chart again for a new width, text size or palette."""
+        request = self.chart_request()
+        if request is not None and self._chart_drawn:
+            self.set_chart_svg(build_chart_svg(request))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._chart_drawn and abs(event.size().width() - event.oldSize().width()) > 8:
+            self.redraw_chart()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
+            self.redraw_chart()
 
     def set_export_available(self, available: bool, reason: str) -> None:
         self.export_available = available

@@ -26,10 +26,10 @@ from guidecheck.district.heatmap import HeatMap
 from guidecheck.district.overview import OverviewFilter, OverviewRow
 from guidecheck.district.trends import ToolHistory
 from guidecheck.gui.shell.labels import (
-    VERDICT_COLOURS,
     status_text,
     tr,
     use_category_options,
+    verdict_colours,
     verdict_text,
 )
 from guidecheck.gui.shell.theme import is_dark, tone, tone_colour
@@ -160,7 +160,7 @@ class OverviewModel(_Table):
             and row.verdict
             and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole)
         ):
-            background, foreground = VERDICT_COLOURS[row.verdict]
+            background, foreground = verdict_colours(row.verdict)
             return QColor(background if role == Qt.ItemDataRole.BackgroundRole else foreground)
         if column == O_DUE and row.due and role == Qt.ItemDataRole.ForegroundRole:
             return tone_colour("critical")
@@ -361,9 +361,16 @@ class TrendModel(_Table):
             role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole)
             and column == T_VERDICT
         ):
-            background, foreground = VERDICT_COLOURS[point.record.verdict]
+            background, foreground = verdict_colours(point.record.verdict)
             return QColor(background if role == Qt.ItemDataRole.BackgroundRole else foreground)
         return None
+
+
+def changed_text(stamp: str) -> str:
+    """ "2026-03-04 10:12" from a stored ISO time (the whole stamp, seconds too, in the tooltip)."""
+    if len(stamp) >= 16 and stamp[10] == "T":
+        return f"{stamp[:10]} {stamp[11:16]}"
+    return stamp
 
 
 # --- conflicts side by side ----------------------------------------------------------------------
@@ -417,11 +424,28 @@ class ConflictCompareModel(_Table):
                      "verdict": tr("Verdict"), "red_flags": tr("Red flags")}  # fmt: skip
             if kind == "fact":
                 return names[key]
-            question = self.group.questions.get(key, "") if self.group else ""
-            return f"{question} ({key})" if question else key
-        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.ToolTipRole:
-            return self.headerData(section, orientation, _Display)
+            return self.question_label(key)
+        if (
+            orientation == Qt.Orientation.Vertical
+            and role == Qt.ItemDataRole.ToolTipRole
+            and 0 <= section < len(self._rows)
+        ):
+            kind, key = self._rows[section]
+            label = self.headerData(section, orientation, _Display)
+            # the item id is for whoever reads the checklist file, never the row's name
+            return f"{label}\n({key})" if kind == "item" else label
         return super().headerData(section, orientation, role)
+
+    def question_label(self, item_id: str) -> str:
+        """ "2.3 Question text", numbered as the walk-through showed it; the id only if the
+        checklist no longer has the question."""
+        if self.group is None:
+            return item_id
+        question = self.group.questions.get(item_id, "")
+        if not question:
+            return item_id
+        number = self.group.number(item_id)
+        return f"{number} {question}" if number else question
 
     def data(self, index: _Index, role: int = _Display) -> Any:
         if not index.isValid() or self.group is None:
@@ -437,10 +461,17 @@ class ConflictCompareModel(_Table):
                     else (", ".join(value) if isinstance(value, list) else str(value))
                 )
                 return f"{text} — {note}" if note else text
-            facts = {"status": status_text(option.status), "updated_at": option.updated_at, "origin_device": option.origin_device[:8],
-                     "assessor": option.assessor, "date": option.date, "overall": percent(option.overall),
-                     "verdict": verdict_text(option.verdict), "red_flags": ", ".join(option.red_flags) or "–"}  # fmt: skip
+            facts = {"status": status_text(option.status), "updated_at": changed_text(option.updated_at),
+                     "origin_device": option.origin_device[:8], "assessor": option.assessor, "date": option.date,
+                     "overall": percent(option.overall), "verdict": verdict_text(option.verdict),
+                     "red_flags": "\n".join(self.question_label(i) for i in option.red_flags) or "–"}  # fmt: skip
             return facts[key]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if kind == "fact" and key == "red_flags" and option.red_flags:
+                return "\n".join(f"{self.question_label(i)} ({i})" for i in option.red_flags)
+            if kind == "fact" and key == "updated_at":
+                return option.updated_at
+            return self.data(index, _Display)
         if role == Qt.ItemDataRole.BackgroundRole:
             values = {
                 json.dumps(self.data(self.index(index.row(), c)), sort_keys=True)

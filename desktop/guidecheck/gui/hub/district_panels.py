@@ -42,6 +42,9 @@ if TYPE_CHECKING:
     from guidecheck.district.trends import FacilityDetail
 
 
+SHORT_FACTS = 6  # status, last changed, laptop, assessor, date, score: the rows never wrapped
+
+
 def _view(model: Any, parent: QWidget) -> QTableView:
     view = QTableView(parent)
     view.setModel(model)
@@ -229,13 +232,23 @@ class ConflictsPanel(QWidget):
         # Question texts label the rows: cap them (elided, whole in the tooltip) so the versions
         # keep room beside them on a small screen.
         header = self.view.verticalHeader()
-        header.setMaximumWidth(header.fontMetrics().averageCharWidth() * 36)
-        header.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        header.setMaximumWidth(header.fontMetrics().averageCharWidth() * 28)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # the number and the start read
         titles = self.view.horizontalHeader()  # "Version 1 (shown now)" wraps, not clipped
         titles.setDefaultAlignment(
             Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value)
         )
         titles.setMinimumHeight(titles.fontMetrics().lineSpacing() * 2 + 8)
+        # Each version's column at least as wide as its short facts (the "Last changed" time,
+        # the laptop, the date), so none is cut; long answers wrap, and red flags list one
+        # question a line, so rows grow to fit.
+        metrics = self.view.fontMetrics()
+        short_facts = range(min(SHORT_FACTS, self.model.rowCount()))
+        widest = max((metrics.horizontalAdvance(str(self.model.index(r, c).data() or ""))
+                      for r in short_facts for c in range(self.model.columnCount())), default=0)  # fmt: skip
+        titles.setMinimumSectionSize(widest + 2 * metrics.averageCharWidth() + 8)
+        self.view.setWordWrap(True)
+        self.view.resizeRowsToContents()
         for button in self.stand_buttons:
             self.buttons.removeWidget(button)
             button.deleteLater()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from guidecheck.checklist import labels as words
 from guidecheck.checklist.labels import compliance_label, status_label
 from guidecheck.checklist.model import PHASES, USE_CATEGORIES
+from guidecheck.gui.shell.theme import render, themed, tone
 
 __all__ = ["compliance_label", "status_label"]
 
@@ -32,12 +33,25 @@ def compliance_options() -> list[tuple[str, str, str, str]]:
     return [(code, compliance_label(code), key, alt) for code, key, alt in keys]
 
 
-VERDICT_COLOURS: dict[str, tuple[str, str]] = {
-    # background, text: dark text on light fills keeps contrast above 4.5:1
-    "ready": ("#cdebd3", "#0d4f1f"),
-    "ready_with_conditions": ("#fbe7b5", "#5c3d00"),
-    "not_ready": ("#f6c9c4", "#7a1108"),
-}
+def verdict_colours(verdict: str | None, palette: Any = None) -> tuple[str, str]:
+    """(background, text) of a verdict badge for the palette in use: light fills with dark text
+    on a light palette, deep fills with light text on a dark one (each pair at least 4.5:1)."""
+    name = verdict if verdict in VERDICT_SYMBOLS else "none"
+    return tone(f"verdict_{name}_bg", palette), tone(f"verdict_{name}_fg", palette)
+
+
+def badge_template(verdict: str | None) -> str:
+    """A badge style sheet with `{tone}` fields, for `theme.themed` (so it follows the palette)."""
+    name = verdict if verdict in VERDICT_SYMBOLS else "none"
+    return (
+        f"background:{{verdict_{name}_bg}}; color:{{verdict_{name}_fg}};"
+        f" border:1px solid {{verdict_{name}_fg}}; border-radius:4px; padding:2px 8px;"
+    )
+
+
+def set_badge(label: QLabel, verdict: str | None) -> None:
+    """Colour a verdict label as a badge, again whenever the palette changes."""
+    themed(label, badge_template(verdict))
 
 
 def verdict_text(verdict: str | None) -> str:
@@ -85,16 +99,13 @@ def score_text(score: float | None) -> str:
 
 
 def badge_style(verdict: str | None) -> str:
-    background, foreground = VERDICT_COLOURS.get(verdict or "", ("#e4e6e8", "#25292d"))
-    return (
-        f"background:{background}; color:{foreground}; border:1px solid {foreground};"
-        "border-radius:4px; padding:2px 8px;"
-    )
+    """The badge style sheet for the palette in use now (see `set_badge` to follow changes)."""
+    return render(badge_template(verdict))
 
 
 def verdict_badge(verdict: str | None, parent: QWidget | None = None) -> QLabel:
     label = QLabel(verdict_text(verdict), parent)
-    label.setStyleSheet(badge_style(verdict))
+    set_badge(label, verdict)
     return label
 
 

@@ -34,6 +34,15 @@ TONES: dict[str, tuple[str, str]] = {
     "band_fair_fg": ("#5c3d00", "#fff1c7"),
     "band_low_bg": ("#f6c9c4", "#5e1a13"),
     "band_low_fg": ("#7a1108", "#ffd9d3"),
+    # verdict badges (summary, review, home list, hub tables), each with its _fg text
+    "verdict_ready_bg": ("#cdebd3", "#1d4a2a"),
+    "verdict_ready_fg": ("#0d4f1f", "#d7f5de"),
+    "verdict_ready_with_conditions_bg": ("#fbe7b5", "#4a3800"),
+    "verdict_ready_with_conditions_fg": ("#5c3d00", "#fff1c7"),
+    "verdict_not_ready_bg": ("#f6c9c4", "#5e1a13"),
+    "verdict_not_ready_fg": ("#7a1108", "#ffd9d3"),
+    "verdict_none_bg": ("#e4e6e8", "#3a3d40"),
+    "verdict_none_fg": ("#25292d", "#eceff1"),
 }
 
 

@@ -52,6 +52,9 @@ def _error_text(widget: QWidget, error: BaseException) -> str:
     )
 
 
+MAX_PLACE_ROWS = 4  # drives and chosen folders shown at once in the place list
+
+
 class _PlacePicker(QWidget):
     """Detected removable drives (by name and free space) plus "Choose a folder…"."""
 
@@ -90,7 +93,16 @@ class _PlacePicker(QWidget):
             )
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(placeholder)
+        self._fit()
         self.place_changed.emit()
+
+    def _fit(self) -> None:
+        """As tall as its rows (at most MAX_PLACE_ROWS, then it scrolls), so the list below it,
+        the one people read, keeps the room at large text on a netbook."""
+        rows = max(1, min(self.list.count(), MAX_PLACE_ROWS))
+        row_height = max(self.list.sizeHintForRow(0), self.list.fontMetrics().lineSpacing() + 4)
+        frame = 2 * self.list.frameWidth() + 4
+        self.list.setFixedHeight(rows * row_height + frame)
 
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self._title)
@@ -104,6 +116,7 @@ class _PlacePicker(QWidget):
                 self.list.setCurrentRow(row)
                 return
         self._add(str(folder), folder)
+        self._fit()
         self.list.setCurrentRow(self.list.count() - 1)
 
     def folder(self) -> Path | None:
@@ -331,10 +344,17 @@ class ImportDialog(QDialog):
         layout.addWidget(QLabel(self.tr("Look for bundles in:"), self))
         layout.addWidget(self.places)
         layout.addWidget(self.scan_button)
-        layout.addWidget(self.files)
+        layout.addWidget(self.files, 1)  # the bundles get the height the drive list does not need
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        # Tall enough for the bundle list to show many bundles: most of the window it opens over
+        # (or of the screen), never taller than the screen.
+        available = self.screen().availableGeometry().height()
+        over = parent.window().height() if parent is not None else available
+        self.resize(
+            self.sizeHint().width(), max(self.sizeHint().height(), int(min(over, available) * 0.9))
+        )
         self.scan_button.clicked.connect(self.scan)
         self.buttons.accepted.connect(self.import_selected)
         self.buttons.rejected.connect(self.reject)
