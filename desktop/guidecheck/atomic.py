@@ -72,6 +72,26 @@ def write_atomic(target: Path, data: bytes, private: bool = False, overwrite: bo
     return target
 
 
+def make_folder(path: Path, mode: int = 0o777) -> Path:
+    """Create `path` (and missing parents) so that it survives a power cut; return it.
+
+    A new folder is only a name in its parent until the parent itself is flushed: without that, a
+    power cut soon after first use can take the whole data folder (database, keys) with it even
+    though every file inside was flushed. So the parent of each folder made here is fsynced.
+    `mode` is the last folder's (as for `Path.mkdir`); missing parents get the default.
+    """
+    path = Path(path)
+    missing = []
+    probe = path
+    while not probe.is_dir() and probe.parent != probe:
+        missing.append(probe)
+        probe = probe.parent
+    path.mkdir(mode=mode, parents=True, exist_ok=True)
+    for made in reversed(missing):
+        _sync_folder(made.parent)
+    return path
+
+
 def _temp_name(target: Path) -> Path:
     return target.parent / f".{target.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
 

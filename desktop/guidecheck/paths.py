@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from guidecheck.atomic import make_folder
+
 APP_NAME = "GuideCheck"
 DATABASE_NAME = "guidecheck.db"
 
@@ -102,7 +104,7 @@ def private_dir(path: Path, tighten: bool = True) -> Path:
     must not read them. An existing folder is tightened too (data folders made by older versions).
     """
     path = Path(path)
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_folder(path, mode=0o700)  # flushed into its parent: survives a power cut
     if tighten and os.name == "posix":
         with contextlib.suppress(OSError):
             if path.stat().st_mode & 0o077:

@@ -25,6 +25,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from guidecheck.atomic import atomic_path, make_folder
 from guidecheck.checklist.loading import parse_questionnaire_text, source_sha256
 from guidecheck.checklist.model import (
     Answer,
@@ -87,7 +88,7 @@ class StoreBase:
     def __init__(self, path: str | Path, check: bool = True) -> None:
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(self.path.parent)  # flushed into its parent: survives a power cut
         except OSError as exc:
             raise data_folder_error(self.path.parent, exc) from None
         existed = self.path.exists() and self.path.stat().st_size > 0
@@ -136,7 +137,9 @@ class StoreBase:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             backup = self.path.with_name(f"{self.path.name}.before-{pending[0]}")
             try:
-                shutil.copy2(self.path, backup)
+                # whole or absent, and flushed before the migration commits (power cuts)
+                with atomic_path(backup) as temporary:
+                    shutil.copy2(self.path, temporary)
             except OSError as exc:
                 raise data_folder_error(self.path.parent, exc) from None
             owner_only(backup)
