@@ -24,13 +24,26 @@ def value_for(item: Item):
     return "checked"
 
 
+def next_millisecond() -> None:
+    """Wait until the store's clock (millisecond stamps) has moved on, so an event and a sign-off
+    made back to back in a test never share a stamp: a person cannot do both in one millisecond,
+    and which side of the sign-off such an event belongs to is not defined."""
+    from guidecheck.storage.database import now_iso
+
+    start = now_iso()
+    while now_iso() == start:
+        pass
+
+
 def assess(store: Store, questionnaire: Questionnaire, profile: Profile, final: bool) -> str:
     """A new assessment with every item answered through the store; finalized when asked."""
+    next_millisecond()
     assessment = store.new_assessment(questionnaire, profile)
     for item in questionnaire.items:
         store.save_answer(assessment.id, item.id, value_for(item), note="seen")
     if final:
         store.finalize(assessment.id, SIGN)
+        next_millisecond()
     return assessment.id
 
 
