@@ -103,17 +103,21 @@ def contrast(first: QColor, second: QColor) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-def _palette(colours: dict[str, str]) -> QPalette:
+def _palette(colours: dict[str, str], disabled_text: str) -> QPalette:
+    """A palette from role names, with `disabled_text` for the text of disabled widgets."""
     palette = QPalette()
     for role_name, colour in colours.items():
         role = getattr(QPalette.ColorRole, role_name)
         palette.setColor(QPalette.ColorGroup.All, role, QColor(colour))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                 QPalette.ColorRole.ButtonText):  # fmt: skip
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(disabled_text))
     return palette
 
 
 def dark_palette() -> QPalette:
     """A dark palette like the one Windows 10/11 dark mode gives Qt apps (screenshots, tests)."""
-    palette = _palette(
+    return _palette(
         {
             "Window": "#202020", "WindowText": "#ffffff", "Base": "#2b2b2b",
             "AlternateBase": "#323232", "Text": "#ffffff", "Button": "#2d2d2d",
@@ -121,17 +125,14 @@ def dark_palette() -> QPalette:
             "ToolTipBase": "#2b2b2b", "ToolTipText": "#ffffff", "PlaceholderText": "#a0a0a0",
             "Light": "#3c3c3c", "Midlight": "#333333", "Mid": "#5a5a5a", "Dark": "#141414",
             "Shadow": "#000000", "Link": "#8ab4f8", "BrightText": "#ffffff",
-        }
+        },
+        disabled_text="#8a8a8a",
     )  # fmt: skip
-    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
-                 QPalette.ColorRole.ButtonText):  # fmt: skip
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#8a8a8a"))
-    return palette
 
 
 def high_contrast_palette() -> QPalette:
     """Black with white and yellow, like Windows' high-contrast themes (screenshots, tests)."""
-    palette = _palette(
+    return _palette(
         {
             "Window": "#000000", "WindowText": "#ffffff", "Base": "#000000",
             "AlternateBase": "#000000", "Text": "#ffffff", "Button": "#000000",
@@ -139,12 +140,9 @@ def high_contrast_palette() -> QPalette:
             "ToolTipBase": "#000000", "ToolTipText": "#ffffff", "PlaceholderText": "#c0c0c0",
             "Light": "#ffffff", "Midlight": "#c0c0c0", "Mid": "#ffffff", "Dark": "#ffffff",
             "Shadow": "#ffffff", "Link": "#ffff00", "BrightText": "#ffff00",
-        }
+        },
+        disabled_text="#3ff23f",
     )  # fmt: skip
-    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
-                 QPalette.ColorRole.ButtonText):  # fmt: skip
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#3ff23f"))
-    return palette
 
 
 def light_palette() -> QPalette:
