@@ -116,8 +116,6 @@ NOT_AT_FIRST_SHOW = (
     "sqlite3",  # the database opens in the worker thread, after the window is shown
     "logging.handlers",  # socket, pickle and queue for handlers we never use (logs.py)
     "secrets",  # hashlib and OpenSSL (atomic.py draws its random names from os.urandom)
-    "json",
-    "datetime",
     "guidecheck.storage",
     "guidecheck.bundles",
     "guidecheck.reports",
