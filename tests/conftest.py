@@ -14,6 +14,16 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "windows"))
 
+# Private keys: this machine (like CI) has no system key store, and a developer's real one must
+# never receive test keys, so keyring's own `fail` backend is named for the whole suite (and the
+# CLI processes it starts). Every key made then takes the passphrase path: its passphrase comes
+# from this file. The scrypt cost of keys made by the suite is lowered (see "Keys at rest" in docs/security.md);
+# a normal install ignores nothing of this and writes the production cost (test_key_protection).
+TEST_PASSPHRASE_FILE = Path(__file__).parent / "test-passphrase.txt"
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+os.environ["GUIDECHECK_PASSPHRASE_FILE"] = str(TEST_PASSPHRASE_FILE)
+os.environ["GUIDECHECK_TEST_KDF_LOG_N"] = "10"
+
 
 @pytest.fixture(autouse=True)
 def _windows_rules_everywhere(

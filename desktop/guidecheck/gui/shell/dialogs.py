@@ -183,10 +183,10 @@ class SettingsDialog(QDialog):
             return installed_district_keys(home)
 
         def hub(_context: Any) -> str:
-            from guidecheck.bundles.keys import district_identity
+            from guidecheck.bundles.keys import district_public
 
-            found = district_identity(home)
-            return found[1].fingerprint if found else ""
+            found = district_public(home)
+            return found.fingerprint if found else ""
 
         self.window_.runner.task(hub).success(self._show_hub).failure(
             lambda _e: self.hub_status.setText(self.tr("The district key cannot be read."))
