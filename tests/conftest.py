@@ -34,3 +34,12 @@ def _windows_rules_everywhere(
 
         WindowsRules(request.getfixturevalue("tmp_path"), monkeypatch).install()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_passphrase_source() -> Iterator[None]:
+    """A test that ran the CLI with `--passphrase-file` leaves no passphrase source behind."""
+    yield
+    protection = sys.modules.get("guidecheck.bundles.key_protection")
+    if protection is not None:
+        protection.configure(None, None)
