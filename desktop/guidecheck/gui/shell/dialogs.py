@@ -222,6 +222,14 @@ class SettingsDialog(QDialog):
         if not out.suffix:
             out = out.with_suffix(".gckey")
         home, name = self.window_.home_dir, self.hub_name.text().strip()
+        from guidecheck.gui.shell.passphrase import unlock_for
+
+        locked = unlock_for(
+            home, device=True, district=False
+        )  # the district key reuses its passphrase
+        if locked:
+            self.message.setText(locked)
+            return
 
         def work(context: Any) -> str:
             from guidecheck.bundles.hub_setup import make_district_hub
