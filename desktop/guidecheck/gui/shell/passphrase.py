@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from guidecheck.bundles.key_protection import (
+    MIN_PASSPHRASE,
     KeyLocked,
     PassphraseRequest,
     check_new_passphrase,
@@ -45,13 +46,15 @@ class PassphraseDialog(QDialog):
         self.setWindowTitle(
             self.tr("Protect this computer's keys") if creating else self.tr("Unlock the keys")
         )
+        self.setMinimumWidth(380)
         layout = QVBoxLayout(self)
         if creating:
             text = self.tr(
                 "Choose a passphrase to protect {what}. Without it, a copy of the key file cannot "
                 "sign or open bundles. GuideCheck asks for it once each time it starts.\n\n"
                 "Write it down and keep it somewhere safe: it cannot be recovered. If it is lost, "
-                "this computer needs a new key, and the district officer must approve it again."
+                "this computer needs a new key that the district officer approves again (a "
+                "district hub restores its key from its backup)."
             )
         else:
             text = self.tr("Type the passphrase that protects {what}.")
@@ -64,12 +67,20 @@ class PassphraseDialog(QDialog):
         self.first.setEchoMode(QLineEdit.EchoMode.Password)
         self.second = QLineEdit()
         self.second.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(self.tr("Passphrase:"), self.first)
+        form.addRow(
+            self.tr("Passphrase (at least {n} characters):").format(n=MIN_PASSPHRASE)
+            if creating
+            else self.tr("Passphrase:"),
+            self.first,
+        )
         if creating:
             form.addRow(self.tr("Type it again:"), self.second)
         layout.addLayout(form)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
+        font = self.problem.font()
+        font.setBold(True)
+        self.problem.setFont(font)
         self.problem.setVisible(False)
         layout.addWidget(self.problem)
         if request.wrong:
@@ -121,7 +132,10 @@ def dialog_prompt(request: PassphraseRequest) -> str | None:
                 "passphrase", "The keys are locked; start the action again to unlock them."
             )
         )
-    dialog = PassphraseDialog(request, QApplication.activeWindow())
+    parent = QApplication.activeWindow()
+    while isinstance(parent, PassphraseDialog):  # the last try's dialog is about to be deleted
+        parent = parent.parentWidget()
+    dialog = PassphraseDialog(request, parent)
     try:
         return dialog.passphrase() if dialog.exec() == QDialog.DialogCode.Accepted else None
     finally:
