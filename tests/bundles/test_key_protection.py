@@ -387,3 +387,52 @@ def test_a_cli_process_without_passphrase_or_terminal_stops_with_one_sentence(tm
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().count("\n") == 0 and "--passphrase-file FILE" in done.stderr
     assert not (tmp_path / "d.gckey").exists() and not keys.is_district_hub(tmp_path / "h")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a pseudo-terminal is POSIX")
+def test_on_a_terminal_the_passphrase_is_asked_twice_then_once(tmp_path):
+    """No file and no variable, but a terminal: getpass asks (twice for a new passphrase)."""
+    import pty
+
+    env = {k: v for k, v in os.environ.items() if k != key_protection.PASSPHRASE_FILE_VARIABLE}
+    home = tmp_path / "h"
+
+    def session(*answers: str) -> tuple[int, str]:
+        leader, follower = pty.openpty()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "guidecheck.cli.main", "--home", str(home), "keys", "show"],
+            stdin=follower, stdout=follower, stderr=follower, env=env, start_new_session=True,
+        )  # fmt: skip
+        os.close(follower)
+        seen = b""
+        for answer in answers:
+            asked = b""
+            while not asked.endswith(b": "):  # getpass's prompt, e.g. "New passphrase: "
+                asked += os.read(leader, 1024)
+            seen += asked
+            os.write(leader, answer.encode() + b"\n")
+        code = process.wait(timeout=120)
+        try:
+            while chunk := os.read(leader, 4096):
+                seen += chunk
+        except OSError:  # the terminal closed with the process
+            pass
+        os.close(leader)
+        return code, seen.decode(errors="replace")
+
+    code, text = session(CHOSEN_ON_TERMINAL, CHOSEN_ON_TERMINAL)
+    assert code == 0, text
+    assert (
+        "Choose a passphrase" in text
+        and "cannot be recovered" in text
+        and CHOSEN_ON_TERMINAL not in text
+    )
+    assert keys.key_protections(home) == {"device-signing": "passphrase"}
+    key_protection.forget_session()
+    given = tmp_path / "pw.txt"
+    given.write_text(CHOSEN_ON_TERMINAL + "\n")
+    key_protection.configure(given)
+    assert keys.device_key(home).public == keys.device_public_key(home)
+
+
+CHOSEN_ON_TERMINAL = "acacia by the river"

@@ -256,7 +256,7 @@ def unlock(home: Path, kind: KeyKind) -> tuple[KeyFile, bytes] | None:
         if found is None:
             return None
         cached = _secrets.get((_key(path), found.public))
-        if cached is not None:
+        if cached is not None and found.protection != PLAIN:  # a plain file is always protected
             return found, cached
         if found.protection == PLAIN:
             assert found.plain_secret is not None
