@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QThread
+from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -132,10 +132,10 @@ def dialog_prompt(request: PassphraseRequest) -> str | None:
                 "passphrase", "The keys are locked; start the action again to unlock them."
             )
         )
-    parent = QApplication.activeWindow()
-    while isinstance(parent, PassphraseDialog):  # the last try's dialog is about to be deleted
-        parent = parent.parentWidget()
-    dialog = PassphraseDialog(request, parent)
+    # No parent: the window active now may close (and take a child dialog with it) while this
+    # one waits; application-modal, it still blocks every window until answered.
+    dialog = PassphraseDialog(request, None)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     try:
         return dialog.passphrase() if dialog.exec() == QDialog.DialogCode.Accepted else None
     finally:
