@@ -20,7 +20,7 @@ import keyring
 import pytest
 from bundle_helpers import dump, fill, open_store, profile_for
 from keyring.backend import KeyringBackend
-from keyring.backends import fail, null
+from keyring.backends import chainer, fail, null
 
 from guidecheck.bundles import key_envelope, key_protection, keys
 from guidecheck.cli.main import main
@@ -247,6 +247,18 @@ def test_the_keyring_fail_and_null_backends_mean_no_key_store(tmp_path, key_stor
         assert keys.key_protections(home) == {"device-signing": "passphrase"}, backend
         if isinstance(store, MemoryKeyring):
             assert store.entries == {}, "a refused store keeps nothing"
+
+
+class ChainOfNothing(chainer.ChainerBackend):
+    """keyring's chainer over stores that protect nothing (what a bare Linux box offers)."""
+
+    backends = [fail.Keyring(), null.Keyring(), PlaintextLookalike()]  # type: ignore[assignment]
+
+
+def test_a_chain_of_key_stores_with_nothing_usable_means_none(tmp_path, key_store):
+    key_store(ChainOfNothing())
+    keys.device_key(tmp_path / "home")
+    assert keys.key_protections(tmp_path / "home") == {"device-signing": "passphrase"}
 
 
 def test_a_key_store_keeps_the_secret_and_a_copy_elsewhere_does_not_open(
