@@ -128,6 +128,11 @@ def configure(passphrase_file: Path | None = None, prompt: Prompt | None = None)
     _settings.prompt = prompt
 
 
+def prompt_installed() -> bool:
+    """True once a front end has said how to ask for a passphrase."""
+    return _settings.prompt is not None
+
+
 @contextlib.contextmanager
 def throwaway_keys() -> Iterator[None]:
     """Keys made inside this block live in temporary folders (the self-test, the sample hub): they

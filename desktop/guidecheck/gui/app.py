@@ -133,9 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_language(app, settings.language or system_language())
 
     from guidecheck.gui.shell.main_window import MainWindow
-    from guidecheck.gui.shell.passphrase import install_dialog_prompt
 
-    install_dialog_prompt()  # keys sealed with a passphrase ask for it in a dialog, once
     window = MainWindow(home)
     handler.parent = window
     show_data_place(window, home, args.home)

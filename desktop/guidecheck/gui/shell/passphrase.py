@@ -150,8 +150,11 @@ def install_dialog_prompt() -> None:
 def unlock_for(home: Path, device: bool = True, district: bool = True) -> str:
     """Unlock (or make) the keys an action needs, on the main thread, before its work starts.
     Returns "" when they are ready, else the one sentence to show (cancelled, wrong, no store)."""
+    from guidecheck.bundles.key_protection import prompt_installed
     from guidecheck.bundles.keys import unlock_keys
 
+    if not prompt_installed():  # installed here, not at start-up: the first window stays light
+        install_dialog_prompt()
     try:
         unlock_keys(Path(home), device=device, district=district)
     except UserError as error:
