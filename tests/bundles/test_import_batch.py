@@ -146,5 +146,5 @@ def test_a_damaged_district_key_refuses_every_file_and_changes_nothing(stick_of_
     with open_store(hub) as store:
         outcomes = list(import_files(hub, store, paths[1:]))
     assert [o.imported or o.held for o in outcomes] == [False, False, False]
-    assert all("district key file" in o.reason for o in outcomes), [o.reason for o in outcomes]
+    assert all("is damaged" in o.reason for o in outcomes), [o.reason for o in outcomes]
     assert hub_rows(hub) == before

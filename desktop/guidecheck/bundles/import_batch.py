@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from guidecheck.atomic import WriteGroup
-from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.importer import ImportOutcome, import_file
 from guidecheck.bundles.verify import NO_KEY
 from guidecheck.errors import UserError
@@ -119,7 +118,7 @@ def _district_key(home: Path) -> Any:
 
     try:
         return district_identity(home)
-    except BundleRefused:
+    except UserError:  # damaged or locked: `verify` refuses each file with the reason
         return NO_KEY
 
 

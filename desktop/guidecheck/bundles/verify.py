@@ -14,6 +14,7 @@ from typing import Any
 
 from guidecheck.bundles import container, seal
 from guidecheck.bundles.errors import BundleRefused
+from guidecheck.bundles.key_protection import KeyLocked
 from guidecheck.bundles.keys import district_identity, fingerprint
 from guidecheck.bundles.manifest import Manifest, parse_manifest
 from guidecheck.bundles.payload import Payload, parse_payload
@@ -149,7 +150,10 @@ def _open(
 
 def _identity(manifest: Manifest, home: Path, required: bool, hub_key: Any = NO_KEY) -> Any | None:
     """This hub's age identity when the bundle is addressed to it; None (or a refusal) otherwise."""
-    hub = district_identity(home) if hub_key is NO_KEY else hub_key
+    try:
+        hub = district_identity(home) if hub_key is NO_KEY else hub_key
+    except KeyLocked as exc:  # a refusal, so a batch import goes on to report every file
+        raise BundleRefused(exc.message) from None
     if hub is None:
         if required:
             raise BundleRefused(
