@@ -103,65 +103,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LocDict:
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
-_COLLECTION_START = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
-_COLLECTION_END = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-_C_LOADER: type[Any] | None = getattr(yaml, "CSafeLoader", None)  # libyaml, when PyYAML has it
-
-
-def _fast_loader(base: type[Any]) -> type[Any]:
-    """libyaml's parser and composer (C, about ten times faster) with the same constructors."""
-    loader = type("_FastLineLoader", (base,), {})
-    loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)  # type: ignore[attr-defined]
-    return loader
-
-
-_FastLineLoader: type[Any] | None = _fast_loader(_C_LOADER) if _C_LOADER is not None else None
-
-
-def _read_fast(text: str) -> tuple[bool, object]:
-    """(True, data) read by libyaml, or (False, None) when the Python loader must decide.
-
-    Only text the Python loader would accept takes this path: no character it refuses, no alias,
-    nesting well under the limit (checked on libyaml's events before any object is built), and
-    any problem at all sends the text to the Python loader, so its messages stay the ones shown."""
-    if (
-        _C_LOADER is None
-        or _FastLineLoader is None
-        or yaml.reader.Reader.NON_PRINTABLE.search(text)
-    ):
-        return False, None
-    try:
-        depth = 0
-        for event in yaml.parse(text, Loader=_C_LOADER):
-            if isinstance(event, yaml.AliasEvent):
-                return False, None
-            if isinstance(event, _COLLECTION_START):
-                depth += 1
-                if depth >= limits.YAML_NESTING - 1:
-                    return False, None
-            elif isinstance(event, _COLLECTION_END):
-                depth -= 1
-        loader = _FastLineLoader(text)
-        try:
-            return True, loader.get_single_data()
-        finally:
-            loader.dispose()
-    except (yaml.YAMLError, UnicodeError, ValueError, RecursionError):
-        return False, None
-
-
 def read_yaml(text: str, path: str) -> object:
     """Parse YAML text into plain data with line numbers, or raise QuestionnaireError."""
     if len(text.encode("utf-8", "replace")) > limits.QUESTIONNAIRE_BYTES:
         raise QuestionnaireError(path, None, _("the file is larger than 2 MB"))
-    done, data = _read_fast(text)
-    if done:
-        return data
-    return _read_python(text, path)
-
-
-def _read_python(text: str, path: str) -> object:
-    """The reference reader (pure Python): every refusal and its message comes from here."""
     try:
         text.encode("utf-8")  # libyaml reads UTF-8: a lone surrogate is not text it can read
     except UnicodeEncodeError as exc:
