@@ -293,6 +293,13 @@ class DevicesPanel(QWidget):
         home, device_id, code, codes = self.home, row.device_id, row.enrol_code, self.typed_codes()
         if not confirm_approve(self, device_id, code, codes, row.bundles):
             return
+        from guidecheck.bundles.key_protection import KeyLocked
+        from guidecheck.gui.shell.passphrase import unlock_for
+
+        locked = unlock_for(home, device=False)  # its held bundles are decrypted on approval
+        if locked:
+            self.failed.emit(KeyLocked(locked))
+            return
 
         def work(context: TaskContext) -> str:
             from guidecheck.bundles.approval import approve_device
