@@ -12,7 +12,7 @@ import argparse
 import sys
 
 from guidecheck.cli.common import EXIT_BAD_INPUT, EXIT_OK, CommandContext
-from guidecheck.i18n import _
+from guidecheck.i18n import _, ngettext
 
 MAX_LINES = 200  # a whole table rewritten would otherwise flood the terminal
 
@@ -56,7 +56,11 @@ def verify_audit(context: CommandContext, args: argparse.Namespace) -> int:
         if len(differing) > MAX_LINES:
             print(_("… and {n} more.").format(n=len(differing) - MAX_LINES), file=sys.stderr)
         print(
-            _("The audit log is intact, but {n} records differ from it.").format(n=len(differing)),
+            ngettext(
+                "The audit log is intact, but {n} record differs from it.",
+                "The audit log is intact, but {n} records differ from it.",
+                len(differing),
+            ).format(n=len(differing)),
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
