@@ -167,3 +167,26 @@ def test_a_tool_and_a_deleted_assessment_are_named(tmp_path, capsys):
     assert f"assessments row {draft} is missing, but the audit log says it holds 'draft'" in text
     assert "intended_use is 'anything', but the audit log says nothing" in text
     assert final not in text
+
+
+def test_an_answer_value_is_read_as_the_log_writes_it_with_or_without_parsing():
+    from guidecheck.storage.audit_replay import _logged_form
+
+    cases = [
+        ('"yes"', "yes", "yes"),
+        ('"yes"', "no", "yes"),
+        ('["local", "shelf"]', '["local", "shelf"]', '["local", "shelf"]'),
+        ("4", "4", "4"),
+        ("4", "5", "4"),
+        ("null", None, None),
+        ('"say \\"hi\\""', 'say "hi"', 'say "hi"'),
+        ('"a\\nb"', "a\nb", "a\nb"),
+        ('"\\u00e9t\\u00e9"', "été", "été"),
+        ("not json", "not json", "\ufffdnot json"),
+    ]
+    for value_json, logged, expected in cases:
+        assert _logged_form(value_json, logged) == expected, value_json
+        assert _logged_form(value_json) == expected, value_json
+    # never taken for equal when the row is not the JSON the store writes
+    assert _logged_form("yes", "yes") == "\ufffdyes"
+    assert _logged_form('"a\nb"', "a\nb") == "\ufffd" + '"a\nb"'

@@ -70,17 +70,23 @@ def test_a_flagged_assessment_is_marked_with_its_reason(qtbot, themed_app, flagg
     widget.resize(1024, 600)
     with qtbot.waitSignal(widget.loaded, timeout=15_000):
         widget.show()
+    qtbot.wait(100)  # the layout places the band once the event loop runs
     banner = widget.audit_banner
     assert banner.isVisible()
-    text = banner.text()
-    assert text.startswith("⚠ Audit check: 1 flagged.")
+    text = banner.full_text()
+    assert text.startswith("⚠ Audit check – assessments flagged: 1.")
     assert (
         f"Clinic KSM-7 (KSM-7), ChestScan 2.1, {edited[:8]}: differs from the clinic's audit log"
         in text
     )
     assert "value is 'no', but the audit log says 'yes'" in banner.toolTip()
-    # it wraps, and gets the height its wrapped text needs: no line is cut on a 600 px screen
-    assert banner.width() <= 1024 and banner.height() >= banner.heightForWidth(banner.width())
+    # two lines cut to the width, and nothing drawn over them on a 1024×600 screen
+    shown = banner.text().split("\n")
+    assert len(shown) == 2 and shown[0].startswith("⚠ Audit check")
+    width = banner.width() - 2 * 8
+    assert all(banner.fontMetrics().horizontalAdvance(line) <= width for line in shown)
+    tabs_top = widget.tabs.geometry().top()
+    assert banner.geometry().bottom() < tabs_top and widget.overview_view.height() > 100
     proxy = widget.overview_proxy
     marks = {proxy.index(r, O_FLAGS).data() for r in range(proxy.rowCount())}
     assert any(m.endswith("· ⚠ audit") for m in marks) and any("audit" not in m for m in marks)

@@ -1,8 +1,12 @@
 """The hub's audit marker: a band above the tabs naming the assessments whose clinic audit log
-did not verify on import (bundles/audit_check.py), with the reason for each.
+did not verify on import (bundles/audit_check.py), with the reason.
 
-Drawn in the theme's "low" pair (dark red on pink, light pink on deep red in dark mode, both
-above 4.5:1) and led by a word, never by colour alone; it wraps, so it fits a 1024×600 screen.
+Exactly two lines, each cut with "…" to the band's width (the count and what to do, then the
+first flagged assessment and its reason): more would push the tables under it on a 1024×600
+screen. Every flagged assessment with its whole reason is in the band's tooltip, each overview
+row's tooltip, `assessment show` and the district reports. Drawn in the theme's "low" pair (dark
+red on pink; light pink on deep red in dark mode; both above 4.5:1) and led by a word and a sign,
+never by colour alone.
 """
 
 from __future__ import annotations
@@ -19,57 +23,62 @@ from guidecheck.gui.shell.theme import themed
 if TYPE_CHECKING:
     from guidecheck.district.summary import DistrictSummary
 
-# Two lines fit above the tables on a 1024×600 screen; the band's tooltip names up to 20 flagged
-# assessments with their whole reason, each row's tooltip its own, the district PDF all of them.
-LINE_CHARS = 140
 TOOLTIP_ITEMS = 20
+MARGIN = 8
 
 
-class _Band(QLabel):
-    """A wrapping label that asks its layout for the height of its wrapped text at its width
-    (box layouts do not honour height-for-width when the window is short, and cut lines off)."""
+class AuditBand(QLabel):
+    """Two plain-text lines (people's names are data, never markup), elided to the width."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._lines: list[str] = []
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(False)
+        self.setMargin(MARGIN)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName(tr("Audit check"))
+        themed(self, "background:{band_low_bg}; color:{band_low_fg};")
+        self.setVisible(False)
+
+    def show_lines(self, lines: list[str]) -> None:
+        self._lines = lines
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * len(lines) + 2 * MARGIN + 2)
+        self._elide()
+
+    def full_text(self) -> str:
+        return "\n".join(self._lines)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        needed = self.heightForWidth(self.width())
-        if needed > 0 and needed != self.minimumHeight():
-            self.setMinimumHeight(needed)
+        self._elide()
 
-    def setText(self, text: str) -> None:
-        super().setText(text)
-        self.setMinimumHeight(max(self.heightForWidth(self.width()), 0))
-
-
-def audit_banner(parent: QWidget) -> QLabel:
-    label = _Band(parent)
-    label.setWordWrap(True)
-    label.setTextFormat(
-        Qt.TextFormat.PlainText
-    )  # names and reasons are people's text: never markup
-    # as tall as its wrapped text needs, never squeezed by the tables below on a 600 px screen
-    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-    label.setAccessibleName(tr("Audit check"))
-    # padding as a margin, not in the style sheet: the wrapped text's height counts it then
-    themed(label, "background:{band_low_bg}; color:{band_low_fg};")
-    label.setMargin(8)
-    label.setVisible(False)
-    return label
+    def _elide(self) -> None:
+        room = max(self.width() - 2 * MARGIN - 4, 40)
+        metrics = self.fontMetrics()
+        self.setText(
+            "\n".join(
+                metrics.elidedText(line, Qt.TextElideMode.ElideRight, room) for line in self._lines
+            )
+        )
 
 
-def show_audit(label: QLabel, summary: DistrictSummary) -> None:
-    """Show the flagged assessments of `summary` (two lines: the count, then the first one; every
-    reason in the tooltip), or hide the band when there are none."""
+def audit_banner(parent: QWidget) -> AuditBand:
+    return AuditBand(parent)
+
+
+def show_audit(band: AuditBand, summary: DistrictSummary) -> None:
+    """Show the flagged assessments of `summary`, or hide the band when there are none."""
     flagged = summary.audit_flagged()
-    label.setVisible(bool(flagged))
+    band.setVisible(bool(flagged))
     if not flagged:
-        label.clear()
-        label.setToolTip("")
+        band.show_lines([])
+        band.setToolTip("")
         return
-    headline = tr("⚠ Audit check: {n} flagged. Their records differ from the clinic's audit log, or the "
-                  "log was rewritten: ask the clinic to run “audit verify”.").format(n=len(flagged))  # fmt: skip
+    headline = tr("⚠ Audit check – assessments flagged: {n}. Ask the clinic to run “audit verify”; "
+                  "each row's ⚠ audit says why.").format(n=len(flagged))  # fmt: skip
     items = [f"• {r.facility_name} ({r.facility_code}), {r.tool_label}, {r.id[:8]}: {m.reason}"
              for r, m in flagged]  # fmt: skip
-    first = items[0] if len(items[0]) <= LINE_CHARS else items[0][: LINE_CHARS - 1] + "…"
     more = tr(" (+{n} more)").format(n=len(items) - 1) if len(items) > 1 else ""
-    label.setText(f"{headline}\n{first}{more}")
-    label.setToolTip("\n".join(items[:TOOLTIP_ITEMS]))
+    band.show_lines([headline, items[0] + more])
+    band.setToolTip("\n".join(items[:TOOLTIP_ITEMS]))

@@ -166,7 +166,7 @@ class DistrictHub(QWidget):
         themed(self.empty_hint, "background:{warning_bg}; color:{warning_fg}; padding:8px;")
         self.empty_hint.setVisible(False)
         layout.addWidget(self.empty_hint)
-        self.audit_banner = audit_banner(self)
+        self.audit_banner = audit_banner(self)  # above the tabs: seen whichever tab is open
         layout.addWidget(self.audit_banner)
         self.saved_row = QHBoxLayout()
         self.saved_label = QLabel(self)
