@@ -57,7 +57,7 @@ def build(root: Path, clinics: int, per_clinic: int) -> tuple[Path, Path, list[s
             for b in range(per_clinic if c < clinics else 1):
                 profile = Profile(facility_name=f"Clinic {c}", facility_code=code, district="Kisumu",
                                   region="Nyanza", tool_name=f"Tool {b}", tool_vendor="Acme", tool_version="1",
-                                  use_category="patient_triage", assessor_name="A", assessor_role="Nurse",
+                                  use_category="patient_triage", phase="routine", assessor_name="A", assessor_role="Nurse",
                                   date="2026-11-20")  # fmt: skip
                 with store.atomic():
                     assessment = store.new_assessment(who, profile)
