@@ -115,3 +115,36 @@ def test_groups_of_any_size_give_the_same_hub(stick_of_four, mini, group_seconds
     assert set(answers) == {ids[0], ids[1], ids[3]}
     assert imported == {bundle_id(paths[n]) for n in (0, 1, 3)}
     assert len(list((hub / "archive").iterdir())) == 3
+
+
+def test_scores_written_by_a_batch_are_those_read_back_from_the_rows(stick_of_four):
+    """The batch scores each new assessment from the records it checked (not read back): the
+    cached score, verdict and counts must be exactly what the hub computes from its own rows."""
+    hub, paths, ids = stick_of_four["hub"], stick_of_four["paths"], stick_of_four["ids"]
+    summary = (
+        "SELECT overall_score, verdict, red_flag_count, answered_count, shown_count, rules_version"
+        " FROM assessments WHERE id = ?"
+    )
+    with open_store(hub) as store:
+        outcomes = list(import_files(hub, store, paths[1:]))
+        assert [o.imported for o in outcomes] == [True, False, True]
+        cached = {i: store.conn.execute(summary, (i,)).fetchone() for i in (ids[1], ids[3])}
+        with store.atomic():
+            for assessment_id in cached:
+                store.refresh_summary(assessment_id)  # from the rows now in the database
+        again = {i: store.conn.execute(summary, (i,)).fetchone() for i in cached}
+    assert cached == again
+    assert all(row[1] and row[3] > 0 for row in cached.values()), cached  # scored, not left empty
+
+
+def test_a_damaged_district_key_refuses_every_file_and_changes_nothing(stick_of_four):
+    """The key is read once per command; when it cannot be read each file says why, as alone."""
+    hub, paths = stick_of_four["hub"], stick_of_four["paths"]
+    key_file = next((hub / "keys").glob("district*"))
+    key_file.write_text("# name: broken\nAGE-SECRET-KEY-NOT-A-KEY\n", encoding="ascii")
+    before = hub_rows(hub)
+    with open_store(hub) as store:
+        outcomes = list(import_files(hub, store, paths[1:]))
+    assert [o.imported or o.held for o in outcomes] == [False, False, False]
+    assert all("is damaged" in o.reason for o in outcomes), [o.reason for o in outcomes]
+    assert hub_rows(hub) == before

@@ -33,6 +33,7 @@ from typing import Any
 
 from guidecheck.atomic import WriteGroup
 from guidecheck.bundles.importer import ImportOutcome, import_file
+from guidecheck.bundles.verify import NO_KEY
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
 
@@ -59,9 +60,12 @@ def import_files(
     """Import `paths` in order; yields one outcome per file, each only once it is durable
     (see the module's docstring). Never raises for a bad bundle, like `import_file`."""
     files = [Path(p) for p in paths]
+    hub_key = _district_key(home)
     done = 0
     while done < len(files):
-        outcomes = _import_group(home, store, files, done, dry_run, actor, progress, group_seconds)
+        outcomes = _import_group(
+            home, store, files, done, dry_run, actor, progress, group_seconds, hub_key
+        )
         done += len(outcomes)
         yield from outcomes
 
@@ -75,6 +79,7 @@ def _import_group(
     actor: str,
     progress: Progress | None,
     group_seconds: float,
+    hub_key: Any = NO_KEY,
 ) -> list[ImportOutcome]:
     """Import files from `start` on until `group_seconds` have passed; one commit for them all."""
     group = WriteGroup()
@@ -86,7 +91,8 @@ def _import_group(
             for path in files[start:]:
                 if progress is not None:
                     progress(start + len(outcomes), len(files), path.name)
-                outcome = import_file(home, store, path, dry_run=dry_run, actor=actor, group=group)
+                outcome = import_file(home, store, path, dry_run=dry_run, actor=actor, group=group,
+                                      hub_key=hub_key)  # fmt: skip
                 outcomes.append(outcome)
                 if not store.conn.in_transaction:
                     raise _TransactionLost(outcome.reason)
@@ -103,6 +109,17 @@ def _import_group(
         reason = _reason(exc)
         return [_not_stored(o, reason) for o in outcomes]
     return outcomes
+
+
+def _district_key(home: Path) -> Any:
+    """The hub's district identity, read once for the whole command; when it cannot be read,
+    each file is refused with the reason, as it would be alone."""
+    from guidecheck.bundles.keys import district_identity
+
+    try:
+        return district_identity(home)
+    except UserError:  # damaged or locked: `verify` refuses each file with the reason
+        return NO_KEY
 
 
 def _reason(exc: BaseException) -> str:

@@ -22,7 +22,7 @@ from guidecheck.bundles.apply import ApplyResult, apply_payload
 from guidecheck.bundles.archive import archive_bundle, held_dir
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.manifest import Manifest
-from guidecheck.bundles.verify import OpenedBundle, open_bundle, open_bundle_file, reread
+from guidecheck.bundles.verify import NO_KEY, OpenedBundle, open_bundle, open_bundle_file, reread
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
 from guidecheck.safetext import for_terminal
@@ -96,16 +96,19 @@ def import_file(
     actor: str = "",
     source_name: str = "",
     group: WriteGroup | None = None,
+    hub_key: Any = NO_KEY,
 ) -> ImportOutcome:
     """Verify one bundle file; apply it when its device is approved, hold it otherwise.
 
     Alone, the file is imported in its own transaction and is on disk when this returns. Called
     inside the caller's transaction with a `group` (`import_batch.import_files`), it is applied in
-    a savepoint and its archive copy waits in `group`: the caller commits both."""
+    a savepoint and its archive copy waits in `group`: the caller commits both; the verified bytes
+    are then kept for that copy instead of being read again. `hub_key`: the district identity
+    the caller read once (`open_bundle_file`)."""
     path = Path(path)
     name = source_name or path.name
     try:
-        opened = open_bundle_file(path, home)  # the file's bytes are freed once the payload is out
+        opened = open_bundle_file(path, home, hub_key=hub_key, keep_data=group is not None)
     except BundleRefused as exc:
         return ImportOutcome(path=path, imported=False, reason=exc.message, source_name=name)
     manifest = opened.manifest
@@ -143,7 +146,8 @@ def _hold(
         with store.atomic():
             enrolment.record_pending(store.conn, m.device_id, m.device_key, now_iso())
             if not target.exists():
-                write_atomic(target, reread(path, opened.sha256), private=True, overwrite=True)
+                write_atomic(target, opened.data or reread(path, opened.sha256), private=True,
+                             overwrite=True)  # fmt: skip
             store.conn.execute(
                 "INSERT OR IGNORE INTO held_bundles (sha256, bundle_id, device_id, public_key,"
                 " facility_codes_json, created_at, received_at, source_name, held_path, counts_json)"
@@ -186,7 +190,8 @@ def _apply(
             if dry_run:
                 raise _DryRun
             _pin_device(store.conn, opened)
-            data = reread(path, opened.sha256)  # the verified bytes, checked again by their hash
+            # the verified bytes: kept from the check, or read again and checked by their hash
+            data = opened.data or reread(path, opened.sha256)
             archived, created = archive_bundle(
                 home, store.conn, manifest, data, opened.sha256, group
             )

@@ -49,12 +49,30 @@ def open_bundle(
     return _open([data], home, require_payload, keep_data=True, for_hub=for_hub)
 
 
-def open_bundle_file(path: Path, home: Path, require_payload: bool = True) -> OpenedBundle:
-    """Like `open_bundle` for a file being imported at a hub (so it must be encrypted to it), but
-    the file's bytes are freed as soon as the payload is out: a large bundle is never in memory
-    twice; `reread` gets them back, checked by hash."""
+NO_KEY = object()  # `hub_key` not given: `_identity` reads the district key itself
+
+
+def open_bundle_file(
+    path: Path,
+    home: Path,
+    require_payload: bool = True,
+    hub_key: Any = NO_KEY,
+    keep_data: bool = False,
+) -> OpenedBundle:
+    """Like `open_bundle` for a file being imported at a hub (so it must be encrypted to it).
+
+    `hub_key`: `keys.district_identity(home)` read once by a command importing many files (the
+    key file is then read and parsed once, not once per bundle). Without `keep_data` the file's
+    bytes are freed as soon as the payload is out and `reread` gets them back, checked by hash;
+    with it they stay in the result (a batch import writes its archive copy from them: the file
+    is read once, and its bytes are at most a few MB beside the records built from them)."""
     return _open(
-        [container.read_bundle_file(path)], home, require_payload, keep_data=False, for_hub=True
+        [container.read_bundle_file(path)],
+        home,
+        require_payload,
+        keep_data=keep_data,
+        for_hub=True,
+        hub_key=hub_key,
     )
 
 
@@ -67,7 +85,12 @@ def reread(path: Path, sha256: str) -> bytes:
 
 
 def _open(
-    holder: list[bytes], home: Path, require_payload: bool, keep_data: bool, for_hub: bool
+    holder: list[bytes],
+    home: Path,
+    require_payload: bool,
+    keep_data: bool,
+    for_hub: bool,
+    hub_key: Any = NO_KEY,
 ) -> OpenedBundle:
     data = holder.pop()
     box = container.unpack(data)
@@ -96,7 +119,7 @@ def _open(
     file_sha = seal.sha256_hex(data)
     raw: bytearray | bytes | None = None
     if box.encrypted:
-        identity = _identity(manifest, home, require_payload)
+        identity = _identity(manifest, home, require_payload, hub_key)
         if identity is not None:
             raw = seal.decrypt_inflate(box.payload, identity, container.MAX_PAYLOAD_JSON)
     else:
@@ -125,10 +148,10 @@ def _open(
     )
 
 
-def _identity(manifest: Manifest, home: Path, required: bool) -> Any | None:
+def _identity(manifest: Manifest, home: Path, required: bool, hub_key: Any = NO_KEY) -> Any | None:
     """This hub's age identity when the bundle is addressed to it; None (or a refusal) otherwise."""
     try:
-        hub = district_identity(home)
+        hub = district_identity(home) if hub_key is NO_KEY else hub_key
     except KeyLocked as exc:  # a refusal, so a batch import goes on to report every file
         raise BundleRefused(exc.message) from None
     if hub is None:

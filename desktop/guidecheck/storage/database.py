@@ -175,12 +175,19 @@ class StoreBase:
         return len(stale)
 
     def _refresh_summary(
-        self, assessment_id: str, questionnaire: Questionnaire, profile: Profile
+        self,
+        assessment_id: str,
+        questionnaire: Questionnaire,
+        profile: Profile,
+        answers: dict[str, Answer] | None = None,
     ) -> None:
-        """Write the cached score, verdict, counts and the rules version they were computed under."""
+        """Write the cached score, verdict, counts and the rules version they were computed under.
+        `answers`: the rows the caller has just written, when it holds them (else read here)."""
         from guidecheck.checklist.scoring import score
 
-        result = score(questionnaire, profile, self.answers(assessment_id))
+        if answers is None:
+            answers = self.answers(assessment_id)
+        result = score(questionnaire, profile, answers)
         self.conn.execute(
             "UPDATE questionnaire_versions SET rules_version = ? WHERE id = ? AND version = ?"
             " AND rules_version IS NOT ?",
@@ -481,6 +488,15 @@ def assessment_from_row(row: tuple[Any, ...]) -> Assessment:
 # (id, version, sha256 of the source) -> parsed stored copy; (id, version) is the table's key and
 # a stored source never changes under its digest, so an entry can only be the row it was read from.
 _STORED: dict[tuple[str, str, str], Questionnaire] = {}
+
+
+def remember_parsed(questionnaire: Questionnaire, sha256: str) -> None:
+    """Keep a checklist already parsed from a source whose digest is `sha256`, so that
+    `stored_questionnaire` does not parse it a second time once that source is stored (a hub
+    checks a new checklist from a bundle, then scores its answers with it)."""
+    if len(_STORED) >= 32:
+        _STORED.pop(next(iter(_STORED)))
+    _STORED[(questionnaire.id, questionnaire.version, sha256)] = questionnaire
 
 
 @lru_cache(maxsize=32)

@@ -261,6 +261,13 @@ def m008_hub_audit_chain(db: Database) -> None:
     )
 
 
+def m009_import_lookup_index(db: Database) -> None:
+    """Each imported bundle looks up whether its content was archived already
+    (`bundle_imports.sha256`): without an index every import read the whole table, so a hub's
+    imports got slower with each bundle it had taken in."""
+    _run(db, "CREATE INDEX bundle_imports_sha256 ON bundle_imports(sha256)")
+
+
 STEPS: tuple[Callable[[Database], None], ...] = (
     m001_initial,
     m002_bundles,
@@ -270,6 +277,7 @@ STEPS: tuple[Callable[[Database], None], ...] = (
     m006_trust_device_enrolment,
     m007_monitoring_log,
     m008_hub_audit_chain,
+    m009_import_lookup_index,
 )
 
 

@@ -22,6 +22,7 @@ from guidecheck.checklist.model import (
     PROFILE_FIELDS,
     REQUIRED_PROFILE_FIELDS,
     USE_CATEGORIES,
+    Answer,
     Assessment,
     Profile,
     Questionnaire,
@@ -369,6 +370,17 @@ class Store(StoreBase):
         """Recompute the stored score, verdict and counts (after records were written directly)."""
         assessment = self.get_assessment(assessment_id)
         self._refresh_summary(assessment_id, self.questionnaire_for(assessment), assessment.profile)
+
+    def refresh_summary_from(
+        self,
+        assessment_id: str,
+        questionnaire: Questionnaire,
+        profile: Profile,
+        answers: dict[str, Answer],
+    ) -> None:
+        """Like `refresh_summary`, from the content the caller has just written and still holds
+        (a hub importing a bundle scores the records it checked instead of reading them back)."""
+        self._refresh_summary(assessment_id, questionnaire, profile, answers)
 
     def _draft(self, assessment_id: str) -> Assessment:
         assessment = self.get_assessment(assessment_id)
