@@ -471,6 +471,21 @@ def fuse_problem() -> str | None:
     return None
 
 
+def is_dead_mount(path: Path) -> bool:
+    """True when `path` is a FUSE mount whose process is gone: every call on it fails with
+    ENOTCONN, and `os.path.ismount` says False (its lstat fails), so it looks unmounted."""
+    try:
+        os.lstat(path)
+    except OSError as exc:
+        return exc.errno == errno.ENOTCONN
+    return False
+
+
+def is_mounted(path: Path) -> bool:
+    """Mounted, live or dead: a dead mount must be detached before the folder is used again."""
+    return os.path.ismount(path) or is_dead_mount(path)
+
+
 class PowerCutMount:
     """A forgetful mount run by its own process: mount, cut (power off), remount."""
 
@@ -483,9 +498,27 @@ class PowerCutMount:
         self.mountpoint.mkdir(parents=True, exist_ok=True)
 
     def mount(self) -> None:
-        if os.path.ismount(self.mountpoint):
-            raise MountFailed(f"{self.mountpoint} is still mounted from an earlier run")
-        log = open(f"{self.backing}.fs.log", "ab")
+        """Start the file system process and wait until its mount is live. A mount point left
+        dead (ENOTCONN) by a process that died is detached first; when the kernel still reports
+        it dead as the new process starts, that start is retried (at most three times)."""
+        for attempt in range(3):
+            if is_dead_mount(self.mountpoint):
+                subprocess.run(["fusermount3", "-u", "-z", str(self.mountpoint)], timeout=30)
+            if is_mounted(self.mountpoint):
+                raise MountFailed(f"{self.mountpoint} is still mounted from an earlier run")
+            if self._start():
+                return
+            time.sleep(0.2 * (attempt + 1))
+        raise MountFailed(
+            f"the forgetful file system did not mount: {self.mountpoint} stayed a dead mount "
+            "(Transport endpoint is not connected) over three starts"
+        )
+
+    def _start(self) -> bool:
+        """True once mounted; False when the process stopped on a dead mount point (retry)."""
+        log_path = Path(f"{self.backing}.fs.log")
+        start_of_log = log_path.stat().st_size if log_path.exists() else 0
+        log = open(log_path, "ab")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -503,9 +536,15 @@ class PowerCutMount:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.process.kill()
                 self.process.wait()
-                tail = Path(f"{self.backing}.fs.log").read_text(errors="replace")[-1500:]
-                raise MountFailed(f"the forgetful file system did not mount: {tail}")
+                self.process = None
+                with open(log_path, "rb") as f:
+                    f.seek(start_of_log)
+                    said = f.read().decode(errors="replace")
+                if "Transport endpoint is not connected" in said:
+                    return False
+                raise MountFailed(f"the forgetful file system did not mount: {said[-1500:]}")
             time.sleep(0.01)
+        return True
 
     @contextlib.contextmanager
     def watch(self, what: str, seconds: float) -> Iterator[None]:
@@ -573,7 +612,7 @@ class PowerCutMount:
             done = subprocess.run(
                 ["fusermount3", "-u", str(self.mountpoint)], capture_output=True, timeout=30
             )
-            if done.returncode == 0 or not os.path.ismount(self.mountpoint):
+            if done.returncode == 0 or not is_mounted(self.mountpoint):
                 break
             if time.monotonic() > deadline:
                 busy = holders(self.mountpoint) or [done.stderr.decode(errors="replace")]
@@ -587,7 +626,7 @@ class PowerCutMount:
             self.process.wait(timeout=30)
         finally:
             self.process = None
-        if os.path.ismount(self.mountpoint):  # the process was stopped: a dead mount is left
+        if is_mounted(self.mountpoint):  # the process was stopped: a dead mount is left
             subprocess.run(["fusermount3", "-u", "-z", str(self.mountpoint)], timeout=30)
         assert not busy, f"the mount {self.mountpoint} stayed busy for 5 s: held by {busy}"
 
