@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 import tempfile
@@ -202,6 +203,10 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="print a profile of the floor")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gc-bench-") as temp:
+        # Keys are protected as on a real installation (production scrypt cost); the passphrase
+        # comes from a file, as for any script (docs/security.md, "Keys at rest").
+        (Path(temp) / "passphrase.txt").write_text("bench passphrase\n", encoding="utf-8")
+        os.environ["GUIDECHECK_PASSPHRASE_FILE"] = str(Path(temp) / "passphrase.txt")
         folder = Path(args.keep) if args.keep else Path(temp)
         if (folder / "bundles").is_dir():
             hub, paths = folder / "hub", sorted((folder / "bundles").iterdir())

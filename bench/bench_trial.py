@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -97,6 +98,10 @@ def main() -> int:
     parser.add_argument("--keep", metavar="DIR")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gc-trial-") as temp:
+        # Keys are protected as on a real installation (production scrypt cost); the passphrase
+        # comes from a file, as for any script (docs/security.md, "Keys at rest").
+        (Path(temp) / "passphrase.txt").write_text("bench passphrase\n", encoding="utf-8")
+        os.environ["GUIDECHECK_PASSPHRASE_FILE"] = str(Path(temp) / "passphrase.txt")
         root = Path(args.keep or temp)
         root.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()

@@ -80,6 +80,10 @@ def long_texts(emoji: bool) -> tuple[bytes, int]:
 def main() -> int:
     worst: float | None = None  # None where the platform reports no peak (Windows)
     with tempfile.TemporaryDirectory(prefix="gc-trust-") as temp:
+        # Keys are protected as on a real installation (production scrypt cost); the passphrase
+        # comes from a file, as for any script (docs/security.md, "Keys at rest").
+        (Path(temp) / "passphrase.txt").write_text("bench passphrase\n", encoding="utf-8")
+        os.environ["GUIDECHECK_PASSPHRASE_FILE"] = str(Path(temp) / "passphrase.txt")
         root = Path(temp)
         hub, clinic = root / "hub", root / "clinic"
         hub_key = keys.create_district_identity(hub, "Bench district")

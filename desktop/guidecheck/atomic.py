@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,7 +92,8 @@ def make_folder(path: Path, mode: int = 0o777) -> Path:
 
 
 def _temp_name(target: Path) -> Path:
-    return target.parent / f".{target.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    # os.urandom is what secrets.token_hex reads; importing secrets would load hashlib at start-up
+    return target.parent / f".{target.name}.{os.urandom(4).hex()}{TEMP_SUFFIX}"
 
 
 def _rename(temp: Path, target: Path, overwrite: bool) -> None:

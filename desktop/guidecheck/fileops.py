@@ -18,7 +18,6 @@ import errno
 import os
 import re
 import time
-import unicodedata
 from pathlib import Path
 
 from guidecheck.errors import UserError
@@ -48,6 +47,8 @@ def safe_file_name(name: str, fallback: str = "guidecheck", max_chars: int = MAX
     dot or space is left at either end, a reserved device name gets a `_` appended to its stem,
     and the stem is shortened so the whole name fits `max_chars`. An empty result is `fallback`.
     """
+    import unicodedata  # a C extension, needed only when a file name is made up
+
     text = unicodedata.normalize("NFC", str(name))
     cleaned = "".join(
         "_" if ch in FORBIDDEN or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch

@@ -15,15 +15,18 @@ formatted, so start-up stays light).
 
 from __future__ import annotations
 
-import datetime as _dt
 import gettext
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from guidecheck.errors import UserError
+
+if TYPE_CHECKING:
+    import datetime as _dt
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "guidecheck"
@@ -124,6 +127,8 @@ def format_date(value: _dt.date | str | None, lang: str | None = None) -> str:
     Text that is not an ISO date is shown as it is."""
     if value is None or value == "":
         return ""
+    import datetime as _dt  # here, with Babel: the app shows its first window without dates
+
     if isinstance(value, str):
         try:
             day = _dt.date.fromisoformat(value[:10])

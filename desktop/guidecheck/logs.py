@@ -3,21 +3,26 @@
 When the data folder cannot take the log (a read-only stick, a stick pulled out, a folder that
 cannot be made), the log goes to this computer's own log folder instead (`paths.fallback_logs_dir`)
 so that the message pointing to the details never names a place that does not exist.
+
+The file is rotated by `_RotatingFile` itself (at `MAX_BYTES`, keeping `BACKUPS` older files
+`guidecheck.log.1` … `.3`, as `logging.handlers.RotatingFileHandler` does): that module imports
+socket, pickle and queue for handlers GuideCheck never uses, and the app sets up its log at
+start-up (bench/bench_startup.py).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TextIO
 
 from guidecheck.paths import fallback_logs_dir, logs_dir
 
-if TYPE_CHECKING:
-    from logging.handlers import RotatingFileHandler
-
 LOG_NAME = "guidecheck.log"
+MAX_BYTES = 1_000_000  # a file this big is renamed guidecheck.log.1 before the next record
+BACKUPS = 3  # guidecheck.log.1 (newest) to .3 (oldest) are kept; older records are dropped
 _configured: dict[Path, Path] = {}  # data folder -> the log file actually used
 _current: Path | None = None
 
@@ -25,8 +30,6 @@ _current: Path | None = None
 def setup_logging(home: Path) -> Path:
     """Send GuideCheck's log records to the data folder's log file (or the local fallback);
     returns the path of the file the records go to."""
-    import logging.handlers  # imports socket and pickle: keep it off the start-up path
-
     global _current
     home = Path(home)
     if home in _configured:
@@ -37,7 +40,7 @@ def setup_logging(home: Path) -> Path:
     for folder in folders:
         try:
             path = folder() / LOG_NAME
-            handler = _RotatingFile(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+            handler = _RotatingFile(path)
             break
         except OSError:
             continue
@@ -57,27 +60,32 @@ def current_log_path() -> Path | None:
     return _current
 
 
-def _rotating_base() -> type[RotatingFileHandler]:
-    import logging.handlers
+def _open(path: Path) -> TextIO:
+    return open(path, "a", encoding="utf-8")  # kept open for the life of the app
 
-    return logging.handlers.RotatingFileHandler
+
+def _rotate(path: Path, backups: int = BACKUPS) -> None:
+    """guidecheck.log.2 -> .3, .1 -> .2, guidecheck.log -> .1 (the oldest is replaced)."""
+    for number in range(backups - 1, 0, -1):
+        older = path.with_name(f"{path.name}.{number}")
+        if older.exists():
+            os.replace(older, path.with_name(f"{path.name}.{number + 1}"))
+    if path.exists():
+        os.replace(path, path.with_name(f"{path.name}.1"))
 
 
 class _RotatingFile(logging.Handler):
     """A rotated log file that moves to the local fallback folder when its own folder vanishes
-    (a pulled stick) or stops taking writes; `current_log_path` then says where records go."""
+    (a pulled stick) or stops taking writes; `current_log_path` then says where records go.
+    `emit` runs under the handler's lock (logging.Handler.handle), so threads never interleave."""
 
-    def __init__(self, path: Path, **options: Any) -> None:
+    def __init__(self, path: Path, max_bytes: int = MAX_BYTES, backups: int = BACKUPS) -> None:
         super().__init__()
-        self._options = options
         self.path = path
-        self._file: RotatingFileHandler | None = _rotating_base()(path, **options)
+        self.max_bytes = max_bytes
+        self.backups = backups
+        self._file: TextIO | None = _open(path)
         self._moved = False
-
-    def setFormatter(self, fmt: logging.Formatter | None) -> None:
-        super().setFormatter(fmt)
-        if self._file is not None:
-            self._file.setFormatter(fmt)
 
     def emit(self, record: logging.LogRecord) -> None:
         if self._file is None:
@@ -85,18 +93,26 @@ class _RotatingFile(logging.Handler):
         if not self._moved and not self.path.parent.is_dir():  # an open file outlives its folder
             self._move_to_fallback()
         try:
-            if self._file.shouldRollover(record):
-                self._file.doRollover()
-            stream = self._file.stream
-            if stream is None:  # closed under us: treated like a folder that stopped taking writes
-                raise ValueError("the log file is closed")
-            stream.write(self.format(record) + self._file.terminator)
-            stream.flush()
+            self._write(self.format(record) + "\n")
         except (OSError, ValueError):
             if not self._moved:
                 self._move_to_fallback()
-                if self._file is not None:
-                    self._file.emit(record)
+                try:
+                    self._write(self.format(record) + "\n")
+                except (OSError, ValueError):
+                    self._file = None  # nowhere left to write: drop records rather than fail
+
+    def _write(self, text: str) -> None:
+        stream = self._file
+        if stream is None or stream.closed:  # closed under us: like a folder refusing writes
+            raise ValueError("the log file is closed")
+        if self.max_bytes and stream.tell() + len(text.encode("utf-8")) > self.max_bytes:
+            if stream.tell() > 0:  # a record bigger than the limit still gets a file of its own
+                stream.close()  # Windows renames no open file
+                _rotate(self.path, self.backups)
+                self._file = stream = _open(self.path)
+        stream.write(text)
+        stream.flush()
 
     def _move_to_fallback(self) -> None:
         global _current
@@ -108,16 +124,15 @@ class _RotatingFile(logging.Handler):
             pass
         self.path = fallback_logs_dir() / LOG_NAME
         try:
-            self._file = _rotating_base()(self.path, **self._options)
+            self._file = _open(self.path)
         except OSError:
             self._file = None  # nowhere left to write: drop records rather than fail
             return
-        self._file.setFormatter(self.formatter)
         for home in list(_configured):
             _configured[home] = self.path
         _current = self.path
 
     def close(self) -> None:
-        if self._file is not None:
+        if self._file is not None and not self._file.closed:
             self._file.close()
         super().close()

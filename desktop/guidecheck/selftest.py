@@ -246,13 +246,47 @@ def step_data_folder(ws: Workspace) -> None:
             path=home, reason=exc.strerror or exc)) from None  # fmt: skip
 
 
+def step_key_store(ws: Workspace) -> str:
+    """Which protection this computer's keys get; a round trip through the system key store when
+    there is one. Windows and macOS always have one: missing there, the build lost keyring's
+    backends (they are found through package metadata), and the step fails."""
+    import secrets
+
+    from guidecheck.bundles import key_store, keys
+    from guidecheck.paths import data_home
+
+    backend = key_store.usable_backend()
+    if backend is None:
+        if sys.platform in ("win32", "darwin"):
+            raise StepFailed(
+                _("The system key store cannot be reached: this build lacks keyring's backends.")
+            )
+        how = _("a passphrase (this computer has no usable system key store)")
+    else:
+        name = key_store.backend_name(backend)
+        probe = f"self-test-{secrets.token_hex(8)}"
+        if key_store.put(backend, probe, secrets.token_urlsafe(32)):
+            key_store.forget(backend, probe)
+            how = _("the system key store ({name})").format(name=name)
+        else:
+            how = _("a passphrase (the system key store {name} did not keep a test secret)").format(
+                name=name
+            )
+    existing = keys.key_protections(data_home(None))
+    if existing:
+        how += "; " + _("this installation's keys: {kinds}").format(
+            kinds=", ".join(f"{k} {v}" for k, v in sorted(existing.items()))
+        )
+    return how
+
+
 def _need(value: T | None, step: str) -> T:
     if not value:
         raise StepFailed(_("The step '{step}' before this one did not succeed.").format(step=step))
     return value
 
 
-STEPS: tuple[tuple[str, Callable[[Workspace], None]], ...] = (  # the core's steps
+STEPS: tuple[tuple[str, Callable[[Workspace], Any]], ...] = (  # the core's steps
     ("database", step_database),
     ("questionnaires", step_questionnaires),
     ("assessment", step_assessment),
@@ -261,16 +295,22 @@ STEPS: tuple[tuple[str, Callable[[Workspace], None]], ...] = (  # the core's ste
     ("bundle export", step_bundle_export),
     ("bundle import", step_bundle_import),
     ("data folder", step_data_folder),
+    ("key store", step_key_store),
 )
 
-Step = tuple[str, Callable[[Workspace], None]]
+Step = tuple[str, Callable[[Workspace], Any]]
 
 
 def run(out: TextIO | None = None, steps: tuple[Step, ...] = STEPS) -> int:
     """Run every step, print one line each; 0 when all passed, 1 otherwise. Never raises."""
+    from guidecheck.bundles.key_protection import throwaway_keys
+
     out = out or sys.stdout
     failed = 0
-    with tempfile.TemporaryDirectory(prefix="guidecheck-selftest-") as folder:
+    with (
+        throwaway_keys(),  # the steps' keys live in temporary folders: no passphrase, no key store
+        tempfile.TemporaryDirectory(prefix="guidecheck-selftest-") as folder,
+    ):
         root = Path(folder)
         ws = Workspace(root=root, clinic_home=root / "clinic", hub_home=root / "hub")
         ws.clinic_home.mkdir()
@@ -278,7 +318,7 @@ def run(out: TextIO | None = None, steps: tuple[Step, ...] = STEPS) -> int:
         try:
             for name, step in steps:
                 try:
-                    step(ws)
+                    detail = step(ws)
                 except StepSkipped as skipped:
                     print(f"SKIPPED {name}: {skipped.message}", file=out, flush=True)
                 except Exception as exc:  # noqa: BLE001 - every failure becomes one line
@@ -288,6 +328,8 @@ def run(out: TextIO | None = None, steps: tuple[Step, ...] = STEPS) -> int:
                         traceback.print_exc()
                 else:
                     print(f"OK {name}", file=out, flush=True)
+                    if isinstance(detail, str) and detail:
+                        print(f"   {name}: {detail}", file=out, flush=True)
         finally:
             ws.close()
     return 0 if failed == 0 else 1

@@ -105,6 +105,59 @@ def test_starting_the_app_loads_no_heavy_library(tmp_path):
     assert (tmp_path / "guidecheck.db").exists()
 
 
+# Loaded only when a person does something that needs them, never to show the first window
+# (the home screen and the window shell): a new import of one of these on the start-up path shows
+# up here, not only as a slower figure in bench/bench_startup.py.
+NOT_AT_FIRST_SHOW = (
+    *HEAVY,
+    "sqlite_utils",
+    "yaml",
+    "babel",
+    "sqlite3",  # the database opens in the worker thread, after the window is shown
+    "logging.handlers",  # socket, pickle and queue for handlers we never use (logs.py)
+    "secrets",  # hashlib and OpenSSL (atomic.py draws its random names from os.urandom)
+    "guidecheck.storage",
+    "guidecheck.bundles",
+    "guidecheck.reports",
+    "guidecheck.district",
+    "guidecheck.checklist.model",  # 17 dataclasses; the home screen only needs words for codes
+    "guidecheck.checklist.scoring",
+    "guidecheck.checklist.expressions",
+    "guidecheck.gui.hub",
+    "guidecheck.gui.sync.bundle_dialogs",
+    "guidecheck.gui.assessment.home_model",  # the table is built with the first rows
+    "guidecheck.gui.assessment.new_assessment",
+    "guidecheck.gui.assessment.walkthrough",
+    "guidecheck.gui.assessment.summary",
+    "PySide6.QtSvg",
+)
+
+
+def test_first_window_loads_only_what_the_home_screen_needs(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "GUIDECHECK_STARTUP_PROBE": "modules"}
+    result = subprocess.run(
+        [sys.executable, "-m", "guidecheck.gui.app", "--home", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("shown ") and lines[1].startswith("modules ")
+    loaded = set(lines[1].split()[1:])
+    assert "guidecheck.gui.assessment.home" in loaded  # the list names what the window loaded
+    early = sorted(
+        name
+        for name in loaded
+        for package in NOT_AT_FIRST_SHOW
+        if name == package or name.startswith(package + ".")
+    )
+    assert early == []
+    # the list itself still arrives, read after the show
+    assert any(line.startswith("listed ") for line in lines[2:])
+
+
 def test_startup_probe_prints_time_and_memory(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "GUIDECHECK_STARTUP_PROBE": "1"}
     result = subprocess.run(

@@ -206,3 +206,20 @@ def test_the_spec_builds_a_console_twin_on_windows():
     assert (
         entry.CONSOLE_NAME.lower() != "guidecheck"
     )  # Windows names ignore case: not GuideCheck.exe
+
+
+def test_the_spec_ships_keyrings_backends_and_metadata():
+    """keyring finds its backends through entry points: a build without its metadata and backend
+    modules has no key store at all (the frozen self-test's "key store" step fails on Windows and
+    macOS then)."""
+    spec = (PACKAGING / "guidecheck.spec").read_text(encoding="utf-8")
+    assert 'collect_submodules("keyring.backends")' in spec
+    assert 'copy_metadata("keyring")' in spec
+    assert '"win32ctypes.pywin32.win32cred"' in spec
+    from importlib.metadata import entry_points
+
+    assert {e.name for e in entry_points(group="keyring.backends")} >= {
+        "Windows",
+        "macOS",
+        "SecretService",
+    }

@@ -22,6 +22,10 @@ def test_cli_selftest_passes_every_step_and_leaves_no_data_behind(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert step_lines(result.stdout) == expected_step_lines(result.stdout, STEP_NAMES)
     assert "Traceback" not in result.stderr
+    # The suite names keyring's `fail` backend (tests/conftest.py): the step says what is used.
+    assert (
+        "   key store: a passphrase (this computer has no usable system key store)" in result.stdout
+    )
     # Only the real data folder's write check touched it: no database, no keys.
     assert sorted(p.name for p in (tmp_path / "data").iterdir()) == []
 

@@ -8,7 +8,8 @@ schema, which this run opens (so the store migrates it). Then it loops forever, 
 answers with notes, finalizing and revising, changing a district setting, exporting a bundle to
 the stick, importing the stick's bundles at the hub (with its archive), making the district key
 and installing it at the clinic (exports wait for it: a hub takes only bundles encrypted
-to it), approving the clinic's laptop at the hub on its first bundle, writing PDF reports and workbooks. The store is called directly
+to it), approving the clinic's laptop at the hub on its first bundle, writing PDF reports and workbooks.
+At start it may find key files written plain, as older versions did, and protects them first. The store is called directly
 (as the app does); settings, keys and reports go through the real `guidecheck` command's code.
 
 Every step is announced before it starts (`{"doing": ...}`) and reported after it returned
@@ -128,6 +129,66 @@ class Clinic:
         say("done", op="finalize", assessment=assessment)
 
 
+def plant_plain_keys(mount: Path, rng: random.Random) -> None:
+    """Installations from before keys were protected: plain key files, written as older versions
+    wrote them (PKCS#8 PEM; a plain age identity). Most first runs start the clinic and the hub
+    that way, and any run may find one more such data folder (`legacy-N`) beside them."""
+    homes = []
+    if not (mount / "clinic" / "keys" / keys.DEVICE_KEY_FILE).exists() and rng.random() < 0.7:
+        homes.append((mount / "clinic", False))
+    if not (mount / "hub" / "keys").exists() and rng.random() < 0.5:
+        homes.append((mount / "hub", True))
+    if rng.random() < 0.8:
+        homes.append((mount / f"legacy-{rng.randrange(10**6)}", rng.random() < 0.5))
+    for home, hub in homes:
+        if not (home / "keys" / keys.DEVICE_KEY_FILE).exists() and home.name != "hub":
+            _plant(home, keys.DEVICE.kind)
+        if hub and not (home / "keys" / keys.DISTRICT_IDENTITY_FILE).exists():
+            _plant(home, keys.DISTRICT.kind)
+
+
+def _plant(home: Path, kind: str) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from guidecheck.atomic import write_atomic
+    from guidecheck.paths import keys_dir
+
+    if kind == keys.DEVICE.kind:
+        private = Ed25519PrivateKey.generate()
+        data = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                     serialization.NoEncryption())  # fmt: skip
+        public = private.public_key().public_bytes(serialization.Encoding.Raw,
+                                                   serialization.PublicFormat.Raw).hex()  # fmt: skip
+        name = keys.DEVICE_KEY_FILE
+    else:
+        import pyrage
+
+        identity = pyrage.x25519.Identity.generate()
+        public = str(identity.to_public())
+        data = (f"# GuideCheck district identity. SECRET: never copy this file to a clinic.\n"
+                f"# name: Kisumu\n# public key: {public}\n{identity}\n").encode("ascii")  # fmt: skip
+        name = keys.DISTRICT_IDENTITY_FILE
+    say("doing", op="plant-key", home=home.name, key=kind, public=public)
+    write_atomic(keys_dir(home) / name, data, private=True)
+    say("done", op="plant-key", home=home.name, key=kind, public=public)
+
+
+def protect_plain_keys(mount: Path) -> None:
+    """First use of a plain key protects it (one atomic replace of the file), under the cuts."""
+    homes = [mount / "clinic", mount / "hub", *sorted(mount.glob("legacy-*"))]
+    for home in homes:
+        for kind in (keys.DEVICE, keys.DISTRICT):
+            if keys.key_protections(home).get(kind.kind) != "plain":
+                continue
+            say("doing", op="protect-key", home=home.name, key=kind.kind)
+            if kind is keys.DEVICE:
+                public = keys.device_key(home).public_hex
+            else:
+                public = keys.district_identity(home)[1].recipient
+            say("done", op="protect-key", home=home.name, key=kind.kind, public=public)
+
+
 def main(argv: list[str]) -> None:
     mount, seed = Path(argv[0]), int(argv[1])
     rng = random.Random(seed)
@@ -137,6 +198,8 @@ def main(argv: list[str]) -> None:
     clinic = Clinic(clinic_home, rng)
     hub = Store(hub_home / "guidecheck.db")
     say("done", op="start")
+    plant_plain_keys(mount, rng)
+    protect_plain_keys(mount)
     for old in argv[2:]:
         say("doing", op="migrate", home=old)
         Store(Path(old) / "guidecheck.db").close()
@@ -188,7 +251,7 @@ def main(argv: list[str]) -> None:
                 say("done", op="import", path=str(path), bundle=outcome.manifest.bundle_id)
         elif choice < 0.92:
             gckey = stick / "district.gckey"
-            if keys.district_identity(hub_home) is None:
+            if not keys.is_district_hub(hub_home):
                 say("doing", op="district-init")
                 gckey.unlink(missing_ok=True)
                 code, out = run_cli("--home", str(hub_home), "keys", "district-init",

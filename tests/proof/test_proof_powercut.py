@@ -14,7 +14,10 @@ torn), the folder is mounted again and the real code starts on what survived. Af
 - the hub holds every bundle wholly or not at all (its records and its archive copy), every
   import reported done is recorded, and importing the stick again completes the rest;
 - key files are absent or whole; keys reported made or installed are there and are the same keys
-  (the device key still matches the bundles it signed);
+  (the device key still matches the bundles it signed); a protected key unlocks to the public
+  key its file shows; a key file written plain (as older versions did) and protected under the
+  cuts is there at every instant, plain or protected, with the same key, and protected once that
+  was reported;
 - a report reported written is there byte for byte; any other report file is a whole PDF or
   workbook;
 - a database of an older schema, migrated under the cuts, is either untouched or fully migrated,
@@ -123,6 +126,9 @@ class Promises:
     reports: dict[str, str] = field(default_factory=dict)  # path -> sha256
     old_homes: list[str] = field(default_factory=list)
     migrated: set[str] = field(default_factory=set)
+    # (data folder, key kind) -> public half of a key written plain; and those reported protected
+    planted: dict[tuple[str, str], str] = field(default_factory=dict)
+    protected: set[tuple[str, str]] = field(default_factory=set)
     in_flight: dict[str, Any] | None = None
     # bytes already opened and found whole (sha256 -> what they held): a file whose bytes did not
     # change since is not parsed again, so the checks stay fast as the stick fills up
@@ -160,6 +166,12 @@ class Promises:
             self.reports.update(line["files"])
         elif op == "migrate":
             self.migrated.add(line["home"])
+        elif op == "plant-key":
+            self.planted[(line["home"], line["key"])] = line["public"]
+        elif op == "protect-key":
+            self.protected.add((line["home"], line["key"]))
+            planted = self.planted.get((line["home"], line["key"]), line["public"])
+            assert planted == line["public"], "protecting a key changed it"
 
 
 def _sha(path: Path) -> str:
@@ -309,19 +321,47 @@ def _check_bundles(mount: Path, promises: Promises, figures: dict[str, int]) -> 
 
 
 def _check_keys(mount: Path, promises: Promises, figures: dict[str, int]) -> None:
-    from guidecheck.bundles import keys
+    from guidecheck.bundles import key_protection, keys
 
+    key_protection.forget_session()  # read every key from the disk again, not from memory
     clinic, hub = mount / "clinic", mount / "hub"
+    publics: dict[str, str] = {}
+    kinds = {keys.DEVICE.kind: keys.DEVICE, keys.DISTRICT.kind: keys.DISTRICT}
+    for home in [clinic, hub, *sorted(mount.glob("legacy-*"))]:
+        for kind in kinds.values():
+            # Read without unlocking (a plain file stays plain for the driver to protect under a
+            # cut); raises on a damaged file.
+            found = key_protection.read_key_file(home / "keys" / kind.file_name, kind)
+            if found is None:
+                continue
+            if home in (clinic, hub):
+                publics[kind.kind] = found.public
+            if found.protection == "plain":
+                figures["plain keys seen"] += 1
+            else:  # protected: it unlocks to the public half it shows
+                assert key_protection.unlock(home, kind)[0].public == found.public
+                figures["protected keys unlocked"] += 1
+    for (home_name, kind_name), public in promises.planted.items():
+        found = key_protection.read_key_file(mount / home_name / "keys" / kinds[kind_name].file_name,
+                                             kinds[kind_name])  # fmt: skip
+        # At every instant the plain or the protected file is there, holding the same key.
+        assert found is not None, f"the plain {kind_name} key of {home_name} is lost"
+        assert found.public == public, f"the {kind_name} key of {home_name} changed"
+        if (home_name, kind_name) in promises.protected:
+            assert found.protection != "plain", f"{home_name}'s {kind_name} key is plain again"
     device = clinic / "keys" / keys.DEVICE_KEY_FILE
     if device.exists():
-        public = keys.device_key(clinic).public_hex  # loads, or raises: a damaged key file
+        public = publics["device-signing"]
         for path in promises.exports:
             manifest = _manifest(Path(path))
             assert manifest.device_key == public, "the device key changed after signing a bundle"
         figures["keys checked"] += 1
     else:
         assert not promises.exports, "the device key that signed the bundles is lost"
-    identity = keys.district_identity(hub)  # loads, or raises on a damaged key file
+    if keys.key_protections(hub).get("district-identity") == "plain":
+        identity = (None, keys.district_public(hub))
+    else:
+        identity = keys.district_identity(hub)  # unlocks, or raises on a damaged key file
     if promises.recipient is not None:
         assert identity is not None and identity[1].recipient == promises.recipient
     if identity is not None:
@@ -402,7 +442,8 @@ def _run_until_cut(
     # the middle of that step; small targets land in start-up, migrations and first-time setup.
     target = rng.choice([0, 2, 4, rng.randrange(5, 40), rng.randrange(5, 80), rng.randrange(5, 80)])
     # A third of the cuts wait for a rarer step to begin instead (an import, an export...).
-    step = rng.choice([None, None, "import", "export", "district-init", "install", "finalize"])
+    step = rng.choice([None, None, "import", "export", "district-init", "install", "finalize",
+                       "protect-key", "protect-key"])  # fmt: skip
     lines: list[bytes] = []
     import threading
 

@@ -297,7 +297,7 @@ def pending_devices(conn: sqlite3.Connection) -> list[PendingDevice]:
 def this_device(home: Path) -> tuple[str, str] | None:
     """(device id, enrolment code) of this installation, for its About screen; None before its
     database exists. Makes the device key on first use, as `keys show` does."""
-    from guidecheck.bundles.keys import device_key
+    from guidecheck.bundles.keys import device_public_key
     from guidecheck.paths import database_path
 
     path = database_path(Path(home))
@@ -312,4 +312,4 @@ def this_device(home: Path) -> tuple[str, str] | None:
         conn.close()
     if row is None:
         return None
-    return str(row[0]), enrol_code(str(row[0]), device_key(Path(home)).public)
+    return str(row[0]), enrol_code(str(row[0]), device_public_key(Path(home)))

@@ -2,7 +2,8 @@
 
 Each installation signs its bundles with its own device key, made on first use. A district hub
 holds the district's age identity (the secret half); clinics install the public half from a small
-`.gckey` text file and encrypt their payloads to it. Key files are written 0600 where the OS allows.
+`.gckey` text file and encrypt their payloads to it. Key files are written 0600 where the OS allows,
+and their secret halves are protected at rest (system key store or passphrase: `key_protection`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from guidecheck import limits
 from guidecheck.atomic import write_atomic
+from guidecheck.bundles import key_protection
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.fileops import decode_text
 from guidecheck.i18n import _
@@ -66,39 +68,29 @@ class DistrictKey:
 
 
 def device_key(home: Path) -> DeviceKey:
-    """Load this installation's signing key, creating it on first use."""
-    from cryptography.hazmat.primitives import serialization
+    """This installation's signing key, unlocked (made on first use); see `key_protection`."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    path = keys_dir(home) / DEVICE_KEY_FILE
-    if path.exists():
+    found = key_protection.unlock(home, DEVICE)
+    if found is None:
         try:
-            private = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        except (ValueError, TypeError) as exc:
-            raise BundleRefused(
-                _(
-                    "The device signing key file {path} is damaged; restore it from a backup."
-                ).format(path=path)
-            ) from exc
-        if not isinstance(private, Ed25519PrivateKey):
-            raise BundleRefused(
-                _("The device signing key file {path} is not an Ed25519 key.").format(path=path)
-            )
-    else:
-        private = Ed25519PrivateKey.generate()
-        pem = private.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        try:
-            write_atomic(path, pem, private=True)
+            key_protection.create(home, DEVICE, _new_device_seed())
         except FileExistsError:  # another process made it first: use theirs
-            return device_key(home)
-    public = private.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+            pass
+        found = key_protection.unlock(home, DEVICE)
+        assert found is not None
+    key_file, seed = found
+    return DeviceKey(
+        private=Ed25519PrivateKey.from_private_bytes(seed), public=bytes.fromhex(key_file.public)
     )
-    return DeviceKey(private=private, public=public)
+
+
+def device_public_key(home: Path) -> bytes:
+    """This installation's public signing key, read without unlocking (made on first use)."""
+    found = key_protection.read_key_file(Path(home) / "keys" / DEVICE_KEY_FILE, DEVICE)
+    if found is None:
+        return device_key(home).public
+    return bytes.fromhex(found.public)
 
 
 def is_district_hub(home: Path) -> bool:
@@ -107,48 +99,130 @@ def is_district_hub(home: Path) -> bool:
 
 
 def create_district_identity(home: Path, name: str = "") -> DistrictKey:
-    """Make this installation a district hub: a new age identity, stored 0600 under keys/."""
+    """Make this installation a district hub: a new age identity, protected like the device key."""
     import pyrage
 
-    path = keys_dir(home) / DISTRICT_IDENTITY_FILE
-    if path.exists():
+    if is_district_hub(home):
         raise BundleRefused(_("This installation already has a district key; it was not replaced."))
     identity = pyrage.x25519.Identity.generate()
-    recipient = str(identity.to_public())
     clean_name = _clean_name(name)
-    text = f"# GuideCheck district identity. SECRET: never copy this file to a clinic.\n# name: {clean_name}\n# public key: {recipient}\n{identity}\n"
     try:
-        write_atomic(path, text.encode("ascii", "replace"), private=True)
+        written = key_protection.create(home, DISTRICT, str(identity).encode("ascii"), clean_name)
     except FileExistsError as exc:
         raise BundleRefused(
             _("This installation already has a district key; it was not replaced.")
         ) from exc
-    return DistrictKey(recipient=recipient, name=clean_name)
+    return DistrictKey(recipient=written.public, name=clean_name)
 
 
 def district_identity(home: Path) -> tuple[Any, DistrictKey] | None:
-    """The hub's age identity and its public key, or None on a clinic installation."""
+    """The hub's age identity, unlocked, and its public key; None on a clinic installation."""
     import pyrage
 
-    path = Path(home) / "keys" / DISTRICT_IDENTITY_FILE
-    if not path.exists():
+    found = key_protection.unlock(home, DISTRICT)
+    if found is None:
         return None
-    name = ""
-    secret = None
-    for line in path.read_text("ascii", errors="replace").splitlines():
-        if line.startswith("# name:"):
-            name = line.split(":", 1)[1].strip()
-        elif line.startswith("AGE-SECRET-KEY-"):
-            secret = line.strip()
+    key_file, secret = found
+    identity = pyrage.x25519.Identity.from_str(secret.decode("ascii"))
+    return identity, DistrictKey(recipient=key_file.public, name=key_file.name)
+
+
+def district_public(home: Path) -> DistrictKey | None:
+    """The hub's public district key, read without unlocking; None on a clinic installation."""
+    found = key_protection.read_key_file(Path(home) / "keys" / DISTRICT_IDENTITY_FILE, DISTRICT)
+    return None if found is None else DistrictKey(recipient=found.public, name=found.name)
+
+
+def key_protections(home: Path) -> dict[str, str]:
+    """How each private key of this installation is kept: {"device-signing": "passphrase", ...}."""
+    result = {}
+    for kind in (DEVICE, DISTRICT):
+        found = key_protection.protection_of(home, kind)
+        if found is not None:
+            result[kind.kind] = found
+    return result
+
+
+def unlock_keys(home: Path, device: bool = True, district: bool = True) -> None:
+    """Unlock (or make) the keys a piece of work will need, before it starts: the app calls this
+    on its main thread, where a passphrase dialog may be shown, then hands the work to a worker."""
+    if device:
+        device_key(home)
+    if district and is_district_hub(home):
+        district_identity(home)
+
+
+def _new_device_seed() -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+
+
+def _device_public(seed: bytes) -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    if len(seed) != 32:
+        raise ValueError("an Ed25519 seed has 32 bytes")
+    public = Ed25519PrivateKey.from_private_bytes(seed).public_key()
+    return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()
+
+
+def _device_plain(text: str) -> tuple[bytes, str]:
+    """The seed of a device key file written by older versions (PKCS#8 PEM, unencrypted)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    private = serialization.load_pem_private_key(text.encode("ascii"), password=None)
+    if not isinstance(private, Ed25519PrivateKey):
+        raise ValueError("not an Ed25519 key")
+    seed = private.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    return seed, ""
+
+
+def _district_public(secret: bytes) -> str:
+    import pyrage
+
     try:
-        identity = pyrage.x25519.Identity.from_str(secret or "")
-    except Exception as exc:  # pyrage raises its own IdentityError; the message is ours
-        raise BundleRefused(
-            _("The district key file {path} is damaged; restore it from a backup.").format(
-                path=path
-            )
-        ) from exc
-    return identity, DistrictKey(recipient=str(identity.to_public()), name=name)
+        return str(pyrage.x25519.Identity.from_str(secret.decode("ascii")).to_public())
+    except Exception as exc:  # pyrage raises its own IdentityError
+        raise ValueError("not an age identity") from exc
+
+
+def _district_plain(text: str) -> tuple[bytes, str]:
+    """The identity and name of a district key file written by older versions (plain age)."""
+    name, secret = "", ""
+    for line in text.splitlines():
+        if line.startswith("# name:"):
+            name = _clean_name(line.split(":", 1)[1])
+        elif line.strip().startswith("AGE-SECRET-KEY-"):
+            secret = line.strip()
+    if not secret:
+        raise ValueError("no age identity")
+    return secret.encode("ascii"), name
+
+
+DEVICE = key_protection.KeyKind(
+    kind="device-signing",
+    file_name=DEVICE_KEY_FILE,
+    describe=lambda: _("this computer's signing key"),
+    public_of=_device_public,
+    fingerprint_of=lambda public: fingerprint(bytes.fromhex(public)),
+    read_plain=_device_plain,
+)
+DISTRICT = key_protection.KeyKind(
+    kind="district-identity",
+    file_name=DISTRICT_IDENTITY_FILE,
+    describe=lambda: _("the district key"),
+    public_of=_district_public,
+    fingerprint_of=fingerprint,
+    read_plain=_district_plain,
+)
 
 
 def district_key_file_text(keys: list[DistrictKey]) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from guidecheck.bundles import container, seal
 from guidecheck.bundles.errors import BundleRefused
+from guidecheck.bundles.key_protection import KeyLocked
 from guidecheck.bundles.keys import district_identity, fingerprint
 from guidecheck.bundles.manifest import Manifest, parse_manifest
 from guidecheck.bundles.payload import Payload, parse_payload
@@ -126,7 +127,10 @@ def _open(
 
 def _identity(manifest: Manifest, home: Path, required: bool) -> Any | None:
     """This hub's age identity when the bundle is addressed to it; None (or a refusal) otherwise."""
-    hub = district_identity(home)
+    try:
+        hub = district_identity(home)
+    except KeyLocked as exc:  # a refusal, so a batch import goes on to report every file
+        raise BundleRefused(exc.message) from None
     if hub is None:
         if required:
             raise BundleRefused(

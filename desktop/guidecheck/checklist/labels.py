@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from guidecheck.checklist.model import Item
 from guidecheck.i18n import _, format_number
+
+if TYPE_CHECKING:  # the dataclasses are not needed to word a code (the home screen uses this)
+    from guidecheck.checklist.model import Item
 
 
 def cut_percent(value: float | None) -> float | None:

@@ -158,10 +158,12 @@ def cmd_verify(context: CommandContext, args: argparse.Namespace) -> int:
 def cmd_import(context: CommandContext, args: argparse.Namespace) -> int:
     """Each line is printed once the commit holding that file has returned (`import_batch`):
     what this command says was imported survives a power cut."""
+    from guidecheck.bundles import keys
     from guidecheck.bundles.import_batch import import_files
 
     files = expand_bundle_args(args.files)
     store = context.store()
+    keys.unlock_keys(context.home, device=False)  # asks for the passphrase once, before any file
     failures = held = 0
     for outcome in import_files(context.home, store, files, dry_run=args.dry_run):
         print(outcome.summary(), flush=True)

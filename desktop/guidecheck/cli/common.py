@@ -99,6 +99,52 @@ def _unexpected(context: CommandContext, args: argparse.Namespace) -> int:
     return EXIT_ERROR
 
 
+def use_passphrase_source(passphrase_file: str | None) -> None:
+    """Where this command gets the keys' passphrase: `--passphrase-file`, else the environment
+    variable, else (on a terminal) a prompt; otherwise a command that needs it stops with exit 2."""
+    from guidecheck.bundles import key_protection
+
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    key_protection.configure(
+        Path(passphrase_file) if passphrase_file else None,
+        prompt=terminal_prompt if interactive else None,
+    )
+
+
+def terminal_prompt(request: Any) -> str | None:
+    """Ask on the terminal (never echoed); a new passphrase is typed twice. None (the command
+    stops) after three wrong or empty answers."""
+    import getpass
+
+    from guidecheck.bundles.key_protection import check_new_passphrase
+
+    if request.wrong:
+        print(
+            _("That passphrase does not unlock {what}.").format(what=request.what), file=sys.stderr
+        )
+        if request.attempt >= 3:
+            return None
+    if not request.creating:
+        given = getpass.getpass(_("Passphrase for {what}: ").format(what=request.what))
+        return given or None
+    print(
+        _(
+            "Choose a passphrase to protect {what}. It is asked once each time GuideCheck starts, and it cannot be recovered if forgotten."
+        ).format(what=request.what),
+        file=sys.stderr,
+    )
+    for _attempt in range(3):
+        first = getpass.getpass(_("New passphrase: "))
+        problem = check_new_passphrase(first)
+        if problem:
+            print(problem, file=sys.stderr)
+        elif getpass.getpass(_("Type it again: ")) != first:
+            print(_("The two passphrases differ; try again."), file=sys.stderr)
+        else:
+            return first
+    return None
+
+
 def add_language_option(parser: argparse.ArgumentParser) -> None:
     """`--lang en|fr|pt`: the language of the output (default: $GUIDECHECK_LANG, else English)."""
     from guidecheck.i18n import SHIPPED_LANGUAGES

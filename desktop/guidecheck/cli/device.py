@@ -117,8 +117,10 @@ def cmd_list(context: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_approve(context: Any, args: argparse.Namespace) -> int:
+    from guidecheck.bundles import keys
     from guidecheck.bundles.approval import approve_device
 
+    keys.unlock_keys(context.home, device=False)  # held bundles are decrypted: unlock first
     decision = approve_device(
         context.home, context.store(), args.device_id, args.facility, code=args.code
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     export.add_argument("--out", required=True, metavar="FILE")
     export.set_defaults(handler=cmd_district_export)
 
+    change = commands.add_parser(
+        "passphrase",
+        help=_(
+            "change the passphrase that protects this computer's keys (the current one is needed)"
+        ),
+    )
+    change.add_argument(
+        "--new-passphrase-file",
+        metavar="FILE",
+        help=_("file whose first line is the new passphrase (default: asked on the terminal)"),
+    )
+    change.set_defaults(handler=cmd_passphrase)
+
     install = commands.add_parser(
         "install-district", help=_("install a district's public key (.gckey file)")
     )
@@ -54,25 +68,28 @@ def cmd_show(context: CommandContext, args: argparse.Namespace) -> int:
 
     home = context.home
     store = context.store()
-    device = keys.device_key(home)
-    code = enrol_code(store.device_id, device.public)
-    hub = keys.district_identity(home)
+    device_public = keys.device_public_key(home)  # read without the passphrase (made on first use)
+    code = enrol_code(store.device_id, device_public)
+    hub = keys.district_public(home)
     installed = keys.installed_district_keys(home)
+    protections = keys.key_protections(home)
     if getattr(args, "json", False):
         from guidecheck.cli.common import print_json
 
         print_json({
-            "device_id": store.device_id, "enrol_code": code, "public_key": device.public_hex,
+            "device_id": store.device_id, "enrol_code": code, "public_key": device_public.hex(),
             "district_hub": hub is not None,
-            "district_key": hub[1].fingerprint if hub is not None else None,
+            "district_key": hub.fingerprint if hub is not None else None,
             "encrypted_to": [k.fingerprint for k in installed],
+            "protection": protections,
         })  # fmt: skip
         return 0
     print(_("Device id:          {id}").format(id=store.device_id))
     print(_("Enrolment code:     {code}").format(code=code))
-    print(_("Device signing key: {fp}").format(fp=device.fingerprint))
+    print(_("Device signing key: {fp}").format(fp=keys.fingerprint(device_public)))
+    print(_("Keys protected by:  {how}").format(how=_protection_words(protections)))
     if hub is not None:
-        _identity, public = hub
+        public = hub
         label = f" ({public.name})" if public.name else ""
         print(
             _("District hub:       yes, district key {fp}{name}").format(
@@ -89,6 +106,52 @@ def cmd_show(context: CommandContext, args: argparse.Namespace) -> int:
         print(
             _("Bundles encrypted to: nobody (no district key installed: bundles are signed only)")
         )
+    return 0
+
+
+def _protection_words(protections: dict[str, str]) -> str:
+    from guidecheck.bundles.key_store import SERVICE
+
+    words = {
+        "keyring": _("the system key store (entry '{service}')").format(service=SERVICE),
+        "passphrase": _("a passphrase"),
+        "plain": _("nothing yet (protected when next used)"),
+    }
+    found = sorted({words.get(p, p) for p in protections.values()})
+    return ", ".join(found) if found else _("no private key yet")
+
+
+def cmd_passphrase(context: CommandContext, args: argparse.Namespace) -> int:
+    from guidecheck.bundles import key_protection, keys
+    from guidecheck.bundles.errors import BundleRefused
+    from guidecheck.cli.common import terminal_prompt
+
+    home = context.home
+    if "passphrase" not in keys.key_protections(home).values():
+        raise BundleRefused(
+            _("No key of this installation is protected by a passphrase; nothing was changed.")
+        )
+    keys.unlock_keys(home)  # the current passphrase first: a wrong one changes nothing
+    if args.new_passphrase_file:
+        new = key_protection.read_passphrase_file(Path(args.new_passphrase_file))
+    elif sys.stdin is not None and sys.stdin.isatty():
+        request = key_protection.PassphraseRequest(_("this computer's keys"), creating=True)
+        new = terminal_prompt(request) or ""
+        if not new:
+            raise BundleRefused(_("Stopped: no new passphrase was given, so nothing was changed."))
+    else:
+        raise BundleRefused(
+            _("Give the new passphrase with --new-passphrase-file FILE; nothing was changed.")
+        )
+    changed = key_protection.change_passphrase(home, [keys.DEVICE, keys.DISTRICT], new)
+    store = context.store()
+    with store.atomic():
+        store.record_audit("", "keys", ",".join(k.fingerprint for k in changed), "passphrase")
+    print(
+        _("The passphrase was changed for {n} key(s); use the new one from now on.").format(
+            n=len(changed)
+        )
+    )
     return 0
 
 
@@ -118,12 +181,12 @@ def cmd_district_export(context: CommandContext, args: argparse.Namespace) -> in
     from guidecheck.bundles import keys
     from guidecheck.bundles.errors import BundleRefused
 
-    hub = keys.district_identity(context.home)
+    hub = keys.district_public(context.home)
     if hub is None:
         raise BundleRefused(
             _("This installation is not a district hub; run 'guidecheck keys district-init' first.")
         )
-    path = keys.write_district_key_file([hub[1]], Path(args.out))
+    path = keys.write_district_key_file([hub], Path(args.out))
     print(path.resolve())
     return 0
 

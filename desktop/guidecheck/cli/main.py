@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from guidecheck import __version__
-from guidecheck.cli.common import CommandContext, run_command
+from guidecheck.cli.common import CommandContext, run_command, use_passphrase_source
 from guidecheck.i18n import _
 
 # Each module in guidecheck.cli named here exposes `register(subparsers)`. Keep module-level
@@ -47,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
             "data folder (database, keys, logs, archive); default: $GUIDECHECK_HOME or the user data folder"
         ),
     )
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        help=_(
+            "file whose first line is the passphrase protecting this computer's keys (default: $GUIDECHECK_PASSPHRASE_FILE, else asked on the terminal)"
+        ),
+    )
     subparsers = parser.add_subparsers(dest="group", metavar="COMMAND")
     subparsers.required = True
     for name in COMMAND_GROUPS:
@@ -75,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     context = CommandContext(home_arg=args.home)
+    use_passphrase_source(args.passphrase_file)
     return run_command(context, args)
 
 

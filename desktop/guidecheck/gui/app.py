@@ -4,7 +4,9 @@ Start-up is benchmarked (bench/bench_startup.py): this module and what it import
 QtCore/QtGui/QtWidgets and the light core. reportlab, openpyxl, cryptography and pyrage load
 inside the actions that need them. With GUIDECHECK_STARTUP_PROBE=1 the app prints
 "shown <seconds> rss <KiB>" once the main window has been shown, then "listed <seconds> rows <n>
-rss <KiB>" once the home list is filled, and quits.
+rss <KiB>" once the home list is filled, and quits. GUIDECHECK_STARTUP_PROBE=modules also prints
+"modules <name> <name> ..." after the shown line: every module loaded to show the first window
+(tests/gui/test_crash_and_start.py keeps the heavy ones out of it).
 """
 
 from __future__ import annotations
@@ -48,10 +50,11 @@ class StartupProbe(QObject):
     """Benchmark mode: reports the first show of the main window, then the moment the home list
     is filled (read from the database after the show), then quits."""
 
-    def __init__(self, app: QApplication) -> None:
+    def __init__(self, app: QApplication, list_modules: bool = False) -> None:
         super().__init__(app)
         self.app = app
         self.shown = False
+        self.list_modules = list_modules
         QTimer.singleShot(60_000, app.quit)  # never hang a benchmark
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -62,6 +65,8 @@ class StartupProbe(QObject):
 
     def report_shown(self) -> None:
         print(f"shown {process_age():.3f} rss {peak_rss_kib()}", flush=True)
+        if self.list_modules:
+            print("modules", *sorted(sys.modules), flush=True)
 
     def report_listed(self, rows: int) -> None:
         print(f"listed {process_age():.3f} rows {rows} rss {peak_rss_kib()}", flush=True)
@@ -133,8 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler.parent = window
     show_data_place(window, home, args.home)
     instance.listen(lambda: bring_forward(window))
-    if os.environ.get("GUIDECHECK_STARTUP_PROBE") == "1":
-        probe = StartupProbe(app)
+    probe_mode = os.environ.get("GUIDECHECK_STARTUP_PROBE")
+    if probe_mode in ("1", "modules"):
+        probe = StartupProbe(app, list_modules=probe_mode == "modules")
         window.installEventFilter(probe)
         window.home_loaded.connect(probe.report_listed)
     window.show()

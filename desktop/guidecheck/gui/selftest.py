@@ -127,7 +127,7 @@ def platform_check() -> int:
     return 0
 
 
-STEPS: tuple[tuple[str, Callable[[Workspace], None]], ...] = selftest.STEPS + (
+STEPS: tuple[tuple[str, Callable[[Workspace], Any]], ...] = selftest.STEPS + (
     ("qt offscreen", step_qt),
     ("main window", step_main_window),
     ("qt platform", step_qt_platform),

@@ -201,11 +201,11 @@ class HomeScreen(QWidget):
     def _fit_tool_column(self) -> None:
         """The AI tool column as wide as its names, but at most a third of the table: the
         facility, which tells rows apart, gets the rest."""
+        table = self._table
+        if table is None:  # the first show resizes the screen before any row (module docstring)
+            return
         from guidecheck.gui.assessment.home_model import COL_TOOL
 
-        table = self._table
-        if table is None:
-            return
         wanted = max(
             table.sizeHintForColumn(COL_TOOL), table.horizontalHeader().sectionSizeHint(COL_TOOL)
         )

@@ -210,6 +210,13 @@ class DevicesPanel(QWidget):
         if row is None or not self.code_matches():
             return
         home, device_id, code, codes = self.home, row.device_id, row.enrol_code, self.typed_codes()
+        from guidecheck.bundles.key_protection import KeyLocked
+        from guidecheck.gui.shell.passphrase import unlock_for
+
+        locked = unlock_for(home, device=False)  # its held bundles are decrypted on approval
+        if locked:
+            self.failed.emit(KeyLocked(locked))
+            return
 
         def work(context: TaskContext) -> str:
             from guidecheck.bundles.approval import approve_device

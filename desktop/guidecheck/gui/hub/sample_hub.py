@@ -80,7 +80,15 @@ def _assess(store, q: Questionnaire, profile: Profile, pattern, final: bool = Tr
 
 
 def build_sample_hub(root: Path, q: Questionnaire, facilities: int = 20) -> SampleHub:
-    """Twenty clinics' bundles imported into a new hub under `root` (an empty folder)."""
+    """Twenty clinics' bundles imported into a new hub under `root` (an empty folder). Its keys
+    are throw-away: sealed with a random passphrase this process holds, never in a key store."""
+    from guidecheck.bundles.key_protection import throwaway_keys
+
+    with throwaway_keys():
+        return _build_sample_hub(root, q, facilities)
+
+
+def _build_sample_hub(root: Path, q: Questionnaire, facilities: int) -> SampleHub:
     from guidecheck.bundles.approval import approve_device
     from guidecheck.bundles.export import export_bundle
     from guidecheck.bundles.importer import import_file

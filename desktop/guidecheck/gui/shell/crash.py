@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from guidecheck.errors import UserError
 from guidecheck.fileops import storage_unavailable
-from guidecheck.logs import current_log_path
 
 log = logging.getLogger("guidecheck.gui")
 
@@ -46,8 +45,8 @@ class CrashHandler:
         self._logging_ready = False
 
     def ensure_logging(self) -> None:
-        """Open the log file (deferred until after the window shows: logging.handlers is slow
-        to import); an error before then opens it on the spot."""
+        """Open the log file (making logs/ and opening a file wait until the window is shown);
+        an error before then opens it on the spot."""
         if not self._logging_ready:
             self._logging_ready = True
             self.log_path = setup_logging(self.home)
@@ -84,6 +83,8 @@ class CrashHandler:
             self.show(str(exc_value))
             return
         log.error("unexpected error", exc_info=(exc_type, exc_value, exc_tb))
+        from guidecheck.logs import current_log_path  # loaded by ensure_logging above
+
         self.show(
             tr(
                 "Something went wrong and GuideCheck could not finish what you asked. "

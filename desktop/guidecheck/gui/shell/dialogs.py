@@ -189,10 +189,10 @@ class SettingsDialog(QDialog):
             return installed_district_keys(home)
 
         def hub(_context: Any) -> str:
-            from guidecheck.bundles.keys import district_identity
+            from guidecheck.bundles.keys import district_public
 
-            found = district_identity(home)
-            return found[1].fingerprint if found else ""
+            found = district_public(home)
+            return found.fingerprint if found else ""
 
         self.window_.runner.task(hub).success(self._show_hub).failure(
             lambda _e: self.hub_status.setText(self.tr("The district key cannot be read."))
@@ -228,6 +228,14 @@ class SettingsDialog(QDialog):
         if not out.suffix:
             out = out.with_suffix(".gckey")
         home, name = self.window_.home_dir, self.hub_name.text().strip()
+        from guidecheck.gui.shell.passphrase import unlock_for
+
+        locked = unlock_for(
+            home, device=True, district=False
+        )  # the district key reuses its passphrase
+        if locked:
+            self.message.setText(locked)
+            return
 
         def work(context: Any) -> str:
             from guidecheck.bundles.hub_setup import make_district_hub

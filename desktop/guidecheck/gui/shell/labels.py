@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from guidecheck.checklist import labels as words
 from guidecheck.checklist.labels import compliance_label, status_label
-from guidecheck.checklist.model import PHASES, USE_CATEGORIES
 from guidecheck.gui.shell.theme import render, themed, tone
 
 __all__ = ["compliance_label", "status_label"]
@@ -69,6 +68,9 @@ def status_text(status: str) -> str:
 
 
 def use_category_options() -> list[tuple[str, str]]:
+    # the model's dataclasses load with the new-assessment form, not with the home screen
+    from guidecheck.checklist.model import USE_CATEGORIES
+
     return [(code, words.use_category_label(code)) for code in USE_CATEGORIES]
 
 
@@ -88,6 +90,8 @@ def reasons_text(questionnaire: Any, result: Any, limit: int = 3) -> str:
 
 def phase_options() -> list[tuple[str, str]]:
     """The tool's implementation phase (format 2 checklists ask it; questions depend on it)."""
+    from guidecheck.checklist.model import PHASES  # see use_category_options
+
     return [(code, words.phase_label(code)) for code in PHASES]
 
 

@@ -269,8 +269,15 @@ class ExportDialog(QDialog):
         self.start_export()
 
     def _write(self, folder: Path) -> None:
+        from guidecheck.gui.shell.passphrase import unlock_for
+
         self.again_button.setVisible(False)
         home, full = self.home, self.full.isChecked()
+        locked = unlock_for(home, device=True, district=False)  # main thread: may ask, once
+        if locked:
+            self.message.setText(locked)
+            self._update_buttons()
+            return
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.message.setText(self.tr("Writing the bundle…"))
@@ -379,6 +386,12 @@ class ImportDialog(QDialog):
             self.message.setText(self.tr("Choose a drive or folder first."))
             return
         home = self.home
+        from guidecheck.gui.shell.passphrase import unlock_for
+
+        locked = unlock_for(home, device=False)  # bundles are opened with the district key
+        if locked:
+            self.message.setText(locked)
+            return
         self.message.setText(self.tr("Checking the bundles in {folder}…").format(folder=folder))
         self.scan_button.setEnabled(False)
 
@@ -453,6 +466,12 @@ class ImportDialog(QDialog):
             self.message.setText(self.tr("Tick the bundles to import first."))
             return
         home = self.home
+        from guidecheck.gui.shell.passphrase import unlock_for
+
+        locked = unlock_for(home, device=False)
+        if locked:
+            self.message.setText(locked)
+            return
         self.import_button.setEnabled(False)
         self.progress.setRange(0, len(paths))
         self.progress.setValue(0)
