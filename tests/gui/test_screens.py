@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QWidget
 
@@ -45,6 +46,7 @@ def sideways_scrollers(_name: str, screen: QWidget) -> list[str]:
     ]
 
 
+@pytest.mark.long  # started first when the suite runs in parallel
 def test_no_horizontal_scrolling_at_any_text_size(qapp):
     app = QApplication.instance()
     original = app.font()

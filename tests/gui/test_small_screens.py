@@ -99,6 +99,7 @@ def test_every_screen_fits(qapp, size, scale):
     assert problems == {}
 
 
+@pytest.mark.long  # started first when the suite runs in parallel
 def test_every_district_hub_screen_fits_a_netbook_at_150_percent(qapp):
     """Overview, heat map, gaps, facility detail, conflicts and the import dialog, with twenty
     clinics imported: the window stays 1024 px wide (it grew to 1722 px before), every button is

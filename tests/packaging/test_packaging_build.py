@@ -27,6 +27,8 @@ pytestmark = [
         and not os.environ.get("GUIDECHECK_BUILT_DIST"),
         reason="PyInstaller is not installed",
     ),
+    # One xdist worker runs this module: the package is built (or CI's build copied) once.
+    pytest.mark.xdist_group("packaging-build"),
 ]
 EXE_NAME = "GuideCheck.exe" if sys.platform == "win32" else "GuideCheck"
 # The program a command prompt runs: on Windows the console twin (the windowed exe's output goes to

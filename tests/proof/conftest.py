@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from proofkit import MINI_PATH, SHIPPED_WHO_PATH, TALLY, WHO_PATH
+from proofkit import MINI_PATH, SHIPPED_WHO_PATH, WHO_PATH
 
 from guidecheck.checklist.loading import load_questionnaire
 from guidecheck.storage.store import Store
@@ -38,11 +38,3 @@ def home(tmp_path: Path) -> Path:
 def store(home: Path):
     with Store(home / "guidecheck.db") as opened:
         yield opened
-
-
-def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
-    """Print the proof counts (kills survived, fuzz cases refused...) at the end of the run."""
-    if TALLY:
-        terminalreporter.section("proof counts")
-        for name, count in sorted(TALLY.items()):
-            terminalreporter.write_line(f"{name}: {count}")

@@ -27,6 +27,9 @@ from guidecheck.bundles import container, keys, seal
 from guidecheck.bundles.export import export_bundle
 from guidecheck.storage.store import Store
 
+# One xdist worker runs this whole module: its module-scoped fixture is then built once, not once
+# per worker (`make test` runs with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("proof-bundles")
 FAST = settings(
     max_examples=150,
     deadline=None,

@@ -28,6 +28,9 @@ from proofkit import TALLY, WHO_PATH, cli_env, integrity
 from guidecheck.checklist.model import Profile
 from guidecheck.storage.store import Store
 
+# One xdist worker runs this whole module: its module-scoped fixture is then built once, not once
+# per worker (`make test` runs with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("proof-crash")
 DRIVER = Path(__file__).with_name("crash_driver.py")
 FAST_KILLS = 20
 SOAK_KILLS = 220
@@ -342,6 +345,7 @@ def _rounds(
     return total
 
 
+@pytest.mark.long  # started first when the suite runs in parallel
 def test_killed_process_loses_nothing_it_reported(tmp_path: Path, bundles: BundleSet) -> None:
     total = _rounds(tmp_path, bundles, hubs=4, kills_per_hub=FAST_KILLS // 4, seed=20261125)
     assert total["kills"] == FAST_KILLS
@@ -450,6 +454,7 @@ def kill_cli_commands(
     return stats
 
 
+@pytest.mark.long  # started first when the suite runs in parallel
 def test_killed_guidecheck_commands_leave_all_or_nothing(
     tmp_path: Path, bundles: BundleSet, who
 ) -> None:

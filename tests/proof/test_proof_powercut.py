@@ -579,6 +579,7 @@ def _finish(mount: Path, promises: Promises, figures: dict[str, int]) -> None:
         figures["re-imports completed"] += len(whole)
 
 
+@pytest.mark.long  # started first when the suite runs in parallel
 def test_power_cuts_lose_nothing_reported_saved(tmp_path: Path, old_database: bytes) -> None:
     _need_fuse()
     try:
