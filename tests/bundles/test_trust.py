@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from bundle_helpers import district_pair, dump, fill, open_store, profile_for
+from bundle_helpers import SIGN, district_pair, dump, fill, open_store, profile_for, value_for
 
 from guidecheck.bundles import container, keys, seal
 from guidecheck.bundles.manifest import parse_manifest
@@ -67,13 +68,16 @@ def laptop(world, name: str, mini, code: str = "KSM-100", facility: str = "Hacke
     return home
 
 
-def resign(world, data: bytes, signer: Path, mutate, device_id: str | None = None) -> bytes:
-    """The bundle's records changed by `mutate`, encrypted and signed again by `signer`'s key."""
+def resign(world, data: bytes, signer: Path, mutate, device_id: str | None = None,
+           raw=lambda text: text) -> bytes:  # fmt: skip
+    """The bundle's records changed by `mutate` (and its JSON text by `raw`), encrypted and signed
+    again by `signer`'s key."""
     identity, public = keys.district_identity(world["hub"])
     box = container.unpack(data)
     body = json.loads(seal.decompress(seal.decrypt(box.payload, identity), 10**8))
     mutate(body)
-    stored = seal.encrypt(seal.compress(json.dumps(body).encode()), [public.recipient])
+    text = raw(json.dumps(body).encode())
+    stored = seal.encrypt(seal.compress(text), [public.recipient])
     device = keys.device_key(signer)
     codes = sorted({f["code"] for f in body["facilities"]} | {t["facility_code"] for t in body["tools"]}
                    | {a["facility_code"] for a in body["assessments"]})  # fmt: skip
@@ -363,3 +367,299 @@ def test_fifos_odd_names_and_renamed_copies(capsys, district):
     assert all("unexpected problem" not in line for line in lines)
     archived = sorted(os.listdir(hub / "archive"))
     assert len(archived) == len(before[1]) + 1  # one copy per distinct content
+
+
+def approved_laptop(
+    capsys, world, name: str, mini, code: str, *facilities: str
+) -> tuple[Path, Path, str]:
+    """A second clinic laptop for `code`, approved for `facilities`: (home, first bundle, device id)."""
+    home = laptop(world, name, mini, code=code, facility=f"Clinic {code}")
+    (world["tmp"] / f"out-{name}").mkdir()
+    first = export(capsys, home, world["tmp"] / f"out-{name}")
+    cli(capsys, "--home", world["hub"], "bundle", "import", first)
+    with open_store(home) as store:
+        device = store.device_id
+    code_, out, err = cli(capsys, "--home", world["hub"], "device", "approve", device,
+                          "--facility", *(facilities or (code,)))  # fmt: skip
+    assert code_ == 0 and "1 new" in out, err
+    return home, first, device
+
+
+def hub_tool(world) -> str:
+    with open_store(world["hub"]) as store:
+        return store.conn.execute(
+            "SELECT id FROM tools WHERE facility_code = 'KSM-100'"
+        ).fetchone()[0]
+
+
+def test_an_assessment_for_another_facilitys_tool_is_refused(capsys, district, mini):
+    """The loophole: a device approved for KSM-200 names its own facility on an assessment but
+    attaches it to KSM-100's tool (ids are printed on every PDF page): refused, hub unchanged."""
+    hub = district["hub"]
+    other, first, _device = approved_laptop(capsys, district, "other200", mini, "KSM-200")
+    victim_tool = hub_tool(district)
+
+    def steal(body):
+        body["tools"].clear()
+        for a in body["assessments"]:
+            a["id"] = a["lineage_id"] = "11111111-2222-4333-8444-555555555555"
+            a["tool_id"] = victim_tool
+        body["audit"].clear()
+
+    attack = district["tmp"] / "steal.gcbundle"
+    attack.write_bytes(resign(district, first.read_bytes(), other, steal))
+    before = dump(database_path(hub))
+    code, out, _err = cli(capsys, "--home", hub, "bundle", "import", attack)
+    assert code == 2 and out.count("\n") == 1
+    assert (
+        f"attaches an assessment for facility KSM-200 to tool {victim_tool} of facility KSM-100"
+        in out
+    )
+    assert dump(database_path(hub)) == before
+    with open_store(hub) as store:
+        assert store.result(district["first"]).verdict != "ready"
+
+
+def test_a_tool_moved_into_an_approved_facility_is_refused(capsys, district, mini):
+    """The same attack with the tool's record carried along, re-homed to KSM-200: refused."""
+    hub = district["hub"]
+    other, first, device = approved_laptop(capsys, district, "mover", mini, "KSM-200")
+    victim_tool = hub_tool(district)
+
+    def move(body):
+        body["tools"][0]["id"] = victim_tool
+        body["tools"][0]["updated_at"] = "2026-12-31T00:00:00.000Z"
+        for a in body["assessments"]:
+            a["id"] = a["lineage_id"] = "21111111-2222-4333-8444-555555555555"
+            a["tool_id"] = victim_tool
+        body["audit"].clear()
+
+    attack = district["tmp"] / "move.gcbundle"
+    attack.write_bytes(resign(district, first.read_bytes(), other, move))
+    before = dump(database_path(hub))
+    code, out, _err = cli(capsys, "--home", hub, "bundle", "import", attack)
+    assert code == 2
+    assert (
+        f"changes tool {victim_tool} of facility KSM-100, which device {device} is not approved for"
+        in out
+    )
+    assert dump(database_path(hub)) == before
+
+
+def test_a_profile_naming_another_facility_is_refused(capsys, district, mini):
+    hub = district["hub"]
+    other, first, _device = approved_laptop(capsys, district, "profile", mini, "KSM-200")
+
+    def rename(body):
+        for a in body["assessments"]:
+            profile = json.loads(a["profile_json"])
+            profile["facility_code"] = "KSM-100"
+            a["profile_json"] = json.dumps(profile)
+            a["id"] = a["lineage_id"] = "31111111-2222-4333-8444-555555555555"
+        body["audit"].clear()
+
+    attack = district["tmp"] / "profile.gcbundle"
+    attack.write_bytes(resign(district, first.read_bytes(), other, rename))
+    before = dump(database_path(hub))
+    code, out, _err = cli(capsys, "--home", hub, "bundle", "import", attack)
+    assert code == 2 and "whose profile names another facility than the assessment" in out
+    assert dump(database_path(hub)) == before
+
+
+def test_a_device_approved_for_both_facilities_may_move_a_tool(capsys, district, mini):
+    """A district nurse's laptop approved for KSM-100 and KSM-200 re-homes a tool and assesses it
+    there: accepted, the tool now belongs to KSM-200 and the assessment names it."""
+    hub = district["hub"]
+    other, first, _device = approved_laptop(capsys, district, "both", mini, "KSM-200",
+                                            "KSM-100", "KSM-200")  # fmt: skip
+    victim_tool = hub_tool(district)
+
+    def move(body):
+        body["tools"][0]["id"] = victim_tool
+        body["tools"][0]["updated_at"] = "2026-12-31T00:00:00.000Z"
+        for a in body["assessments"]:
+            a["id"] = a["lineage_id"] = "41111111-2222-4333-8444-555555555555"
+            a["tool_id"] = victim_tool
+        body["audit"].clear()
+
+    allowed = district["tmp"] / "allowed.gcbundle"
+    allowed.write_bytes(resign(district, first.read_bytes(), other, move))
+    code, out, err = cli(capsys, "--home", hub, "bundle", "import", allowed)
+    assert code == 0 and "1 new" in out, out + err
+    with open_store(hub) as store:
+        assert store.conn.execute(
+            "SELECT facility_code FROM tools WHERE id = ?", (victim_tool,)
+        ).fetchone() == ("KSM-200",)
+
+
+def test_a_transferred_lineage_takes_revisions_from_its_new_device(capsys, district, mini):
+    """`device transfer` is the one way another device continues a lineage (a replaced laptop)."""
+    hub = district["hub"]
+    second = laptop(district, "replacement", mini, facility="Clinic KSM-100")
+    (district["tmp"] / "o11").mkdir()
+    path = export(capsys, second, district["tmp"] / "o11")
+    with open_store(second) as store:
+        device = store.device_id
+    cli(capsys, "--home", hub, "bundle", "import", path)
+    cli(capsys, "--home", hub, "device", "approve", device, "--facility", "KSM-100")
+
+    def append(body):
+        a = body["assessments"][0]
+        a["id"] = "51111111-2222-4333-8444-555555555555"
+        a["lineage_id"], a["revision"], a["replaces"] = district["first"], 2, district["first"]
+        body["audit"].clear()
+
+    revision = district["tmp"] / "rev2-ok.gcbundle"
+    revision.write_bytes(resign(district, path.read_bytes(), second, append))
+    before = dump(database_path(hub))
+    code, out, _err = cli(capsys, "--home", hub, "bundle", "import", revision)
+    assert code == 2 and "only that device may add revisions" in out
+    assert dump(database_path(hub)) == before
+    code, out, err = cli(
+        capsys, "--home", hub, "device", "transfer", district["first"], "--to", device
+    )
+    assert code == 0, err
+    code, out, err = cli(capsys, "--home", hub, "bundle", "import", revision)
+    assert code == 0 and "1 new" in out, out + err
+
+
+def test_duplicate_json_keys_are_refused_through_the_cli(capsys, district):
+    """A payload whose JSON names `facilities` twice (which copy counts would depend on the
+    parser): refused as not in the expected form, hub unchanged."""
+    hub, clinic = district["hub"], district["clinic"]
+    (district["tmp"] / "o12").mkdir()
+    path = export(capsys, clinic, district["tmp"] / "o12", "--full")
+
+    def twice(text: bytes) -> bytes:
+        assert text.count(b'"facilities": ') == 1
+        return text.replace(b'"facilities": ', b'"facilities": [], "facilities": ')
+
+    attack = district["tmp"] / "dupkeys.gcbundle"
+    attack.write_bytes(resign(district, path.read_bytes(), clinic, lambda b: None, raw=twice))
+    before = dump(database_path(hub))
+    code, out, _err = cli(capsys, "--home", hub, "bundle", "import", attack)
+    assert code == 2 and "not in the expected form" in out and out.count("\n") == 1
+    assert dump(database_path(hub)) == before
+
+
+def test_a_bundle_encrypted_to_another_hub_is_refused_through_the_cli(capsys, district, mini):
+    hub, tmp = district["hub"], district["tmp"]
+    other_hub = tmp / "other-hub"
+    key = keys.create_district_identity(other_hub, "Elsewhere")
+    keys.write_district_key_file([key], tmp / "other.gckey", overwrite=True)
+    home = tmp / "other-district-clinic"
+    keys.install_district_keys(home, tmp / "other.gckey")
+    with open_store(home) as store:
+        fill(store, mini, profile_for("KSM-100"), limit=2)
+    (tmp / "o13").mkdir()
+    path = export(capsys, home, tmp / "o13")
+    before = dump(database_path(hub))
+    code, out, _err = cli(capsys, "--home", hub, "bundle", "import", path)
+    assert code == 2 and "another district" in out
+    assert dump(database_path(hub)) == before
+
+
+def test_a_revoked_device_is_refused_and_what_it_sent_stays(capsys, district, mini):
+    hub, clinic, device = district["hub"], district["clinic"], district["device"]
+    code, out, _err = cli(capsys, "--home", hub, "device", "revoke", device)
+    assert code == 0 and f"Revoked device {device}" in out
+    with open_store(clinic) as store:
+        fill(store, mini, profile_for("KSM-100", tool="Other tool"), limit=2)
+    (district["tmp"] / "o14").mkdir()
+    path = export(capsys, clinic, district["tmp"] / "o14")
+    before = dump(database_path(hub))
+    code, out, _err = cli(capsys, "--home", hub, "bundle", "import", path)
+    assert code == 2 and f"device {device} was revoked at this hub" in out
+    assert dump(database_path(hub)) == before
+    with open_store(hub) as store:  # what it sent before stays
+        assert store.conn.execute("SELECT id FROM assessments").fetchall() == [(district["first"],)]
+
+
+def test_an_unknown_checklist_version_is_stored_only_once_its_device_is_approved(
+    capsys, district, mini
+):
+    """A new laptop's bundle carrying a checklist version the hub has never seen is held: the
+    version is not stored; approving the laptop stores it with its assessment."""
+    hub, tmp = district["hub"], district["tmp"]
+    home = laptop(district, "newversion", mini, final=False)
+    (tmp / "o15").mkdir()
+    path = export(capsys, home, tmp / "o15")
+    with open_store(home) as store:
+        device = store.device_id
+
+    def bump(body):
+        from guidecheck.checklist.loading import source_sha256
+
+        for q in body["questionnaire_versions"]:
+            q["source"] = re.sub(r"^version:.*$", 'version: "9.9.9"', q["source"], count=1,
+                                 flags=re.MULTILINE)  # fmt: skip
+            q["version"], q["sha256"] = "9.9.9", source_sha256(q["source"])
+        for a in body["assessments"]:
+            a["questionnaire_version"] = "9.9.9"
+        body["audit"].clear()
+
+    bumped = tmp / "bumped.gcbundle"
+    bumped.write_bytes(resign(district, path.read_bytes(), home, bump))
+    before = records(hub)
+    code, out, _err = cli(capsys, "--home", hub, "bundle", "import", bumped)
+    assert code == 0 and ": held: " in out
+    assert records(hub) == before
+    code, out, err = cli(
+        capsys, "--home", hub, "device", "approve", device, "--facility", "KSM-100"
+    )
+    assert code == 0 and "1 new" in out, out + err
+    with open_store(hub) as store:
+        versions = store.conn.execute(
+            "SELECT version FROM questionnaire_versions WHERE version = '9.9.9'"
+        ).fetchall()
+    assert versions == [("9.9.9",)]
+
+
+def test_a_future_dated_tool_record_does_not_win_for_good(capsys, district):
+    hub, clinic = district["hub"], district["clinic"]
+    (district["tmp"] / "o16").mkdir()
+    with open_store(clinic) as store:
+        store.conn.execute(
+            "UPDATE tools SET vendor = 'Wrong clock', updated_at = '2099-01-01T00:00:00.000Z'"
+        )
+    code, out, _err = cli(capsys, "--home", hub, "bundle", "import",
+                          export(capsys, clinic, district["tmp"] / "o16", "--full"))  # fmt: skip
+    assert code == 0
+    with open_store(hub) as store:
+        vendor, stamp = store.conn.execute("SELECT vendor, updated_at FROM tools").fetchone()
+    assert vendor == "Wrong clock" and stamp < "2099"
+    with open_store(clinic) as store:
+        store.conn.execute(
+            "UPDATE tools SET vendor = 'Right vendor', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+1 second')"
+        )
+    cli(capsys, "--home", hub, "bundle", "import",
+        export(capsys, clinic, district["tmp"] / "o16", "--full"))  # fmt: skip
+    with open_store(hub) as store:
+        assert store.conn.execute("SELECT vendor FROM tools").fetchone()[0] == "Right vendor"
+
+
+def test_a_future_dated_draft_does_not_hide_the_final(capsys, district, mini):
+    """A clinic laptop whose clock was years ahead sent a draft; with its clock fixed it finalizes
+    the assessment. The final stands at the hub (the draft is kept as history and flagged)."""
+    hub, clinic = district["hub"], district["clinic"]
+    with open_store(clinic) as store:
+        draft = fill(store, mini, profile_for("KSM-100", tool="Triage bot"), limit=2)
+        store.conn.execute(
+            "UPDATE assessments SET updated_at = '2099-01-01T00:00:00.000Z' WHERE id = ?", (draft,)
+        )
+    (district["tmp"] / "o17").mkdir()
+    code, out, err = cli(capsys, "--home", hub, "bundle", "import",
+                         export(capsys, clinic, district["tmp"] / "o17"))  # fmt: skip
+    assert code == 0 and "1 new" in out, out + err
+    with open_store(clinic) as store:
+        for n, item in enumerate(mini.items):
+            store.save_answer(draft, item.id, value_for(item, n), note=f"note {n}")
+        store.finalize(draft, SIGN)
+    code, out, err = cli(capsys, "--home", hub, "bundle", "import",
+                         export(capsys, clinic, district["tmp"] / "o17"))  # fmt: skip
+    assert code == 0, out + err
+    with open_store(hub) as store:
+        status = store.conn.execute(
+            "SELECT status FROM assessments WHERE id = ?", (draft,)
+        ).fetchone()
+    assert status == ("final",)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_helpers import close_window, open_window
+from gui_helpers import close_window, open_window, press_in_next_box
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog
@@ -130,7 +130,9 @@ def test_hub_made_in_settings_imports_and_follows_at_once(
     hub.devices.code_edit.setText(code)  # as read out by the clinic from its About screen
     assert hub.devices.approve_button.isEnabled()
     with qtbot.waitSignal(hub.loaded, timeout=30_000):
+        seen = press_in_next_box(qtbot, "Approve and import")  # the box repeats the code
         qtbot.mouseClick(hub.devices.approve_button, Qt.MouseButton.LeftButton)
+    assert "&nbsp;&nbsp;".join(code.split()) in seen[0]
     assert hub.overview_model.rowCount() == 1
     assert not hub.empty_hint.isVisible()
     importer.close()

@@ -3,7 +3,7 @@
 Every version ("variant") of an assessment ever received is kept in `bundle_variants`. A variant is
 the clinic-authored content only: the hub's own columns (`superseded`, `conflict`, cached scores)
 are never part of it, so an officer's decision on the hub cannot look like a new version.
-The row in `assessments` is the greatest variant by (updated_at, final before draft, content hash)
+The row in `assessments` is the greatest variant by (final before draft, updated_at, content hash)
 and its conflict flag is a function of the variant set of its lineage revision (`settle`). Since
 the outcome depends only on the set of bundles imported, importing twice or in another order
 changes nothing. A decision recorded in `district_resolutions` is part of that function: while the
@@ -24,6 +24,7 @@ from guidecheck.bundles.enrolment import transfer_target
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.manifest import Manifest
 from guidecheck.bundles.payload import COLUMNS, Payload
+from guidecheck.bundles.tool_binding import check_assessment_tools
 from guidecheck.canonical import canonical_json, canonical_sha256
 from guidecheck.i18n import _
 from guidecheck.monitoring import bundle as monitoring
@@ -65,8 +66,9 @@ class Variant:
     status: str
 
     @property
-    def rank(self) -> tuple[str, bool, str]:
-        return (self.updated_at, self.status == "final", self.sha256)
+    def rank(self) -> tuple[bool, str, str]:
+        """Final before any draft (a draft dated in the future never hides the final), then newest."""
+        return (self.status == "final", self.updated_at, self.sha256)
 
 
 def body_sha256(body: dict[str, Any]) -> str:
@@ -152,6 +154,7 @@ def _check_binding(
                     "The bundle changes tool {id} of facility {code}, which device {device} is not approved for."
                 ).format(id=for_terminal(tool["id"][:80]), code=row[0], device=device_id)
             )
+    check_assessment_tools(conn, payload, allowed)  # and an assessment's tool is its facility's
     # A monitoring record names its facility and its tool: the tool must be one of those too.
     bundled = {t["id"]: t["facility_code"] for t in payload.tools}
     for record in payload.monitoring_events + payload.monitoring_tallies:

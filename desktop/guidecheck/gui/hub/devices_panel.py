@@ -5,6 +5,9 @@ each waiting device with its enrolment code and the facility codes its bundles c
 clinic (by phone or in person) to read the code from its About screen, types the digits the
 clinic reads, and approves the device for the facilities it may report for, or refuses it.
 Approve stays off until the typed code matches, so a glance at similar digits is not enough.
+Below, the approved laptops, each of which the officer can revoke (a lost or stolen laptop).
+Every decision first asks in a box that names the laptop, its facilities and what follows, with
+Cancel as the default (gui/hub/device_confirm.py).
 The work runs on the task runner (guidecheck.bundles.approval); this widget only shows results.
 """
 
@@ -18,29 +21,49 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from guidecheck.gui.hub.device_confirm import confirm_approve, confirm_refuse, confirm_revoke
 from guidecheck.gui.shell.labels import tr
 from guidecheck.gui.shell.tasks import TaskContext, TaskRunner
 
 
-def load_pending(context: TaskContext) -> list[Any]:
-    from guidecheck.bundles.enrolment import pending_devices
+def load_devices(context: TaskContext) -> tuple[list[Any], list[Any]]:
+    """(devices waiting with held bundles, devices approved), for the two lists of the tab."""
+    from guidecheck.bundles.enrolment import APPROVED, devices, pending_devices
 
-    return pending_devices(context.store.conn)
+    conn = context.store.conn
+    return pending_devices(conn), [d for d in devices(conn) if d.status == APPROVED]
+
+
+def _show_two_rows(table: QTableWidget) -> None:
+    """Never squeeze a list below its header, two rows and its sideways scroll bar."""
+    rows = 2 * max(table.verticalHeader().defaultSectionSize(), table.sizeHintForRow(0))
+    # the layout shares the height between the two lists from this minimum, not from a default size
+    table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+    # a long title over the narrowed last column is cut at its end, not at both sides
+    table.horizontalHeader().setDefaultAlignment(
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+    )
+    table.setMinimumHeight(table.horizontalHeader().sizeHint().height() + rows
+                           + table.horizontalScrollBar().sizeHint().height()
+                           + 2 * table.frameWidth())  # fmt: skip
 
 
 class DevicesPanel(QWidget):
-    """Waiting devices, the code check, Approve and Refuse."""
+    """Waiting devices, the code check, Approve and Refuse; approved devices and Revoke."""
 
     changed = Signal(int)  # number of devices still waiting
     decided = Signal(str)  # the summary shown after a decision
@@ -51,7 +74,19 @@ class DevicesPanel(QWidget):
         self.home = Path(home)
         self.runner = runner
         self.rows: list[Any] = []
-        layout = QVBoxLayout(self)
+        self.approved: list[Any] = []
+        # In a scroll area: at 1024×600 with 150% text the two lists keep two readable rows each
+        # and the window scrolls this tab instead of growing past the screen.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget(scroll)
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(body)
         self.explain = QLabel(
             tr("Bundles from laptops this hub has not approved wait here; nothing in them is used yet. "
                "Ask the clinic to read the enrolment code from its About screen, type it below, and "
@@ -94,14 +129,13 @@ class DevicesPanel(QWidget):
         bold = self.check.font()
         bold.setBold(True)
         self.check.setFont(bold)
-        layout.addWidget(self.check)
         buttons = QHBoxLayout()
-        self.approve_button = QPushButton(tr("Approve and import"), self)
-        self.refuse_button = QPushButton(tr("Refuse"), self)
+        buttons.addWidget(self.check, 1)
+        self.approve_button = QPushButton(tr("Approve and import…"), self)
+        self.refuse_button = QPushButton(tr("Refuse…"), self)
         self.refuse_button.setAccessibleDescription(
             tr("Refuse this laptop; its waiting bundles are deleted")
         )
-        buttons.addStretch(1)
         buttons.addWidget(self.refuse_button)
         buttons.addWidget(self.approve_button)
         layout.addLayout(buttons)
@@ -109,6 +143,29 @@ class DevicesPanel(QWidget):
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.result)
+        self.approved_title = QLabel(tr("Approved laptops"), self)
+        self.approved_title.setFont(bold)
+        self.approved_table = QTableWidget(0, 4, self)
+        self.approved_table.setHorizontalHeaderLabels(
+            [tr("Enrolment code"), tr("Facilities"), tr("Approved on"), tr("Device id")]
+        )
+        self.approved_table.setAccessibleName(tr("Approved laptops"))
+        self.approved_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.approved_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.approved_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.approved_table.verticalHeader().setVisible(False)
+        self.approved_table.horizontalHeader().setStretchLastSection(True)
+        revoke_row = QHBoxLayout()
+        revoke_row.addWidget(self.approved_title, 1)
+        self.revoke_button = QPushButton(tr("Revoke…"), self)
+        self.revoke_button.setAccessibleDescription(
+            tr("Stop accepting bundles from the selected laptop; what it sent stays")
+        )
+        revoke_row.addWidget(self.revoke_button)
+        layout.addLayout(revoke_row)
+        layout.addWidget(self.approved_table, 1)
+        self.approved_table.itemSelectionChanged.connect(self._update_buttons)
+        self.revoke_button.clicked.connect(self.revoke)
         self.table.itemSelectionChanged.connect(self._selected)
         self.code_edit.textChanged.connect(self._update_buttons)
         self.facilities_edit.textChanged.connect(self._update_buttons)
@@ -117,7 +174,29 @@ class DevicesPanel(QWidget):
         self._update_buttons()
 
     def reload(self) -> None:
-        self.runner.run(load_pending, self.set_rows, self.failed.emit)
+        self.runner.run(load_devices, self._loaded, self.failed.emit)
+
+    def _loaded(self, found: tuple[list[Any], list[Any]]) -> None:
+        self.set_approved(found[1])
+        self.set_rows(found[0])
+
+    def set_approved(self, approved: list[Any]) -> None:
+        self.approved = approved
+        self.approved_table.setRowCount(len(approved))
+        for n, device in enumerate(approved):
+            values = [device.enrol_code, ", ".join(device.facilities) or "-",
+                      (device.decided_at or "")[:10], device.device_id]  # fmt: skip
+            for column, value in enumerate(values):
+                self.approved_table.setItem(n, column, QTableWidgetItem(value))
+            self.approved_table.item(n, 0).setFont(self._code_font())
+        self.approved_table.resizeColumnsToContents()
+        _show_two_rows(self.approved_table)
+        self._update_buttons()
+
+    def current_approved(self) -> Any | None:
+        rows = self.approved_table.selectionModel().selectedRows()
+        row = rows[0].row() if rows else -1
+        return self.approved[row] if 0 <= row < len(self.approved) else None
 
     def set_rows(self, rows: list[Any]) -> None:
         self.rows = rows
@@ -136,6 +215,7 @@ class DevicesPanel(QWidget):
                 for column in range(5):
                     self.table.item(n, column).setToolTip(warning)
         self.table.resizeColumnsToContents()
+        _show_two_rows(self.table)
         if not rows:
             self.check.setText(tr("No laptop is waiting for approval."))
         if rows:
@@ -179,6 +259,7 @@ class DevicesPanel(QWidget):
         matches = self.code_matches()
         self.approve_button.setEnabled(matches and bool(self.typed_codes()))
         self.refuse_button.setEnabled(row is not None)
+        self.revoke_button.setEnabled(self.current_approved() is not None)
         if row is None:
             return
         text = self.code_edit.text().strip()
@@ -210,6 +291,8 @@ class DevicesPanel(QWidget):
         if row is None or not self.code_matches():
             return
         home, device_id, code, codes = self.home, row.device_id, row.enrol_code, self.typed_codes()
+        if not confirm_approve(self, device_id, code, codes, row.bundles):
+            return
         from guidecheck.bundles.key_protection import KeyLocked
         from guidecheck.gui.shell.passphrase import unlock_for
 
@@ -237,6 +320,8 @@ class DevicesPanel(QWidget):
         if row is None:
             return
         device_id, code = row.device_id, row.enrol_code
+        if not confirm_refuse(self, device_id, code, row.facility_codes, row.bundles):
+            return
 
         def work(context: TaskContext) -> str:
             from guidecheck.bundles.approval import refuse_device
@@ -245,6 +330,25 @@ class DevicesPanel(QWidget):
                                              actor="district officer")  # fmt: skip
             return tr("Refused; {n} waiting bundles deleted.").format(n=dropped)
 
+        self.runner.run(work, self._done, self.failed.emit)
+
+    def revoke(self) -> None:
+        device = self.current_approved()
+        if device is None:
+            return
+        device_id, code = device.device_id, device.enrol_code
+        if not confirm_revoke(self, device_id, code, device.facilities):
+            return
+
+        def work(context: TaskContext) -> str:
+            from guidecheck.bundles.approval import revoke_device
+
+            revoke_device(context.store, device_id, code=code, actor="district officer")
+            return tr("Revoked {device}; its later bundles will be refused.").format(
+                device=device_id
+            )
+
+        self.revoke_button.setEnabled(False)
         self.runner.run(work, self._done, self.failed.emit)
 
     def _done(self, text: str) -> None:
