@@ -9,7 +9,7 @@ import pytest
 
 from guidecheck.bundles import container, keys, seal
 from guidecheck.bundles.errors import BundleRefused
-from guidecheck.bundles.manifest import Manifest, parse_manifest
+from guidecheck.bundles.manifest import AuditHead, Manifest, parse_manifest
 
 
 def make_manifest(**changes) -> Manifest:
@@ -34,6 +34,7 @@ def make_manifest(**changes) -> Manifest:
         encrypted_to=(),
         scope="full",
         since=None,
+        audit_head=AuditHead(after_seq=0, after_hash="0" * 64, seq=5, hash="cd" * 32, count=5),
     )
     values.update(changes)
     return Manifest(**values)
@@ -142,7 +143,7 @@ def test_manifest_is_canonical_and_strict():
     with pytest.raises(BundleRefused):
         parse_manifest(raw.replace(b'"scope":"full"', b'"scope": "full"'))
     with pytest.raises(BundleRefused, match="format version 7"):
-        parse_manifest(raw.replace(b'"format":2', b'"format":7'))
+        parse_manifest(raw.replace(b'"format":3', b'"format":7'))
     with pytest.raises(BundleRefused):
         parse_manifest(make_manifest(encrypted_to=("abcd-abcd-abcd-abcd",)).to_bytes())
     with pytest.raises(BundleRefused):
@@ -201,3 +202,29 @@ def test_clinic_audit_chain_check(tmp_path, mini):
     relinked = [dict(e) for e in entries]
     relinked[3]["prev_hash"] = "0" * 64
     assert audit_chain_problem(relinked) == entries[3]["seq"]
+
+
+def test_the_signed_audit_head_is_required_from_format_3_and_checked():
+    manifest = make_manifest()
+    assert parse_manifest(manifest.to_bytes()).audit_head == manifest.audit_head
+    data = manifest.to_dict()
+    bad_heads = [
+        None,
+        {**data["audit"], "seq": -1},
+        {**data["audit"], "hash": "xyz"},
+        {**data["audit"], "after_seq": 9},  # after the head it leads to
+        {**data["audit"], "extra": 1},
+        {**data["audit"], "count": True},
+    ]
+    from guidecheck.bundles.manifest import canonical_json
+
+    for head in bad_heads:
+        edited = {k: v for k, v in data.items() if k != "audit"}
+        if head is not None:
+            edited["audit"] = head
+        with pytest.raises(BundleRefused, match="manifest is not valid"):
+            parse_manifest(canonical_json(edited))
+    older = {k: v for k, v in data.items() if k != "audit"} | {"format": 2}
+    assert parse_manifest(canonical_json(older)).audit_head is None  # an earlier version's bundle
+    with pytest.raises(BundleRefused):
+        parse_manifest(canonical_json(older | {"audit": data["audit"]}))

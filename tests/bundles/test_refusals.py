@@ -144,22 +144,22 @@ def test_bundle_for_another_district_is_refused(world, mini):
 
 def test_unknown_format_version_is_refused(world):
     data = bytearray(world["data"])
-    data[9] = 3
+    data[9] = 4
     refused_unchanged(
         world,
         bytes(data),
-        words="format version 3, but this version of GuideCheck reads formats 1 to 2",
+        words="format version 4, but this version of GuideCheck reads formats 1 to 3",
     )
     # a properly signed manifest that announces a future format is refused too
     box = container.unpack(world["data"])
-    manifest = box.manifest.replace(b'"format":2', b'"format":3')
+    manifest = box.manifest.replace(b'"format":3', b'"format":4')
     device = keys.device_key(world["clinic"])
     forged = container.pack(
         container.Container(
             manifest, seal.sign(device.private, manifest), box.payload_name, box.payload
         )
     )
-    refused_unchanged(world, forged, words="format version 3")
+    refused_unchanged(world, forged, words="format version 4")
 
 
 def test_zip_slip_and_foreign_member_names_are_refused(world, tmp_path):

@@ -56,11 +56,11 @@ def test_district_workbook_sheets_read_back(hub, tmp_path):
                               "Verdict", "Overall score", "Clinical care", "Data protection")  # fmt: skip
     assert [row[:4] + row[6:] for row in latest[1:]] == [
         ("A01", "Clinic A", "North", "Lake", dt.datetime(2026, 6, 1), "Ready", 91.7, 87.5, 100, 0,
-         dt.datetime(2027, 6, 1), False, False, hub.ids["a2"]),
+         dt.datetime(2027, 6, 1), False, False, hub.ids["a2"], "checked", None),
         ("B01", "Clinic B", "South", "Lake", dt.datetime(2026, 3, 1), "Not ready", 25, 0, 75, 1,
-         dt.datetime(2027, 3, 1), False, False, hub.ids["b"]),
+         dt.datetime(2027, 3, 1), False, False, hub.ids["b"], "checked", None),
         ("C01", "Clinic C", "North", "Lake", dt.datetime(2024, 9, 1), "Not ready", 50, 83.3, 0, 1,
-         dt.datetime(2025, 9, 1), True, False, hub.ids["c"]),
+         dt.datetime(2025, 9, 1), True, False, hub.ids["c"], "checked", None),
     ]  # fmt: skip
     answers = list(book["Answers"].values)
     assert answers[0] == ("Assessment id", "Facility code", "AI tool", "Date", "Latest", "Domain", "Item id", "Answer",

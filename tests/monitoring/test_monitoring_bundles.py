@@ -50,7 +50,7 @@ def test_observations_and_tallies_reach_the_hub_in_an_encrypted_bundle(
         log(store, "none", "Down for a morning after a power cut.", kind="unavailable")
         monitoring.save_tally(store, Tally("ChestScan", "2026-11", 40, 10, facility_code="MZ-0042"))
         first = export_bundle(clinic, store, stick)
-        assert first.encrypted and first.manifest.format == container.FORMAT_VERSION == 2
+        assert first.encrypted and first.manifest.format == container.FORMAT_VERSION == 3
         assert first.manifest.counts["monitoring_events"] == 2
         assert first.manifest.counts["monitoring_tallies"] == 1
     with Store(database_path(hub)) as store:
@@ -98,7 +98,7 @@ def test_a_newer_format_is_refused_naming_both_versions(tmp_path):
     with Store(database_path(hub)) as store:
         outcome = import_file(hub, store, future)
         assert not outcome.imported
-        assert "format version 9" in outcome.reason and "formats 1 to 2" in outcome.reason
+        assert "format version 9" in outcome.reason and "formats 1 to 3" in outcome.reason
         assert store.list_assessments() == []
 
 

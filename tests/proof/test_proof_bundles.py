@@ -317,8 +317,8 @@ def _crafted(kit: Kit) -> dict[str, bytes]:
         "manifest format as text (re-signed)": forge(
             kit, manifest_edit=lambda b: b | {"format": "1"}
         ),
-        "manifest format 3 (re-signed)": forge(kit, manifest_edit=lambda b: b | {"format": 3}),
-        "manifest format 1 in a format 2 file (re-signed)": forge(
+        "manifest format 4 (re-signed)": forge(kit, manifest_edit=lambda b: b | {"format": 4}),
+        "manifest format 1 in a format 3 file (re-signed)": forge(
             kit, manifest_edit=lambda b: b | {"format": 1}
         ),
         "monitoring severity 'fatal' (re-signed)": forge(
@@ -479,8 +479,8 @@ CRAFTED = [
     "manifest negative size (re-signed)",
     "manifest size true (re-signed)",
     "manifest format as text (re-signed)",
-    "manifest format 3 (re-signed)",
-    "manifest format 1 in a format 2 file (re-signed)",
+    "manifest format 4 (re-signed)",
+    "manifest format 1 in a format 3 file (re-signed)",
     "monitoring severity 'fatal' (re-signed)",
     "monitoring event from another device (re-signed)",
     "monitoring event for an unknown tool (re-signed)",

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from guidecheck.bundles import audit_check
 from guidecheck.bundles.enrolment import transfer_target
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.manifest import Manifest
@@ -49,6 +50,7 @@ class ApplyResult:
     )
     changed_ids: list[str] = field(default_factory=list)
     monitoring: int = 0  # monitoring events and tallies added or changed (also in other_records)
+    audit_flagged: list[str] = field(default_factory=list)  # ids whose clinic audit log failed
 
     @property
     def changed(self) -> bool:
@@ -119,6 +121,7 @@ def apply_payload(
                 result.unchanged += 1
         result.changed_ids = sorted(changed | {i for i, sha in before.items() if sha is None})
         result.conflicts = len(_flagged(conn, lineages) - flagged_before)
+        result.audit_flagged = audit_check.check_bundle(conn, manifest, payload)
         result.other_records += _apply_audit(conn, manifest.device_id, payload.audit)
         result.monitoring = monitoring.apply(
             conn, manifest.device_id, payload.monitoring_events, payload.monitoring_tallies

@@ -23,7 +23,7 @@ from guidecheck.i18n import _
 from guidecheck.safetext import for_terminal
 
 MAGIC = b"GCBUNDLE"
-FORMAT_VERSION = 2  # 2: monitoring records in the payload (see monitoring/bundle.py)
+FORMAT_VERSION = 3  # 2: monitoring records in the payload; 3: the signed audit head (manifest.py)
 OLDEST_FORMAT = 1  # older bundles are still read: a newer hub takes what older clinics write
 SUFFIX = ".gcbundle"
 MANIFEST_NAME = "manifest.json"
@@ -64,7 +64,7 @@ def pack(container: Container) -> bytes:
         (SIGNATURE_NAME, container.signature),
         (container.payload_name, container.payload),
     ]
-    parts: list[bytes | memoryview] = [_HEADER.pack(MAGIC, FORMAT_VERSION, len(members))]
+    parts: list[bytes | memoryview] = [_HEADER.pack(MAGIC, container.format, len(members))]
     for name, data in members:
         raw = name.encode("ascii")
         parts += [bytes([len(raw)]), raw, _LENGTH.pack(len(data)), data]

@@ -19,7 +19,7 @@ from guidecheck import __version__
 from guidecheck.atomic import write_atomic
 from guidecheck.bundles import container, keys, ledger, seal
 from guidecheck.bundles.errors import BundleRefused
-from guidecheck.bundles.manifest import Manifest
+from guidecheck.bundles.manifest import AuditHead, Manifest
 from guidecheck.bundles.payload import collect
 from guidecheck.bundles.verify import open_bundle
 from guidecheck.fileops import safe_file_name
@@ -75,7 +75,8 @@ def export_bundle(home: Path, store: Store, out_dir: Path, full: bool = False, a
             # Nothing changed: the bundle still names this clinic's facilities (with their
             # records, as the manifest's list must equal the payload's): it is an enrolment request.
             payload = replace(payload, facilities=_all_facilities(conn))
-        audit_to = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM audit").fetchone()[0])
+        head = audit_head(conn, audit_after)
+        audit_to = head.seq
     report(30, _("Packing and encrypting"))
     stored = seal.compress(payload.to_json())
     if len(stored) > container.MAX_PAYLOAD_JSON:
@@ -94,6 +95,7 @@ def export_bundle(home: Path, store: Store, out_dir: Path, full: bool = False, a
         payload_name=container.PAYLOAD_ENCRYPTED if districts else container.PAYLOAD_PLAIN,
         payload_sha256=seal.sha256_hex(stored), payload_size=len(stored),
         encrypted_to=tuple(d.fingerprint for d in districts), scope="incremental" if since else "full", since=since,
+        audit_head=head,
     )  # fmt: skip
     raw_manifest = manifest.to_bytes()
     data = container.pack(
@@ -137,6 +139,34 @@ def export_bundle(home: Path, store: Store, out_dir: Path, full: bool = False, a
         )
     )
     return ExportResult(path=target, manifest=manifest, encrypted=bool(districts), warning=warning)
+
+
+def audit_head(conn: sqlite3.Connection, after: int) -> AuditHead:
+    """The log's head now, and the entry the bundle's entries follow (`after`, 0 = the start).
+
+    Read from the audit table itself, not from `meta.audit_head`: what the bundle carries is what
+    the head vouches for. A log rewritten since the last export gives a different `after_hash`
+    than the hub received then, and the hub flags it.
+    """
+    from guidecheck.storage.audit import GENESIS
+
+    last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    count = int(conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0])
+    row = conn.execute("SELECT hash FROM audit WHERE seq = ?", (after,)).fetchone()
+    after_hash = GENESIS if after == 0 or row is None else str(row[0])
+    seq, digest = (int(last[0]), str(last[1])) if last else (0, GENESIS)
+    if seq < after:  # the newest entries were deleted since the last export
+        seq, digest = after, after_hash
+    return AuditHead(after_seq=after, after_hash=_hex64(after_hash), seq=seq, hash=_hex64(digest),
+                     count=count)  # fmt: skip
+
+
+def _hex64(text: str) -> str:
+    """A stored hash as the manifest may carry it: a value edited into something else is sent as
+    its own SHA-256 (it then fails the hub's check, as it should, instead of stopping the export)."""
+    if re.fullmatch(r"[0-9a-f]{64}", text):
+        return text
+    return seal.sha256_hex(text.encode("utf-8", "surrogateescape"))
 
 
 def _all_facilities(conn: sqlite3.Connection) -> list[dict[str, object]]:

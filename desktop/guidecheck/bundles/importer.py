@@ -66,6 +66,8 @@ class ImportOutcome:
         )
         if r.monitoring:
             text += ", " + _("{n} monitoring records").format(n=r.monitoring)
+        if r.audit_flagged:
+            text += ", " + _("{n} flagged by the audit check").format(n=len(r.audit_flagged))
         if self.already_imported:
             text += " " + _("(already imported)")
         if self.dry_run:

@@ -38,6 +38,30 @@ def count_keys(bundle_format: int) -> tuple[str, ...]:
     return COUNT_KEYS + lists_for(bundle_format)
 
 
+AUDIT_HEAD_FORMAT = 3  # the first format whose manifest carries the clinic's audit head
+
+
+@dataclass(frozen=True)
+class AuditHead:
+    """The clinic's audit log as this bundle leaves it, signed with the manifest.
+
+    The payload's audit entries are exactly `after_seq`+1 … `seq`, chained from `after_hash` (the
+    head of the previous export, or the log's start for a full export) to `hash`; `count` is the
+    number of entries in the clinic's whole log. A hub holding the entry at `after_seq` from an
+    earlier bundle checks that it is the same one: a log rewritten since does not extend it.
+    """
+
+    after_seq: int
+    after_hash: str
+    seq: int
+    hash: str
+    count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"after_seq": self.after_seq, "after_hash": self.after_hash, "seq": self.seq,
+                "hash": self.hash, "count": self.count}  # fmt: skip
+
+
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 _ID = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
@@ -61,6 +85,7 @@ class Manifest:
     scope: str  # full | incremental
     since: str | None = None
     format: int = FORMAT_VERSION
+    audit_head: AuditHead | None = None  # format 3 on; None in bundles of earlier versions
 
     def __post_init__(self) -> None:
         # exactly the counts this format declares (a missing one is 0), so a manifest built here
@@ -91,7 +116,7 @@ class Manifest:
             "encrypted_to": list(self.encrypted_to),
             "scope": self.scope,
             "since": self.since,
-        }
+        } | ({"audit": self.audit_head.to_dict()} if self.audit_head is not None else {})
 
     def to_bytes(self) -> bytes:
         return canonical_json(self.to_dict())
@@ -116,6 +141,8 @@ def parse_manifest(raw: bytes) -> Manifest:
         "format", "kind", "bundle_id", "device_id", "device_key", "created_at", "app_version",
         "facility_codes", "counts", "payload", "encrypted_to", "scope", "since",
     }  # fmt: skip
+    if fmt >= AUDIT_HEAD_FORMAT:
+        expected.add("audit")
     if set(data) != expected or data["kind"] != "guidecheck-bundle":
         raise bad
     if canonical_json(data) != raw:
@@ -150,6 +177,7 @@ def parse_manifest(raw: bytes) -> Manifest:
         raise bad
     if (payload["name"] == PAYLOAD_ENCRYPTED) != bool(data["encrypted_to"]):
         raise bad
+    head = _audit_head(data["audit"], bad) if "audit" in data else None
     return Manifest(
         bundle_id=data["bundle_id"],
         device_id=data["device_id"],
@@ -165,7 +193,22 @@ def parse_manifest(raw: bytes) -> Manifest:
         scope=data["scope"],
         since=data["since"],
         format=fmt,
+        audit_head=head,
     )
+
+
+def _audit_head(data: Any, bad: BundleRefused) -> AuditHead:
+    names = ("after_seq", "after_hash", "seq", "hash", "count")
+    if not isinstance(data, dict) or set(data) != set(names):
+        raise bad
+    numbers = [data[k] for k in ("after_seq", "seq", "count")]
+    if not all(type(n) is int and 0 <= n <= 2**62 for n in numbers):
+        raise bad
+    if not (_is_str(data["after_hash"], _HEX64) and _is_str(data["hash"], _HEX64)):
+        raise bad
+    if data["after_seq"] > data["seq"]:
+        raise bad
+    return AuditHead(**{k: data[k] for k in names})
 
 
 def _is_str(value: Any, pattern: re.Pattern[str]) -> bool:

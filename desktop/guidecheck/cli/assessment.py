@@ -159,7 +159,16 @@ def assessment_as_json(store: Store, assessment_id: str, lang: str = "en") -> di
         ],
         "unanswered": list(result.unanswered),
         "missing_notes": list(result.missing_notes),
+        "audit": _audit_mark(store, assessment.id),
     }
+
+
+def _audit_mark(store: Store, assessment_id: str) -> dict[str, str] | None:
+    """At a hub, how the clinic's audit log of this assessment was found; None elsewhere."""
+    from guidecheck.bundles.audit_check import mark
+
+    found = mark(store.conn, assessment_id)
+    return None if found is None else found.as_json()
 
 
 def show_assessment(context: CommandContext, args: argparse.Namespace) -> int:
@@ -200,6 +209,12 @@ def show_assessment(context: CommandContext, args: argparse.Namespace) -> int:
         print(_("Red flags: {items}").format(items=", ".join(data["red_flags"])))
     for entry in data["action_plan"]:
         print(f"  [{priority_label(entry['priority'])}] {entry['item']}: {entry['action']}")
+    if data["audit"] is not None:
+        from guidecheck.bundles.audit_check import AuditMark
+
+        mark = AuditMark(data["audit"]["status"], data["audit"]["reason"])
+        text = mark.label() + (f": {mark.reason}" if mark.reason else "")
+        print(_("Clinic audit log: {text}").format(text=text))
     return 0
 
 

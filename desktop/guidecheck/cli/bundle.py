@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from guidecheck.i18n import _, ngettext
 
@@ -149,6 +149,7 @@ def cmd_verify(context: CommandContext, args: argparse.Namespace) -> int:
                     "Clinic audit:  hash chain BROKEN at entry {seq}: the clinic's log was altered"
                 ).format(seq=broken)
             )
+    _print_audit_head(m, opened.payload)
     when = ledger.imported_at(store.conn, m.bundle_id)
     if when:
         print(_("Imported:    {at}").format(at=when))
@@ -271,3 +272,22 @@ def cmd_conflicts(context: CommandContext, args: argparse.Namespace) -> int:
             print(f"  {mark} {updated_at}  {status:5}  {sha[:12]}")
     print(_("* = the version shown in reports; the others are kept in bundle_variants."))
     return 0
+
+
+def _print_audit_head(manifest: Any, payload: Any) -> None:
+    """The clinic's audit head signed in the manifest, and whether the entries lead to it."""
+    head = manifest.audit_head
+    if head is None:
+        print(_("Audit head:  not signed (a bundle of an earlier GuideCheck)"))
+        return
+    print(
+        _("Audit head:  signed, entries {first} to {last} of {count}").format(
+            first=head.after_seq + 1, last=head.seq, count=head.count
+        )
+    )
+    if payload is not None:
+        from guidecheck.bundles.audit_check import chain_problem
+
+        problem = chain_problem(sorted(payload.audit, key=lambda e: e["seq"]), head)
+        if problem is not None:
+            print("             " + problem)

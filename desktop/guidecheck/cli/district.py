@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import Any
 
 from guidecheck.cli.common import (
     CommandContext,
@@ -20,7 +21,7 @@ from guidecheck.cli.common import (
     use_language,
 )
 from guidecheck.errors import UserError
-from guidecheck.i18n import _
+from guidecheck.i18n import _, ngettext
 
 
 def _date(text: str) -> str:
@@ -147,7 +148,33 @@ def show_summary(context: CommandContext, args: argparse.Namespace) -> int:
                 n=data["conflicts"]
             )
         )
+    _print_audit(data["audit"])
     return 0
+
+
+def _print_audit(audit: dict[str, Any]) -> None:
+    """The assessments whose clinic audit log did not verify on import, one line each."""
+    from guidecheck.safetext import for_terminal
+
+    flagged = audit["flagged"]
+    if flagged:
+        print()
+        print(
+            ngettext(
+                "{n} assessment is flagged by the audit check:",
+                "{n} assessments are flagged by the audit check:",
+                len(flagged),
+            ).format(n=len(flagged))
+        )
+        for entry in flagged:
+            where = for_terminal(f"{entry['facility_name']} ({entry['facility']}), {entry['tool']}")
+            print(f"  {entry['assessment'][:8]}  {where}: {for_terminal(entry['reason'])}")
+    if audit["not_checked"]:
+        print(
+            _(
+                "{n} assessments were not checked against their clinic's audit log (bundles of an earlier GuideCheck, or entries not received yet)."
+            ).format(n=audit["not_checked"])
+        )
 
 
 def list_conflicts(context: CommandContext, args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ REASONS = {
     "red_flags": lambda: _("red flags"),
     "not_ready": lambda: _("not ready"),
     "conflict": lambda: _("conflict to resolve"),
+    "audit": lambda: _("audit log flagged"),
     "overdue": lambda: _("re-assessment due"),
     "never_assessed": lambda: _("never assessed"),
     "not_assessed_since": lambda: _("not assessed in this period"),
@@ -161,6 +162,7 @@ def _story(summary: DistrictSummary, width: float, title: str) -> list[Any]:
               _p(_("Items answered short of fully met, counted by facilities (any AI tool) out of the facilities where the item applied."), s.small),
               Spacer(1, 4), _gaps(summary, width, s),
               CondPageBreak(140), _p(_("Facilities needing attention"), s.heading), _attention(summary.attention, width, s)]  # fmt: skip
+    story += _audit(summary, width, s)
     if summary.district_level:
         story += [CondPageBreak(140), _p(_("District and national team assessments"), s.heading),
                   _p(_("Made with a district-level checklist; not counted in the clinic figures above."), s.small),
@@ -170,6 +172,24 @@ def _story(summary: DistrictSummary, width: float, title: str) -> list[Any]:
                    "assessment is the newest final, not superseded revision of the most recent assessment."), s.small)]  # fmt: skip
     story += _monitoring(summary, width, s)
     return story
+
+
+def _audit(summary: DistrictSummary, width: float, s: Any) -> list[Any]:
+    """The assessments whose clinic audit log did not verify on import, with the reason."""
+    from reportlab.platypus import CondPageBreak, Spacer
+
+    flagged = summary.audit_flagged()
+    if not flagged:
+        return []
+    rows = [[_p(h, s.cell_bold) for h in (_("Facility"), _("AI tool"), _("ID"), _("Audit"))]]
+    for record, mark in flagged:
+        rows.append([_p(f"{record.facility_name} ({record.facility_code})", s.cell),
+                     _p(record.tool_label, s.cell), _p(record.id[:8], s.cell),
+                     _p(f"{mark.label()}: {mark.reason}", s.cell)])  # fmt: skip
+    note = _("The clinic's records differ from its own audit log, or its log was rewritten after an "
+             "earlier bundle: ask the clinic to run `guidecheck audit verify` before trusting these figures.")  # fmt: skip
+    return [CondPageBreak(140), _p(_("Audit check"), s.heading), _p(note, s.small), Spacer(1, 4),
+            _table(rows, [width * f for f in (0.22, 0.16, 0.12, 0.5)])]  # fmt: skip
 
 
 def _monitoring(summary: DistrictSummary, width: float, s: Any) -> list[Any]:
@@ -214,6 +234,7 @@ def _coverage(summary: DistrictSummary, width: float, s: Any) -> Any:
         [_p(_("AI tools due for re-assessment"), s.cell), data["tools_overdue"]],
         [_p(_("Final assessments counted"), s.cell), data["assessments"]],
         [_p(_("Conflicts waiting for a decision"), s.cell), summary.conflicts],
+        [_p(_("Assessments flagged by the audit check"), s.cell), len(summary.audit_flagged())],
     ]
     return _table(rows, [width * 0.6, width * 0.2])
 

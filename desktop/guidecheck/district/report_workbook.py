@@ -205,14 +205,15 @@ def _write(store: Store, summary: DistrictSummary, target: Any, skipped: list[st
 
     headers = ["Facility code", "Facility", "District", "Region", "AI tool", "Use category", "Date",
                "Verdict", "Overall score"] + [title for _d, title in heat.domains] + \
-              ["Red flags", "Re-assessment due", "Overdue", "Conflict", "Assessment id"]  # fmt: skip
+              ["Red flags", "Re-assessment due", "Overdue", "Conflict", "Assessment id", "Audit", "Audit reason"]  # fmt: skip
     sheet = _sheet(book, _("Latest assessments"), headers)
     for row in heat.rows:
         r = row.record
         view = overview[(r.facility_code, r.tool_id)]
         sheet.append(cells.row(sheet, [r.facility_code, r.facility_name, r.district, r.region, r.tool_label,
                       use_category_label(r.use_category), _day(r.date), verdict_label(r.verdict), cut_percent(r.overall),
-                      *map(cut_percent, row.cells), r.red_flag_count, _day(view.due_date), view.due, r.conflict, r.id]))  # fmt: skip
+                      *map(cut_percent, row.cells), r.red_flag_count, _day(view.due_date), view.due, r.conflict, r.id,
+                      *_audit_cells(summary, r.id)]))  # fmt: skip
     _finish(sheet, len(headers), len(heat.rows))
 
     if summary.district_level:  # district-level checklists: apart from the clinics' figures
@@ -248,6 +249,15 @@ def _write(store: Store, summary: DistrictSummary, target: Any, skipped: list[st
     _monitoring_sheets(book, summary)
     _charts(book, summary)
     book.save(target)
+
+
+def _audit_cells(summary: DistrictSummary, assessment_id: str) -> tuple[str | None, str | None]:
+    """The "Audit" column (checked / FLAGGED / not checked) and its reason; empty for records no
+    bundle brought."""
+    mark = summary.audit.get(assessment_id)
+    if mark is None:
+        return None, None
+    return mark.label(), mark.reason or None
 
 
 def _monitoring_sheets(book: Any, summary: DistrictSummary) -> None:

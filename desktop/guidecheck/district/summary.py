@@ -7,9 +7,10 @@ screens always agree. `as_json` is the stable machine-readable form.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from guidecheck.bundles.audit_check import AuditMark, marks
 from guidecheck.checklist.model import VERDICTS
 from guidecheck.district.gaps import Gap, common_gaps
 from guidecheck.district.heatmap import HeatMap, build_heatmap
@@ -36,7 +37,7 @@ class Attention:
     red_flags: tuple[tuple[str, str], ...]  # (item id, question)
     reasons: tuple[
         str, ...
-    ]  # codes: not_ready, red_flags, overdue, never_assessed, not_assessed_since, conflict
+    ]  # codes: not_ready, red_flags, overdue, never_assessed, not_assessed_since, conflict, audit
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,17 @@ class DistrictSummary:
     # listed apart, never mixed into the clinics' overview, heat map, gaps or verdict counts.
     district_level: tuple[Record, ...] = ()
     monitoring: Any = None  # monitoring.district.DistrictMonitoring: the clinics' monitoring logs
+    # How each standing record's clinic audit log was found on import (bundles/audit_check.py);
+    # records no bundle brought have no mark.
+    audit: dict[str, AuditMark] = field(default_factory=dict)
+
+    def audit_flagged(self) -> list[tuple[Record, AuditMark]]:
+        """Standing records whose clinic audit log did not verify, oldest first."""
+        return [
+            (r, self.audit[r.id])
+            for r in self.records
+            if r.id in self.audit and self.audit[r.id].flagged
+        ]
 
     @property
     def facilities_known(self) -> int:
@@ -124,6 +136,23 @@ class DistrictSummary:
                 for a in self.attention
             ],  # fmt: skip
             "conflicts": self.conflicts,
+            "audit": {
+                "flagged": [
+                    {
+                        "assessment": r.id,
+                        "facility": r.facility_code,
+                        "facility_name": r.facility_name,
+                        "tool": r.tool_label,
+                        "reason": m.reason,
+                    }
+                    for r, m in self.audit_flagged()
+                ],
+                "not_checked": sum(
+                    1
+                    for r in self.records
+                    if self.audit.get(r.id) and self.audit[r.id].status == "not_checked"
+                ),
+            },  # fmt: skip
             "district_level": [
                 {
                     "team": r.facility_name,
@@ -166,13 +195,18 @@ def build_summary(
     conflicts = store.conn.execute(
         "SELECT COUNT(DISTINCT lineage_id || '#' || revision) FROM assessments WHERE conflict = 1"
     ).fetchone()[0]
+    audit = marks(store.conn, [r.id for r in every])
     return DistrictSummary(today.isoformat(), since or "", months, tuple(records), tuple(overview), heatmap,
-                           tuple(gaps), tuple(_attention(store, overview, scored, bool(since))), int(conflicts),
-                           tuple(latest_records(team_records)), district_monitoring(store.conn, since))  # fmt: skip
+                           tuple(gaps), tuple(_attention(store, overview, scored, bool(since), audit)), int(conflicts),
+                           tuple(latest_records(team_records)), district_monitoring(store.conn, since), audit)  # fmt: skip
 
 
 def _attention(
-    store: Store, overview: list[OverviewRow], scored: list[Scored], since: bool
+    store: Store,
+    overview: list[OverviewRow],
+    scored: list[Scored],
+    since: bool,
+    audit: dict[str, AuditMark] | None = None,
 ) -> list[Attention]:
     """Rows needing attention: not ready, red flags, overdue, not assessed (in the period) or in conflict."""
     from guidecheck.district.records import questionnaire_of
@@ -197,12 +231,15 @@ def _attention(
                 reasons.append("overdue")
             if row.conflict:
                 reasons.append("conflict")
+            if audit and row.assessment_id in audit and audit[row.assessment_id].flagged:
+                reasons.append("audit")
         if reasons:
             result.append(Attention(row, flags, tuple(reasons)))
     severity = {
         "red_flags": 0,
         "not_ready": 1,
         "conflict": 2,
+        "audit": 2,
         "overdue": 3,
         "never_assessed": 4,
         "not_assessed_since": 4,

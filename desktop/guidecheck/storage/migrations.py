@@ -239,6 +239,28 @@ def m007_monitoring_log(db: Database) -> None:
     )
 
 
+def m008_hub_audit_chain(db: Database) -> None:
+    """The hub's check of each clinic's audit log (bundles/audit_check.py): the signed audit head of
+    every bundle imported, and per assessment and bundle whether its log was checked, held or
+    flagged, with the reason in one sentence."""
+    _run(
+        db,
+        """
+        CREATE TABLE hub_audit_heads (
+            bundle_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, after_seq INTEGER NOT NULL,
+            after_hash TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL,
+            count INTEGER NOT NULL, created_at TEXT NOT NULL
+        );
+        CREATE INDEX hub_audit_heads_device ON hub_audit_heads(device_id, seq);
+        CREATE TABLE hub_audit_checks (
+            assessment_id TEXT NOT NULL, bundle_id TEXT NOT NULL, device_id TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('ok', 'flagged', 'not_checked')),
+            reason TEXT NOT NULL DEFAULT '', PRIMARY KEY (assessment_id, bundle_id)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
 STEPS: tuple[Callable[[Database], None], ...] = (
     m001_initial,
     m002_bundles,
@@ -247,6 +269,7 @@ STEPS: tuple[Callable[[Database], None], ...] = (
     m005_scores_rules_version,
     m006_trust_device_enrolment,
     m007_monitoring_log,
+    m008_hub_audit_chain,
 )
 
 

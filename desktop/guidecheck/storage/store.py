@@ -138,7 +138,13 @@ class Store(StoreBase):
                 ),
             )
             self._refresh_summary(assessment_id, questionnaire, profile)
-            self.record_audit(actor, "assessment", assessment_id, "create", new=profile.as_dict())
+            # the profile, and what the row holds besides it, so a replay can check the whole row
+            logged = profile.as_dict() | {
+                "questionnaire_id": questionnaire.id,
+                "questionnaire_version": questionnaire.version,
+                "created_at": stamp,
+            }
+            self.record_audit(actor, "assessment", assessment_id, "create", new=logged)
         return self.get_assessment(assessment_id)
 
     def update_profile(self, assessment_id: str, profile: Profile, actor: str = "") -> Assessment:
@@ -289,7 +295,7 @@ class Store(StoreBase):
                 "assessment",
                 assessment_id,
                 "finalize",
-                new=sign_off_data,
+                new=sign_off_data | {"finalized_at": stamp},
             )
         return self.get_assessment(assessment_id)
 
@@ -348,6 +354,7 @@ class Store(StoreBase):
                 new_id,
                 "revise",
                 old=assessment_id,
+                new={"created_at": stamp},
             )
         return self.get_assessment(new_id)
 

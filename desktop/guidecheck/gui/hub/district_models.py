@@ -131,12 +131,16 @@ class OverviewModel(_Table):
         super().__init__(parent)
         self._categories = dict(use_category_options())
         self._cache: list[tuple[list[str], list[Any]]] = []
+        self._audit: dict[str, Any] = {}  # assessment id -> bundles.audit_check.AuditMark
 
     def titles(self) -> list[str]:
         return [tr("Facility"), tr("Code"), tr("District"), tr("Region"), tr("AI tool"), tr("Use category"),
                 tr("Last assessed"), tr("Verdict"), tr("Score"), tr("Red flags"), tr("Re-assessment")]  # fmt: skip
 
-    def set_rows(self, rows: Sequence[OverviewRow]) -> None:
+    def set_rows(self, rows: Sequence[OverviewRow], audit: dict[str, Any] | None = None) -> None:
+        """`audit` marks the rows whose clinic audit log was flagged on import (a word in the
+        red-flags column, the reason as its tooltip)."""
+        self._audit = {k: m for k, m in (audit or {}).items() if m.flagged}
         # Texts and sort keys are made once here: sorting 1,000 rows asks for them ~20,000 times.
         self._cache = [
             ([self._display(r, c) for c in range(11)], [self._sort_key(r, c) for c in range(11)])
@@ -164,6 +168,12 @@ class OverviewModel(_Table):
             return QColor(background if role == Qt.ItemDataRole.BackgroundRole else foreground)
         if column == O_DUE and row.due and role == Qt.ItemDataRole.ForegroundRole:
             return tone_colour("critical")
+        flagged = self._audit.get(row.assessment_id)
+        if column == O_FLAGS and flagged is not None:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return tr("Clinic audit log: {reason}").format(reason=flagged.reason)
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return tone_colour("critical")
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (O_SCORE, O_FLAGS):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -174,7 +184,8 @@ class OverviewModel(_Table):
             return verdict_text(row.verdict) if row.assessed else tr("Never assessed")
         if column == O_FLAGS:
             text = str(row.red_flag_count) if row.assessed else "–"
-            return text + (" " + tr("· conflict") if row.conflict else "")
+            text += " " + tr("· conflict") if row.conflict else ""
+            return text + (" " + tr("· ⚠ audit") if row.assessment_id in self._audit else "")
         if column == O_DUE:
             if not row.assessed:
                 return tr("Due now")

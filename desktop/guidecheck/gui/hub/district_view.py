@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from guidecheck.district.overview import OverviewFilter
+from guidecheck.gui.hub.audit_banner import audit_banner, show_audit
 from guidecheck.gui.hub.devices_panel import DevicesPanel
 from guidecheck.gui.hub.district_models import (
     G_MISSING,
@@ -165,6 +166,8 @@ class DistrictHub(QWidget):
         themed(self.empty_hint, "background:{warning_bg}; color:{warning_fg}; padding:8px;")
         self.empty_hint.setVisible(False)
         layout.addWidget(self.empty_hint)
+        self.audit_banner = audit_banner(self)  # above the tabs: seen whichever tab is open
+        layout.addWidget(self.audit_banner)
         self.saved_row = QHBoxLayout()
         self.saved_label = QLabel(self)
         self.saved_label.setWordWrap(True)
@@ -321,7 +324,8 @@ class DistrictHub(QWidget):
         self.months.setValue(summary.reassess_months)
         self.months.blockSignals(False)
         self._months_shown = summary.reassess_months
-        self.overview_model.set_rows(summary.overview)
+        self.overview_model.set_rows(summary.overview, summary.audit)
+        show_audit(self.audit_banner, summary)
         self.heat_model.set_heatmap(summary.heatmap)
         self.gaps_model.set_gaps(summary.gaps)
         self._fill_filters()

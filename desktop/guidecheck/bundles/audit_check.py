@@ -1,0 +1,242 @@
+"""The hub's check of a clinic's audit log, once per imported bundle: chained, continued, replayed.
+
+A bundle (format 3 on) carries the clinic's audit head inside its signed manifest (`AuditHead`):
+the entries in the payload must chain from `after_hash` to the signed `hash`, the entry at
+`after_seq` must be the one the hub already holds from an earlier bundle of that device (a log
+rewritten since does not extend it), and each assessment in the bundle must be what the log,
+replayed from the entries the hub holds plus the new ones, says it is.
+
+A failed check never refuses the bundle: its records are applied as the trust rules decide and
+each assessment is marked in `hub_audit_checks` with a status and one plain sentence:
+`ok`, `flagged` (the reason says what did not hold) or `not_checked` (a bundle from an earlier
+GuideCheck, or entries the hub has not received yet). The same bundle gives the same marks when
+imported again. The work is a few indexed reads per bundle, plus one replay of the device's log
+when the bundle carries assessments.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from guidecheck.bundles.manifest import AuditHead, Manifest
+from guidecheck.bundles.payload import Payload
+from guidecheck.i18n import _
+from guidecheck.storage.audit import entry_hash
+from guidecheck.storage.audit_replay import ENTRY_COLUMNS, compare_assessment, replay
+
+OK, FLAGGED, NOT_CHECKED = "ok", "flagged", "not_checked"
+STATUSES = (OK, FLAGGED, NOT_CHECKED)
+MAX_NAMED = (
+    3  # differences named in one reason; the officer runs `audit verify` at the clinic for all
+)
+
+
+@dataclass(frozen=True)
+class AuditMark:
+    """How an assessment's audit log was found at this hub (the worst of its bundles)."""
+
+    status: str
+    reason: str = ""
+
+    @property
+    def flagged(self) -> bool:
+        return self.status == FLAGGED
+
+    def label(self) -> str:
+        """A short word for tables and columns."""
+        return {OK: _("checked"), FLAGGED: _("FLAGGED"), NOT_CHECKED: _("not checked")}[self.status]
+
+    def as_json(self) -> dict[str, str]:
+        return {"status": self.status, "reason": self.reason}
+
+
+def check_bundle(conn: sqlite3.Connection, manifest: Manifest, payload: Payload) -> list[str]:
+    """Check one bundle's audit log and mark each of its assessments; returns the ids flagged.
+
+    Call inside the import's transaction, before the bundle's entries are stored.
+    """
+    device = manifest.device_id
+    ids = [str(a["id"]) for a in payload.assessments]
+    head = manifest.audit_head
+    if head is None:
+        marks = dict.fromkeys(ids, _unsigned(conn, device, manifest.created_at))
+    else:
+        conn.execute(
+            "INSERT OR IGNORE INTO hub_audit_heads (bundle_id, device_id, after_seq, after_hash,"
+            " seq, hash, count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (manifest.bundle_id, device, head.after_seq, head.after_hash, head.seq, head.hash,
+             head.count, manifest.created_at),
+        )  # fmt: skip
+        entries = sorted(payload.audit, key=lambda e: e["seq"])
+        problem = chain_problem(entries, head) or _continuity_problem(conn, device, entries, head)
+        if problem is not None:
+            marks = dict.fromkeys(ids, (FLAGGED, problem))
+        elif ids and head.after_seq > 0 and _held_hash(conn, device, head.after_seq) is None:
+            reason = _(
+                "not checked: this hub has not received the clinic's audit entries up to entry"
+                " {seq} (an earlier bundle of device {device} is missing)"
+            ).format(seq=head.after_seq, device=device)
+            marks = dict.fromkeys(ids, (NOT_CHECKED, reason))
+        else:
+            marks = _replayed(conn, device, entries, head, payload.assessments) if ids else {}
+    conn.executemany(
+        "INSERT OR REPLACE INTO hub_audit_checks (assessment_id, bundle_id, device_id, status, reason)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(i, manifest.bundle_id, device, status, reason) for i, (status, reason) in marks.items()],
+    )
+    return sorted(i for i, (status, _reason) in marks.items() if status == FLAGGED)
+
+
+def _unsigned(conn: sqlite3.Connection, device: str, created_at: str) -> tuple[str, str]:
+    """A bundle without a signed head: an earlier GuideCheck's, unless the device had already
+    signed heads in bundles written before this one (an old bundle imported late is not flagged)."""
+    signed_before = conn.execute(
+        "SELECT 1 FROM hub_audit_heads WHERE device_id = ? AND created_at < ? LIMIT 1",
+        (device, created_at),
+    ).fetchone()
+    if signed_before:
+        return FLAGGED, _(
+            "the bundle carries no signed audit head, though earlier bundles of device {device} did"
+        ).format(device=device)
+    return NOT_CHECKED, _(
+        "not checked: the bundle was made by an earlier GuideCheck, which does not sign its audit head"
+    )
+
+
+def chain_problem(entries: list[dict[str, Any]], head: AuditHead) -> str | None:
+    """The entries must be exactly after_seq+1 … seq, each hashing right and linking to the one before."""
+    previous = head.after_hash
+    for expected, entry in enumerate(entries, start=head.after_seq + 1):
+        if entry["seq"] != expected or entry["prev_hash"] != previous:
+            return _(
+                "the clinic's audit log is broken at entry {seq}: an entry is missing or out of place"
+            ).format(seq=expected)
+        if entry_hash(previous, entry) != entry["hash"]:
+            return _(
+                "the clinic's audit log is broken at entry {seq}: it was changed after it was written"
+            ).format(seq=expected)
+        previous = entry["hash"]
+    if head.after_seq + len(entries) != head.seq or previous != head.hash:
+        return _(
+            "the clinic's audit entries in this bundle do not end at the head its device signed"
+        )
+    return None
+
+
+def _continuity_problem(
+    conn: sqlite3.Connection, device: str, entries: list[dict[str, Any]], head: AuditHead
+) -> str | None:
+    """Every entry the hub already holds from this device, from after_seq to the head, must be the
+    bundle's: the clinic's log may grow, never change what it sent before."""
+    if head.seq == 0:
+        return None
+    mine = {e["seq"]: e["hash"] for e in entries}
+    if head.after_seq > 0:
+        mine[head.after_seq] = head.after_hash
+    rows = conn.execute(
+        "SELECT seq, hash FROM bundle_audit WHERE origin_device = ? AND seq BETWEEN ? AND ?"
+        " ORDER BY seq",
+        (device, max(head.after_seq, 1), head.seq),
+    )
+    for seq, digest in rows:
+        if mine.get(seq) != digest:
+            return _(
+                "the clinic's audit log was rewritten (or the laptop's data copied to another one):"
+                " entry {seq} differs from the one this hub received in an earlier bundle, so the"
+                " new entries do not extend the log held here"
+            ).format(seq=seq)
+    forked = conn.execute(
+        "SELECT seq FROM bundle_audit WHERE origin_device = ? AND seq <= ? GROUP BY seq"
+        " HAVING COUNT(*) > 1 LIMIT 1",
+        (device, head.after_seq),
+    ).fetchone()
+    if forked is not None:
+        return _(
+            "this hub holds two different versions of entry {seq} of the clinic's audit log: it"
+            " was rewritten (or the laptop's data copied to another one) after an earlier bundle"
+        ).format(seq=forked[0])
+    return None
+
+
+def _held_hash(conn: sqlite3.Connection, device: str, seq: int) -> str | None:
+    row = conn.execute(
+        "SELECT hash FROM bundle_audit WHERE origin_device = ? AND seq = ? LIMIT 1", (device, seq)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _replayed(
+    conn: sqlite3.Connection,
+    device: str,
+    entries: list[dict[str, Any]],
+    head: AuditHead,
+    assessments: list[dict[str, Any]],
+) -> dict[str, tuple[str, str]]:
+    """Replay the device's log (held entries up to after_seq, then the bundle's) against each body."""
+    held = conn.execute(
+        f"SELECT {', '.join(ENTRY_COLUMNS)} FROM bundle_audit WHERE origin_device = ? AND seq <= ?"
+        " AND entity IN ('answer', 'assessment') ORDER BY seq",
+        (device, head.after_seq),
+    )
+    logged = replay(_chained(held, entries))
+    marks: dict[str, tuple[str, str]] = {}
+    for record in assessments:
+        differences = compare_assessment(record, logged)
+        if not differences:
+            marks[str(record["id"])] = (OK, "")
+            continue
+        named = "; ".join(d.sentence() for d in differences[:MAX_NAMED])
+        more = len(differences) - MAX_NAMED
+        reason = _("differs from the clinic's audit log: {what}").format(what=named)
+        if more > 0:
+            reason += " " + _("(and {n} more)").format(n=more)
+        marks[str(record["id"])] = (FLAGGED, reason)
+    return marks
+
+
+def _chained(
+    held: Iterable[tuple[Any, ...]], entries: list[dict[str, Any]]
+) -> Iterable[tuple[Any, ...]]:
+    yield from held
+    for e in entries:
+        if e["entity"] in ("answer", "assessment"):
+            yield tuple(e[c] for c in ENTRY_COLUMNS)
+
+
+def marks(conn: sqlite3.Connection, ids: Iterable[str] | None = None) -> dict[str, AuditMark]:
+    """Each assessment's mark at this hub: flagged if any bundle flagged it (the reasons of those),
+    else checked if any bundle checked it, else not checked. Assessments no bundle brought are absent."""
+    if ids is None:
+        rows = conn.execute(
+            "SELECT assessment_id, status, reason FROM hub_audit_checks ORDER BY assessment_id, bundle_id"
+        )
+    else:
+        rows = conn.execute(
+            "SELECT assessment_id, status, reason FROM hub_audit_checks WHERE assessment_id IN"
+            " (SELECT value FROM json_each(?)) ORDER BY assessment_id, bundle_id",
+            (_json_list(ids),),
+        )
+    found: dict[str, dict[str, list[str]]] = {}
+    for assessment_id, status, reason in rows:
+        found.setdefault(assessment_id, {}).setdefault(status, []).append(reason)
+    out: dict[str, AuditMark] = {}
+    for assessment_id, by_status in found.items():
+        for status in (FLAGGED, OK, NOT_CHECKED):
+            if status in by_status:
+                reasons = list(dict.fromkeys(r for r in by_status[status] if r))
+                out[assessment_id] = AuditMark(status, " / ".join(reasons))
+                break
+    return out
+
+
+def mark(conn: sqlite3.Connection, assessment_id: str) -> AuditMark | None:
+    return marks(conn, [assessment_id]).get(assessment_id)
+
+
+def _json_list(ids: Iterable[str]) -> str:
+    import json
+
+    return json.dumps(list(ids))
