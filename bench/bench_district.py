@@ -18,7 +18,6 @@ import argparse
 import datetime as dt
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,8 @@ from guidecheck.checklist.model import Answer, Profile
 from guidecheck.checklist.scoring import score, visible_items
 from guidecheck.paths import database_path, questionnaires_dir
 from guidecheck.storage.store import Store, tool_id_for
+from peak import peak_mib
+from peak import shown as mib_text
 
 CATEGORIES = (
     "diagnostic_imaging",
@@ -226,7 +227,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.step:
         figures = step(args.step, args.home, args.out)
-        figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        figures["peak_mb"] = peak_mib()
         print(json.dumps(figures))
         return
     base = args.keep or Path(tempfile.mkdtemp(prefix="gc-bench-district-"))
@@ -244,7 +245,7 @@ def main() -> None:
     }
     for name in ("overview", "heatmap", "workbook", "pdf", "both"):
         r = results[name]
-        print(f"{name:9s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB")
+        print(f"{name:9s} {r['seconds']:7.2f} s   peak {mib_text(r['peak_mb']):>7}")
     total = results["workbook"]["seconds"] + results["pdf"]["seconds"]
     print(
         f"workbook + PDF measured apart {total:.2f} s, in one command ('both') {results['both']['seconds']:.2f} s"
@@ -252,10 +253,10 @@ def main() -> None:
     )
     shown = results["screen"]
     print(f"hub screen: overview table shown after {shown['overview']:.2f} s, every tab after {shown['seconds']:.2f} s "
-          f"(peak {shown['peak_mb']:.0f} MB)")  # fmt: skip
+          f"(peak {mib_text(shown['peak_mb'])})")  # fmt: skip
     bare, stream = results["bare"], results["stream"]
-    print(f"answers sheet: {int(stream['rows'])} rows streamed {stream['seconds']:.2f} s (peak {stream['peak_mb']:.0f} MB) vs bare "
-          f"openpyxl dump {bare['seconds']:.2f} s (peak {bare['peak_mb']:.0f} MB, rows held in memory): "
+    print(f"answers sheet: {int(stream['rows'])} rows streamed {stream['seconds']:.2f} s (peak {mib_text(stream['peak_mb'])}) vs bare "
+          f"openpyxl dump {bare['seconds']:.2f} s (peak {mib_text(bare['peak_mb'])}, rows held in memory): "
           f"ratio {stream['seconds'] / bare['seconds']:.2f} (target <= 1.5)")  # fmt: skip
 
 

@@ -126,7 +126,8 @@ def main() -> int:
     for name in ("frozen app", "source app", "frozen bare", "bare (venv)"):
         if name in medians:
             wall, rss = medians[name]
-            print(f"  {name:12}: {wall * 1000:6.0f} ms   peak RSS {rss:6.1f} MiB")
+            memory = f"{rss:6.1f}" if rss else "   n/a"  # 0: the platform reports no peak
+            print(f"  {name:12}: {wall * 1000:6.0f} ms   peak RSS {memory} MiB")
     if frozen_bare is None:
         print("  frozen bare : not measured (PyInstaller is not installed)")
     ratio = medians["frozen app"][0] / medians["source app"][0]

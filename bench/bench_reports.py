@@ -12,7 +12,6 @@ Run: .venv/bin/python bench/bench_reports.py
 from __future__ import annotations
 
 import io
-import resource
 import statistics
 import tempfile
 import time
@@ -27,6 +26,8 @@ from guidecheck.checklist.scoring import visible_items
 from guidecheck.paths import questionnaires_dir
 from guidecheck.reports import ReportData, build_report_data
 from guidecheck.storage.store import Store
+from peak import peak_mib
+from peak import shown as mib_text
 
 RUNS = 7
 NOTE = (
@@ -241,7 +242,7 @@ def main() -> None:
     print(
         f"peak Python allocations: PDF {peak_kib(lambda: render_pdf(data)):.0f} KiB, "
         f"workbook {peak_kib(lambda: render_workbook(data)):.0f} KiB; "
-        f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+        f"process max RSS {mib_text(peak_mib(), 'MiB')}"
     )
 
 

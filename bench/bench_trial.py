@@ -24,6 +24,7 @@ from guidecheck.checklist.loading import load_questionnaire
 from guidecheck.checklist.model import Profile
 from guidecheck.paths import database_path, questionnaires_dir
 from guidecheck.storage.store import Store
+from peak import CHILD_PEAK_CODE, parse_mib, shown
 
 
 def value_for(item, n: int):
@@ -74,13 +75,12 @@ def build(root: Path, clinics: int, per_clinic: int) -> tuple[Path, Path, list[s
     return hub, stick, devices
 
 
-def timed(argv: list[str]) -> tuple[float, float, str]:
-    """(seconds, peak MB, output) of one CLI command in a child process of its own."""
+def timed(argv: list[str]) -> tuple[float, float | None, str]:
+    """(seconds, peak MB or None where unknown, output) of one CLI command in a child process."""
     script = (
-        "import resource, subprocess, sys, time\n"
-        "t = time.perf_counter()\n"
+        "import subprocess, sys, time\n" + CHILD_PEAK_CODE + "t = time.perf_counter()\n"
         "r = subprocess.run([sys.executable, '-m', 'guidecheck.cli.main', *sys.argv[1:]], capture_output=True, text=True)\n"
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        "print(time.perf_counter() - t, peak('RUSAGE_CHILDREN'))\n"
         "print(r.stdout + r.stderr)\n"
     )
     done = subprocess.run(
@@ -88,7 +88,7 @@ def timed(argv: list[str]) -> tuple[float, float, str]:
     )
     first, _, rest = done.stdout.partition("\n")
     seconds, peak = first.split()
-    return float(seconds), int(peak) / 1024, rest
+    return float(seconds), parse_mib(peak), rest
 
 
 def main() -> int:
@@ -114,21 +114,23 @@ def main() -> int:
         held = sum(": held: " in line for line in lines)
         refused = [line for line in lines if ": refused: " in line]
         print(
-            f"import of the stick: {seconds:.1f} s, peak {peak:.0f} MB; {held} held, {len(refused)} refused"
+            f"import of the stick: {seconds:.1f} s, peak {shown(peak)}; {held} held, {len(refused)} refused"
         )
         for line in refused:
             print("   ", line[:150])
-        approve_time, approve_peak, applied, failed = 0.0, 0.0, 0, 0
+        approve_time, applied, failed = 0.0, 0, 0
+        approve_peak: float | None = None
         for n, device in enumerate(devices):
             seconds, peak, out = timed(
                 ["--home", str(hub), "device", "approve", device, "--facility", f"KSM-{n:03d}"]
             )
             approve_time += seconds
-            approve_peak = max(approve_peak, peak)
+            if peak is not None:
+                approve_peak = max(approve_peak or 0.0, peak)
             applied += out.count(" new, ")
             failed += out.count(": refused: ")
         print(f"{len(devices)} approvals (each applies its held bundles): {approve_time:.1f} s in all, "
-              f"peak {approve_peak:.0f} MB; {applied} bundles applied, {failed} refused")  # fmt: skip
+              f"peak {shown(approve_peak)}; {applied} bundles applied, {failed} refused")  # fmt: skip
         seconds, peak, out = timed(["--home", str(hub), "device", "pending", "--json"])
         waiting = json.loads(
             out.split("\n", 1)[0] if out.startswith("[]") else out[: out.rindex("]") + 1]
@@ -137,7 +139,7 @@ def main() -> int:
             f"still waiting: {len(waiting)} bundle(s) from {len({w['device_id'] for w in waiting})} laptop(s)"
         )
         seconds, peak, out = timed(["--home", str(hub), "bundle", "import", *files])
-        print(f"second import of the stick: {seconds:.1f} s, peak {peak:.0f} MB "
+        print(f"second import of the stick: {seconds:.1f} s, peak {shown(peak)} "
               f"({out.count('(already imported)')} already imported)")  # fmt: skip
         with Store(database_path(hub)) as store:
             count = store.conn.execute(

@@ -1,4 +1,4 @@
-"""Where things live: the data folder (database, keys, logs, archive) and the shipped resources.
+"""Where things live: the data folder (database, keys, logs, archive, added checklists) and the shipped resources.
 
 Data folder, first match wins: `--home DIR`; `$GUIDECHECK_HOME`; portable mode (a `portable.txt`,
 `portable.txt.txt` or `portable` file beside the executable puts data in `data/` beside it, so the
@@ -151,6 +151,15 @@ def fallback_logs_dir() -> Path:
 
 def keys_dir(home: Path) -> Path:
     return private_dir(home / "keys")
+
+
+def user_questionnaires_dir(home: Path, create: bool = False) -> Path:
+    """Checklists this installation added (an imported XLSForm, a checklist from the district):
+    `checklists/` in the data folder, so they survive an update of the program and are offered
+    for new assessments beside the shipped ones (`storage.catalog`). Made when the first one is
+    saved; reading never creates it."""
+    folder = home / "checklists"
+    return private_dir(folder) if create else folder
 
 
 def archive_dir(home: Path) -> Path:

@@ -6,7 +6,7 @@ the same types; dicts stop at the edges (YAML, JSON, SQLite rows).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from guidecheck.i18n import current_language
@@ -55,6 +55,19 @@ PROFILE_FIELDS: tuple[str, ...] = (
     "assessor_role",
     "date",
 )
+# Profile fields a checklist chooses to ask or not (`profile_fields:` in format 2): the tool's
+# kind of use and implementation phase. A clinic checklist asks both (format 1: the kind of use
+# only); a district-level review of a programme asks neither unless it says so.
+CHOSEN_PROFILE_FIELDS: tuple[str, ...] = ("use_category", "phase")
+
+
+def default_profile_fields(fmt: int, level: str) -> tuple[str, ...]:
+    """What a checklist without `profile_fields:` asks: the behaviour from before the key."""
+    if fmt < 2:
+        return ("use_category",)
+    return () if level == "district" else CHOSEN_PROFILE_FIELDS
+
+
 REQUIRED_PROFILE_FIELDS: tuple[str, ...] = (
     "facility_name",
     "facility_code",
@@ -200,6 +213,11 @@ class Questionnaire:
     format: int = 1
     level: str = "clinic"
     scoring: ScoringRules = ScoringRules(rules_version=1, domain_floor=0.0, na_needs_note=False)
+    profile_fields: tuple[str, ...] = ("use_category",)  # which CHOSEN_PROFILE_FIELDS it asks
+
+    def asks(self, field: str) -> bool:
+        """Whether the profile question `field` is asked (and shown in reports) for this checklist."""
+        return field not in CHOSEN_PROFILE_FIELDS or field in self.profile_fields
 
     @property
     def scored(self) -> bool:
@@ -258,6 +276,18 @@ class Profile:
         return cls(
             **{k: "" if data.get(k) is None else str(data[k]) for k in PROFILE_FIELDS if k in data}
         )
+
+
+def fit_profile(questionnaire: Questionnaire, profile: Profile) -> Profile:
+    """The profile as the checklist asks it: a question the checklist does not ask takes its
+    neutral value (kind of use `other`, kept because older hubs and bundles expect one; no
+    phase), whatever a form or answers file said, so skip logic and reports never read it."""
+    changes: dict[str, str] = {}
+    if not questionnaire.asks("use_category"):
+        changes["use_category"] = "other"
+    if not questionnaire.asks("phase"):
+        changes["phase"] = ""
+    return replace(profile, **changes) if changes else profile
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 from guidecheck.checklist import expressions
 from guidecheck.checklist.model import (
     ANSWER_TYPES,
+    CHOSEN_PROFILE_FIELDS,
     LEVELS,
     NOTE_RULES,
     VERDICTS,
@@ -23,6 +24,7 @@ from guidecheck.checklist.model import (
     ScoringRules,
     Text,
     Thresholds,
+    default_profile_fields,
 )
 from guidecheck.checklist.yaml_reader import LocDict
 from guidecheck.errors import QuestionnaireError
@@ -41,6 +43,8 @@ class _Checker:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[tuple[int, str]] = []
+        self.unasked: set[str] = set()  # profile fields the checklist does not ask
+        self.profile_refs: set[str] = set()  # profile fields its conditions read
 
     def fail(self, line: int, problem: str) -> None:
         self.problems.append((line, problem))
@@ -141,6 +145,7 @@ def build_questionnaire(data: Any, source: str, path: str) -> Questionnaire:
             "thresholds",
             "scoring",
             "level",
+            "profile_fields",
             "domains",
         },
     )
@@ -173,7 +178,7 @@ def build_questionnaire(data: Any, source: str, path: str) -> Questionnaire:
     fmt = fmt if fmt in SUPPORTED_FORMATS and not isinstance(fmt, bool) else 1
     level = "clinic"
     if fmt == 1:
-        for key in ("scoring", "level"):
+        for key in ("scoring", "level", "profile_fields"):
             if key in root:
                 check.fail(
                     root.line_of(key),
@@ -203,7 +208,12 @@ def build_questionnaire(data: Any, source: str, path: str) -> Questionnaire:
             level = "clinic"
         rules = _scoring(check, root)
         thresholds = rules.thresholds
+    asked = _profile_fields(check, root, int(fmt), str(level))
+    declared = "profile_fields" in root
+    check.unasked = set(CHOSEN_PROFILE_FIELDS) - set(asked) if declared else set()
     domains = _domains(check, root, fmt, rules)
+    if not declared:  # a checklist written before the key still asks what its conditions read
+        asked = tuple(f for f in CHOSEN_PROFILE_FIELDS if f in asked or f in check.profile_refs)
     title = check.text(root, "title")
     description = check.text(root, "description", required=False)
     _raise(check)
@@ -221,7 +231,30 @@ def build_questionnaire(data: Any, source: str, path: str) -> Questionnaire:
         format=int(fmt),
         level=str(level),
         scoring=rules,
+        profile_fields=asked,
     )
+
+
+def _profile_fields(check: _Checker, root: LocDict, fmt: int, level: str) -> tuple[str, ...]:
+    """`profile_fields: [use_category, phase]`: which of the chosen profile questions the
+    checklist asks; without the key, the default for its format and level."""
+    if "profile_fields" not in root:
+        return default_profile_fields(fmt, level)
+    value = root.get("profile_fields")
+    line = root.line_of("profile_fields")
+    if (
+        not isinstance(value, list)
+        or not all(isinstance(x, str) and x in CHOSEN_PROFILE_FIELDS for x in value)
+        or len(set(value)) != len(value)
+    ):
+        check.fail(
+            line,
+            _("'profile_fields' must be a list of: {fields}").format(
+                fields=", ".join(CHOSEN_PROFILE_FIELDS)
+            ),
+        )
+        return default_profile_fields(fmt, level)
+    return tuple(name for name in CHOSEN_PROFILE_FIELDS if name in value)
 
 
 def _raise(check: _Checker) -> None:
@@ -565,6 +598,16 @@ def _condition(
         check.fail(line, exc.message)
         return None
     for ref in expressions.references(tree):
+        if ref.scope == "profile":
+            check.profile_refs.add(ref.name)
+        if ref.scope == "profile" and ref.name in check.unasked:
+            check.fail(
+                line,
+                _(
+                    "the condition reads profile.{name}, which this checklist does not ask "
+                    "(add it to 'profile_fields')"
+                ).format(name=ref.name),
+            )
         if ref.scope == "answer" and ref.name not in earlier:
             check.fail(
                 line,

@@ -1,9 +1,10 @@
-"""`guidecheck questionnaires list | validate PATH | show ID --json`."""
+"""`guidecheck questionnaires list | validate PATH | show ID --json | import FILE`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from guidecheck.checklist.model import Questionnaire
@@ -38,15 +39,30 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show.add_argument("--json", action="store_true")
     add_language_option(show)
     show.set_defaults(handler=show_questionnaire)
+    add = commands.add_parser(
+        "import",
+        help=_(
+            "add a checklist (XLSForm .xlsx or checklist .yaml) to those offered for new assessments"
+        ),
+    )
+    add.add_argument("file", metavar="FILE")
+    add.add_argument(
+        "--skip-unsupported",
+        action="store_true",
+        help=_("leave out rows GuideCheck cannot represent, listing them"),
+    )
+    add.set_defaults(handler=add_questionnaire)
     register_xlsform(commands)
 
 
 def list_questionnaires(context: CommandContext, args: argparse.Namespace) -> int:
-    from guidecheck.storage.catalog import shipped_questionnaires
+    from guidecheck.storage.catalog import ADDED, SHIPPED, available_questionnaires
 
-    report = shipped_questionnaires()
+    report = available_questionnaires(context.home)
     for error in report.errors:
         print(_("Skipped: {error}").format(error=error.message), file=sys.stderr)
+    sources = {q.path: report.source(q) for q in report.questionnaires}
+    keys = ("id", "version", "level", "title", "items", "domains")
     rows = [
         [q.id, q.version, q.level, q.title.local, str(len(q.items)), str(len(q.domains))]
         for q in report.questionnaires
@@ -54,12 +70,55 @@ def list_questionnaires(context: CommandContext, args: argparse.Namespace) -> in
     if args.json:
         print_json(
             [
-                dict(zip(("id", "version", "level", "title", "items", "domains"), r, strict=True))
-                for r in rows
+                {**dict(zip(keys, r, strict=True)), "source": sources[q.path], "path": q.path}
+                for r, q in zip(rows, report.questionnaires, strict=True)
             ]
         )
+        return 0
+    words = {ADDED: _("added: {path}"), SHIPPED: _("shipped")}
+    for row, q in zip(rows, report.questionnaires, strict=True):
+        # before the title, so ITEMS and DOMAINS stay the last two columns scripts read
+        row.insert(3, words[sources[q.path]].format(path=q.path))
+    print_table(
+        rows,
+        [_("ID"), _("VERSION"), _("LEVEL"), _("SOURCE"), _("TITLE"), _("ITEMS"), _("DOMAINS")],
+    )
+    return 0
+
+
+def add_questionnaire(context: CommandContext, args: argparse.Namespace) -> int:
+    """`questionnaires import FILE`: an XLSForm (.xlsx) or a checklist (.yaml) joins the
+    checklists offered for new assessments."""
+    from guidecheck.errors import UserError
+    from guidecheck.fileops import decode_text
+    from guidecheck.storage.added_checklists import add_checklist
+
+    path = Path(args.file)
+    if path.suffix.lower() == ".xlsx":
+        from guidecheck.interop.xlsform_import import import_xlsform as run
+
+        result = run(path, args.skip_unsupported)
+        for dropped in result.dropped:
+            print(_("Left out: {row}").format(row=dropped.sentence()), file=sys.stderr)
+        for note in result.notes:
+            print(note, file=sys.stderr)
+        text = result.yaml_text
     else:
-        print_table(rows, [_("ID"), _("VERSION"), _("LEVEL"), _("TITLE"), _("ITEMS"), _("DOMAINS")])
+        from guidecheck.checklist.loading import load_questionnaire
+
+        load_questionnaire(path)  # size, encoding and content checked, naming file and line
+        try:
+            text = decode_text(path.read_bytes())
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(_("{path} cannot be read.").format(path=path)) from exc
+    added = add_checklist(context.home, text, str(path))
+    q = added.questionnaire
+    if added.already_there:
+        print(_("Checklist {id} version {version} was already added: {path}").format(
+            id=q.id, version=q.version, path=added.path))  # fmt: skip
+    else:
+        print(_("Added checklist {id} version {version} for new assessments: {path}").format(
+            id=q.id, version=q.version, path=added.path))  # fmt: skip
     return 0
 
 
@@ -102,7 +161,7 @@ def show_questionnaire(context: CommandContext, args: argparse.Namespace) -> int
     from guidecheck.storage.catalog import find_questionnaire
 
     lang = use_language(args.lang)
-    questionnaire = find_questionnaire(args.id, args.qversion)
+    questionnaire = find_questionnaire(args.id, args.qversion, home=context.home)
     data = questionnaire_as_json(questionnaire, lang)
     if args.json:
         print_json(data)
@@ -244,7 +303,7 @@ def export_xlsform(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.interop.xlsform_export import export_xlsform as run
     from guidecheck.storage.catalog import find_questionnaire
 
-    questionnaire = find_questionnaire(args.id, args.qversion)
+    questionnaire = find_questionnaire(args.id, args.qversion, home=context.home)
     path = run(questionnaire, args.out)
     print(_("Wrote {id} version {version} as an XLSForm: {path}").format(
         id=questionnaire.id, version=questionnaire.version, path=path))  # fmt: skip

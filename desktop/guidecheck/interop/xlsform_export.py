@@ -22,6 +22,7 @@ from guidecheck.checklist.model import (
     Item,
     Questionnaire,
     Text,
+    default_profile_fields,
 )
 from guidecheck.errors import UserError
 from guidecheck.i18n import _
@@ -246,6 +247,8 @@ class _Writer:
                              "domain_minimum": _num(rules.domain_minimum), "domain_floor": _num(rules.domain_floor),
                              "na_share_max": _num(rules.na_share_max), "critical_partly": rules.critical_partly,
                              "na_needs_note": "yes" if rules.na_needs_note else "no"})  # fmt: skip
+            if q.profile_fields != default_profile_fields(q.format, q.level):
+                settings["gc_profile_fields"] = " ".join(q.profile_fields) or "none"
         else:
             settings.update({"ready": _num(q.thresholds.ready),
                              "ready_with_conditions": _num(q.thresholds.ready_with_conditions),

@@ -242,6 +242,9 @@ class _Mapper:
             data["format"] = 2
         if s.get(("level", None)):
             data["level"] = s[("level", None)]
+        asked = str(s.get(("gc_profile_fields", None), "")).split()
+        if asked and data["format"] == 2:  # "none": the checklist asks neither
+            data["profile_fields"] = [name for name in asked if name != "none"]
         keys: tuple[str, ...] = ("ready", "ready_with_conditions", "domain_minimum")
         if data["format"] == 2:
             keys = ("rules_version", *keys, "domain_floor", "na_share_max")

@@ -230,8 +230,12 @@ def cover(data: ReportData, lang: str, width: float) -> list[Any]:
         (_("District and region"), place),
         (_("AI tool"), tool),
         (_("Intended use"), profile.tool_intended_use),
-        (_("Use category"), labels.use_category_label(profile.use_category)),
-        (_("Phase"), phase_label(profile.phase) if profile.phase else ""),
+        # only the profile questions the checklist asks (a district review asks neither)
+        (
+            _("Use category"),
+            labels.use_category_label(profile.use_category) if q.asks("use_category") else "",
+        ),
+        (_("Phase"), phase_label(profile.phase) if profile.phase and q.asks("phase") else ""),
         (_("Deployed since"), format_date(profile.tool_date_deployed)),
         (_("Assessor"), assessor),
         (_("Assessment date"), format_date(profile.date)),

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from guidecheck.checklist.labels import cut_percent
+from guidecheck.checklist.labels import cut_percent, phase_label
 from guidecheck.checklist.model import Item
 from guidecheck.i18n import _, language
 from guidecheck.reports import labels
@@ -88,7 +88,13 @@ def _summary_rows(data: ReportData, lang: str) -> list[tuple[str, Any]]:
         (_("Vendor"), profile.tool_vendor),
         (_("Tool version"), profile.tool_version),
         (_("Intended use"), profile.tool_intended_use),
-        (_("Use category"), labels.use_category_label(profile.use_category)),
+        # only the profile questions the checklist asks (a district review asks neither)
+        *(
+            [(_("Use category"), labels.use_category_label(profile.use_category))]
+            if q.asks("use_category")
+            else []
+        ),
+        *([(_("Phase"), phase_label(profile.phase))] if q.asks("phase") and profile.phase else []),
         (
             _("Deployed since"),
             labels.iso_date(profile.tool_date_deployed) or profile.tool_date_deployed,

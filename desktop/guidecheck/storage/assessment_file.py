@@ -12,7 +12,14 @@ from typing import Any
 
 from guidecheck import limits
 from guidecheck.checklist.answers import check_constraint, normalize_value
-from guidecheck.checklist.model import PROFILE_FIELDS, Answer, Assessment, Profile, SignOff
+from guidecheck.checklist.model import (
+    PROFILE_FIELDS,
+    Answer,
+    Assessment,
+    Profile,
+    SignOff,
+    fit_profile,
+)
 from guidecheck.checklist.scoring import visible_items
 from guidecheck.errors import AnswerError, UserError
 from guidecheck.i18n import _
@@ -70,7 +77,7 @@ def create_from_data(store: Store, data: dict[str, Any], finalize: bool = False)
     questionnaire = find_questionnaire(
         questionnaire_id, str(version) if version is not None else None, store
     )
-    profile = _profile(data.get("profile"))
+    profile = fit_profile(questionnaire, _profile(data.get("profile")))
     check_profile(profile, questionnaire)
     answers = _answers(questionnaire, data.get("answers", {}))
     shown = {item.id for item in visible_items(questionnaire, profile, answers)}

@@ -28,6 +28,7 @@ from guidecheck.checklist.model import (
     Questionnaire,
     ScoreResult,
     SignOff,
+    fit_profile,
 )
 from guidecheck.checklist.scoring import score
 from guidecheck.errors import AnswerError, FinalizeBlocked, NotFound, ReadOnlyError, UserError
@@ -42,7 +43,11 @@ MAX_FIELD = limits.PROFILE_FIELD
 def check_profile(profile: Profile, questionnaire: Questionnaire | None = None) -> None:
     """Refuse a profile missing what every report needs, with one sentence naming the field.
 
-    A format 2 questionnaire also needs the tool's `phase` (its questions depend on it)."""
+    A questionnaire that asks the tool's `phase` (format 2 clinic checklists) needs it; one that
+    does not ask the kind of use or the phase (`profile_fields:`, district-level checklists)
+    does not need them."""
+    if questionnaire is not None:
+        profile = fit_profile(questionnaire, profile)
     names = {
         "facility_name": _("facility name"),
         "facility_code": _("facility code"),
@@ -79,7 +84,7 @@ def check_profile(profile: Profile, questionnaire: Questionnaire | None = None) 
                 choices=", ".join(PHASES), value=profile.phase
             )
         )
-    if questionnaire is not None and questionnaire.format >= 2 and not profile.phase:
+    if questionnaire is not None and questionnaire.asks("phase") and not profile.phase:
         raise UserError(
             _("The profile needs a phase: {choices}.").format(choices=", ".join(PHASES))
         )
@@ -104,7 +109,9 @@ class Store(StoreBase):
     def new_assessment(
         self, questionnaire: Questionnaire, profile: Profile, actor: str = ""
     ) -> Assessment:
-        """Create a draft (revision 1) for this questionnaire version and profile."""
+        """Create a draft (revision 1) for this questionnaire version and profile (as the
+        checklist asks it: `fit_profile`)."""
+        profile = fit_profile(questionnaire, profile)
         check_profile(profile, questionnaire)
         assessment_id = str(uuid.uuid4())
         stamp = now_iso()
@@ -143,6 +150,7 @@ class Store(StoreBase):
 
     def update_profile(self, assessment_id: str, profile: Profile, actor: str = "") -> Assessment:
         assessment = self._draft(assessment_id)
+        profile = fit_profile(self.questionnaire_for(assessment), profile)
         check_profile(profile, self.questionnaire_for(assessment))
         with self.atomic():
             tool_id = self.upsert_facility_and_tool(profile)

@@ -42,10 +42,10 @@ class AssessmentFlow:
 
         def work(context: TaskContext) -> tuple[Any, list[Any], list[Any], list[Any]]:
             from guidecheck.bundles.key_facilities import installed_key_facilities
-            from guidecheck.storage.catalog import shipped_questionnaires
+            from guidecheck.storage.catalog import available_questionnaires
 
             return (
-                shipped_questionnaires(folder),
+                available_questionnaires(home, folder),  # shipped, then the person's own
                 context.store.facilities(),
                 context.store.tools(),
                 installed_key_facilities(home),
@@ -54,7 +54,7 @@ class AssessmentFlow:
         def loaded(result: tuple[Any, list[Any], list[Any], list[Any]]) -> None:
             report, facilities, tools, district_facilities = result
             self.new_screen.set_questionnaires(
-                report.questionnaires, [str(e) for e in report.errors]
+                report.questionnaires, [str(e) for e in report.errors], report.added
             )
             self.new_screen.set_known(facilities, tools, district_facilities)
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from guidecheck.gui.shell.labels import set_scaled_font
+from guidecheck.gui.shell.wrapping import ElidedButton, FlowLayout
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QResizeEvent
@@ -64,7 +65,7 @@ class HomeScreen(QWidget):
         top.addWidget(self.search)
         outer.addLayout(top)
 
-        actions = QHBoxLayout()
+        actions = FlowLayout()  # wraps: French buttons at 150% are wider than a netbook
         self.new_button = QPushButton(self.tr("&New assessment"), self)
         self.continue_button = QPushButton(self.tr("&Continue"), self)
         self.report_button = QPushButton(self.tr("Save &report…"), self)
@@ -86,12 +87,11 @@ class HomeScreen(QWidget):
         ):
             button.setMinimumHeight(34)
             actions.addWidget(button)
-        actions.addStretch(1)
         self.log_button.setMinimumHeight(34)
         actions.addWidget(self.log_button)
         outer.addLayout(actions)
 
-        self.resume_button = QPushButton(self)
+        self.resume_button = ElidedButton(self)  # a long facility name never widens the window
         self.resume_button.setMinimumHeight(34)
         self.resume_button.setVisible(False)
         self.resume_button.clicked.connect(self._resume)
@@ -257,7 +257,7 @@ class HomeScreen(QWidget):
         self._resume_id = last.id if last else ""
         self.resume_button.setVisible(last is not None)
         if last is not None:
-            self.resume_button.setText(
+            self.resume_button.set_full_text(
                 self.tr(
                     "▶ Continue where you stopped: {facility} — {tool} ({answered} of {shown} "
                     "answered)"

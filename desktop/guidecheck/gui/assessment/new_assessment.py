@@ -32,6 +32,7 @@ from guidecheck.checklist.loading import DEFAULT_QUESTIONNAIRE_ID
 from guidecheck.checklist.model import Facility, Profile, Questionnaire, Tool
 from guidecheck.errors import UserError
 from guidecheck.gui.assessment.editors import CalendarButton
+from guidecheck.gui.shell.fit import roomy_labels
 from guidecheck.gui.shell.labels import phase_options, set_scaled_font, use_category_options
 from guidecheck.gui.shell.theme import themed
 from guidecheck.storage.store import check_profile
@@ -110,11 +111,21 @@ class NewAssessmentScreen(QWidget):
         layout.addWidget(self.picker_problems)
         return page
 
-    def set_questionnaires(self, questionnaires: list[Questionnaire], problems: list[str]) -> None:
+    def set_questionnaires(
+        self,
+        questionnaires: list[Questionnaire],
+        problems: list[str],
+        added: frozenset[tuple[str, str]] = frozenset(),
+    ) -> None:
+        """Offer the checklists; `added` holds the (id, version) of those the person added
+        (imported), which say so instead of their guidance source."""
         self.questionnaires = list(questionnaires)
         self.questionnaire_list.clear()
         for questionnaire in questionnaires:
             count = len(questionnaire.items)
+            source = questionnaire.guidance_source or questionnaire.id
+            if (questionnaire.id, questionnaire.version) in added:
+                source = self.tr("added on this computer ({id})").format(id=questionnaire.id)
             text = self.tr(
                 "{title}\n{level} · version {version} · up to {count} questions (only those "
                 "that apply to your tool are asked) · {source}"
@@ -125,7 +136,7 @@ class NewAssessmentScreen(QWidget):
                 else self.tr("for a clinic"),
                 version=questionnaire.version,
                 count=count,
-                source=questionnaire.guidance_source or questionnaire.id,
+                source=source,
             )
             row = QListWidgetItem(text)
             row.setToolTip(questionnaire.description.local)
@@ -219,7 +230,7 @@ class NewAssessmentScreen(QWidget):
         tool_form.addRow(self.tr("&Used for"), self.tool_use)
         tool_form.addRow(self.tr("In use s&ince"), deployed_row)
         tool_form.addRow(self.tr("&Kind of use *"), self.use_category)
-        self.phase = QComboBox(tool_box)  # asked by format 2 checklists only
+        self.phase = QComboBox(tool_box)  # asked when the checklist asks it (format 2 clinic)
         self.phase.addItem(self.tr("Choose… (it decides which questions are asked)"), "")
         for code, label in phase_options():
             self.phase.addItem(label, code)
@@ -235,6 +246,8 @@ class NewAssessmentScreen(QWidget):
         assessor_form.addRow(self.tr("&Assessor name *"), self.assessor_name)
         assessor_form.addRow(self.tr("Assessor &role"), self.assessor_role)
         assessor_form.addRow(self.tr("Dat&e of assessment *"), self.date)
+        for form in (facility_form, tool_form, assessor_form):
+            roomy_labels(form)  # the last glyph of the longest label is not cut at 150% text
         column.addWidget(QLabel(self.tr("Fields marked * are needed."), page))
         column.addStretch(1)
         scroller.setWidget(page)
@@ -336,8 +349,10 @@ class NewAssessmentScreen(QWidget):
             tool_version=self.tool_version.text().strip(),
             tool_intended_use=self.tool_use.text().strip(),
             tool_date_deployed=self.tool_deployed.text().strip(),
-            use_category=str(self.use_category.currentData() or ""),
-            phase=str(self.phase.currentData() or "") if self._asks_phase() else "",
+            use_category=str(self.use_category.currentData() or "")
+            if self._asks("use_category")
+            else "other",
+            phase=str(self.phase.currentData() or "") if self._asks("phase") else "",
             assessor_name=self.assessor_name.text().strip(),
             assessor_role=self.assessor_role.text().strip(),
             date=iso_date(self.date),
@@ -377,7 +392,9 @@ class NewAssessmentScreen(QWidget):
                 self.tr("New assessment — step 2 of 2: the facility and the AI tool")
             )
             self.next_button.setText(self.tr("&Start assessment"))
-            self.tool_form.setRowVisible(self.phase, self._asks_phase())
+            # the checklist decides: a district-level review asks neither (`profile_fields`)
+            self.tool_form.setRowVisible(self.use_category, self._asks("use_category"))
+            self.tool_form.setRowVisible(self.phase, self._asks("phase"))
             chosen = self.selected_questionnaire()
             district = chosen is not None and chosen.level == "district"
             self.facility_box.setTitle(  # a district checklist assesses a team or office
@@ -405,7 +422,7 @@ class NewAssessmentScreen(QWidget):
         except UserError as problem:
             self.message.setText(str(problem))
             return
-        if self.use_category.currentData() is None:
+        if self._asks("use_category") and self.use_category.currentData() is None:
             self.message.setText(
                 self.tr(
                     "Choose the kind of use of the AI tool: it decides which questions are asked."
@@ -416,9 +433,10 @@ class NewAssessmentScreen(QWidget):
         self.message.clear()
         self.start_requested.emit(self.selected_questionnaire(), profile)
 
-    def _asks_phase(self) -> bool:
+    def _asks(self, field: str) -> bool:
+        """Whether the chosen checklist asks this profile question (kind of use, phase)."""
         questionnaire = self.selected_questionnaire()
-        return questionnaire is not None and questionnaire.format >= 2
+        return questionnaire is not None and questionnaire.asks(field)
 
     def show_problem(self, text: str) -> None:
         self.message.setText(text)

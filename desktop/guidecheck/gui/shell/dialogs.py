@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from guidecheck import GUIDANCE, __version__
 from guidecheck.errors import UserError
+from guidecheck.gui.shell.fit import keep_fitted, roomy_labels
 from guidecheck.gui.shell.settings import TEXT_SCALES, apply_text_scale
 from guidecheck.gui.shell.translation import available_languages, switch_language
 from guidecheck.i18n import current_language
@@ -80,6 +81,7 @@ class AboutDialog(QDialog):
         buttons.accepted.connect(self.accept)
         column.addWidget(buttons)
         layout.addLayout(column)
+        keep_fitted(self)  # at 150% text the paragraphs ran into each other, cut off
 
     def _enrolment_text(self, parent: QWidget | None) -> str:
         """This computer's enrolment code, read out to the district officer who approves it."""
@@ -123,6 +125,7 @@ class SettingsDialog(QDialog):
             self.tr("The language of the screens and, by default, of the reports.")
         )
         form.addRow(self.tr("&Language"), self.language)
+        roomy_labels(form)
         layout.addLayout(form)
         key_title = QLabel(
             self.tr(
@@ -156,9 +159,11 @@ class SettingsDialog(QDialog):
         self.hub_name.setAccessibleName(self.tr("District name"))
         self.hub_button = QPushButton(self.tr("&Make this computer the district hub…"), self)
         self.hub_button.clicked.connect(self.make_hub)
-        hub_row = QHBoxLayout()
-        hub_row.addWidget(self.hub_name, 1)
-        hub_row.addWidget(self.hub_button)
+        # The name above its button: side by side at 150% text the field shrank until its
+        # example ("district name, e.g. Kisumu East") was cut to "district name, e.…".
+        hub_row = QVBoxLayout()
+        hub_row.addWidget(self.hub_name)
+        hub_row.addWidget(self.hub_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(hub_title)
         layout.addWidget(self.hub_status)
         layout.addLayout(hub_row)
@@ -172,6 +177,7 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
+        keep_fitted(self)  # wrapped paragraphs were cut off at 150% text
         self._load_key_status()
 
     def _load_key_status(self) -> None:

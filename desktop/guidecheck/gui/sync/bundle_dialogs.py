@@ -63,6 +63,7 @@ class _PlacePicker(QWidget):
     def __init__(self, parent: QWidget, title: str) -> None:
         super().__init__(parent)
         self._title = title
+        self._chosen: list[Path] = []
         self.list = QListWidget(self)
         self.list.setAccessibleName(self.tr("Where"))
         self.choose_button = QPushButton(self.tr("Choose a folder…"), self)
@@ -81,12 +82,19 @@ class _PlacePicker(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        chosen = self.folder()
         self.list.clear()
         for drive in removable_drives():
             text = self.tr("{name} — {free} free").format(
                 name=drive.name, free=describe_free_space(drive.free_bytes)
             )
             self._add(text, drive.path)
+        for folder in self._chosen:  # looking for drives again keeps the folders chosen
+            self._add(str(folder), folder)
+        if chosen is not None:
+            for row in range(self.list.count()):
+                if self.list.item(row).data(Qt.ItemDataRole.UserRole) == str(chosen):
+                    self.list.setCurrentRow(row)
         if self.list.count() == 0:
             placeholder = QListWidgetItem(
                 self.tr("No USB drive found: plug one in, or choose a folder.")
@@ -110,11 +118,16 @@ class _PlacePicker(QWidget):
             self.set_folder(Path(folder))
 
     def set_folder(self, folder: Path) -> None:
-        """Add `folder` to the list (if new) and select it."""
+        """Add `folder` to the list (if new) and select it; the "No USB drive found" line goes,
+        since there is now a place (it said to choose a folder, and one was chosen)."""
         for row in range(self.list.count()):
             if self.list.item(row).data(Qt.ItemDataRole.UserRole) == str(folder):
                 self.list.setCurrentRow(row)
                 return
+        for row in reversed(range(self.list.count())):
+            if not self.list.item(row).data(Qt.ItemDataRole.UserRole):
+                self.list.takeItem(row)
+        self._chosen.append(folder)
         self._add(str(folder), folder)
         self._fit()
         self.list.setCurrentRow(self.list.count() - 1)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guidecheck.gui.shell.fit import keep_fitted
 from guidecheck.gui.sync.bundle_dialogs import _error_text, _PlacePicker
 
 
@@ -38,10 +39,12 @@ def _message_label(parent: QWidget) -> QLabel:
 
 
 class XlsformImportDialog(QDialog):
-    """Turn an XLSForm workbook into a checklist file, saying plainly what was left out."""
+    """Turn an XLSForm workbook into a checklist, saying plainly what was left out; "Add to my
+    checklists" saves it in the data folder, where new assessments offer it."""
 
     import_finished = Signal(str)  # the summary shown
     import_failed = Signal(str)  # the one-sentence reason
+    checklist_added = Signal(str)  # the sentence shown once it is offered for new assessments
 
     def __init__(self, parent: QWidget | None, runner: Any) -> None:
         super().__init__(parent)
@@ -53,7 +56,8 @@ class XlsformImportDialog(QDialog):
         intro.setText(
             self.tr(
                 "Choose an XLSForm workbook (the Excel format of ODK and KoboToolbox). GuideCheck "
-                "turns it into a checklist file you can save and share."
+                "turns it into a checklist: add it to your checklists to use it for new "
+                "assessments, or save it as a file to share."
             )
         )
         self.form_label = _message_label(self)
@@ -72,6 +76,9 @@ class XlsformImportDialog(QDialog):
         self.import_button = self.buttons.addButton(
             self.tr("Import"), QDialogButtonBox.ButtonRole.AcceptRole
         )
+        self.add_button = self.buttons.addButton(
+            self.tr("Add to my checklists"), QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.save_button = self.buttons.addButton(
             self.tr("Save checklist…"), QDialogButtonBox.ButtonRole.ActionRole
         )
@@ -85,11 +92,14 @@ class XlsformImportDialog(QDialog):
         self.buttons.accepted.connect(self.start_import)
         self.buttons.rejected.connect(self.reject)
         self.save_button.clicked.connect(self.choose_save)
+        self.add_button.clicked.connect(self.add_to_checklists)
         self._update_buttons()
+        keep_fitted(self)  # the summary grows after an import; nothing may be cut off
 
     def _update_buttons(self) -> None:
         self.import_button.setEnabled(self.form is not None)
         self.save_button.setEnabled(self.result is not None)
+        self.add_button.setEnabled(self.result is not None)
 
     def choose_form(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -132,7 +142,12 @@ class XlsformImportDialog(QDialog):
         ]
         lines += [self.tr("Left out: {row}").format(row=d.sentence()) for d in result.dropped]
         lines += list(result.notes)
-        lines.append(self.tr("Save the checklist to keep it."))
+        lines.append(
+            self.tr(
+                "Add it to your checklists to use it for new assessments, or save it as a file "
+                "to share."
+            )
+        )
         text = "\n".join(lines)
         self.message.setText(text)
         self._update_buttons()
@@ -143,6 +158,33 @@ class XlsformImportDialog(QDialog):
         self.message.setText(reason)
         self._update_buttons()
         self.import_failed.emit(reason)
+
+    def add_to_checklists(self) -> None:
+        """Save the imported checklist in the data folder (the worker's store sits there)."""
+        if self.result is None:
+            return
+        text, shown = self.result.yaml_text, str(self.form)
+        self.add_button.setEnabled(False)
+
+        def work(context: Any) -> Any:
+            from guidecheck.storage.added_checklists import add_checklist
+
+            return add_checklist(context.store.path.parent, text, shown)
+
+        self.runner.task(work).success(self._on_added).failure(self._on_add_failed).run()
+
+    def _on_added(self, added: Any) -> None:
+        q = added.questionnaire
+        sentence = self.tr(
+            "Added to your checklists: New assessment now offers {title} ({id} version {version})."
+        ).format(title=q.title.local, id=q.id, version=q.version)
+        self.message.setText(sentence)
+        self._update_buttons()
+        self.checklist_added.emit(sentence)
+
+    def _on_add_failed(self, error: BaseException) -> None:
+        self.message.setText(_error_text(self, error))
+        self._update_buttons()
 
     def choose_save(self) -> None:
         if self.result is None:
