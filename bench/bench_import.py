@@ -2,7 +2,8 @@
 
 The bundles are made through the real export path (collect, gzip, age-encrypt, sign, safe write,
 read back) from a few clinic data folders; each bundle carries one new assessment whose 70
-answers were first entered through the real store and then copied (so building stays fast). The
+answers were entered through the real store, so each bundle also carries the clinic's real audit
+entries and signed audit head, which the hub checks and replays as it would in the field. The
 clinics' laptops are approved at the hub first (bundles from unknown devices are only held).
 
 Printed figures, all from the same run and the same (already read once) files:
@@ -51,15 +52,6 @@ from guidecheck.checklist.model import Profile
 from guidecheck.paths import database_path, questionnaires_dir
 from guidecheck.storage.store import Store, now_iso
 
-ASSESSMENT_COPY = """
-INSERT INTO assessments (id, lineage_id, revision, replaces, questionnaire_id, questionnaire_version, status,
-    profile_json, facility_code, tool_id, sign_off_json, created_at, updated_at, finalized_at, current_domain,
-    origin_device, superseded, conflict, overall_score, verdict, red_flag_count, answered_count, shown_count)
-SELECT ?1, ?1, 1, NULL, questionnaire_id, questionnaire_version, status, profile_json, facility_code, tool_id,
-    sign_off_json, ?2, ?2, finalized_at, current_domain, origin_device, 0, 0, overall_score, verdict,
-    red_flag_count, answered_count, shown_count FROM assessments WHERE id = ?3
-"""
-
 
 def value_for(item, n: int):
     if item.type == "compliance":
@@ -76,8 +68,6 @@ def value_for(item, n: int):
 
 
 def build(folder: Path, bundles: int, answers: int, clinics: int) -> tuple[Path, list[Path]]:
-    from guidecheck.storage.store import now_iso
-
     hub = folder / "hub"
     key = keys.create_district_identity(hub, "Bench district")
     key_file = keys.write_district_key_file([key], folder / "district.gckey")
@@ -95,12 +85,10 @@ def build(folder: Path, bundles: int, answers: int, clinics: int) -> tuple[Path,
                 store.save_answer(template, item.id, value_for(item, n), note=f"note {n}")
             export_bundle(home, store, folder)  # the template goes to a bundle we do not import
             for b in range(c, bundles, clinics):
-                new_id = str(uuid.uuid4())
-                with store.atomic():
-                    store.conn.execute(ASSESSMENT_COPY, (new_id, now_iso(), template))
-                    store.conn.execute(
-                        "INSERT INTO answers SELECT ?, item_id, value_json, note, answered_at, answered_by"
-                        " FROM answers WHERE assessment_id = ?", (new_id, template))  # fmt: skip
+                with store.atomic():  # made through the store, so its audit log is the real one
+                    new_id = store.new_assessment(questionnaire, profile).id
+                    for n, item in enumerate(questionnaire.items[:answers]):
+                        store.save_answer(new_id, item.id, value_for(item, n), note=f"note {n}")
                 path = export_bundle(home, store, out).path
                 path.rename(out / f"{b:05d}-{path.name}")
         print(f"  clinic {c}: built {len(range(c, bundles, clinics))} bundles", flush=True)

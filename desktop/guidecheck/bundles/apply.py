@@ -141,6 +141,7 @@ def apply_payload(
         result.conflicts = len(_flagged(conn, lineages) - flagged_before)
         result.audit_flagged = audit_check.check_bundle(conn, manifest, payload)
         result.other_records += _apply_audit(conn, manifest.device_id, payload.audit)
+        audit_check.record_forks(conn, manifest.device_id, payload.audit)
         result.monitoring = monitoring.apply(
             conn, manifest.device_id, payload.monitoring_events, payload.monitoring_tallies
         )

@@ -149,8 +149,7 @@ def _continuity_problem(
                 " new entries do not extend the log held here"
             ).format(seq=seq)
     forked = conn.execute(
-        "SELECT seq FROM bundle_audit WHERE origin_device = ? AND seq <= ? GROUP BY seq"
-        " HAVING COUNT(*) > 1 LIMIT 1",
+        "SELECT seq FROM hub_audit_forks WHERE device_id = ? AND seq <= ? ORDER BY seq LIMIT 1",
         (device, head.after_seq),
     ).fetchone()
     if forked is not None:
@@ -159,6 +158,21 @@ def _continuity_problem(
             " was rewritten (or the laptop's data copied to another one) after an earlier bundle"
         ).format(seq=forked[0])
     return None
+
+
+def record_forks(conn: sqlite3.Connection, device: str, entries: list[dict[str, Any]]) -> None:
+    """After a bundle's entries are stored: note each entry number the hub now holds in two
+    versions. Only the bundle's own range is read, so the check of later bundles ("two versions of
+    entry N") is one indexed lookup instead of a pass over the device's whole log."""
+    if not entries:
+        return
+    seqs = [int(e["seq"]) for e in entries]
+    conn.execute(
+        "INSERT OR IGNORE INTO hub_audit_forks (device_id, seq) SELECT origin_device, seq"
+        " FROM bundle_audit WHERE origin_device = ? AND seq BETWEEN ? AND ?"
+        " GROUP BY seq HAVING COUNT(*) > 1",
+        (device, min(seqs), max(seqs)),
+    )
 
 
 def _held_hash(conn: sqlite3.Connection, device: str, seq: int) -> str | None:
@@ -175,11 +189,19 @@ def _replayed(
     head: AuditHead,
     assessments: list[dict[str, Any]],
 ) -> dict[str, tuple[str, str]]:
-    """Replay the device's log (held entries up to after_seq, then the bundle's) against each body."""
-    held = conn.execute(
-        f"SELECT {', '.join(ENTRY_COLUMNS)} FROM bundle_audit WHERE origin_device = ? AND seq <= ?"
-        " AND entity IN ('answer', 'assessment') ORDER BY seq",
-        (device, head.after_seq),
+    """Replay the device's log (held entries up to after_seq, then the bundle's) against each body.
+
+    Only the entries of the bundle's assessments and of the revisions they came from are read:
+    an assessment's replayed state depends on nothing else, and reading the device's whole log
+    for every bundle made a hub's imports slower with each bundle it had taken in."""
+    ids = _with_sources(conn, device, head.after_seq, entries, {str(a["id"]) for a in assessments})
+    held = sorted(
+        (
+            row
+            for assessment_id in ids
+            for row in _held_entries(conn, device, head.after_seq, assessment_id)
+        ),
+        key=lambda row: row[0],
     )
     logged = replay(_chained(held, entries))
     marks: dict[str, tuple[str, str]] = {}
@@ -195,6 +217,53 @@ def _replayed(
             reason += " " + _("(and {n} more)").format(n=more)
         marks[str(record["id"])] = (FLAGGED, reason)
     return marks
+
+
+_ENTRY_SELECT = (
+    f"SELECT {', '.join(ENTRY_COLUMNS)} FROM bundle_audit WHERE origin_device = ? AND seq <= ?"
+)
+
+
+def _held_entries(
+    conn: sqlite3.Connection, device: str, up_to: int, assessment_id: str
+) -> list[tuple[Any, ...]]:
+    """The held entries of one assessment: its own, and its answers' ("<id>/<item>")."""
+    own = conn.execute(
+        _ENTRY_SELECT + " AND entity = 'assessment' AND entity_id = ?",
+        (device, up_to, assessment_id),
+    ).fetchall()
+    answers = conn.execute(
+        _ENTRY_SELECT + " AND entity = 'answer' AND entity_id > ? AND entity_id < ?",
+        (device, up_to, assessment_id + "/", assessment_id + "0"),  # "0" sorts right after "/"
+    ).fetchall()
+    return own + answers
+
+
+def _with_sources(
+    conn: sqlite3.Connection, device: str, up_to: int, entries: list[dict[str, Any]], ids: set[str]
+) -> set[str]:
+    """The ids and every revision they were made from (a revision starts as a copy of its source)."""
+    revised_from = {
+        str(e["entity_id"]): str(e["old"] or "")
+        for e in entries
+        if e["entity"] == "assessment" and e["action"] == "revise"
+    }
+    found, todo = set(), list(ids)
+    while todo:
+        assessment_id = todo.pop()
+        if assessment_id in found or not assessment_id:
+            continue
+        found.add(assessment_id)
+        source = revised_from.get(assessment_id)
+        if source is None:
+            row = conn.execute(
+                "SELECT old FROM bundle_audit WHERE origin_device = ? AND seq <= ? AND"
+                " entity = 'assessment' AND entity_id = ? AND action = 'revise' LIMIT 1",
+                (device, up_to, assessment_id),
+            ).fetchone()
+            source = str(row[0] or "") if row is not None else ""
+        todo.append(source)
+    return found
 
 
 def _chained(

@@ -242,7 +242,8 @@ def m007_monitoring_log(db: Database) -> None:
 def m008_hub_audit_chain(db: Database) -> None:
     """The hub's check of each clinic's audit log (bundles/audit_check.py): the signed audit head of
     every bundle imported, and per assessment and bundle whether its log was checked, held or
-    flagged, with the reason in one sentence."""
+    flagged, with the reason in one sentence; the entry numbers held in two versions (a rewritten
+    log), and an index to read one assessment's entries without reading the device's whole log."""
     _run(
         db,
         """
@@ -252,6 +253,10 @@ def m008_hub_audit_chain(db: Database) -> None:
             count INTEGER NOT NULL, created_at TEXT NOT NULL
         );
         CREATE INDEX hub_audit_heads_device ON hub_audit_heads(device_id, seq);
+        CREATE INDEX bundle_audit_entity ON bundle_audit(origin_device, entity_id);
+        CREATE TABLE hub_audit_forks (
+            device_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (device_id, seq)
+        ) WITHOUT ROWID;
         CREATE TABLE hub_audit_checks (
             assessment_id TEXT NOT NULL, bundle_id TEXT NOT NULL, device_id TEXT NOT NULL,
             status TEXT NOT NULL CHECK (status IN ('ok', 'flagged', 'not_checked')),
