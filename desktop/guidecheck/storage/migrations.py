@@ -253,7 +253,7 @@ def m008_hub_audit_chain(db: Database) -> None:
             count INTEGER NOT NULL, created_at TEXT NOT NULL
         );
         CREATE INDEX hub_audit_heads_device ON hub_audit_heads(device_id, seq);
-        CREATE INDEX bundle_audit_entity ON bundle_audit(origin_device, entity_id);
+        CREATE INDEX bundle_audit_entity ON bundle_audit(origin_device, entity_id, seq);
         CREATE TABLE hub_audit_forks (
             device_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (device_id, seq)
         ) WITHOUT ROWID;
