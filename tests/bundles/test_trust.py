@@ -192,13 +192,7 @@ def test_future_dated_records_do_not_win_for_good(capsys, district, mini):
 
 def test_a_revision_appended_to_another_devices_lineage_is_refused(capsys, district, mini):
     hub = district["hub"]
-    second = laptop(district, "second-laptop", mini, facility="Clinic KSM-100")
-    (district["tmp"] / "o4").mkdir()
-    path = export(capsys, second, district["tmp"] / "o4")
-    with open_store(second) as store:
-        device = store.device_id
-    cli(capsys, "--home", hub, "bundle", "import", path)
-    cli(capsys, "--home", hub, "device", "approve", device, "--facility", "KSM-100")
+    second, path, _device = approved_laptop(capsys, district, "second-laptop", mini, "KSM-100")
 
     def append(body):
         a = body["assessments"][0]
@@ -495,13 +489,7 @@ def test_a_device_approved_for_both_facilities_may_move_a_tool(capsys, district,
 def test_a_transferred_lineage_takes_revisions_from_its_new_device(capsys, district, mini):
     """`device transfer` is the one way another device continues a lineage (a replaced laptop)."""
     hub = district["hub"]
-    second = laptop(district, "replacement", mini, facility="Clinic KSM-100")
-    (district["tmp"] / "o11").mkdir()
-    path = export(capsys, second, district["tmp"] / "o11")
-    with open_store(second) as store:
-        device = store.device_id
-    cli(capsys, "--home", hub, "bundle", "import", path)
-    cli(capsys, "--home", hub, "device", "approve", device, "--facility", "KSM-100")
+    second, path, device = approved_laptop(capsys, district, "replacement", mini, "KSM-100")
 
     def append(body):
         a = body["assessments"][0]

@@ -133,17 +133,22 @@ NOT_AT_FIRST_SHOW = (
 )
 
 
-def test_first_window_loads_only_what_the_home_screen_needs(tmp_path):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "GUIDECHECK_STARTUP_PROBE": "modules"}
+def run_with_probe(home, probe: str) -> str:
+    """Start the app offscreen with GUIDECHECK_STARTUP_PROBE set; what it printed."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "GUIDECHECK_STARTUP_PROBE": probe}
     result = subprocess.run(
-        [sys.executable, "-m", "guidecheck.gui.app", "--home", str(tmp_path)],
+        [sys.executable, "-m", "guidecheck.gui.app", "--home", str(home)],
         capture_output=True,
         text=True,
         env=env,
         timeout=60,
         check=True,
     )
-    lines = result.stdout.splitlines()
+    return result.stdout
+
+
+def test_first_window_loads_only_what_the_home_screen_needs(tmp_path):
+    lines = run_with_probe(tmp_path, "modules").splitlines()
     assert lines[0].startswith("shown ") and lines[1].startswith("modules ")
     loaded = set(lines[1].split()[1:])
     assert "guidecheck.gui.assessment.home" in loaded  # the list names what the window loaded
@@ -159,16 +164,7 @@ def test_first_window_loads_only_what_the_home_screen_needs(tmp_path):
 
 
 def test_startup_probe_prints_time_and_memory(tmp_path):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "GUIDECHECK_STARTUP_PROBE": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "guidecheck.gui.app", "--home", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=True,
-    )
-    words = result.stdout.split()
+    words = run_with_probe(tmp_path, "1").split()
     assert words[0] == "shown" and 0 < float(words[1]) < 30
     assert words[2] == "rss" and int(words[3]) > 10_000
 
