@@ -51,20 +51,7 @@ from guidecheck.checklist.loading import load_questionnaire
 from guidecheck.checklist.model import Profile
 from guidecheck.paths import database_path, questionnaires_dir
 from guidecheck.storage.store import Store, now_iso
-
-
-def value_for(item, n: int):
-    if item.type == "compliance":
-        return ("yes", "partly", "no", "dont_know")[n % 4]
-    if item.type == "single_choice":
-        return item.choices[n % len(item.choices)].id
-    if item.type == "multiple_choice":
-        return [item.choices[0].id]
-    if item.type == "number":
-        return int(item.minimum or 0) + 1
-    if item.type == "date":
-        return "2026-10-01"
-    return f"remark {n}"
+from sample_answers import value_for
 
 
 def build(folder: Path, bundles: int, answers: int, clinics: int) -> tuple[Path, list[Path]]:

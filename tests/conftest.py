@@ -91,3 +91,23 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("proof counts")
         for name, count in sorted(counts.items()):
             terminalreporter.write_line(f"{name}: {count}")
+
+
+@pytest.fixture
+def profile():
+    """One clinic's profile, as the core and monitoring tests fill it (a plain model object)."""
+    from guidecheck.checklist.model import Profile
+
+    return Profile(
+        facility_name="Clínica São João",
+        facility_code="MZ-0042",
+        district="Maputo",
+        region="South",
+        tool_name="ChestScan",
+        tool_vendor="Acme",
+        tool_version="2.1",
+        use_category="diagnostic_imaging",
+        assessor_name="Amina N.",
+        assessor_role="Nurse",
+        date="2026-11-20",
+    )

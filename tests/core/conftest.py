@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from guidecheck.checklist.loading import load_questionnaire
-from guidecheck.checklist.model import Profile
 from guidecheck.storage.store import Store
 
 DATA = Path(__file__).parent / "data"
@@ -22,20 +21,3 @@ def mini():
 def store(tmp_path):
     with Store(tmp_path / "guidecheck.db") as opened:
         yield opened
-
-
-@pytest.fixture
-def profile() -> Profile:
-    return Profile(
-        facility_name="Clínica São João",
-        facility_code="MZ-0042",
-        district="Maputo",
-        region="South",
-        tool_name="ChestScan",
-        tool_vendor="Acme",
-        tool_version="2.1",
-        use_category="diagnostic_imaging",
-        assessor_name="Amina N.",
-        assessor_role="Nurse",
-        date="2026-11-20",
-    )

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from guidecheck.checklist.loading import load_questionnaire
-from guidecheck.checklist.model import Profile
 from guidecheck.paths import questionnaires_dir
 from guidecheck.storage.store import Store
 
@@ -22,23 +21,6 @@ def mini():
 @pytest.fixture
 def who():
     return load_questionnaire(questionnaires_dir() / "who-ai-health-2025.yaml")
-
-
-@pytest.fixture
-def profile() -> Profile:
-    return Profile(
-        facility_name="Clínica São João",
-        facility_code="MZ-0042",
-        district="Maputo",
-        region="South",
-        tool_name="ChestScan",
-        tool_vendor="Acme",
-        tool_version="2.1",
-        use_category="diagnostic_imaging",
-        assessor_name="Amina N.",
-        assessor_role="Nurse",
-        date="2026-11-20",
-    )
 
 
 @pytest.fixture
