@@ -19,6 +19,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from itertools import combinations
+from operator import itemgetter
 from typing import Any
 
 from guidecheck.bundles import audit_check
@@ -596,10 +597,11 @@ def _apply_audit(
     conn: sqlite3.Connection, origin_device: str, entries: list[dict[str, Any]]
 ) -> int:
     """Keep the clinic's audit entries beside (not inside) the hub's own hash chain."""
-    columns = list(COLUMNS["audit"])
+    columns = tuple(COLUMNS["audit"])
+    values = itemgetter(*columns)  # ~140 entries a bundle: one C call each instead of a loop
     before = conn.total_changes
     conn.executemany(
         f"INSERT OR IGNORE INTO bundle_audit (origin_device, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
-        [[origin_device] + [e[c] for c in columns] for e in entries],
+        [(origin_device, *values(e)) for e in entries],
     )
     return conn.total_changes - before

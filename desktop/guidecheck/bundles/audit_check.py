@@ -19,6 +19,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from guidecheck.bundles.audit_chain import chain_problem, in_order
@@ -215,6 +216,8 @@ def _replayed(
     return marks
 
 
+_ENTRY_TUPLE = itemgetter(*ENTRY_COLUMNS)  # an entry as `replay` reads it (a dozen per answer)
+
 _ENTRY_SELECT = (
     f"SELECT {', '.join(ENTRY_COLUMNS)} FROM bundle_audit WHERE origin_device = ? AND seq <= ?"
 )
@@ -268,7 +271,7 @@ def _chained(
     yield from held
     for e in entries:
         if e["entity"] in ("answer", "assessment"):
-            yield tuple(e[c] for c in ENTRY_COLUMNS)
+            yield _ENTRY_TUPLE(e)
 
 
 def marks(conn: sqlite3.Connection, ids: Iterable[str] | None = None) -> dict[str, AuditMark]:
