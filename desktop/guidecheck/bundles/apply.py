@@ -19,6 +19,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from itertools import combinations
+from operator import itemgetter
 from typing import Any
 
 from guidecheck.bundles import audit_check
@@ -100,12 +101,14 @@ def apply_payload(
     payload: Payload,
     facilities: tuple[str, ...] | None = None,
     now: str | None = None,
+    chain: str | None | audit_check.Unchecked = audit_check.UNCHECKED,
 ) -> ApplyResult:
     """Merge one bundle into the store's database (inside the caller's transaction).
 
     `facilities` are the codes the officer approved the device for (None: no binding, for
     callers that apply trusted data themselves); `now` is the hub's clock, the latest time a
-    facility or tool record may claim (a record from the future wins no more than import order).
+    facility or tool record may claim (a record from the future wins no more than import order);
+    `chain` is the audit chain's answer when verifying the bundle already gave it.
     """
     conn: sqlite3.Connection = store.conn
     result = ApplyResult()
@@ -139,7 +142,7 @@ def apply_payload(
                 result.unchanged += 1
         result.changed_ids = sorted(changed | {i for i, sha in before.items() if sha is None})
         result.conflicts = len(_flagged(conn, lineages) - flagged_before)
-        result.audit_flagged = audit_check.check_bundle(conn, manifest, payload)
+        result.audit_flagged = audit_check.check_bundle(conn, manifest, payload, chain)
         result.other_records += _apply_audit(conn, manifest.device_id, payload.audit)
         audit_check.record_forks(conn, manifest.device_id, payload.audit)
         result.monitoring = monitoring.apply(
@@ -594,10 +597,11 @@ def _apply_audit(
     conn: sqlite3.Connection, origin_device: str, entries: list[dict[str, Any]]
 ) -> int:
     """Keep the clinic's audit entries beside (not inside) the hub's own hash chain."""
-    columns = list(COLUMNS["audit"])
+    columns = tuple(COLUMNS["audit"])
+    values = itemgetter(*columns)  # ~140 entries a bundle: one C call each instead of a loop
     before = conn.total_changes
     conn.executemany(
         f"INSERT OR IGNORE INTO bundle_audit (origin_device, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
-        [[origin_device] + [e[c] for c in columns] for e in entries],
+        [(origin_device, *values(e)) for e in entries],
     )
     return conn.total_changes - before
