@@ -253,7 +253,7 @@ def _result_text(result_json: str) -> str:
 
 def cmd_conflicts(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.bundles import ledger
-    from guidecheck.bundles.apply import current_sha256
+    from guidecheck.bundles.variants import current_sha256
 
     conn = context.store().conn
     rows = ledger.flagged_assessments(conn)
