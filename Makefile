@@ -33,7 +33,9 @@ lint: $(STAMP)
 	else echo "actionlint: not installed on this platform; skipped"; fi
 
 bench: $(STAMP)
-	@for script in bench/bench_*.py; do echo "== $$script"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; done
+	@for script in bench/bench_*.py; do echo "== $$script"; \
+	  case $$script in */bench_startup.py) args="--bytecode --runs 15";; *) args="";; esac; \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/python $$script $$args || exit 1; done
 
 soak: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m soak

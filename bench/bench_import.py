@@ -9,7 +9,10 @@ clinics' laptops are approved at the hub first (bundles from unknown devices are
 Printed figures, all from the same run and the same (already read once) files:
 - the verify floor: verify + decrypt + parse of every bundle alone (`open_bundle_file`, with the
   district key read once, as the command reads it), which any import must do; nothing is
-  written. It is timed in turn with the import, 100 files each, so that the load of a busy
+  written. Verifying includes holding the clinic's ~140 audit entries to the audit head signed
+  in the manifest (`audit_chain`, about 0.4 ms a bundle): a property of the bundle alone, which
+  `bundle verify` reports too and the import reuses (until issue 11's last change it was done by
+  the import itself, and the ratio was about 0.06 higher for the same total time). It is timed in turn with the import, 100 files each, so that the load of a busy
   machine weighs on both alike. Where its time goes (1,000 bundles of 75 kB, each carrying a
   293 kB copy of its checklist in 314 kB of JSON): age decryption streamed into bounded gunzip
   about a quarter; the payload checks (`parse_payload`) about two thirds, mostly proportional to

@@ -1,10 +1,12 @@
-"""Helpers for bundle tests: profiles, answers entered through the real store, database dumps."""
+"""Helpers for bundle tests: profiles, answers entered through the real store (`fill`), a
+district key pair between a clinic and a hub. Importing as the officer does and database dumps are
+in `tests/clinic_hub_helpers.py`, shared with the district tests."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
+from clinic_hub_helpers import enter_assessment
 from guidecheck.checklist.model import Item, Profile, Questionnaire, SignOff
 from guidecheck.paths import database_path
 from guidecheck.storage.store import Store
@@ -37,59 +39,15 @@ def value_for(item: Item, variant: int = 0):
 def fill(store: Store, questionnaire: Questionnaire, profile: Profile, limit: int | None = None, variant: int = 0,
          final: bool = False) -> str:  # fmt: skip
     """A new assessment answered through the real store; returns its id."""
-    assessment = store.new_assessment(questionnaire, profile)
-    for n, item in enumerate(questionnaire.items[:limit]):
-        store.save_answer(assessment.id, item.id, value_for(item, n + variant), note=f"note {n}")
-    if final:
-        store.finalize(assessment.id, SIGN)
-    return assessment.id
-
-
-def dump(path: Path) -> dict[str, list[tuple]]:
-    """Every table's rows (and the schema) of a database file, for before/after comparisons."""
-    conn = sqlite3.connect(path)
-    try:
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        result = {
-            "__schema__": conn.execute(
-                "SELECT type, name, sql FROM sqlite_master ORDER BY name"
-            ).fetchall()
-        }
-        for table in tables:
-            result[table] = sorted(conn.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
-        return result
-    finally:
-        conn.close()
+    answers = (
+        (item.id, value_for(item, n + variant), f"note {n}")
+        for n, item in enumerate(questionnaire.items[:limit])
+    )
+    return enter_assessment(store, questionnaire, profile, answers, SIGN if final else None)
 
 
 def open_store(home: Path) -> Store:
     return Store(database_path(home))
-
-
-def import_approved(home: Path, store: Store, path: Path, facilities=(), **options):
-    """Import a bundle as the officer would on first contact: held, device approved, applied.
-
-    A device already approved imports directly; a new one is approved for the facilities its
-    bundle names (the officer's step in `guidecheck device approve`), which applies the held file.
-    """
-    import dataclasses
-
-    from guidecheck.bundles.approval import approve_device
-    from guidecheck.bundles.importer import import_file
-
-    outcome = import_file(home, store, path, **options)
-    if not outcome.held or options.get("dry_run"):
-        return outcome
-    m = outcome.manifest
-    codes = sorted(set(m.facility_codes) | set(facilities)) or ["-"]
-    decision = approve_device(home, store, m.device_id, codes)
-    (applied,) = [o for o in decision.outcomes if o.manifest.bundle_id == m.bundle_id]
-    return dataclasses.replace(applied, path=Path(path), source_name="")
 
 
 def district_pair(clinic: Path, hub: Path, tmp: Path) -> None:

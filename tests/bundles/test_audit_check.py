@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 from bundle_helpers import SIGN, fill, open_store, profile_for
@@ -184,6 +185,45 @@ def test_a_bundle_of_the_previous_format_is_not_checked(capsys, clinic, hub, sti
         "reason": "not checked: the bundle was made by an earlier GuideCheck, which does not sign"
         " its audit head",
     }
+
+
+def with_entry_changed(path: Path, clinic: Path, hub: Path) -> Path:
+    """The same bundle with one audit entry's new value changed inside the payload, encrypted to
+    the hub and signed again by the clinic's own key: every other check holds."""
+    box = container.unpack(path.read_bytes())
+    identity, public = keys.district_identity(hub)
+    body = json.loads(seal.decompress(seal.decrypt(box.payload, identity), 10**8))
+    entry = next(e for e in body["audit"] if e["entity"] == "answer")
+    entry["new"] = json.dumps("no")
+    stored = seal.encrypt(seal.compress(json.dumps(body).encode()), [public.recipient])
+    good = parse_manifest(box.manifest)
+    raw = replace(good, payload_sha256=seal.sha256_hex(stored), payload_size=len(stored)).to_bytes()
+    device = keys.device_key(clinic)
+    changed = path.with_name("changed-" + path.name)
+    changed.write_bytes(container.pack(container.Container(
+        raw, seal.sign(device.private, raw), box.payload_name, stored)))  # fmt: skip
+    return changed
+
+
+def test_entries_that_do_not_lead_to_the_signed_head_are_shown_by_verify_and_flagged(
+    capsys, clinic, hub, stick, tmp_path, mini
+):
+    """The chain is checked with the signature: `bundle verify` names the entry, and the import
+    marks every assessment of the bundle with the same sentence (the records still arrive)."""
+    setup(capsys, clinic, hub, tmp_path)
+    first, second = two_assessments(clinic, mini, final=True)
+    changed = with_entry_changed(export(capsys, clinic, stick), clinic, hub)
+    code, out, err = cli(capsys, "--home", hub, "bundle", "verify", changed)
+    assert code == 0, err
+    assert "Audit head:  signed, entries 1 to " in out
+    assert "the clinic's audit log is broken at entry " in out
+    assert "it was changed after it was written" in out
+    out = import_bundle(capsys, hub, clinic, changed)
+    assert "2 flagged by the audit check" in out
+    for assessment_id in (first, second):
+        mark = audit_of(capsys, hub, assessment_id)
+        assert mark["status"] == "flagged"
+        assert mark["reason"].endswith("it was changed after it was written")
 
 
 def test_a_device_that_signed_its_head_before_cannot_drop_it_later(

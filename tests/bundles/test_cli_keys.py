@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bundle_helpers import district_pair, dump, fill, open_store, profile_for
+from bundle_helpers import district_pair, fill, open_store, profile_for
 
+from clinic_hub_helpers import dump
 from guidecheck.bundles import keys
 from guidecheck.cli.main import main
 from guidecheck.paths import database_path

@@ -3,11 +3,12 @@ the hub never makes a received assessment look like a new version, and an import
 
 from __future__ import annotations
 
-from bundle_helpers import district_pair, fill, import_approved, open_store, profile_for
+from bundle_helpers import district_pair, fill, open_store, profile_for
 
-from guidecheck.bundles.apply import HUB_COLUMNS, ROW_COLUMNS, current_sha256
+from clinic_hub_helpers import import_approved
 from guidecheck.bundles.export import export_bundle
 from guidecheck.bundles.importer import import_file
+from guidecheck.bundles.variants import HUB_COLUMNS, ROW_COLUMNS, current_sha256
 
 
 def test_hub_side_marks_do_not_make_a_variant_and_survive_reimport(

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import keyring
 import pytest
-from bundle_helpers import dump, fill, open_store, profile_for
+from bundle_helpers import fill, open_store, profile_for
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 
+from clinic_hub_helpers import dump
 from guidecheck.bundles import key_envelope, key_protection, keys
 from guidecheck.cli.main import main
 from guidecheck.paths import database_path

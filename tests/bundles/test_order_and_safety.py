@@ -7,10 +7,11 @@ import uuid
 from pathlib import Path
 
 import pytest
-from bundle_helpers import SIGN, dump, fill, import_approved, open_store, profile_for
+from bundle_helpers import SIGN, fill, open_store, profile_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clinic_hub_helpers import dump, import_approved
 from guidecheck.atomic import write_atomic
 from guidecheck.bundles import keys
 from guidecheck.bundles.export import export_bundle

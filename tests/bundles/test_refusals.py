@@ -7,10 +7,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from bundle_helpers import dump, fill, import_approved, open_store, profile_for
+from bundle_helpers import fill, open_store, profile_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clinic_hub_helpers import dump, import_approved
 from guidecheck.bundles import container, keys, seal
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.export import export_bundle

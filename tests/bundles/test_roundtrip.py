@@ -6,8 +6,9 @@ import random
 import shutil
 from pathlib import Path
 
-from bundle_helpers import SIGN, district_pair, dump, fill, import_approved, open_store, profile_for
+from bundle_helpers import SIGN, district_pair, fill, open_store, profile_for
 
+from clinic_hub_helpers import dump, import_approved
 from guidecheck.bundles.importer import import_file
 from guidecheck.cli.main import main
 from guidecheck.paths import database_path

@@ -10,8 +10,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from bundle_helpers import SIGN, district_pair, dump, fill, open_store, profile_for, value_for
+from bundle_helpers import SIGN, district_pair, fill, open_store, profile_for, value_for
 
+from clinic_hub_helpers import dump
 from guidecheck.bundles import container, keys, seal
 from guidecheck.bundles.manifest import parse_manifest
 from guidecheck.cli.main import main

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 
-from guidecheck.bundles.apply import body_sha256
 from guidecheck.bundles.manifest import canonical_json as manifest_bytes
 from guidecheck.bundles.payload import Payload
+from guidecheck.bundles.variants import body_sha256
 from guidecheck.checklist.model import Answer, Assessment, Profile
 from guidecheck.reports.content import content_hash
 from guidecheck.storage import audit

@@ -10,12 +10,11 @@ Clinic C (C01, North): TriageBot (2024-09-01, final, overdue, one red flag).
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from clinic_hub_helpers import enter_assessment, import_approved
 from guidecheck.bundles.export import export_bundle
-from guidecheck.bundles.importer import import_file
 from guidecheck.checklist.loading import load_questionnaire
 from guidecheck.checklist.model import Profile, Questionnaire, SignOff
 from guidecheck.paths import database_path
@@ -36,12 +35,9 @@ def profile(code: str, name: str, district: str, tool: str, category: str, date:
 def assess(
     store: Store, q: Questionnaire, prof: Profile, answers: dict[str, str], final: bool = True
 ) -> str:
-    assessment = store.new_assessment(q, prof)
-    for item_id, value in answers.items():
-        store.save_answer(assessment.id, item_id, value)
-    if final:
-        store.finalize(assessment.id, SignOff("Officer", "Nurse", "Head", prof.date))
-    return assessment.id
+    sign_off = SignOff("Officer", "Nurse", "Head", prof.date) if final else None
+    entered = ((item_id, value, None) for item_id, value in answers.items())
+    return enter_assessment(store, q, prof, entered, sign_off)
 
 
 @dataclass
@@ -165,45 +161,3 @@ def import_conflict(tmp_path: Path, hub: Hub) -> str:
     for path in paths:
         assert import_approved(hub.home, hub.store, path).imported
     return ids["laptop-a"]
-
-
-def import_approved(home: Path, store: Store, path: Path, facilities=(), **options):
-    """Import a bundle as the officer would on first contact: held, device approved, applied.
-
-    A device already approved imports directly; a new one is approved for the facilities its
-    bundle names (the officer's step in `guidecheck device approve`), which applies the held file.
-    """
-    import dataclasses
-
-    from guidecheck.bundles.approval import approve_device
-
-    outcome = import_file(home, store, path, **options)
-    if not outcome.held or options.get("dry_run"):
-        return outcome
-    m = outcome.manifest
-    codes = sorted(set(m.facility_codes) | set(facilities)) or ["-"]
-    decision = approve_device(home, store, m.device_id, codes)
-    (applied,) = [o for o in decision.outcomes if o.manifest.bundle_id == m.bundle_id]
-    return dataclasses.replace(applied, path=Path(path), source_name="")
-
-
-def dump(path: Path) -> dict[str, list[tuple]]:
-    """Every table's rows (and the schema) of a database file, for before/after comparisons."""
-    conn = sqlite3.connect(path)
-    try:
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        result = {
-            "__schema__": conn.execute(
-                "SELECT type, name, sql FROM sqlite_master ORDER BY name"
-            ).fetchall()
-        }
-        for table in tables:
-            result[table] = sorted(conn.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
-        return result
-    finally:
-        conn.close()

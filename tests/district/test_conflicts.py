@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import shutil
 
-from hub_builder import assess, dump, export_clinic, import_approved, make_district, profile
+from hub_builder import assess, export_clinic, make_district, profile
 
+from clinic_hub_helpers import dump, import_approved
 from guidecheck.bundles.importer import import_file
 from guidecheck.checklist.model import SignOff
 from guidecheck.district.conflicts import conflict_groups, resolve

@@ -184,7 +184,7 @@ def test_a_hub_from_before_the_change_is_upgraded_to_the_same_state(tmp_path, qu
     """Old hubs stored variants with `superseded` inside (and a loser's marked copy as one more)."""
     import json
 
-    from guidecheck.bundles.apply import body_sha256
+    from guidecheck.bundles.variants import body_sha256
     from guidecheck.storage.migrations import m004_variants_clinic_content
 
     a, b, revisions = two_revisions(tmp_path, questionnaire)

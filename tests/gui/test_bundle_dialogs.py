@@ -12,13 +12,11 @@ from guidecheck.bundles import keys
 from guidecheck.bundles.approval import approve_device
 from guidecheck.checklist.model import Profile
 from guidecheck.gui.shell.tasks import TaskRunner
-from guidecheck.gui.sync.bundle_dialogs import (
-    ExportDialog,
-    ImportDialog,
-    describe_free_space,
-    open_export_dialog,
-    removable_drives,
-)
+from guidecheck.gui.sync.bundle_dialogs import open_export_dialog
+from guidecheck.gui.sync.dialog_parts import describe_free_space
+from guidecheck.gui.sync.drives import removable_drives
+from guidecheck.gui.sync.export_dialog import ExportDialog
+from guidecheck.gui.sync.import_dialog import ImportDialog
 from guidecheck.paths import database_path
 from guidecheck.storage.store import Store
 

@@ -125,6 +125,9 @@ NOT_AT_FIRST_SHOW = (
     "guidecheck.gui.shell.theme",  # the first frame uses the palette's own colours
     "guidecheck.gui.hub",
     "guidecheck.gui.sync.bundle_dialogs",
+    "guidecheck.gui.sync.export_dialog",
+    "guidecheck.gui.sync.import_dialog",
+    "guidecheck.gui.sync.dialog_parts",
     "guidecheck.gui.assessment.home_model",  # the table is built with the first rows
     "guidecheck.gui.assessment.new_assessment",
     "guidecheck.gui.assessment.walkthrough",

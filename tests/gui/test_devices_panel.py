@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from gui_helpers import press_in_next_box
 from PySide6.QtCore import Qt
 
+from clinic_hub_helpers import dump
 from guidecheck.bundles import keys
 from guidecheck.bundles.enrolment import enrol_code
 from guidecheck.bundles.export import export_bundle
@@ -18,9 +18,6 @@ from guidecheck.gui.hub.devices_panel import DevicesPanel
 from guidecheck.gui.shell.tasks import TaskRunner
 from guidecheck.paths import database_path
 from guidecheck.storage.store import Store
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "bundles"))
-from bundle_helpers import dump
 
 PROFILE = Profile(facility_name="Kibera Clinic", facility_code="KE-0042", district="Nairobi",
                   region="Nairobi", tool_name="ChestScan", tool_vendor="Acme", tool_version="2.1",

@@ -16,7 +16,7 @@ from guidecheck.gui.shell.dialogs import AboutDialog, SettingsDialog
 from guidecheck.gui.shell.settings import apply_text_scale
 from guidecheck.gui.shell.theme import PALETTES
 from guidecheck.gui.shell.translation import install_language
-from guidecheck.gui.sync.bundle_dialogs import ImportDialog
+from guidecheck.gui.sync.import_dialog import ImportDialog
 from guidecheck.gui.sync.interop_dialogs import XlsformImportDialog
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog
 from guidecheck.bundles import keys
 from guidecheck.checklist.model import Profile
 from guidecheck.gui.shell.tasks import TaskRunner
-from guidecheck.gui.sync.bundle_dialogs import ExportDialog
+from guidecheck.gui.sync.export_dialog import ExportDialog
 from guidecheck.paths import database_path
 from guidecheck.storage.store import Store
 

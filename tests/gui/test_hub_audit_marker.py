@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from test_contrast import AA, drawn_contrast
 
+from clinic_hub_helpers import import_approved
 from guidecheck.bundles import keys
 from guidecheck.bundles.export import export_bundle
 from guidecheck.checklist.loading import load_questionnaire
@@ -23,7 +24,7 @@ from guidecheck.storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.append(str(ROOT / "bundles"))  # appended so conftest stays ours
-from bundle_helpers import fill, import_approved, profile_for  # noqa: E402
+from bundle_helpers import fill, profile_for  # noqa: E402
 
 SHOTS = ROOT.parent / "test-output" / "district"
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from guidecheck.bundles import key_protection, keys
 from guidecheck.gui.shell.passphrase import PassphraseDialog, install_dialog_prompt, unlock_for
 from guidecheck.gui.shell.tasks import TaskRunner
-from guidecheck.gui.sync.bundle_dialogs import ExportDialog
+from guidecheck.gui.sync.export_dialog import ExportDialog
 from guidecheck.paths import database_path
 from guidecheck.storage.store import Store
 

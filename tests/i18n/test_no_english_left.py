@@ -117,7 +117,8 @@ def test_assessment_flow_has_no_english_left(
     )
     problems += _check(window, "result")
 
-    from guidecheck.gui.sync.bundle_dialogs import ExportDialog, ImportDialog
+    from guidecheck.gui.sync.export_dialog import ExportDialog
+    from guidecheck.gui.sync.import_dialog import ImportDialog
     from guidecheck.gui.sync.interop_dialogs import NationalExportDialog, XlsformImportDialog
 
     dialogs = (

@@ -26,7 +26,7 @@ def export_from_window(
     full: bool = False,
 ) -> Any:
     """Export for district as a person does: the dialog, the folder, the Export button."""
-    from guidecheck.gui.sync.bundle_dialogs import ExportDialog
+    from guidecheck.gui.sync.export_dialog import ExportDialog
 
     window.export_for_district(assessment_id)
     qtbot.waitUntil(lambda: window.findChild(ExportDialog) is not None, timeout=5_000)

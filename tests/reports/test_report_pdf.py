@@ -12,7 +12,7 @@ from report_helpers import RED_FLAG_ITEMS, default_value, mixed_choice
 from guidecheck.errors import UserError
 from guidecheck.reports import write_assessment_pdf
 from guidecheck.reports.labels import percent_text, verdict_label
-from guidecheck.reports.pdf_sections import item_number
+from guidecheck.reports.pdf_blocks import item_number
 
 
 def pdf_pages(path: Path) -> list[str]:

@@ -19,12 +19,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
+from guidecheck.bundles.audit_chain import chain_problem, in_order
 from guidecheck.bundles.manifest import AuditHead, Manifest
 from guidecheck.bundles.payload import Payload
 from guidecheck.i18n import _
-from guidecheck.storage.audit import entry_hash
 from guidecheck.storage.audit_replay import ENTRY_COLUMNS, compare_assessment, replay
 
 OK, FLAGGED, NOT_CHECKED = "ok", "flagged", "not_checked"
@@ -53,10 +54,24 @@ class AuditMark:
         return {"status": self.status, "reason": self.reason}
 
 
-def check_bundle(conn: sqlite3.Connection, manifest: Manifest, payload: Payload) -> list[str]:
+class Unchecked:
+    """`check_bundle(chain=...)` not given: the chain is checked there."""
+
+
+UNCHECKED = Unchecked()
+
+
+def check_bundle(
+    conn: sqlite3.Connection,
+    manifest: Manifest,
+    payload: Payload,
+    chain: str | None | Unchecked = UNCHECKED,
+) -> list[str]:
     """Check one bundle's audit log and mark each of its assessments; returns the ids flagged.
 
-    Call inside the import's transaction, before the bundle's entries are stored.
+    Call inside the import's transaction, before the bundle's entries are stored. `chain`: the
+    answer of `audit_chain.chain_problem` for this bundle when its verification already gave it
+    (`OpenedBundle.chain_problem`); the chain is then not hashed a second time.
     """
     device = manifest.device_id
     ids = [str(a["id"]) for a in payload.assessments]
@@ -70,8 +85,10 @@ def check_bundle(conn: sqlite3.Connection, manifest: Manifest, payload: Payload)
             (manifest.bundle_id, device, head.after_seq, head.after_hash, head.seq, head.hash,
              head.count, manifest.created_at),
         )  # fmt: skip
-        entries = sorted(payload.audit, key=lambda e: e["seq"])
-        problem = chain_problem(entries, head) or _continuity_problem(conn, device, entries, head)
+        entries = in_order(payload.audit)
+        if isinstance(chain, Unchecked):
+            chain = chain_problem(entries, head)
+        problem = chain or _continuity_problem(conn, device, entries, head)
         if problem is not None:
             marks = dict.fromkeys(ids, (FLAGGED, problem))
         elif ids and head.after_seq > 0 and _held_hash(conn, device, head.after_seq) is None:
@@ -104,26 +121,6 @@ def _unsigned(conn: sqlite3.Connection, device: str, created_at: str) -> tuple[s
     return NOT_CHECKED, _(
         "not checked: the bundle was made by an earlier GuideCheck, which does not sign its audit head"
     )
-
-
-def chain_problem(entries: list[dict[str, Any]], head: AuditHead) -> str | None:
-    """The entries must be exactly after_seq+1 … seq, each hashing right and linking to the one before."""
-    previous = head.after_hash
-    for expected, entry in enumerate(entries, start=head.after_seq + 1):
-        if entry["seq"] != expected or entry["prev_hash"] != previous:
-            return _(
-                "the clinic's audit log is broken at entry {seq}: an entry is missing or out of place"
-            ).format(seq=expected)
-        if entry_hash(previous, entry) != entry["hash"]:
-            return _(
-                "the clinic's audit log is broken at entry {seq}: it was changed after it was written"
-            ).format(seq=expected)
-        previous = entry["hash"]
-    if head.after_seq + len(entries) != head.seq or previous != head.hash:
-        return _(
-            "the clinic's audit entries in this bundle do not end at the head its device signed"
-        )
-    return None
 
 
 def _continuity_problem(
@@ -219,6 +216,8 @@ def _replayed(
     return marks
 
 
+_ENTRY_TUPLE = itemgetter(*ENTRY_COLUMNS)  # an entry as `replay` reads it (a dozen per answer)
+
 _ENTRY_SELECT = (
     f"SELECT {', '.join(ENTRY_COLUMNS)} FROM bundle_audit WHERE origin_device = ? AND seq <= ?"
 )
@@ -272,7 +271,7 @@ def _chained(
     yield from held
     for e in entries:
         if e["entity"] in ("answer", "assessment"):
-            yield tuple(e[c] for c in ENTRY_COLUMNS)
+            yield _ENTRY_TUPLE(e)
 
 
 def marks(conn: sqlite3.Connection, ids: Iterable[str] | None = None) -> dict[str, AuditMark]:

@@ -20,6 +20,7 @@ from guidecheck.atomic import WriteGroup, write_atomic
 from guidecheck.bundles import container, enrolment, ledger
 from guidecheck.bundles.apply import ApplyResult, apply_payload
 from guidecheck.bundles.archive import archive_bundle, held_dir
+from guidecheck.bundles.audit_check import UNCHECKED
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.manifest import Manifest
 from guidecheck.bundles.verify import NO_KEY, OpenedBundle, open_bundle, open_bundle_file, reread
@@ -185,7 +186,12 @@ def _apply(
     try:
         with store.atomic():
             result = apply_payload(
-                store, manifest, opened.payload, facilities=device.facilities, now=now_iso()
+                store,
+                manifest,
+                opened.payload,
+                facilities=device.facilities,
+                now=now_iso(),
+                chain=opened.chain_problem if opened.chain_checked else UNCHECKED,
             )
             if dry_run:
                 raise _DryRun

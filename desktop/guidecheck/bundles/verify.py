@@ -3,6 +3,8 @@
 Order: container shape and sizes, manifest, Ed25519 signature over the manifest, stored payload
 hash, the device key pinned for this device id, district addressing, decryption, bounded
 decompression, payload shape and counts. The first failure refuses the file with one sentence.
+Last, the clinic's audit entries are held to the audit head signed in the manifest
+(`audit_chain`): a broken chain is reported in the result, not refused (the hub marks it).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from guidecheck.bundles import container, seal
+from guidecheck.bundles.audit_chain import chain_problem, in_order
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.key_protection import KeyLocked
 from guidecheck.bundles.keys import district_identity, fingerprint
@@ -31,6 +34,11 @@ class OpenedBundle:
     sha256: str  # of the whole file
     data: bytes  # the file's bytes (empty when opened by `open_bundle_file`: use `reread`)
     device_fingerprint: str
+    # Where the clinic's audit entries stop leading to the head signed in the manifest (one
+    # sentence), or None when they lead there. Only meaningful with a payload and a signed head
+    # (`chain_checked`); a broken chain is shown and marked at the hub, never a refusal.
+    chain_problem: str | None = None
+    chain_checked: bool = False
 
     @property
     def encrypted(self) -> bool:
@@ -139,13 +147,22 @@ def _open(
                     "The bundle's manifest lists other facilities than the records inside it: it was altered."
                 )
             )
+    chain_checked = payload is not None and manifest.audit_head is not None
     return OpenedBundle(
         manifest=manifest,
         payload=payload,
         sha256=file_sha,
         data=kept,
         device_fingerprint=fingerprint(device_public),
+        chain_problem=_chain_problem(manifest, payload) if chain_checked else None,
+        chain_checked=chain_checked,
     )
+
+
+def _chain_problem(manifest: Manifest, payload: Payload | None) -> str | None:
+    """The audit entries against the head the device signed: checked with the signature, once."""
+    assert payload is not None and manifest.audit_head is not None
+    return chain_problem(in_order(payload.audit), manifest.audit_head)
 
 
 def _identity(manifest: Manifest, home: Path, required: bool, hub_key: Any = NO_KEY) -> Any | None:

@@ -1,7 +1,7 @@
 """Loading checklists from YAML into `model.Questionnaire`, with errors that name file and line.
 
 YAML is read by `yaml_reader` (a safe loader that records line numbers, refuses aliases and
-over-deep nesting, builds only plain data); `questionnaire_schema` then checks every field and the
+over-deep nesting, builds only plain data); `schema` then checks every field and the
 cross-references between them. Both load on first use, keeping PyYAML out of app start-up.
 """
 

@@ -149,7 +149,7 @@ def cmd_verify(context: CommandContext, args: argparse.Namespace) -> int:
                     "Clinic audit:  hash chain BROKEN at entry {seq}: the clinic's log was altered"
                 ).format(seq=broken)
             )
-    _print_audit_head(m, opened.payload)
+    _print_audit_head(opened)
     when = ledger.imported_at(store.conn, m.bundle_id)
     if when:
         print(_("Imported:    {at}").format(at=when))
@@ -253,7 +253,7 @@ def _result_text(result_json: str) -> str:
 
 def cmd_conflicts(context: CommandContext, args: argparse.Namespace) -> int:
     from guidecheck.bundles import ledger
-    from guidecheck.bundles.apply import current_sha256
+    from guidecheck.bundles.variants import current_sha256
 
     conn = context.store().conn
     rows = ledger.flagged_assessments(conn)
@@ -274,9 +274,10 @@ def cmd_conflicts(context: CommandContext, args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_audit_head(manifest: Any, payload: Any) -> None:
-    """The clinic's audit head signed in the manifest, and whether the entries lead to it."""
-    head = manifest.audit_head
+def _print_audit_head(opened: Any) -> None:
+    """The clinic's audit head signed in the manifest, and whether the entries lead to it
+    (checked when the bundle was opened)."""
+    head = opened.manifest.audit_head
     if head is None:
         print(_("Audit head:  not signed (a bundle of an earlier GuideCheck)"))
         return
@@ -285,9 +286,5 @@ def _print_audit_head(manifest: Any, payload: Any) -> None:
             first=head.after_seq + 1, last=head.seq, count=head.count
         )
     )
-    if payload is not None:
-        from guidecheck.bundles.audit_check import chain_problem
-
-        problem = chain_problem(sorted(payload.audit, key=lambda e: e["seq"]), head)
-        if problem is not None:
-            print("             " + problem)
+    if opened.chain_checked and opened.chain_problem is not None:
+        print("             " + opened.chain_problem)

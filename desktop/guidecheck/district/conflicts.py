@@ -1,12 +1,12 @@
 """Conflicts flagged by bundle import, shown side by side, and the officer's decision.
 
-Import flags `conflict = 1` in two cases (guidecheck.bundles.apply): two assessment ids claim the
+Import flags `conflict = 1` in two cases (guidecheck.bundles.variants): two assessment ids claim the
 same lineage revision (two laptops revised one assessment), or one id arrived in incompatible
 versions ("variants", kept in `bundle_variants`). A conflict group is one lineage revision; its
 options are every row of it and every stored variant of those rows. Choosing "this one stands"
 records the decision in `district_resolutions` (the kept version and every version offered), marks
 every other row of the group superseded (kept, never deleted) and audits it, all in one
-transaction; the shared import mechanism (`guidecheck.bundles.apply.settle`) then writes the kept
+transaction; the shared import mechanism (`guidecheck.bundles.variants.settle`) then writes the kept
 content and clears the flags. Because that same mechanism runs on every import, re-importing the
 same bundles leaves the decision standing, and only a version the officer has not seen reopens it.
 """
@@ -84,7 +84,7 @@ class ConflictGroup:
 
 
 def _bundle_columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    from guidecheck.bundles.apply import ANSWER_COLUMNS, ROW_COLUMNS
+    from guidecheck.bundles.variants import ANSWER_COLUMNS, ROW_COLUMNS
 
     return ROW_COLUMNS, ANSWER_COLUMNS
 
@@ -104,7 +104,7 @@ def _row_body(conn: sqlite3.Connection, assessment_id: str) -> dict[str, Any]:
 
 
 def _sha(body: dict[str, Any]) -> str:
-    from guidecheck.bundles.apply import body_sha256
+    from guidecheck.bundles.variants import body_sha256
 
     return body_sha256(body)
 
@@ -178,7 +178,7 @@ def conflict_groups(store: Store) -> list[ConflictGroup]:
 
 def resolve(store: Store, group: ConflictGroup, keep: Option, actor: str = "") -> None:
     """Let `keep` stand; every other row of the group is kept but marked superseded."""
-    from guidecheck.bundles.apply import settle
+    from guidecheck.bundles.variants import settle
 
     if keep not in group.options:
         raise UserError(_("That version is not part of this conflict."))

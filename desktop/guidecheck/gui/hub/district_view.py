@@ -3,26 +3,21 @@
 Shown by the main window when the installation is a district hub (guidecheck.bundles.keys.
 is_district_hub). Every database read and every export runs on the task runner's single worker
 (gui/shell/tasks.py); the screen only shows what comes back. Entry point: `DistrictHub(database,
-parent, runner=None)`, or `open_district_view(parent, home)`.
+parent, runner=None)`, or `open_district_view(parent, home)`. Its overview tab and filters are in
+`overview_filters.py`, its exports in `district_exports.py`, what its worker reads in `hub_data.py`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -31,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guidecheck.district.overview import OverviewFilter
 from guidecheck.gui.hub.audit_banner import audit_banner, show_audit
 from guidecheck.gui.hub.devices_panel import DevicesPanel
+from guidecheck.gui.hub.district_exports import DistrictExports
 from guidecheck.gui.hub.district_models import (
     G_MISSING,
     ROW_ROLE,
@@ -45,63 +40,15 @@ from guidecheck.gui.hub.district_models import (
     band_colours,
 )
 from guidecheck.gui.hub.district_panels import ConflictsPanel, FacilityPanel
-from guidecheck.gui.shell.labels import set_scaled_font, tr, use_category_options, verdict_text
+from guidecheck.gui.hub.hub_data import HubData, load_hub, load_overview, path_home
+from guidecheck.gui.hub.overview_filters import OverviewFilters
+from guidecheck.gui.hub.table_view import table_view
+from guidecheck.gui.shell.labels import set_scaled_font, tr
 from guidecheck.gui.shell.tasks import TaskContext, TaskRunner
 from guidecheck.gui.shell.theme import themed
 
-if TYPE_CHECKING:
-    from guidecheck.district.summary import DistrictSummary
 
-
-def path_home(database: Path) -> Path:
-    """The data folder of a hub database file (held bundles and the archive live beside it)."""
-    return Path(database).parent
-
-
-@dataclass(frozen=True)
-class HubData:
-    """What one load brings back from the worker."""
-
-    summary: DistrictSummary
-    conflicts: list[Any]  # guidecheck.district.conflicts.ConflictGroup
-
-
-def load_hub(context: TaskContext) -> HubData:
-    from guidecheck.district.conflicts import conflict_groups
-    from guidecheck.district.summary import build_summary
-
-    store = context.store
-    return HubData(build_summary(store), conflict_groups(store))
-
-
-def load_overview(context: TaskContext) -> tuple[list[Any], int]:
-    """The overview alone (one query, no scoring), so the first tab shows before the rest is scored."""
-    from guidecheck.district.overview import build_overview
-    from guidecheck.district.settings import reassess_months
-
-    return build_overview(context.store), reassess_months(context.store)
-
-
-def table_view(model: Any, parent: QWidget, sortable: bool = True) -> QTableView:
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setSortingEnabled(sortable)
-    if sortable:
-        view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(False)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setResizeContentsPrecision(
-        200
-    )  # measure 200 rows, not 1,000, to fit columns
-    return view
-
-
-class DistrictHub(QWidget):
+class DistrictHub(OverviewFilters, DistrictExports, QWidget):
     """The district officer's screen. Signals say what happened, for the window and the tests."""
 
     overview_loaded = Signal()
@@ -168,19 +115,7 @@ class DistrictHub(QWidget):
         layout.addWidget(self.empty_hint)
         self.audit_banner = audit_banner(self)  # above the tabs: seen whichever tab is open
         layout.addWidget(self.audit_banner)
-        self.saved_row = QHBoxLayout()
-        self.saved_label = QLabel(self)
-        self.saved_label.setWordWrap(True)
-        self.open_saved_button = QPushButton(tr("&Open"), self)
-        self.show_saved_button = QPushButton(tr("Show in &folder"), self)
-        self.saved_row.addWidget(self.saved_label, 1)
-        self.saved_row.addWidget(self.open_saved_button)
-        self.saved_row.addWidget(self.show_saved_button)
-        layout.addLayout(self.saved_row)
-        self.saved_path: Path | None = None
-        self._show_saved(None)
-        self.open_saved_button.clicked.connect(lambda: self.open_saved(folder=False))
-        self.show_saved_button.clicked.connect(lambda: self.open_saved(folder=True))
+        self._build_saved_row(layout)
 
         self.tabs = QTabWidget(self)
         self.overview_model = OverviewModel(self)
@@ -232,42 +167,6 @@ class DistrictHub(QWidget):
         proxy.setSourceModel(model)
         proxy.setSortRole(SORT_ROLE)
         return proxy
-
-    def _overview_tab(self) -> QWidget:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        bar, dates = QHBoxLayout(), QHBoxLayout()  # two rows: one is too wide for 1024 px
-        self.district_filter, self.tool_filter = QComboBox(page), QComboBox(page)
-        self.category_filter, self.verdict_filter = QComboBox(page), QComboBox(page)
-        self.date_from, self.date_to = QLineEdit(page), QLineEdit(page)
-        self.due_only = QCheckBox(tr("Due only"), page)
-        for box, name in ((self.district_filter, tr("District")), (self.tool_filter, tr("AI tool")),
-                          (self.category_filter, tr("Use category")), (self.verdict_filter, tr("Verdict"))):  # fmt: skip
-            box.setAccessibleName(name)
-            box.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            box.setMinimumContentsLength(8)  # long names show in the open list, not the bar
-            bar.addWidget(QLabel(name, page))
-            bar.addWidget(box, 1)
-            box.currentIndexChanged.connect(self.apply_filter)
-        for edit, name in ((self.date_from, tr("From")), (self.date_to, tr("To"))):
-            edit.setPlaceholderText(tr("YYYY-MM-DD"))
-            edit.setMaximumWidth(110)
-            edit.setAccessibleName(name)
-            dates.addWidget(QLabel(name, page))
-            dates.addWidget(edit)
-            edit.editingFinished.connect(self.apply_filter)
-        self.due_only.toggled.connect(self.apply_filter)
-        dates.addWidget(self.due_only)
-        dates.addStretch(1)
-        layout.addLayout(bar)
-        layout.addLayout(dates)
-        self.overview_view = table_view(self.overview_proxy, page)
-        layout.addWidget(self.overview_view, 1)
-        self.shown_label = QLabel(page)
-        layout.addWidget(self.shown_label)
-        return page
 
     def _with_legend(self, view: QTableView) -> QWidget:
         page = QWidget(self)
@@ -364,44 +263,6 @@ class DistrictHub(QWidget):
         self.apply_filter()
         self.loaded.emit()
 
-    def _fill_filters(self) -> None:
-        from guidecheck.district.overview import choices
-
-        options = choices(self.data.summary.overview) if self.data else {}
-        names = dict(use_category_options())
-        lists = ((self.district_filter, [(d, d) for d in options.get("district", [])]),
-                 (self.tool_filter, [(t, t) for t in options.get("tool", [])]),
-                 (self.category_filter, [(c, names.get(c, c)) for c in options.get("use_category", [])]),
-                 (self.verdict_filter, [(v, verdict_text(v)) for v in ("ready", "ready_with_conditions", "not_ready")]))  # fmt: skip
-        for box, values in lists:
-            current = box.currentData()
-            box.blockSignals(True)
-            box.clear()
-            box.addItem(tr("Any"), "")
-            for code, label in values:
-                box.addItem(label, code)
-            box.setCurrentIndex(max(box.findData(current), 0))
-            box.blockSignals(False)
-
-    def current_filter(self) -> OverviewFilter:
-        def day(edit: QLineEdit) -> str:
-            text = edit.text().strip()
-            try:
-                valid = dt.date.fromisoformat(text).isoformat() if text else ""
-            except ValueError:
-                valid = ""
-            themed(edit, "" if valid or not text else "border: 2px solid {critical};")
-            return valid
-
-        return OverviewFilter(self.district_filter.currentData() or "", self.tool_filter.currentData() or "",
-                              self.category_filter.currentData() or "", self.verdict_filter.currentData() or "",
-                              day(self.date_from), day(self.date_to), self.due_only.isChecked())  # fmt: skip
-
-    def apply_filter(self) -> None:
-        self.overview_proxy.set_filter(self.current_filter())
-        self.shown_label.setText(tr("{shown} of {total} facility AI tools shown").format(
-            shown=self.overview_proxy.rowCount(), total=self.overview_model.rowCount()))  # fmt: skip
-
     # -- actions ------------------------------------------------------------------------------
     def open_facility_at(self, index: Any) -> None:
         row = index.data(ROW_ROLE) if index.isValid() else None
@@ -424,66 +285,6 @@ class DistrictHub(QWidget):
             set_reassess_months(context.store, months)
 
         self.runner.run(work, lambda _r: self.reload(), self.show_failure)
-
-    def export(self, kind: str) -> None:
-        suffix = {
-            "pdf": ("district-report.pdf", tr("PDF (*.pdf)")),
-            "xlsx": ("district-workbook.xlsx", tr("Excel workbook (*.xlsx)")),
-        }[kind]
-        path, _filter = QFileDialog.getSaveFileName(
-            self, tr("Save the district report"), str(Path.home() / suffix[0]), suffix[1]
-        )
-        if not path:
-            return
-        summary_line = self.status.text()
-        self.status.setText(tr("Writing {name}…").format(name=Path(path).name))
-
-        def work(context: TaskContext) -> str:
-            from guidecheck.district.summary import build_summary
-
-            summary = build_summary(context.store)
-            if kind == "pdf":
-                from guidecheck.district.report_pdf import write_district_pdf
-
-                return str(write_district_pdf(summary, path))
-            from guidecheck.district.report_workbook import write_district_workbook
-
-            return str(write_district_workbook(context.store, summary, path))
-
-        def done(written: str) -> None:
-            self.status.setText(summary_line)  # the district summary stays; "Saved" goes below
-            self._show_saved(Path(written))
-            self.export_finished.emit(written)
-
-        self.runner.run(work, done, self.show_failure)
-
-    def _show_saved(self, path: Path | None) -> None:
-        """ "Saved district.pdf" with Open and Show in folder beside it (the summary line stays)."""
-        self.saved_path = path
-        for widget in (self.saved_label, self.open_saved_button, self.show_saved_button):
-            widget.setVisible(path is not None)
-        if path is not None:
-            self.saved_label.setText(tr("Saved {path}").format(path=path))
-
-    def open_saved(self, folder: bool) -> bool:
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
-
-        if self.saved_path is None:
-            return False
-        target = self.saved_path.parent if folder else self.saved_path
-        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
-            return True
-        self.saved_label.setText(
-            tr("Saved {path}. No program to open it is installed here.").format(
-                path=self.saved_path
-            )
-            if not folder
-            else tr("Saved {path}. The folder could not be opened here.").format(
-                path=self.saved_path
-            )
-        )
-        return False
 
     def _conflict_resolved(self, key: str) -> None:
         self.conflict_resolved.emit(key)

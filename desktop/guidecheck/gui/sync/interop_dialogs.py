@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from guidecheck.gui.shell.fit import keep_fitted
-from guidecheck.gui.sync.bundle_dialogs import _error_text, _PlacePicker
+from guidecheck.gui.sync.dialog_parts import PlacePicker, error_text
 
 
 def _message_label(parent: QWidget) -> QLabel:
@@ -154,7 +154,7 @@ class XlsformImportDialog(QDialog):
         self.import_finished.emit(text)
 
     def _on_failed(self, error: BaseException) -> None:
-        reason = _error_text(self, error)
+        reason = error_text(self, error)
         self.message.setText(reason)
         self._update_buttons()
         self.import_failed.emit(reason)
@@ -183,7 +183,7 @@ class XlsformImportDialog(QDialog):
         self.checklist_added.emit(sentence)
 
     def _on_add_failed(self, error: BaseException) -> None:
-        self.message.setText(_error_text(self, error))
+        self.message.setText(error_text(self, error))
         self._update_buttons()
 
     def choose_save(self) -> None:
@@ -231,7 +231,7 @@ class NationalExportDialog(QDialog):
         ):
             self.kind.addItem(label, kind)
         self.period = QComboBox(self)
-        self.places = _PlacePicker(self, self.tr("Choose where to write the files"))
+        self.places = PlacePicker(self, self.tr("Choose where to write the files"))
         self.message = _message_label(self)
         self.buttons = QDialogButtonBox(self)
         self.export_button = self.buttons.addButton(
@@ -341,7 +341,7 @@ class NationalExportDialog(QDialog):
     def _on_failed(self, error: BaseException) -> None:
         self._busy = False
         self._update_buttons()
-        reason = _error_text(self, error)
+        reason = error_text(self, error)
         self.message.setText(self.tr("Nothing was exported: {reason}").format(reason=reason))
         self.export_failed.emit(reason)
 
