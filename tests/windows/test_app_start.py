@@ -60,6 +60,49 @@ def test_a_second_copy_brings_the_first_forward(qtbot, tmp_path: Path):
     assert SingleInstance(home).acquire()  # released: the next start may open it
 
 
+def test_a_killed_copy_leaves_no_lock_behind(tmp_path: Path):
+    """The lock belongs to the process: held while it runs, gone when it is killed (a power cut
+    leaves nothing to clear by hand either)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path;"
+            "from guidecheck.gui.shell.single_instance import SingleInstance;"
+            "lock = SingleInstance(Path(sys.argv[1])); print(lock.acquire(), flush=True);"
+            "time.sleep(60)",
+            str(home),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "True"
+        assert not SingleInstance(home).acquire()  # another process holds it
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    assert SingleInstance(home).acquire()
+
+
+def test_an_earlier_version_can_still_open_the_folder_afterwards(tmp_path: Path):
+    """Earlier versions lock `guidecheck.lock` with QLockFile; what this version leaves behind
+    must never look to them like a copy still running (a stick moves between laptops)."""
+    from PySide6.QtCore import QLockFile
+
+    home = tmp_path / "home"
+    home.mkdir()
+    current = SingleInstance(home)
+    assert current.acquire()
+    current.release()
+    earlier = QLockFile(str(home / "guidecheck.lock"))
+    earlier.setStaleLockTime(0)
+    assert earlier.tryLock(0)
+    earlier.unlock()
+
+
 def test_a_second_app_process_leaves_the_first_one_alone(qtbot, tmp_path: Path):
     home = tmp_path / "home"
     home.mkdir()

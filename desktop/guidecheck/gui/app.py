@@ -6,7 +6,8 @@ inside the actions that need them. With GUIDECHECK_STARTUP_PROBE=1 the app print
 "shown <seconds> rss <KiB>" once the main window has been shown, then "listed <seconds> rows <n>
 rss <KiB>" once the home list is filled, and quits. GUIDECHECK_STARTUP_PROBE=modules also prints
 "modules <name> <name> ..." after the shown line: every module loaded to show the first window
-(tests/gui/test_crash_and_start.py keeps the heavy ones out of it).
+(tests/gui/test_crash_and_start.py keeps the heavy ones out of it), then "qt-classes <name> ...":
+the Qt classes whose Python types PySide6 had built by then.
 """
 
 from __future__ import annotations
@@ -67,6 +68,15 @@ class StartupProbe(QObject):
         print(f"shown {process_age():.3f} rss {peak_rss_kib()}", flush=True)
         if self.list_modules:
             print("modules", *sorted(sys.modules), flush=True)
+            # PySide6 builds a Qt class's Python type (and its enums) on first use: QStyle alone
+            # costs ~4 ms, so the classes the first window touched are listed too.
+            classes = {
+                name
+                for module in ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets")
+                for name in vars(sys.modules[module])
+                if name.startswith("Q")
+            }
+            print("qt-classes", *sorted(classes), flush=True)
 
     def report_listed(self, rows: int) -> None:
         print(f"listed {process_age():.3f} rows {rows} rss {peak_rss_kib()}", flush=True)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guidecheck.gui.shell.labels import set_scaled_font
+from guidecheck.gui.shell.fonts import set_scaled_font
 from guidecheck.gui.shell.wrapping import ElidedButton, FlowLayout
 
 if TYPE_CHECKING:

@@ -11,14 +11,21 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from guidecheck.checklist import labels as words
 from guidecheck.checklist.labels import compliance_label, status_label
+from guidecheck.gui.shell.fonts import refresh_scaled_fonts, scaled_font, set_scaled_font
 from guidecheck.gui.shell.theme import render, themed, tone
 
-__all__ = ["compliance_label", "status_label"]
+# The heading-font helpers live in fonts.py; the screens that import them from here still may.
+__all__ = [
+    "compliance_label",
+    "refresh_scaled_fonts",
+    "scaled_font",
+    "set_scaled_font",
+    "status_label",
+]
 
 
 def tr(text: str) -> str:
@@ -111,29 +118,3 @@ def verdict_badge(verdict: str | None, parent: QWidget | None = None) -> QLabel:
     label = QLabel(verdict_text(verdict), parent)
     set_badge(label, verdict)
     return label
-
-
-def scaled_font(factor: float, bold: bool = False) -> QFont:
-    """The application font scaled by `factor`, so headings follow the text-size setting."""
-    font = QFont(QApplication.font())
-    size = font.pointSizeF()
-    if size > 0:
-        font.setPointSizeF(size * factor)
-    font.setBold(bold)
-    return font
-
-
-def set_scaled_font(widget: QWidget, factor: float, bold: bool = False) -> None:
-    """Give `widget` a heading font that follows later text-size changes (see refresh)."""
-    # Kept on the Python wrapper, not as a Qt property: reading an unset Qt property back
-    # returns an invalid QVariant, which PySide6 6.12 converts with a reference-count error.
-    widget._guidecheck_font = (factor, bold)  # type: ignore[attr-defined]
-    widget.setFont(scaled_font(factor, bold))
-
-
-def refresh_scaled_fonts(root: QWidget) -> None:
-    """Recompute heading fonts after the application font changed size."""
-    for widget in [root, *root.findChildren(QWidget)]:
-        scaled = getattr(widget, "_guidecheck_font", None)
-        if scaled:
-            widget.setFont(scaled_font(*scaled))

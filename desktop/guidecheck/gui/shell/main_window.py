@@ -17,10 +17,9 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget,
 from guidecheck.gui.assessment.assessment_flow import AssessmentFlow
 from guidecheck.gui.assessment.home import HomeScreen
 from guidecheck.gui.shell import crash
-from guidecheck.gui.shell.labels import refresh_scaled_fonts
+from guidecheck.gui.shell.fonts import refresh_scaled_fonts
 from guidecheck.gui.shell.settings import AppSettings
 from guidecheck.gui.shell.tasks import TaskContext, TaskRunner
-from guidecheck.gui.shell.theme import restyle, themed
 from guidecheck.paths import asset_path, database_path
 
 if TYPE_CHECKING:  # the other screens and the core load on first use, after the window is up
@@ -149,6 +148,8 @@ class MainWindow(AssessmentFlow, QMainWindow):
         # Dark mode switched on or off while running: palette() in style sheets is resolved when
         # a sheet is set, so set the themed ones again.
         if event.type() in (QEvent.Type.ApplicationPaletteChange, QEvent.Type.PaletteChange):
+            from guidecheck.gui.shell.theme import restyle  # the first frame sets no colours
+
             restyle(self)
         super().changeEvent(event)
 
@@ -314,6 +315,7 @@ class MainWindow(AssessmentFlow, QMainWindow):
     def walkthrough(self) -> WalkthroughScreen:
         if self._walkthrough is None:
             from guidecheck.gui.assessment.walkthrough import WalkthroughScreen
+            from guidecheck.gui.shell.theme import themed
 
             self._walkthrough = screen = WalkthroughScreen(self)
             themed(screen, STYLE_SHEET)  # only here: a window-wide style sheet slows every widget

@@ -67,10 +67,14 @@ def apply_text_scale(app: QApplication, scale: int) -> None:
     font.setPointSizeF(_base_point_size * scale / 100.0)
     app.setFont(font)
     # Widgets whose style sheet or heading font was resolved with the old size keep it until told:
-    # set those again at once, so the whole window follows (not only after a restart).
-    from guidecheck.gui.shell.labels import refresh_scaled_fonts
+    # set those again at once, so the whole window follows (not only after a restart). At start-up
+    # there is no window yet.
+    windows = app.topLevelWidgets()
+    if not windows:
+        return
+    from guidecheck.gui.shell.fonts import refresh_scaled_fonts
     from guidecheck.gui.shell.theme import restyle
 
-    for window in app.topLevelWidgets():
+    for window in windows:
         refresh_scaled_fonts(window)
         restyle(window)
