@@ -82,7 +82,11 @@ def measure_startup(
         "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
         "GUIDECHECK_STARTUP_PROBE": "1",
     }
-    results: dict[str, list[tuple[float, float, float, float]]] = {"bare": [], "app": [], "text": []}
+    results: dict[str, list[tuple[float, float, float, float]]] = {
+        "bare": [],
+        "app": [],
+        "text": [],
+    }
     with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as pycache:
         if bytecode:  # the same for both programs; the warm-up runs below write the cache
             env.pop("PYTHONDONTWRITEBYTECODE", None)
