@@ -39,11 +39,17 @@ class Probe(QObject):
         QApplication.quit()
 
 
-app = QApplication(sys.argv)
-window = QMainWindow()
-window.setWindowTitle("bare")
-window.resize(1366, 768)
-probe = Probe()
-window.installEventFilter(probe)
-window.show()
-app.exec()
+def show(window: QMainWindow) -> None:
+    """Show `window`, report its first show and quit."""
+    probe = Probe()
+    window.installEventFilter(probe)
+    window.show()
+    QApplication.instance().exec()
+
+
+if __name__ == "__main__":  # text_window.py imports the probe
+    app = QApplication(sys.argv)
+    window = QMainWindow()
+    window.setWindowTitle("bare")
+    window.resize(1366, 768)
+    show(window)

@@ -8,8 +8,11 @@ event (the app does so when GUIDECHECK_STARTUP_PROBE=1) and quit. Runs alternate
 machine noise hits both alike; medians are reported. Prints figures; `--check` exits 1 on a miss.
 
 The bare window measures no text and uses no enum of the `Qt` namespace; any real window pays for
-both (~3.5 ms for the fonts, ~11 ms for PySide6 to build the namespace's enums, Python 3.11 and
-PySide6 6.11), so they are part of the app's figure (CONTRIBUTING.md, "Run, test, measure").
+both (~3.5 ms for the fonts, ~11 ms for PySide6 to build the namespace's enums, Python 3.11 to
+3.13 alike, PySide6 6.11), so they are part of the app's figure (CONTRIBUTING.md, "Run, test,
+measure"). To show what they weigh, a third program (text_window.py: the bare window plus one
+centred line of text) is timed in the same rotation and printed as a reference; the target stays
+the bare window.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_startup.py [--runs N] [--check] [--bytecode]
 
@@ -35,6 +38,7 @@ from pathlib import Path
 BARE_SCRIPT = Path(__file__).with_name(
     "bare_window.py"
 )  # the bare window both start-up benches compare with
+TEXT_SCRIPT = Path(__file__).with_name("text_window.py")  # the bare window plus one line of text
 
 TIME_RATIO = 1.3
 EXTRA_MIB = 40.0
@@ -78,18 +82,25 @@ def measure_startup(
         "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
         "GUIDECHECK_STARTUP_PROBE": "1",
     }
-    results: dict[str, list[tuple[float, float, float, float]]] = {"bare": [], "app": []}
+    results: dict[str, list[tuple[float, float, float, float]]] = {
+        "bare": [],
+        "app": [],
+        "text": [],
+    }
     with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as pycache:
         if bytecode:  # the same for both programs; the warm-up runs below write the cache
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = pycache
         app_command = [sys.executable, "-m", "guidecheck.gui.app", "--home", home]
         bare_command = [sys.executable, str(BARE_SCRIPT)]
-        run_once(app_command, env)  # first start creates the database; warm both once
+        text_command = [sys.executable, str(TEXT_SCRIPT)]
+        run_once(app_command, env)  # first start creates the database; warm all once
         run_once(bare_command, env)
+        run_once(text_command, env)
         for _ in range(runs):
             results["app"].append(run_once(app_command, env))
             results["bare"].append(run_once(bare_command, env))
+            results["text"].append(run_once(text_command, env))
     return results
 
 
@@ -160,6 +171,7 @@ def main() -> int:
     }
     app_wall, app_self, app_rss, app_listed = medians["app"]
     bare_wall, bare_self, bare_rss, _ = medians["bare"]
+    text_wall, text_self, _text_rss, _ = medians["text"]
     ratio = app_wall / bare_wall
     extra = app_rss - bare_rss
     cached = "with" if args.bytecode else "without"
@@ -172,6 +184,10 @@ def main() -> int:
     )
     print(
         f"  (the app then reads its home list in the background: filled at {app_listed * 1000:.0f} ms)"
+    )
+    print(
+        f"  reference: bare window + one centred line of text: {text_wall * 1000:.0f} ms "
+        f"(process says {text_self * 1000:.0f} ms); the app is {app_wall / text_wall:.2f}× it"
     )
     time_ok = ratio <= TIME_RATIO
     memory_ok = math.isnan(extra) or extra <= EXTRA_MIB  # unknown memory is reported, not failed
