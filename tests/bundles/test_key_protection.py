@@ -449,3 +449,17 @@ def test_on_a_terminal_the_passphrase_is_asked_twice_then_once(tmp_path):
 
 
 CHOSEN_ON_TERMINAL = "acacia by the river"
+
+
+def test_keys_of_a_nested_throwaway_block_still_unlock_after_it(tmp_path, no_passphrase):
+    """The screenshots build a sample hub (its own throw-away block) inside theirs, then open its
+    import dialog: the hub's key must unlock without asking anybody for a passphrase."""
+    hub = tmp_path / "hub"
+    with key_protection.throwaway_keys():
+        with key_protection.throwaway_keys():
+            made = keys.create_district_identity(hub, "Sample district")
+        key_protection.forget_session()  # nothing unlocked is kept in memory
+        copy = tmp_path / "copy"  # the screenshots render from copies of the sample hub
+        shutil.copytree(hub, copy)
+        found = keys.district_identity(copy)
+    assert found is not None and found[1].fingerprint == made.fingerprint

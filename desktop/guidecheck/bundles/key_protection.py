@@ -136,10 +136,12 @@ def prompt_installed() -> bool:
 @contextlib.contextmanager
 def throwaway_keys() -> Iterator[None]:
     """Keys made inside this block live in temporary folders (the self-test, the sample hub): they
-    are sealed with a random passphrase held in memory and never touch the system key store."""
+    are sealed with a random passphrase held in memory and never touch the system key store.
+    Inside an outer block the outer passphrase is kept, so keys made by the inner one (the sample
+    hub built for the screenshots) still unlock after it ends."""
     saved = (_settings.system_store, _settings.fixed_passphrase)
     _settings.system_store = False
-    _settings.fixed_passphrase = secrets.token_urlsafe(24)
+    _settings.fixed_passphrase = _settings.fixed_passphrase or secrets.token_urlsafe(24)
     try:
         yield
     finally:

@@ -404,14 +404,19 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) not in (1, 2):
         print("usage: python -m guidecheck.gui.screenshots OUTDIR [MATRIX_OUTDIR]", file=sys.stderr)
         return 2
+    from guidecheck.bundles.key_protection import throwaway_keys
+
     app = QApplication.instance() or QApplication(["guidecheck-screenshots"])
     app.setStyle("Fusion")  # the same look everywhere, and Fusion follows dark palettes
-    for path in render_screens(Path(args[0])):
-        print(path)
-    for path in render_languages(Path(args[0])):
-        print(path)
-    if len(args) == 2:
-        print(f"{len(render_matrix(Path(args[1])))} pictures in {args[1]}")
+    # The sample clinics and hub live in temporary folders: their keys are sealed with a random
+    # passphrase held in memory, so no passphrase box waits for an answer nobody gives.
+    with throwaway_keys():
+        for path in render_screens(Path(args[0])):
+            print(path)
+        for path in render_languages(Path(args[0])):
+            print(path)
+        if len(args) == 2:
+            print(f"{len(render_matrix(Path(args[1])))} pictures in {args[1]}")
     return 0
 
 
