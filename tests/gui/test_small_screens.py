@@ -217,3 +217,33 @@ def test_text_size_applies_to_every_widget_at_once(qapp, window):
                 assert widget.font().pointSizeF() == pytest.approx(before * 1.5), widget
     finally:
         apply_text_scale(qapp, 100)
+
+
+def test_the_home_list_keeps_facility_names_readable_in_portuguese_at_150_percent(qapp):
+    """Portuguese headings and verdicts at 150% need more than a 1024-pixel netbook: the date,
+    status, score and verdict stay whole, the facility keeps about twenty characters (it was
+    squeezed to "…" before) and the table starts at its left edge, scrolling sideways inside
+    itself for the verdicts."""
+    from guidecheck.gui.assessment.home_model import COL_FACILITY
+    from guidecheck.gui.shell.translation import install_language
+
+    found: dict[str, object] = {}
+
+    def inspect(name: str, screen: QWidget) -> None:
+        if name == "home.png":
+            table = screen.home.table  # type: ignore[attr-defined]
+            found["facility"] = table.horizontalHeader().sectionSize(COL_FACILITY)
+            found["least"] = table.fontMetrics().averageCharWidth() * 20
+            found["scrolled"] = table.horizontalScrollBar().value()
+            found["cut"] = home_cells_cut(screen) + cut_off(screen, wide_tables=True)
+
+    try:
+        install_language(qapp, "pt")
+        apply_text_scale(qapp, 150)
+        render_screens(OUT / "home-pt-1024x600-150", inspect=inspect, size=(1024, 600))
+    finally:
+        apply_text_scale(qapp, 100)
+        install_language(qapp, "en")
+    assert found["cut"] == []
+    assert found["facility"] >= found["least"]
+    assert found["scrolled"] == 0

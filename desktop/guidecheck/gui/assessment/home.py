@@ -200,7 +200,7 @@ class HomeScreen(QWidget):
 
     def _fit_tool_column(self) -> None:
         """The AI tool column as wide as its names, but at most a third of the table: the
-        facility, which tells rows apart, gets the rest."""
+        facility, which tells rows apart, gets the rest (at least about twenty characters)."""
         table = self._table
         if table is None:  # the first show resizes the screen before any row (module docstring)
             return
@@ -209,9 +209,33 @@ class HomeScreen(QWidget):
         wanted = max(
             table.sizeHintForColumn(COL_TOOL), table.horizontalHeader().sectionSizeHint(COL_TOOL)
         )
-        table.horizontalHeader().resizeSection(
-            COL_TOOL, min(wanted + 12, table.viewport().width() // 3)
+        header = table.horizontalHeader()
+        header.resizeSection(COL_TOOL, min(wanted + 12, table.viewport().width() // 3))
+        self._keep_facility_readable()
+
+    def _keep_facility_readable(self) -> None:
+        """The facility tells rows apart: when the columns shown whole leave it less than about
+        twenty characters (Portuguese or French at 150% on a 1024-pixel netbook), it keeps that
+        width and the table scrolls sideways, from its left edge, instead of squeezing the name
+        to "…"."""
+        from PySide6.QtWidgets import QHeaderView
+
+        from guidecheck.gui.assessment.home_model import COL_FACILITY
+
+        table = self._table
+        assert table is not None
+        header = table.horizontalHeader()
+        others = sum(
+            header.sectionSize(column)
+            for column in range(header.count())
+            if column != COL_FACILITY and not header.isSectionHidden(column)
         )
+        least = table.fontMetrics().averageCharWidth() * 20
+        if table.viewport().width() - others < least:
+            header.setSectionResizeMode(COL_FACILITY, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(COL_FACILITY, least)
+        else:
+            header.setSectionResizeMode(COL_FACILITY, QHeaderView.ResizeMode.Stretch)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -248,6 +272,7 @@ class HomeScreen(QWidget):
                 table.setFocus()
             else:
                 self.new_button.setFocus()
+        table.horizontalScrollBar().setValue(0)  # a wide table starts at the facility names
         self._update_buttons()
 
     def _show_resume(self, rows: list[AssessmentSummary]) -> None:
