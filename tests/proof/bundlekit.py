@@ -191,24 +191,3 @@ def sound(home: Path, source: Path) -> None:
         store.list_assessments()
     for archived in (home / "archive").iterdir():
         assert archived.resolve().parent == (home / "archive").resolve()
-
-
-def import_approved(home: Path, store: Store, path: Path, facilities=(), **options):
-    """Import a bundle as the officer would on first contact: held, device approved, applied.
-
-    A device already approved imports directly; a new one is approved for the facilities its
-    bundle names (the officer's step in `guidecheck device approve`), which applies the held file.
-    """
-    import dataclasses
-
-    from guidecheck.bundles.approval import approve_device
-    from guidecheck.bundles.importer import import_file
-
-    outcome = import_file(home, store, path, **options)
-    if not outcome.held or options.get("dry_run"):
-        return outcome
-    m = outcome.manifest
-    codes = sorted(set(m.facility_codes) | set(facilities)) or ["-"]
-    decision = approve_device(home, store, m.device_id, codes)
-    (applied,) = [o for o in decision.outcomes if o.manifest.bundle_id == m.bundle_id]
-    return dataclasses.replace(applied, path=Path(path), source_name="")

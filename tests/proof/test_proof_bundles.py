@@ -18,11 +18,12 @@ import zlib
 from pathlib import Path
 
 import pytest
-from bundlekit import Kit, attempt, forge, import_approved
+from bundlekit import Kit, attempt, forge
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from proofkit import TALLY, dump_database, make_profile, run_cli
 
+from clinic_hub_helpers import import_approved
 from guidecheck.bundles import container, keys, seal
 from guidecheck.bundles.export import export_bundle
 from guidecheck.storage.store import Store
