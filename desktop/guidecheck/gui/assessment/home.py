@@ -200,7 +200,7 @@ class HomeScreen(QWidget):
 
     def _fit_tool_column(self) -> None:
         """The AI tool column as wide as its names, but at most a third of the table: the
-        facility, which tells rows apart, gets the rest (at least about twenty characters)."""
+        facility, which tells rows apart, gets the rest (at least about twelve characters)."""
         table = self._table
         if table is None:  # the first show resizes the screen before any row (module docstring)
             return
@@ -215,7 +215,7 @@ class HomeScreen(QWidget):
 
     def _keep_facility_readable(self) -> None:
         """The facility tells rows apart: when the columns shown whole leave it less than about
-        twenty characters (Portuguese or French at 150% on a 1024-pixel netbook), it keeps that
+        twelve characters (Portuguese at 150% on a 1024-pixel netbook), it keeps that
         width and the table scrolls sideways, from its left edge, instead of squeezing the name
         to "…"."""
         from PySide6.QtWidgets import QHeaderView
@@ -230,7 +230,7 @@ class HomeScreen(QWidget):
             for column in range(header.count())
             if column != COL_FACILITY and not header.isSectionHidden(column)
         )
-        least = table.fontMetrics().averageCharWidth() * 20
+        least = table.fontMetrics().averageCharWidth() * 12
         if table.viewport().width() - others < least:
             header.setSectionResizeMode(COL_FACILITY, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(COL_FACILITY, least)
