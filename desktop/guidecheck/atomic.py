@@ -153,6 +153,11 @@ class WriteGroup:
         self._pending[target] = (temp, overwrite)
         return target
 
+    def staged(self, target: Path) -> Path | None:
+        """The temporary file holding `target`'s bytes until `commit`, or None."""
+        entry = self._pending.get(Path(target))
+        return entry[0] if entry is not None else None
+
     def discard(self, target: Path) -> None:
         """Forget `target`'s pending bytes (its temporary file is removed)."""
         entry = self._pending.pop(Path(target), None)

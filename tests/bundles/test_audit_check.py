@@ -316,3 +316,73 @@ def test_an_older_unsigned_bundle_imported_late_is_not_checked_not_flagged(
     out = import_bundle(capsys, hub, clinic, old)
     assert "flagged" not in out
     assert audit_of(capsys, hub, early)["status"] == "not_checked"  # only the old bundle held it
+
+
+def test_a_bundle_that_arrived_before_the_one_it_follows_is_checked_when_that_one_arrives(
+    capsys, clinic, hub, stick, tmp_path, mini
+):
+    """Two sticks reach the hub in the wrong order: the later bundle's assessment waits, "not
+    checked", and is checked (here: found honest) as soon as the earlier bundle is imported."""
+    setup(capsys, clinic, hub, tmp_path)
+    first, _second = two_assessments(clinic, mini, final=False)
+    earlier = export(capsys, clinic, stick)
+    with open_store(clinic) as store:
+        later_id = fill(store, mini, profile_for("KSM-7", tool="Third"), final=True)
+    later = export(capsys, clinic, stick)
+
+    import_bundle(capsys, hub, clinic, later)
+    waiting = audit_of(capsys, hub, later_id)
+    assert waiting["status"] == "not_checked"
+    assert "an earlier bundle of device" in waiting["reason"]
+
+    out = import_bundle(capsys, hub, clinic, earlier)
+    assert "flagged" not in out
+    assert audit_of(capsys, hub, later_id) == {"status": "ok", "reason": ""}
+    assert audit_of(capsys, hub, first) == {"status": "ok", "reason": ""}
+
+
+def test_a_waiting_bundle_whose_log_was_rewritten_is_flagged_when_the_earlier_one_arrives(
+    capsys, clinic, hub, stick, tmp_path, mini
+):
+    """The later bundle came from a log rewritten after the earlier export: once the earlier
+    bundle is in, the later one's entries do not extend it, and its assessment is flagged."""
+    setup(capsys, clinic, hub, tmp_path)
+    edited, _honest = two_assessments(clinic, mini, final=False)
+    earlier = export(capsys, clinic, stick)
+    item = mini.items[0].id
+    tamper(clinic, ("UPDATE audit SET new = 'no' WHERE entity_id = ? AND field = 'value'",
+                    (f"{edited}/{item}",)))  # fmt: skip
+    rewrite_chain(clinic)
+    with open_store(clinic) as store:
+        later_id = fill(store, mini, profile_for("KSM-7", tool="Third"), final=True)
+    later = export(capsys, clinic, stick)
+
+    import_bundle(capsys, hub, clinic, later)
+    assert audit_of(capsys, hub, later_id)["status"] == "not_checked"
+    out = import_bundle(capsys, hub, clinic, earlier)
+    assert "1 flagged by the audit check" in out
+    mark = audit_of(capsys, hub, later_id)
+    assert mark["status"] == "flagged"
+    assert "do not extend the log held here" in mark["reason"]
+
+
+def test_one_command_importing_the_later_bundle_first_checks_both(
+    capsys, clinic, hub, stick, tmp_path, mini
+):
+    """`bundle import LATER EARLIER` in one command: the later bundle's archive copy is not yet in
+    its place when the earlier one arrives; it is read from where the command keeps it."""
+    setup(capsys, clinic, hub, tmp_path)
+    two_assessments(clinic, mini, final=True)
+    import_bundle(capsys, hub, clinic, export(capsys, clinic, stick))  # the laptop is approved
+    with open_store(clinic) as store:
+        middle_id = fill(store, mini, profile_for("KSM-7", tool="Third"), final=True)
+    earlier = export(capsys, clinic, stick)
+    with open_store(clinic) as store:
+        later_id = fill(store, mini, profile_for("KSM-7", tool="Fourth"), final=True)
+    later = export(capsys, clinic, stick)
+
+    code, out, err = cli(capsys, "--home", hub, "bundle", "import", later, earlier)
+    assert code == 0, err
+    assert "flagged" not in out
+    assert audit_of(capsys, hub, later_id) == {"status": "ok", "reason": ""}
+    assert audit_of(capsys, hub, middle_id) == {"status": "ok", "reason": ""}

@@ -91,7 +91,7 @@ def check_bundle(
         problem = chain or _continuity_problem(conn, device, entries, head)
         if problem is not None:
             marks = dict.fromkeys(ids, (FLAGGED, problem))
-        elif ids and head.after_seq > 0 and _held_hash(conn, device, head.after_seq) is None:
+        elif ids and head.after_seq > 0 and held_hash(conn, device, head.after_seq) is None:
             reason = _(
                 "not checked: this hub has not received the clinic's audit entries up to entry"
                 " {seq} (an earlier bundle of device {device} is missing)"
@@ -172,7 +172,8 @@ def record_forks(conn: sqlite3.Connection, device: str, entries: list[dict[str, 
     )
 
 
-def _held_hash(conn: sqlite3.Connection, device: str, seq: int) -> str | None:
+def held_hash(conn: sqlite3.Connection, device: str, seq: int) -> str | None:
+    """The hash of the device's entry `seq` as this hub holds it, or None when it holds none."""
     row = conn.execute(
         "SELECT hash FROM bundle_audit WHERE origin_device = ? AND seq = ? LIMIT 1", (device, seq)
     ).fetchone()

@@ -21,6 +21,7 @@ from guidecheck.bundles import container, enrolment, ledger
 from guidecheck.bundles.apply import ApplyResult, apply_payload
 from guidecheck.bundles.archive import archive_bundle, held_dir
 from guidecheck.bundles.audit_check import UNCHECKED
+from guidecheck.bundles.audit_recheck import recheck_waiting
 from guidecheck.bundles.errors import BundleRefused
 from guidecheck.bundles.manifest import Manifest
 from guidecheck.bundles.verify import NO_KEY, OpenedBundle, open_bundle, open_bundle_file, reread
@@ -121,7 +122,7 @@ def import_file(
         return ImportOutcome(path, False, reason=reason, manifest=manifest, source_name=name)
     if device is None or device.status != enrolment.APPROVED:
         return _hold(home, store, path, name, opened, dry_run)
-    return _apply(home, store, path, name, opened, device, dry_run, actor, group)
+    return _apply(home, store, path, name, opened, device, dry_run, actor, group, hub_key)
 
 
 def _status_word(status: str) -> str:
@@ -175,6 +176,7 @@ def _apply(
     dry_run: bool,
     actor: str,
     group: WriteGroup | None = None,
+    hub_key: Any = NO_KEY,
 ) -> ImportOutcome:
     from guidecheck.storage.store import now_iso
 
@@ -195,6 +197,9 @@ def _apply(
             )
             if dry_run:
                 raise _DryRun
+            # the bundles of this device that waited on these entries are checked now
+            rechecked = recheck_waiting(home, store.conn, manifest.device_id, hub_key, group)
+            result.audit_flagged = sorted(set(result.audit_flagged) | set(rechecked))
             _pin_device(store.conn, opened)
             # the verified bytes: kept from the check, or read again and checked by their hash
             data = opened.data or reread(path, opened.sha256)

@@ -273,6 +273,16 @@ def m009_import_lookup_index(db: Database) -> None:
     _run(db, "CREATE INDEX bundle_imports_sha256 ON bundle_imports(sha256)")
 
 
+def m010_audit_marks_waiting(db: Database) -> None:
+    """Each bundle a hub imports looks for the same device's bundles whose audit marks wait on an
+    earlier bundle (bundles/audit_recheck.py): a small index of just those marks."""
+    _run(
+        db,
+        "CREATE INDEX hub_audit_checks_waiting ON hub_audit_checks(device_id, bundle_id)"
+        " WHERE status = 'not_checked'",
+    )
+
+
 STEPS: tuple[Callable[[Database], None], ...] = (
     m001_initial,
     m002_bundles,
@@ -283,6 +293,7 @@ STEPS: tuple[Callable[[Database], None], ...] = (
     m007_monitoring_log,
     m008_hub_audit_chain,
     m009_import_lookup_index,
+    m010_audit_marks_waiting,
 )
 
 
