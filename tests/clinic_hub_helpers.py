@@ -1,6 +1,6 @@
 """What the bundle tests and the district tests both need, kept once: an assessment entered at a
-clinic through the real store, a bundle imported at the hub as the district officer does it, and a
-dump of a database file for before/after comparisons.
+clinic through the real store, a bundle imported at the hub as the district officer does it, a
+dump of a database file for before/after comparisons, and a valid answer for any item.
 
 `tests/bundles/bundle_helpers.py` and `tests/district/hub_builder.py` build their clinics and hubs
 on these, each with its own profiles and answers (the figures their tests check depend on them).
@@ -13,8 +13,23 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from guidecheck.checklist.model import Profile, Questionnaire, SignOff
+from guidecheck.checklist.model import Item, Profile, Questionnaire, SignOff
 from guidecheck.storage.store import Store
+
+
+def fitting_value(item: Item, text: str = "ok") -> Any:
+    """A valid answer for any item: the best compliance answer, the first choice, the least
+    number above the minimum, a fixed date, or `text` for a free-text item."""
+    if item.type == "compliance":
+        return "yes"
+    if item.type in ("single_choice", "multiple_choice"):
+        first = item.choices[0].id
+        return first if item.type == "single_choice" else [first]
+    if item.type == "number":
+        return int(item.minimum or 0) + 1
+    if item.type == "date":
+        return "2026-10-01"
+    return text
 
 
 def enter_assessment(

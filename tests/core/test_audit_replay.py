@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from clinic_hub_helpers import fitting_value
 from guidecheck.checklist.loading import load_questionnaire
 from guidecheck.checklist.model import Profile, SignOff
 from guidecheck.cli.main import main
@@ -17,18 +18,7 @@ PROFILE = Profile(facility_name="Clinic", facility_code="KSM-1", district="K", r
                   assessor_name="A", assessor_role="Nurse", date="2026-11-20")  # fmt: skip
 
 
-def value_for(item):
-    if item.type == "compliance":
-        return "yes"
-    if item.type == "single_choice":
-        return item.choices[0].id
-    if item.type == "multiple_choice":
-        return [item.choices[0].id]
-    if item.type == "number":
-        return int(item.minimum or 0) + 1
-    if item.type == "date":
-        return "2026-10-01"
-    return "ok"
+value_for = fitting_value
 
 
 def test_audit_verify_names_answers_changed_outside_guidecheck(tmp_path, capsys):

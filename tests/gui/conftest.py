@@ -48,3 +48,11 @@ def window(qtbot, home: Path, checklists: Path) -> Iterator[MainWindow]:
 
 def read_store(home: Path) -> Store:
     return Store(home / "guidecheck.db")
+
+
+@pytest.fixture
+def themed_app(qapp):
+    """The app, with its palette put back after a test that switches to dark or light."""
+    original = qapp.palette()
+    yield qapp
+    qapp.setPalette(original)

@@ -35,13 +35,6 @@ def drawn_contrast(picture: QImage, widget: QWidget, root: QWidget) -> tuple[flo
     return best, background.name(), text.name()
 
 
-@pytest.fixture
-def themed_app(qapp):
-    original = qapp.palette()
-    yield qapp
-    qapp.setPalette(original)
-
-
 @pytest.mark.parametrize("theme", sorted(PALETTES))
 def test_text_contrast_in_every_palette(qtbot, home, checklists, mini, themed_app, theme):
     themed_app.setPalette(PALETTES[theme]())

@@ -55,13 +55,6 @@ def flagged_hub(tmp_path_factory) -> tuple[Path, str]:
     return hub, edited
 
 
-@pytest.fixture
-def themed_app(qapp):
-    original = qapp.palette()
-    yield qapp
-    qapp.setPalette(original)
-
-
 @pytest.mark.parametrize("theme", sorted(PALETTES))
 def test_a_flagged_assessment_is_marked_with_its_reason(qtbot, themed_app, flagged_hub, theme):
     hub, edited = flagged_hub

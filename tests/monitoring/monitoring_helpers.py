@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from clinic_hub_helpers import fitting_value, import_approved  # noqa: F401 - used by the tests here
 from guidecheck.checklist.model import Item, Profile, Questionnaire, SignOff
 from guidecheck.monitoring import store as monitoring
 from guidecheck.monitoring.model import Observation
@@ -11,17 +12,7 @@ SIGN = SignOff("Amina N.", "Nurse", "Dr. Kofi", "2026-11-21")
 
 
 def value_for(item: Item):
-    if item.type == "compliance":
-        return "yes"
-    if item.type in ("single_choice",):
-        return item.choices[0].id
-    if item.type == "multiple_choice":
-        return [item.choices[0].id]
-    if item.type == "number":
-        return int(item.minimum or 0) + 1
-    if item.type == "date":
-        return "2026-10-01"
-    return "checked"
+    return fitting_value(item, "checked")
 
 
 def next_millisecond() -> None:
@@ -62,21 +53,3 @@ def log(store: Store, severity: str, what: str, kind: str = "wrong_output", code
         ),  # fmt: skip
         actor="Amina N.",
     )
-
-
-def import_approved(home, store: Store, path):
-    """Import a bundle as the hub's officer would on first contact: the unknown device's bundle is
-    held, the officer approves the device for the facilities it names, and the held file applies."""
-    import dataclasses
-    from pathlib import Path
-
-    from guidecheck.bundles.approval import approve_device
-    from guidecheck.bundles.importer import import_file
-
-    outcome = import_file(home, store, path)
-    if not outcome.held:
-        return outcome
-    manifest = outcome.manifest
-    decision = approve_device(home, store, manifest.device_id, list(manifest.facility_codes))
-    (applied,) = [o for o in decision.outcomes if o.manifest.bundle_id == manifest.bundle_id]
-    return dataclasses.replace(applied, path=Path(path), source_name="")

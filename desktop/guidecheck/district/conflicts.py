@@ -83,23 +83,12 @@ class ConflictGroup:
         ]
 
 
-def _bundle_columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    from guidecheck.bundles.variants import ANSWER_COLUMNS, ROW_COLUMNS
-
-    return ROW_COLUMNS, ANSWER_COLUMNS
-
-
 def _row_body(conn: sqlite3.Connection, assessment_id: str) -> dict[str, Any]:
-    rows, answers = _bundle_columns()
-    row = conn.execute(
-        f"SELECT {', '.join(rows)} FROM assessments WHERE id = ?", (assessment_id,)
-    ).fetchone()
-    body = dict(zip(rows, row, strict=True))
-    found = conn.execute(
-        f"SELECT {', '.join(answers)} FROM answers WHERE assessment_id = ? ORDER BY item_id",
-        (assessment_id,),
-    )
-    body["answers"] = [dict(zip(answers, a, strict=True)) for a in found]
+    """The row's clinic content as a variant body (the ids come from `assessments`: it exists)."""
+    from guidecheck.bundles.variants import body_from_db
+
+    body = body_from_db(conn, assessment_id)
+    assert body is not None
     return body
 
 
